@@ -1,0 +1,730 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.c - the conventions every pref-* command shares (SPEC section 2):
+ * common options, the read loop over all inputs with --on-error, output
+ * with -o/-z, accounting for --stats, progress, messages and exit codes.
+ * Unlike libprefkit this code prints, and exits on misuse.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "cli.h"
+
+enum {
+	OPT_MAX_LINE = PK_CLI_OPT_BASE,
+	OPT_ON_ERROR,
+	OPT_STATS,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_MEMORY,
+	OPT_TMPDIR,
+	OPT_SEED,
+	OPT_PROMPT_FIELD,
+	OPT_CHOSEN_FIELD,
+	OPT_REJECTED_FIELD,
+	OPT_SCORE_CHOSEN_FIELD,
+	OPT_SCORE_REJECTED_FIELD,
+	OPT_RESPONSES_FIELD,
+};
+
+struct common_option {
+	struct option opt;
+	unsigned group; /* 0 = every command */
+};
+
+/* Keep this list sorted by name. */
+static const struct common_option common_options[] = {
+	{{"chosen-field", required_argument, NULL, OPT_CHOSEN_FIELD}, PK_CLI_FIELDS},
+	{{"help", no_argument, NULL, 'h'}, 0},
+	{{"max-line", required_argument, NULL, OPT_MAX_LINE}, 0},
+	{{"memory", required_argument, NULL, OPT_MEMORY}, PK_CLI_SORT},
+	{{"no-progress", no_argument, NULL, OPT_NO_PROGRESS}, 0},
+	{{"on-error", required_argument, NULL, OPT_ON_ERROR}, 0},
+	{{"output", required_argument, NULL, 'o'}, 0},
+	{{"progress", no_argument, NULL, OPT_PROGRESS}, 0},
+	{{"prompt-field", required_argument, NULL, OPT_PROMPT_FIELD}, PK_CLI_FIELDS},
+	{{"quiet", no_argument, NULL, 'q'}, 0},
+	{{"rejected-field", required_argument, NULL, OPT_REJECTED_FIELD}, PK_CLI_FIELDS},
+	{{"responses-field", required_argument, NULL, OPT_RESPONSES_FIELD}, PK_CLI_FIELDS},
+	{{"score-chosen-field", required_argument, NULL, OPT_SCORE_CHOSEN_FIELD}, PK_CLI_FIELDS},
+	{{"score-rejected-field", required_argument, NULL, OPT_SCORE_REJECTED_FIELD}, PK_CLI_FIELDS},
+	{{"seed", required_argument, NULL, OPT_SEED}, PK_CLI_SEED},
+	{{"stats", optional_argument, NULL, OPT_STATS}, 0},
+	{{"tmpdir", required_argument, NULL, OPT_TMPDIR}, PK_CLI_SORT},
+	{{"version", no_argument, NULL, 'V'}, 0},
+	{{"zstd", optional_argument, NULL, 'z'}, 0},
+};
+#define NCOMMON (sizeof common_options / sizeof common_options[0])
+#define COMMON_SHORTOPTS "o:z::qhV"
+
+/* Temporary files to remove when a signal ends the program. */
+static char cleanup_paths[2][PATH_MAX];
+
+static void on_fatal_signal(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (cleanup_paths[i][0])
+			unlink(cleanup_paths[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void remember_temp(int slot, const struct pk_writer *w)
+{
+	const char *p = w ? pk_writer_temp_path(w) : NULL;
+
+	if (p && strlen(p) < PATH_MAX)
+		strcpy(cleanup_paths[slot], p);
+	else
+		cleanup_paths[slot][0] = '\0';
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void pk_cli_init(struct pk_cli *cli, const char *progname, unsigned groups)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	memset(cli, 0, sizeof *cli);
+	cli->progname = progname;
+	cli->groups = groups;
+	cli->zstd_level = PK_ZSTD_AUTO;
+	cli->max_line = (size_t)256 << 20;
+	cli->memory = (size_t)512 << 20;
+	cli->tmpdir = tmp && *tmp ? tmp : "/tmp";
+	cli->progress = -1;
+	cli->prompt_field = "prompt";
+	cli->chosen_field = "chosen";
+	cli->rejected_field = "rejected";
+	cli->score_chosen_field = "score_chosen";
+	cli->score_rejected_field = "score_rejected";
+	cli->responses_field = "responses";
+
+	/* A closed pipe ends us quietly, as it ends cat (git common-init.c). */
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, on_fatal_signal);
+	signal(SIGTERM, on_fatal_signal);
+	signal(SIGHUP, on_fatal_signal);
+}
+
+static void vmsg(const struct pk_cli *cli, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", cli->progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void pk_cli_usage_error(struct pk_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(cli, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+		cli->progname);
+	exit(PK_EXIT_ERROR);
+}
+
+void pk_cli_fatal(struct pk_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(cli, fmt, ap);
+	va_end(ap);
+	exit(PK_EXIT_ERROR);
+}
+
+void pk_cli_error(struct pk_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(cli, fmt, ap);
+	va_end(ap);
+	cli->status = PK_EXIT_ERROR;
+	cli->stop = 1;
+}
+
+static void clear_progress(struct pk_cli *cli)
+{
+	if (cli->last_progress > 0) {
+		fputs("\r\033[K", stderr);
+		cli->last_progress = 0;
+	}
+}
+
+void pk_cli_warn(struct pk_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cli->quiet)
+		return;
+	clear_progress(cli);
+	fprintf(stderr, "%s: %s:%llu: ", cli->progname,
+		cli->input_name ? cli->input_name : "-", cli->line.lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+long long pk_cli_parse_int(struct pk_cli *cli, const char *opt,
+			   const char *arg, long long min, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		pk_cli_usage_error(cli, "%s: invalid value '%s' (a whole number from %lld to %lld)",
+				   opt, arg, min, max);
+	return v;
+}
+
+double pk_cli_parse_double(struct pk_cli *cli, const char *opt,
+			   const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v))
+		pk_cli_usage_error(cli, "%s: invalid number '%s'", opt, arg);
+	return v;
+}
+
+static size_t parse_size_opt(struct pk_cli *cli, const char *opt,
+			     const char *arg)
+{
+	size_t v;
+
+	if (pk_parse_size(arg, &v) < 0 || v == 0)
+		pk_cli_usage_error(cli, "%s: invalid size '%s' (e.g. 64K, 256M, 2G)",
+				   opt, arg);
+	return v;
+}
+
+static void print_version(const struct pk_cli *cli)
+{
+	printf("%s (prefkit) %s\n", cli->progname, PACKAGE_VERSION);
+	printf("jansson %s, zstd %s, PCRE2, xxHash%s\n", JANSSON_VERSION,
+	       ZSTD_versionString(),
+#ifdef HAVE_ZLIB
+	       ", zlib"
+#else
+	       ""
+#endif
+	);
+}
+
+static void handle_common(struct pk_cli *cli, int c, const char *arg,
+			  void (*usage)(FILE *, int))
+{
+	switch (c) {
+	case 'o':
+		cli->output = arg;
+		break;
+	case 'z':
+		cli->zstd_level = arg ? (int)pk_cli_parse_int(cli, "--zstd", arg, 1, 19)
+				      : PK_ZSTD_DEFAULT_LEVEL;
+		break;
+	case 'q':
+		cli->quiet = 1;
+		break;
+	case 'h':
+		usage(stdout, PK_EXIT_OK);
+		exit(PK_EXIT_OK);
+	case 'V':
+		print_version(cli);
+		exit(PK_EXIT_OK);
+	case OPT_MAX_LINE:
+		cli->max_line = parse_size_opt(cli, "--max-line", arg);
+		break;
+	case OPT_ON_ERROR:
+		if (strcmp(arg, "abort") == 0) {
+			cli->on_error = PK_ON_ERROR_ABORT;
+		} else if (strcmp(arg, "skip") == 0) {
+			cli->on_error = PK_ON_ERROR_SKIP;
+		} else if (strncmp(arg, "quarantine=", 11) == 0 && arg[11]) {
+			cli->on_error = PK_ON_ERROR_QUARANTINE;
+			cli->quarantine_path = arg + 11;
+		} else {
+			pk_cli_usage_error(cli, "--on-error: invalid value '%s' (abort, skip or quarantine=FILE)",
+					   arg);
+		}
+		break;
+	case OPT_STATS:
+		cli->want_stats = 1;
+		cli->stats_path = arg && *arg && strcmp(arg, "-") ? arg : NULL;
+		break;
+	case OPT_PROGRESS:
+		cli->progress = 1;
+		break;
+	case OPT_NO_PROGRESS:
+		cli->progress = 0;
+		break;
+	case OPT_MEMORY:
+		cli->memory = parse_size_opt(cli, "--memory", arg);
+		break;
+	case OPT_TMPDIR:
+		cli->tmpdir = arg;
+		break;
+	case OPT_SEED:
+		cli->seed = (unsigned long long)pk_cli_parse_int(cli, "--seed", arg, 0, LLONG_MAX);
+		break;
+	case OPT_PROMPT_FIELD:
+		cli->prompt_field = arg;
+		break;
+	case OPT_CHOSEN_FIELD:
+		cli->chosen_field = arg;
+		break;
+	case OPT_REJECTED_FIELD:
+		cli->rejected_field = arg;
+		break;
+	case OPT_SCORE_CHOSEN_FIELD:
+		cli->score_chosen_field = arg;
+		break;
+	case OPT_SCORE_REJECTED_FIELD:
+		cli->score_rejected_field = arg;
+		break;
+	case OPT_RESPONSES_FIELD:
+		cli->responses_field = arg;
+		break;
+	}
+}
+
+void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts,
+		  int (*handle)(void *ctx, int opt, const char *arg), void *ctx,
+		  void (*usage)(FILE *fp, int status))
+{
+	struct option opts[128];
+	char sopts[128];
+	size_t n = 0, i;
+	int c;
+
+	for (i = 0; longopts && longopts[i].name; i++)
+		opts[n++] = longopts[i];
+	for (i = 0; i < NCOMMON; i++)
+		if (!common_options[i].group ||
+		    (common_options[i].group & cli->groups))
+			opts[n++] = common_options[i].opt;
+	memset(&opts[n], 0, sizeof opts[n]);
+	snprintf(sopts, sizeof sopts, ":%s%s", shortopts ? shortopts : "",
+		 COMMON_SHORTOPTS);
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, sopts, opts, NULL)) != -1) {
+		const char *word = argv[optind - 1];
+
+		if (c == '?') {
+			if (strncmp(word, "--", 2) != 0 && optopt > 0 &&
+			    optopt <= CHAR_MAX)
+				pk_cli_usage_error(cli, "invalid option -- '%c'", optopt);
+			pk_cli_usage_error(cli, "unrecognized option '%s'", word);
+		}
+		if (c == ':')
+			pk_cli_usage_error(cli, "option '%s' needs a value", word);
+		if (c >= PK_CLI_OPT_BASE || strchr(COMMON_SHORTOPTS, c))
+			handle_common(cli, c, optarg, usage);
+		else if (!handle || handle(ctx, c, optarg) < 0)
+			pk_cli_usage_error(cli, "invalid option");
+	}
+	/* Options may follow operands (GNU style) but "--" ends them. */
+	cli->inputs = argv + optind;
+	cli->ninputs = argc - optind;
+	if (cli->progress < 0)
+		cli->progress = isatty(STDERR_FILENO);
+}
+
+static void report_writer_error(struct pk_cli *cli, const char *what,
+				const struct pk_error *err)
+{
+	if (err->kind == PK_ERR_PIPE) {
+		/* Nobody reads any more: end as SIGPIPE would. */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		_exit(PK_EXIT_ERROR);
+	}
+	pk_cli_error(cli, "%s: %s", what, err->text);
+}
+
+int pk_cli_open_output(struct pk_cli *cli)
+{
+	struct pk_error err = {0};
+
+	cli->out = pk_writer_open(cli->output, cli->zstd_level, &err);
+	if (!cli->out) {
+		pk_cli_error(cli, "%s: %s", cli->output ? cli->output : "-",
+			     err.text);
+		return -1;
+	}
+	remember_temp(0, cli->out);
+	if (cli->on_error == PK_ON_ERROR_QUARANTINE) {
+		cli->quarantine = pk_writer_open(cli->quarantine_path,
+						 PK_ZSTD_AUTO, &err);
+		if (!cli->quarantine) {
+			pk_cli_error(cli, "%s: %s", cli->quarantine_path,
+				     err.text);
+			return -1;
+		}
+		remember_temp(1, cli->quarantine);
+	}
+	return 0;
+}
+
+static void progress_tick(struct pk_cli *cli)
+{
+	double t;
+
+	if (!cli->progress || (cli->nread & 0x3fff))
+		return;
+	t = now();
+	if (cli->last_progress > 0 && t - cli->last_progress < 0.5)
+		return;
+	cli->last_progress = t;
+	fprintf(stderr, "\r%s: %s: %llu records, %.1f MiB read", cli->progname,
+		cli->input_name,  cli->nread,
+		cli->reader ? pk_reader_bytes_in(cli->reader) / 1048576.0 : 0.0);
+}
+
+static int quarantine_sink(void *ctx, const void *p, size_t n)
+{
+	struct pk_cli *cli = ctx;
+	struct pk_error err = {0};
+
+	if (pk_writer_write(cli->quarantine, p, n, &err) < 0) {
+		report_writer_error(cli, cli->quarantine_path, &err);
+		return -1;
+	}
+	return 0;
+}
+
+/* A bad record: say so (at most PK_CLI_MAX_REPORTS times unless aborting),
+ * then skip, quarantine or stop.  long_line: the reader still holds the
+ * rest of the line. */
+static void bad_record(struct pk_cli *cli, const char *msg,
+		       unsigned long column, int long_line)
+{
+	struct pk_error err = {0};
+
+	if (cli->on_error == PK_ON_ERROR_ABORT ||
+	    cli->nreported < PK_CLI_MAX_REPORTS) {
+		clear_progress(cli);
+		if (column)
+			fprintf(stderr, "%s: %s:%llu: %s (column %lu)\n",
+				cli->progname, cli->input_name,
+				cli->line.lineno, msg, column);
+		else
+			fprintf(stderr, "%s: %s:%llu: %s\n", cli->progname,
+				cli->input_name, cli->line.lineno, msg);
+	}
+	cli->nreported++;
+	switch (cli->on_error) {
+	case PK_ON_ERROR_ABORT:
+		cli->status = PK_EXIT_DATA;
+		cli->stop = 1;
+		break;
+	case PK_ON_ERROR_SKIP:
+		cli->nskipped++;
+		break;
+	case PK_ON_ERROR_QUARANTINE:
+		if (memchr(cli->line.data, '\n', cli->line.len)) {
+			/* An element of a JSON array file: keep it one line. */
+			struct pk_buf b = PK_BUF_INIT;
+
+			if (pk_compact(&b, cli->line.data, cli->line.len) < 0 ||
+			    quarantine_sink(cli, b.data, b.len) < 0) {
+				pk_buf_free(&b);
+				break;
+			}
+			pk_buf_free(&b);
+		} else if (quarantine_sink(cli, cli->line.data, cli->line.len) < 0) {
+			break;
+		}
+		if (long_line &&
+		    pk_reader_drain(cli->reader, quarantine_sink, cli, &err) < 0) {
+			if (!cli->stop)
+				pk_cli_error(cli, "%s: %s", cli->input_name, err.text);
+			break;
+		}
+		if (quarantine_sink(cli, "\n", 1) < 0)
+			break;
+		cli->nquarantined++;
+		break;
+	}
+}
+
+void pk_cli_reject(struct pk_cli *cli, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	bad_record(cli, msg, 0, 0);
+}
+
+void pk_cli_reject_error(struct pk_cli *cli, const struct pk_error *err)
+{
+	if (err->kind != PK_ERR_DATA) {
+		pk_cli_error(cli, "%s:%llu: %s", cli->input_name,
+			     cli->line.lineno, err->text);
+		return;
+	}
+	bad_record(cli, err->text, err->column, 0);
+}
+
+/* Open the next input; 0, or -1 when there is none left or it failed. */
+static int next_input(struct pk_cli *cli)
+{
+	struct pk_error err = {0};
+	const char *path;
+
+	if (cli->ninputs == 0 && cli->input_index == 0)
+		path = "-";
+	else if (cli->input_index < cli->ninputs)
+		path = cli->inputs[cli->input_index];
+	else
+		return -1;
+	cli->input_index++;
+	cli->reader = pk_reader_open(path, cli->max_line, &err);
+	if (!cli->reader) {
+		pk_cli_error(cli, "%s: %s", path, err.text);
+		return -1;
+	}
+	cli->input_name = pk_reader_name(cli->reader);
+	return 0;
+}
+
+static void close_input(struct pk_cli *cli)
+{
+	if (!cli->reader)
+		return;
+	cli->nblank += pk_reader_blank_lines(cli->reader);
+	pk_reader_close(cli->reader);
+	cli->reader = NULL;
+}
+
+int pk_cli_next(struct pk_cli *cli)
+{
+	struct pk_error err;
+	int rc;
+
+	for (;;) {
+		if (cli->stop)
+			return 0;
+		if (!cli->reader && next_input(cli) < 0)
+			return 0;
+		pk_error_clear(&err);
+		rc = pk_reader_next(cli->reader, &cli->line, &err);
+		if (rc == PK_EOF) {
+			close_input(cli);
+			continue;
+		}
+		if (rc == PK_FATAL) {
+			clear_progress(cli);
+			if (err.line)
+				fprintf(stderr, "%s: %s:%llu: %s\n", cli->progname,
+					cli->input_name, err.line, err.text);
+			else
+				fprintf(stderr, "%s: %s: %s\n", cli->progname,
+					cli->input_name, err.text);
+			cli->status = err.kind == PK_ERR_DATA ? PK_EXIT_DATA
+							      : PK_EXIT_ERROR;
+			cli->stop = 1;
+			return 0;
+		}
+		cli->nread++;
+		if (rc == PK_BAD_RECORD) {
+			bad_record(cli, err.text, 0, 1);
+			continue;
+		}
+		rc = pk_scan_record(&cli->rec, cli->line.data, cli->line.len,
+				    &err);
+		if (rc == PK_BAD_RECORD) {
+			bad_record(cli, err.text, err.column, 0);
+			continue;
+		}
+		if (rc < 0) {
+			pk_cli_error(cli, "%s", err.text);
+			return 0;
+		}
+		progress_tick(cli);
+		return 1;
+	}
+}
+
+int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len)
+{
+	struct pk_error err = {0};
+
+	if (pk_writer_write(cli->out, data, len, &err) < 0 ||
+	    pk_writer_write(cli->out, "\n", 1, &err) < 0) {
+		report_writer_error(cli, cli->output ? cli->output : "-", &err);
+		return -1;
+	}
+	cli->nwritten++;
+	return 0;
+}
+
+int pk_cli_emit_record(struct pk_cli *cli)
+{
+	if (!cli->rec.has_space)
+		return pk_cli_emit(cli, cli->line.data, cli->line.len);
+	pk_buf_reset(&cli->obuf);
+	if (pk_compact(&cli->obuf, cli->line.data, cli->line.len) < 0) {
+		pk_cli_error(cli, "out of memory");
+		return -1;
+	}
+	return pk_cli_emit(cli, cli->obuf.data, cli->obuf.len);
+}
+
+int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o)
+{
+	pk_buf_reset(&cli->obuf);
+	if (pk_obj_write(o, &cli->obuf) < 0) {
+		pk_cli_error(cli, "out of memory");
+		return -1;
+	}
+	return pk_cli_emit(cli, cli->obuf.data, cli->obuf.len);
+}
+
+void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n)
+{
+	int i;
+
+	for (i = 0; i < cli->ncounters; i++)
+		if (strcmp(cli->counters[i].name, name) == 0) {
+			cli->counters[i].value += n;
+			return;
+		}
+	if (cli->ncounters < PK_CLI_MAX_COUNTERS) {
+		cli->counters[cli->ncounters].name = name;
+		cli->counters[cli->ncounters++].value = n;
+	}
+}
+
+static void write_stats(struct pk_cli *cli)
+{
+	FILE *fp = stderr;
+	int i;
+
+	if (cli->stats_path && !(fp = fopen(cli->stats_path, "w"))) {
+		fprintf(stderr, "%s: %s: %s\n", cli->progname, cli->stats_path,
+			strerror(errno));
+		cli->status = PK_EXIT_ERROR;
+		return;
+	}
+	fprintf(fp, "{\"read\":%llu,\"written\":%llu,\"skipped\":%llu,"
+		"\"quarantined\":%llu,\"blank\":%llu",
+		cli->nread, cli->nwritten, cli->nskipped, cli->nquarantined,
+		cli->nblank);
+	for (i = 0; i < cli->ncounters; i++)
+		fprintf(fp, ",\"%s\":%llu", cli->counters[i].name,
+			cli->counters[i].value);
+	fputs("}\n", fp);
+	if (fp != stderr && fclose(fp) != 0) {
+		fprintf(stderr, "%s: %s: %s\n", cli->progname, cli->stats_path,
+			strerror(errno));
+		cli->status = PK_EXIT_ERROR;
+	}
+}
+
+int pk_cli_finish(struct pk_cli *cli)
+{
+	struct pk_error err = {0};
+
+	close_input(cli);
+	clear_progress(cli);
+	if (cli->on_error != PK_ON_ERROR_ABORT &&
+	    cli->nreported > PK_CLI_MAX_REPORTS)
+		fprintf(stderr, "%s: %u bad records in all (%u not shown)\n",
+			cli->progname, cli->nreported,
+			cli->nreported - PK_CLI_MAX_REPORTS);
+	if (cli->out) {
+		/* Standard output streams what it has; a named file appears
+		 * only when the whole run succeeded. */
+		if (cli->status == PK_EXIT_OK || !cli->output ||
+		    strcmp(cli->output, "-") == 0) {
+			if (pk_writer_commit(cli->out, &err) < 0)
+				report_writer_error(cli, cli->output ? cli->output : "-", &err);
+		} else {
+			pk_writer_abort(cli->out);
+		}
+		cli->out = NULL;
+		cleanup_paths[0][0] = '\0';
+	}
+	if (cli->quarantine) {
+		if (cli->status == PK_EXIT_OK) {
+			if (pk_writer_commit(cli->quarantine, &err) < 0)
+				report_writer_error(cli, cli->quarantine_path, &err);
+		} else {
+			pk_writer_abort(cli->quarantine);
+		}
+		cli->quarantine = NULL;
+		cleanup_paths[1][0] = '\0';
+	}
+	if (cli->want_stats)
+		write_stats(cli);
+	pk_record_free(&cli->rec);
+	pk_buf_free(&cli->obuf);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: write error: %s\n", cli->progname,
+			strerror(errno));
+		cli->status = PK_EXIT_ERROR;
+	}
+	return cli->status;
+}
+
+void pk_cli_common_help(const struct pk_cli *cli, FILE *fp)
+{
+	fputs("\nCommon options (see prefkit(7)):\n"
+	      "  -o, --output=FILE        write to FILE (atomically) instead of standard output\n"
+	      "  -z, --zstd[=LEVEL]       compress the output with zstd (implied by -o NAME.zst)\n"
+	      "      --on-error=MODE      abort (default), skip, or quarantine=FILE for bad records\n"
+	      "      --stats[=FILE]       write counts as one JSON object to standard error or FILE\n"
+	      "      --max-line=SIZE      longest record accepted (default 256M; K, M, G suffixes)\n"
+	      "      --progress, --no-progress  force the progress line on or off\n"
+	      "  -q, --quiet              no warnings\n",
+	      fp);
+	if (cli->groups & PK_CLI_FIELDS)
+		fputs("      --prompt-field=PATH, --chosen-field=PATH, --rejected-field=PATH,\n"
+		      "      --score-chosen-field=PATH, --score-rejected-field=PATH,\n"
+		      "      --responses-field=PATH   read fields under other names (dotted paths)\n",
+		      fp);
+	if (cli->groups & PK_CLI_SORT)
+		fputs("      --memory=SIZE        memory for sorting before spilling to disk (default 512M)\n"
+		      "      --tmpdir=DIR         where to spill (default $TMPDIR or /tmp)\n",
+		      fp);
+	if (cli->groups & PK_CLI_SEED)
+		fputs("      --seed=N             seed for shuffling and sampling (default 0)\n", fp);
+	fputs("  -h, --help               show this help and exit\n"
+	      "  -V, --version            show the version and exit\n"
+	      "\nExit status: 0 success, 1 bad data, 2 usage, I/O or system error.\n",
+	      fp);
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - the plumbing every pref-* command shares (libpkcli.a, for cmd/
+ * only; unlike libprefkit, these functions print and may exit).
+ *
+ * A command's main() is:
+ *
+ *	struct pk_cli cli;
+ *	pk_cli_init(&cli, "pref-foo", PK_CLI_FIELDS);
+ *	pk_cli_parse(&cli, argc, argv, "ab:", longopts, handle_opt, &opts, usage);
+ *	... check options, pk_cli_usage_error() on misuse ...
+ *	if (pk_cli_open_output(&cli) == 0)
+ *		while (pk_cli_next(&cli)) {
+ *			... read cli.rec, then pk_cli_emit_*() or pk_cli_reject() ...
+ *		}
+ *	return pk_cli_finish(&cli);
+ *
+ * pk_cli_next() walks every input file in turn, scans each line, and deals
+ * with bad lines itself as --on-error says; a command calls pk_cli_reject()
+ * for a record that parses but does not have what the command needs.  Under
+ * --on-error=abort the first bad record ends the loop (exit status 1).
+ */
+#ifndef PK_CLI_H
+#define PK_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "prefkit.h"
+
+/* Exit statuses (SPEC section 2), listed in every man page. */
+enum {
+	PK_EXIT_OK = 0,    /* success */
+	PK_EXIT_DATA = 1,  /* bad data (or pref-check violations) */
+	PK_EXIT_ERROR = 2, /* usage, I/O or system error */
+};
+
+enum pk_on_error {
+	PK_ON_ERROR_ABORT = 0,
+	PK_ON_ERROR_SKIP,
+	PK_ON_ERROR_QUARANTINE,
+};
+
+/* Option groups a command takes besides the ones every command takes
+ * (-o, -z, --max-line, --on-error, --stats, --progress, -q, --help,
+ * --version). */
+enum {
+	PK_CLI_FIELDS = 1 << 0, /* --prompt-field ... --responses-field */
+	PK_CLI_SORT = 1 << 1,   /* --memory, --tmpdir */
+	PK_CLI_SEED = 1 << 2,   /* --seed */
+};
+
+/* Option values at or above this are the common options' own; a command's
+ * long-only options use values from CHAR_MAX + 1 up to PK_CLI_OPT_BASE - 1. */
+#define PK_CLI_OPT_BASE 0x1000
+
+#define PK_CLI_MAX_COUNTERS 32
+#define PK_CLI_MAX_REPORTS 10   /* messages printed under skip/quarantine */
+
+struct pk_counter {
+	const char *name;
+	unsigned long long value;
+};
+
+struct pk_cli {
+	const char *progname;
+	unsigned groups;
+
+	/* common options */
+	const char *output;            /* -o FILE, NULL = stdout */
+	int zstd_level;                /* PK_ZSTD_AUTO unless -z */
+	size_t max_line;               /* --max-line, default 256M */
+	size_t memory;                 /* --memory, default 512M */
+	const char *tmpdir;            /* --tmpdir, default $TMPDIR or /tmp */
+	enum pk_on_error on_error;
+	const char *quarantine_path;
+	int want_stats;
+	const char *stats_path;        /* NULL = standard error */
+	int progress;                  /* 1 on, 0 off, -1 when stderr is a tty */
+	int quiet;                     /* -q */
+	unsigned long long seed;       /* --seed */
+
+	/* field names (PK_CLI_FIELDS); defaults as in SPEC 1.2 and 1.3 */
+	const char *prompt_field;
+	const char *chosen_field;
+	const char *rejected_field;
+	const char *score_chosen_field;
+	const char *score_rejected_field;
+	const char *responses_field;
+
+	/* operands */
+	char **inputs;
+	int ninputs;
+
+	/* the record being processed: valid inside the pk_cli_next() loop */
+	struct pk_record rec;
+	struct pk_line line;
+	const char *input_name;        /* "-" for standard input */
+
+	/* accounting */
+	unsigned long long nread, nwritten, nskipped, nquarantined, nblank;
+	struct pk_counter counters[PK_CLI_MAX_COUNTERS];
+	int ncounters;
+
+	/* state (private to cli.c) */
+	int status;
+	int stop;
+	int input_index;
+	unsigned nreported;
+	struct pk_reader *reader;
+	struct pk_writer *out;
+	struct pk_writer *quarantine;
+	struct pk_buf obuf;
+	double last_progress;
+};
+
+/* Set defaults, the program name, SIGPIPE and signal clean-up. */
+void pk_cli_init(struct pk_cli *cli, const char *progname, unsigned groups);
+
+/* Parse argv: the command's own options (shortopts, longopts; either may be
+ * NULL) and the common ones.  Each of the command's options is passed to
+ * handle(ctx, opt, optarg), which returns 0, or -1 after calling
+ * pk_cli_usage_error().  --help calls usage(stdout, 0); a bad option prints
+ * a short hint and exits 2; --version prints and exits 0.  The operands
+ * become cli->inputs (none = standard input). */
+void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts,
+		  int (*handle)(void *ctx, int opt, const char *arg), void *ctx,
+		  void (*usage)(FILE *fp, int status));
+
+/* "prog: message" and "Try 'prog --help'" on stderr, exit 2. */
+void pk_cli_usage_error(struct pk_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+/* "prog: message" on stderr, exit 2 (a system error before any output). */
+void pk_cli_fatal(struct pk_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+/* Warning "prog: FILE:LINE: message" for the current record, unless -q. */
+void pk_cli_warn(struct pk_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Error "prog: message" on stderr, sets exit status 2 and stops the loop. */
+void pk_cli_error(struct pk_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parse a number option: whole within [min, max], or a double.  On a bad
+ * value: usage error quoting the option and the value. */
+long long pk_cli_parse_int(struct pk_cli *cli, const char *opt,
+			   const char *arg, long long min, long long max);
+double pk_cli_parse_double(struct pk_cli *cli, const char *opt,
+			   const char *arg);
+
+/* Open the output (-o, -z).  Returns 0, or prints and returns -1. */
+int pk_cli_open_output(struct pk_cli *cli);
+
+/* Next valid record of the inputs into cli->rec / cli->line: 1, or 0 at the
+ * end (or when the loop must stop). */
+int pk_cli_next(struct pk_cli *cli);
+
+/* The current record is bad: report "prog: FILE:LINE: message" and skip,
+ * quarantine or stop as --on-error says. */
+void pk_cli_reject(struct pk_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Same with the message of a library error (and its column, if any). */
+void pk_cli_reject_error(struct pk_cli *cli, const struct pk_error *err);
+
+/* Write one output record (data without newline): counted as written. */
+int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len);
+/* Write the current input record unchanged (compacted). */
+int pk_cli_emit_record(struct pk_cli *cli);
+/* Write an edited object. */
+int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o);
+
+/* Add n to the named counter reported by --stats (name must be static). */
+void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n);
+
+/* Commit or drop the output, write --stats, close everything; returns the
+ * exit status. */
+int pk_cli_finish(struct pk_cli *cli);
+
+/* Print the options every command shares, for usage() texts. */
+void pk_cli_common_help(const struct pk_cli *cli, FILE *fp);
+
+#endif /* PK_CLI_H */

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fmt.h - what the foreign-format modules of lib/formats/ share: the table
+ * entry of a format, the reader's state, and small helpers for writing
+ * compact JSON from raw spans.  Private to libprefkit.
+ */
+#ifndef PK_FORMATS_FMT_H
+#define PK_FORMATS_FMT_H
+
+#include "pk_private.h"
+
+#define PK_FMT_MAX_COUNTERS 8
+
+struct pk_format_reader;
+
+/* One foreign format. */
+struct pk_fmt_ops {
+	struct pk_format_info info;
+	const char *const *counters;   /* NULL-terminated counter names */
+	/* Check the options, set up fr->state; PK_OK or an error. */
+	int (*init)(struct pk_format_reader *fr, struct pk_error *err);
+	/* Convert one record, calling pk_fmt_emit() for each output. */
+	int (*feed)(struct pk_format_reader *fr, const struct pk_record *rec,
+		    struct pk_error *err);
+	int (*finish)(struct pk_format_reader *fr, struct pk_error *err);
+	void (*free)(struct pk_format_reader *fr);
+};
+
+struct pk_format_reader {
+	const struct pk_fmt_ops *ops;   /* NULL until "auto" has decided */
+	struct pk_format_opts opts;
+	int (*emit)(void *ctx, const char *json, size_t len);
+	void *ctx;
+	const char *note;
+	char notebuf[256];
+	unsigned long long count[PK_FMT_MAX_COUNTERS];
+	int has_space;                  /* the record being fed has spaces */
+	struct pk_buf out;              /* the record being built */
+	struct pk_buf t1, t2, t3;       /* scratch */
+	struct pk_obj *obj;
+	void *state;                    /* the format's own */
+};
+
+extern const struct pk_fmt_ops pk_fmt_trl, pk_fmt_ultrafeedback,
+	pk_fmt_ufbinarized, pk_fmt_hh, pk_fmt_oasst, pk_fmt_nectar,
+	pk_fmt_sharegpt, pk_fmt_helpsteer, pk_fmt_lists;
+
+/* Pass b's contents to the reader's emit callback. */
+int pk_fmt_emit(struct pk_format_reader *fr, const struct pk_buf *b);
+/* Record a warning for the record being fed. */
+void pk_fmt_note(struct pk_format_reader *fr, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Writing compact JSON into a buffer. */
+/* A ',' unless b is empty or ends with '{', '[' or ':'. */
+int pk_fmt_sep(struct pk_buf *b);
+/* sep, then "key": (key is plain ASCII without escapes). */
+int pk_fmt_key(struct pk_buf *b, const char *key);
+/* sep, then the raw validated value p[0..n), compacted when spaced. */
+int pk_fmt_raw(struct pk_buf *b, const char *p, size_t n, int spaced);
+/* sep, then {"role":"ROLE","content":RAW} (raw content, compacted). */
+int pk_fmt_message(struct pk_buf *b, const char *role, const char *p,
+		   size_t n, int spaced);
+
+/* Is the validated number p[0..n) an integer value (2, 2.0, 1e2)? */
+int pk_fmt_is_integral(const char *p, size_t n);
+/* Decoded string literal p[0..n) equals s[0..len)? (b: scratch) */
+int pk_fmt_str_equals(struct pk_buf *b, const char *p, size_t n,
+		      const char *s, size_t len);
+
+/* HH transcripts ("\n\nHuman: ...\n\nAssistant: ..."): append a JSON array
+ * of messages for text[0..n).  first_role is the role of text before the
+ * first marker ("assistant" for a response), or NULL: then the text must
+ * start with a marker (a leading "Human:"/"Assistant:" at position 0
+ * counts).  A prompt's last, empty "Assistant:" turn (the cue) is dropped
+ * when drop_cue.  Each turn loses one leading space. */
+int pk_fmt_hh_messages(struct pk_buf *out, const char *text, size_t n,
+		       const char *first_role, int drop_cue,
+		       struct pk_error *err);
+
+#endif

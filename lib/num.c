@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * num.c - numbers as the project writes and reads them: integral values as
+ * integers, everything else in the shortest %g form that reads back to the
+ * same double (jansson would print 17 digits: 6.2 -> 6.2000000000000002),
+ * and raw JSON number text to double with overflow reported.  The programs
+ * never call setlocale, so printf and strtod use '.'.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pk_private.h"
+
+int pk_format_number(char out[PK_NUMBER_MAX], double x)
+{
+	int p, n = -1;
+
+	if (isnan(x) || isinf(x))
+		return -1;
+	if (x == 0) {
+		/* also -0.0, which would print as "-0" */
+		out[0] = '0';
+		out[1] = '\0';
+		return 1;
+	}
+	if (fabs(x) < 1e17 && x == trunc(x))
+		return snprintf(out, PK_NUMBER_MAX, "%.0f", x);
+	for (p = 1; p <= 17; p++) {
+		n = snprintf(out, PK_NUMBER_MAX, "%.*g", p, x);
+		if (strtod(out, NULL) == x)
+			break;
+	}
+	return n;
+}
+
+/* Is p[0..n) a JSON number? */
+static int is_json_number(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && p[i] == '-')
+		i++;
+	if (i >= n || p[i] < '0' || p[i] > '9')
+		return 0;
+	if (p[i] == '0') {
+		i++;
+	} else {
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	}
+	if (i < n && p[i] == '.') {
+		if (++i >= n || p[i] < '0' || p[i] > '9')
+			return 0;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-'))
+			i++;
+		if (i >= n || p[i] < '0' || p[i] > '9')
+			return 0;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	}
+	return i == n;
+}
+
+int pk_parse_number(const char *p, size_t n, double *out)
+{
+	char small[64], *buf = small;
+	double x;
+
+	/* strtod would also take "inf", "0x1p3" or leading spaces */
+	if (!is_json_number(p, n))
+		return PK_BAD_RECORD;
+	if (n >= sizeof small) {
+		buf = malloc(n + 1);
+		if (!buf)
+			return PK_FATAL;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	x = strtod(buf, NULL);
+	if (buf != small)
+		free(buf);
+	if (isinf(x))
+		return PK_BAD_RECORD;
+	*out = x;
+	return PK_OK;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pair.c - what every command needs to know about preference records:
+ * the text of a response (string or message list, SPEC 1.1) and the group
+ * id of a prompt (SPEC 1.4).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pk_private.h"
+
+/* Does the literal p[0..n) need no rewriting to be in canonical form?
+ * Canonical strings are what pk_json_quote writes: a literal without any
+ * backslash is already canonical (raw control characters are invalid). */
+static int canonical_string(const char *p, size_t n)
+{
+	return memchr(p, '\\', n) == NULL;
+}
+
+int pk_is_message_list(const char *v, size_t n)
+{
+	struct pk_iter it;
+	size_t off, len;
+	enum pk_type t;
+	int count = 0;
+
+	if (pk_type_of(v, n) != PK_T_ARRAY)
+		return 0;
+	pk_iter_init(&it, v, n);
+	while (pk_iter_element(&it, &off, &len, &t)) {
+		struct pk_member role, content;
+
+		if (t != PK_T_OBJECT ||
+		    !pk_object_find(v + off, len, "role", &role) ||
+		    role.type != PK_T_STRING ||
+		    !pk_object_find(v + off, len, "content", &content))
+			return 0;
+		count++;
+	}
+	return count > 0;
+}
+
+/* Append the text of a message's content: a string, or the "text" members
+ * of a list of parts ([{"type": "text", "text": ...}]). */
+static int content_text(const char *c, size_t n, enum pk_type t,
+			struct pk_buf *out)
+{
+	struct pk_iter it;
+	size_t off, len;
+	enum pk_type et;
+
+	if (t == PK_T_STRING)
+		return pk_json_unquote(out, c, n);
+	if (t != PK_T_ARRAY)
+		return 0;
+	pk_iter_init(&it, c, n);
+	while (pk_iter_element(&it, &off, &len, &et)) {
+		struct pk_member txt;
+
+		if (et == PK_T_OBJECT && pk_object_find(c + off, len, "text", &txt) &&
+		    txt.type == PK_T_STRING &&
+		    pk_json_unquote(out, c + off + txt.val_off, txt.val_len) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int pk_response_text(const char *v, size_t n, struct pk_buf *out,
+		     struct pk_error *err)
+{
+	enum pk_type t = pk_type_of(v, n);
+	struct pk_iter it;
+	size_t off, len;
+	enum pk_type et;
+
+	if (t == PK_T_STRING)
+		return pk_json_unquote(out, v, n) < 0 ? pk_nomem(err) : PK_OK;
+	if (!pk_is_message_list(v, n))
+		return pk_error_set(err, PK_ERR_DATA,
+				   "expected a string or a message list, not %s",
+				   pk_type_name(t));
+	pk_iter_init(&it, v, n);
+	while (pk_iter_element(&it, &off, &len, &et)) {
+		struct pk_member role, content;
+
+		pk_object_find(v + off, len, "role", &role);
+		if (!pk_key_equals(v + off + role.val_off, role.val_len,
+				   "assistant"))
+			continue;
+		pk_object_find(v + off, len, "content", &content);
+		if (content_text(v + off + content.val_off, content.val_len,
+				 content.type, out) < 0)
+			return pk_nomem(err);
+	}
+	return PK_OK;
+}
+
+int pk_group_id(const char *v, size_t n, char out[17], struct pk_error *err)
+{
+	struct pk_buf canon = PK_BUF_INIT;
+	const char *p = v;
+	size_t len = n;
+	json_t *j = NULL;
+	uint64_t h;
+
+	if (pk_type_of(v, n) != PK_T_STRING || !canonical_string(v, n)) {
+		j = pk_json_decode(v, n, err);
+		if (!j)
+			return PK_BAD_RECORD;
+		if (pk_json_encode(&canon, j, PK_ENC_SORT_KEYS) < 0) {
+			json_decref(j);
+			pk_buf_free(&canon);
+			return pk_error_set(err, PK_ERR_DATA,
+					    "cannot encode prompt");
+		}
+		json_decref(j);
+		p = canon.data;
+		len = canon.len;
+	}
+	h = pk_hash64(p, len, 0);
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+	pk_buf_free(&canon);
+	return PK_OK;
+}

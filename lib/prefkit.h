@@ -1,0 +1,783 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * prefkit.h - the one public header of libprefkit, the streaming JSON Lines
+ * library behind the pref-* commands.
+ *
+ * Record model (SPEC section 4): every input line is validated once by a
+ * scanner that records the byte spans of the record's top-level members.
+ * Commands decode with jansson only the values they read, build or change
+ * only the members they write, and everything else is copied byte for byte.
+ *
+ * Rules that hold for every function here:
+ *  - The library never prints and never exits.  Errors are returned as a
+ *    status and described in a caller-owned struct pk_error.
+ *  - Spans are offsets into a text the caller owns; they stay valid as long
+ *    as that text does.  A line returned by a reader is borrowed: it lives
+ *    until the next call on that reader.
+ *  - Every *_free / *_close function accepts NULL.
+ *  - Functions that return int return 0 (PK_OK) on success and a negative
+ *    status on failure, unless documented otherwise.
+ */
+#ifndef PREFKIT_H
+#define PREFKIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Status codes and errors                                             */
+/* ------------------------------------------------------------------ */
+
+enum {
+	PK_OK = 0,
+	PK_EOF = 1,          /* no more input (reader) */
+	PK_BAD_RECORD = -1,  /* this record is bad; the stream goes on */
+	PK_FATAL = -2,       /* the stream or output is dead (I/O, memory) */
+	PK_EPIPE = -3,       /* output pipe closed by the reader */
+};
+
+enum pk_errkind {
+	PK_ERR_NONE = 0,
+	PK_ERR_DATA,   /* bad data: exit status 1 */
+	PK_ERR_IO,     /* I/O or system error: exit status 2 */
+	PK_ERR_NOMEM,  /* out of memory: exit status 2 */
+	PK_ERR_USAGE,  /* misuse (bad option value, bad pattern): exit status 2 */
+	PK_ERR_PIPE,   /* EPIPE on output: end quietly */
+};
+
+struct pk_error {
+	enum pk_errkind kind;
+	unsigned long long line; /* 1-based input line, 0 = unknown */
+	unsigned long column;    /* 1-based byte column, 0 = none */
+	char text[256];          /* message without program, file or line */
+};
+
+/* Fill *err (err may be NULL).  Returns the status that matches kind:
+ * PK_BAD_RECORD for PK_ERR_DATA, PK_EPIPE for PK_ERR_PIPE, else PK_FATAL. */
+int pk_error_set(struct pk_error *err, enum pk_errkind kind,
+		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void pk_error_clear(struct pk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Growable byte buffer (buf.c)                                        */
+/* ------------------------------------------------------------------ */
+
+struct pk_buf {
+	char *data;   /* always NUL-terminated when data != NULL */
+	size_t len;
+	size_t cap;
+};
+#define PK_BUF_INIT {NULL, 0, 0}
+
+int pk_buf_reserve(struct pk_buf *b, size_t extra);  /* -1 on ENOMEM */
+int pk_buf_append(struct pk_buf *b, const void *p, size_t n);
+int pk_buf_putc(struct pk_buf *b, int c);
+int pk_buf_puts(struct pk_buf *b, const char *s);
+int pk_buf_printf(struct pk_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pk_buf_reset(struct pk_buf *b);                 /* len = 0, keeps memory */
+void pk_buf_free(struct pk_buf *b);
+char *pk_buf_take(struct pk_buf *b);                 /* caller frees */
+
+/* ------------------------------------------------------------------ */
+/* Numbers and strings (num.c, str.c)                                  */
+/* ------------------------------------------------------------------ */
+
+/* Longest text pk_format_number writes, NUL included. */
+#define PK_NUMBER_MAX 32
+
+/* Format a double as the project writes every computed number: an integral
+ * value with |x| < 1e17 as an integer ("8", "-3"), anything else in the
+ * shortest %.{1..17}g form that reads back to the same double ("7.5",
+ * "0.1", "1e+300").  Returns the length, or -1 for NaN/infinity. */
+int pk_format_number(char out[PK_NUMBER_MAX], double x);
+
+/* Parse the raw text of a JSON number (already validated).  Returns
+ * PK_OK, or PK_BAD_RECORD when the value overflows a double (1e400). */
+int pk_parse_number(const char *p, size_t n, double *out);
+
+/* Append the JSON string literal (with quotes) for the UTF-8 bytes s[0..n):
+ * escapes '"', '\\' and control characters (\b \f \n \r \t, others as
+ * \u00XX), everything else verbatim - the same text as Python's
+ * json.dumps(s, ensure_ascii=False).  s must be valid UTF-8. */
+int pk_json_quote(struct pk_buf *out, const char *s, size_t n);
+
+/* Append the decoded contents of the validated JSON string literal p[0..n)
+ * (quotes included).  The result may contain NUL bytes. */
+int pk_json_unquote(struct pk_buf *out, const char *p, size_t n);
+
+/* Compare the validated string literal p[0..n) (quotes included) with the
+ * NUL-terminated UTF-8 name.  Fast when the literal has no escapes. */
+int pk_key_equals(const char *p, size_t n, const char *name);
+
+/* Encode a jansson value as compact JSON into out, without ever letting
+ * jansson print a real: reals go through pk_format_number, strings through
+ * pk_json_quote.  flags: PK_ENC_SORT_KEYS sorts object keys (bytewise).
+ * Returns PK_OK, or PK_FATAL for NaN/inf or ENOMEM. */
+#define PK_ENC_SORT_KEYS 1
+int pk_json_encode(struct pk_buf *out, const json_t *v, int flags);
+
+/* Decode one JSON value of the validated text p[0..n) with jansson, using
+ * the flags that match the scanner (JSON_DECODE_ANY | JSON_ALLOW_NUL |
+ * JSON_REJECT_DUPLICATES).  Returns a new reference, or NULL with *err set
+ * (e.g. "integer out of range").  */
+json_t *pk_json_decode(const char *p, size_t n, struct pk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* The validating scanner (scan.c)                                     */
+/* ------------------------------------------------------------------ */
+
+enum pk_type {
+	PK_T_NONE = 0, PK_T_OBJECT, PK_T_ARRAY, PK_T_STRING, PK_T_NUMBER,
+	PK_T_TRUE, PK_T_FALSE, PK_T_NULL
+};
+
+/* Same limit as jansson 2.14 (JSON_PARSER_MAX_DEPTH): arrays and objects
+ * nested deeper than this are rejected by both. */
+#define PK_MAX_DEPTH 2048
+
+/* One member of an object: raw key (quotes included) and raw value. */
+struct pk_member {
+	size_t key_off, key_len;
+	size_t val_off, val_len;
+	enum pk_type type;
+};
+
+/* A scanned record: the top-level members of one JSON object line.
+ * The text itself is not copied; offsets point into it. */
+struct pk_record {
+	const char *text;
+	size_t len;
+	struct pk_member *members;
+	size_t nmembers;
+	size_t cap;
+	int has_space;   /* whitespace outside strings: write it compacted */
+	/* scratch used by the scanner; callers leave it alone */
+	void *scratch;
+	size_t scratch_cap;
+};
+#define PK_RECORD_INIT {NULL, 0, NULL, 0, 0, 0, NULL, 0}
+
+/* Validate text[0..len) as exactly one JSON value (surrounding whitespace
+ * allowed): full grammar, UTF-8 (no overlong forms, no surrogates, nothing
+ * above U+10FFFF), \u escapes (no lone surrogates), nesting up to
+ * PK_MAX_DEPTH, no duplicate key in any object.  The value must be an
+ * object.  On success fills rec with the top-level members in order.
+ * On failure returns PK_BAD_RECORD with err->text such as
+ * "invalid JSON: unexpected character 'x'" and err->column set (1-based
+ * byte column), or "not a JSON object (array)". */
+int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
+		   struct pk_error *err);
+void pk_record_free(struct pk_record *rec);
+
+/* Validate one JSON value of any type starting at text[*pos] (leading
+ * whitespace skipped); on success *pos is just past the value and the
+ * value's type is returned in *type.  Used by the JSON array reader. */
+int pk_scan_value(const char *text, size_t len, size_t *pos,
+		  enum pk_type *type, struct pk_error *err);
+
+/* Iterating already validated text (fast: no validation).  Start with
+ * pk_iter_init over an object's or array's raw text (brackets included). */
+struct pk_iter {
+	const char *text;
+	size_t len;
+	size_t pos;
+};
+void pk_iter_init(struct pk_iter *it, const char *text, size_t len);
+/* Next member of an object: 1 and *m filled (offsets relative to the
+ * iterator's text), 0 at the end. */
+int pk_iter_member(struct pk_iter *it, struct pk_member *m);
+/* Next element of an array: 1 and off, len, type filled, 0 at the end. */
+int pk_iter_element(struct pk_iter *it, size_t *off, size_t *len,
+		    enum pk_type *type);
+/* Type of a validated value from its first byte. */
+enum pk_type pk_type_of(const char *p, size_t n);
+const char *pk_type_name(enum pk_type t);
+
+/* Find member `name` of the validated object text[0..len).  Returns 1 and
+ * fills *m, or 0. */
+int pk_object_find(const char *text, size_t len, const char *name,
+		   struct pk_member *m);
+
+/* A value located in a record: offsets into rec->text. */
+struct pk_value {
+	size_t off, len;
+	enum pk_type type;
+};
+
+/* Look up a top-level member. Returns 1 if found. */
+int pk_record_get(const struct pk_record *rec, const char *name,
+		  struct pk_value *v);
+/* Look up a dotted path ("metadata.score_chosen"); a plain name is a
+ * top-level member.  Returns 1 if found. */
+int pk_record_path(const struct pk_record *rec, const char *path,
+		   struct pk_value *v);
+
+/* Append the record compacted (whitespace outside strings removed, every
+ * other byte as it came) to out.  No newline. */
+int pk_compact(struct pk_buf *out, const char *text, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Editing a record: ordered members, untouched ones kept raw (obj.c)  */
+/* ------------------------------------------------------------------ */
+
+/* An object under edit.  Members keep their order; untouched members are
+ * still spans of the source text, changed or new ones live in the
+ * object's own arena.  Writing it copies untouched bytes as they came. */
+struct pk_obj;
+
+struct pk_obj *pk_obj_new(void);
+void pk_obj_free(struct pk_obj *o);
+/* Start from a scanned record (rec->text must outlive o's use). */
+int pk_obj_load_record(struct pk_obj *o, const struct pk_record *rec);
+/* Start from the validated raw text of an object (must outlive o). */
+int pk_obj_load(struct pk_obj *o, const char *text, size_t len);
+/* Start empty. */
+void pk_obj_clear(struct pk_obj *o);
+
+size_t pk_obj_count(const struct pk_obj *o);
+/* Index of the member named name, or -1. */
+long pk_obj_find(const struct pk_obj *o, const char *name);
+/* Raw value of member i; *type set when type != NULL. */
+const char *pk_obj_value(const struct pk_obj *o, size_t i, size_t *len,
+			 enum pk_type *type);
+/* Decoded key of member i (NUL-terminated, valid until the next edit). */
+const char *pk_obj_key(const struct pk_obj *o, size_t i);
+/* Look up name (dotted path allowed); returns 1 and the raw value. */
+int pk_obj_get(const struct pk_obj *o, const char *path, const char **val,
+	       size_t *len, enum pk_type *type);
+
+/* Set member `path` (dotted paths edit nested objects, creating them when
+ * absent) to the raw JSON text raw[0..n) (copied).  An existing member
+ * keeps its position; a new one is appended. */
+int pk_obj_set_raw(struct pk_obj *o, const char *path, const char *raw,
+		   size_t n);
+int pk_obj_set_string(struct pk_obj *o, const char *path, const char *s,
+		      size_t n);
+int pk_obj_set_number(struct pk_obj *o, const char *path, double x);
+int pk_obj_set_bool(struct pk_obj *o, const char *path, int b);
+/* Encoded with pk_json_encode; v is borrowed. */
+int pk_obj_set_json(struct pk_obj *o, const char *path, const json_t *v);
+/* Remove member path; returns 1 if it was there. */
+int pk_obj_delete(struct pk_obj *o, const char *path);
+/* Rename top-level member from -> to, keeping position. */
+int pk_obj_rename(struct pk_obj *o, const char *from, const char *to);
+
+/* SPEC 1.2: swap every paired field (name containing "chosen"/"rejected",
+ * or ending in "_w"/"_l") with its partner; values move, positions stay; a
+ * field whose partner is missing is renamed to the partner's name.  Done
+ * inside nested objects too (the values of unpaired members). */
+int pk_obj_swap_paired(struct pk_obj *o);
+/* The partner name of a paired field into out (NUL-terminated); returns 1
+ * if name is paired, 0 if not. */
+int pk_paired_partner(const char *name, size_t n, struct pk_buf *out);
+
+/* Append the object as compact JSON (no newline). */
+int pk_obj_write(const struct pk_obj *o, struct pk_buf *out);
+
+/* ------------------------------------------------------------------ */
+/* Preference records (pair.c)                                          */
+/* ------------------------------------------------------------------ */
+
+/* SPEC 1.1 "the text of a response": the decoded string, or the
+ * concatenated content of the assistant messages of a message list.
+ * Appends to out.  PK_BAD_RECORD with err->text when v is neither. */
+int pk_response_text(const char *v, size_t n, struct pk_buf *out,
+		     struct pk_error *err);
+/* Is the validated value a message list (array of objects each with a
+ * string "role" and a "content")? */
+int pk_is_message_list(const char *v, size_t n);
+
+/* SPEC 1.4 group id of a prompt value: 16 lowercase hex digits of XXH3-64
+ * (seed 0) of the value as compact JSON with sorted keys, written as
+ * Python's json.dumps(v, sort_keys=True, separators=(",", ":"),
+ * ensure_ascii=False) writes it.  out gets 17 bytes (NUL included). */
+int pk_group_id(const char *v, size_t n, char out[17], struct pk_error *err);
+
+/* XXH3-64 of bytes, and the 128-bit variant as 32 hex digits. */
+uint64_t pk_hash64(const void *p, size_t n, uint64_t seed);
+void pk_hash128_hex(const void *p, size_t n, char out[33]);
+
+/* ------------------------------------------------------------------ */
+/* Input: files, stdin, zstd, gzip, JSON arrays (zio.c, reader.c)      */
+/* ------------------------------------------------------------------ */
+
+struct pk_reader;
+
+struct pk_line {
+	const char *data;          /* borrowed: valid until the next call */
+	size_t len;                /* without the line end (\n or \r\n) */
+	unsigned long long lineno; /* 1-based line where the record starts */
+};
+
+/* Open path ("-" or NULL = standard input).  zstd (concatenated frames,
+ * skippable frames) and gzip (when built with zlib) are recognised by
+ * their magic number, on files and pipes alike.  max_line bounds one
+ * record (0 = no bound). */
+struct pk_reader *pk_reader_open(const char *path, size_t max_line,
+				 struct pk_error *err);
+/* Next record line.  Blank lines (only whitespace) are skipped and
+ * counted; a UTF-8 BOM at the start is dropped; "\r\n" ends a line like
+ * "\n".  A file whose first non-blank byte is '[' is read whole as a JSON
+ * array and its elements are returned one by one (lineno = the line where
+ * the element starts).
+ * Returns PK_OK with *line set, PK_EOF at the end, PK_BAD_RECORD for a
+ * line longer than max_line (err->text "line too long (more than N
+ * bytes)"; line->data holds its first max_line bytes and the reader moves
+ * on to the next line on the next call), or PK_FATAL (I/O error,
+ * truncated or corrupt compressed stream, a JSON array file that is not a
+ * valid array).  After PK_FATAL every call returns PK_FATAL. */
+int pk_reader_next(struct pk_reader *r, struct pk_line *line,
+		   struct pk_error *err);
+/* After PK_BAD_RECORD for a long line: pass the rest of that line to sink
+ * (or discard it when sink is NULL).  sink returns 0 to go on. */
+int pk_reader_drain(struct pk_reader *r,
+		    int (*sink)(void *ctx, const void *p, size_t n),
+		    void *ctx, struct pk_error *err);
+/* The name used in messages: the path, or "-" for standard input. */
+const char *pk_reader_name(const struct pk_reader *r);
+unsigned long long pk_reader_blank_lines(const struct pk_reader *r);
+/* Bytes read from the underlying file so far (compressed), for progress. */
+unsigned long long pk_reader_bytes_in(const struct pk_reader *r);
+/* Is the input seekable (a regular, uncompressed file)? */
+int pk_reader_seekable(const struct pk_reader *r);
+void pk_reader_close(struct pk_reader *r);
+
+/* ------------------------------------------------------------------ */
+/* Output: stdout or atomic file, optional zstd (writer.c)             */
+/* ------------------------------------------------------------------ */
+
+struct pk_writer;
+
+/* Open path (NULL or "-" = standard output).  A named file is written to
+ * a temporary file beside it and renamed by pk_writer_commit(), so a
+ * failed run leaves no partial file.  zstd_level: 0 = plain, 1..19 =
+ * zstd at that level, PK_ZSTD_AUTO = zstd (level 3) when path ends in
+ * ".zst", else plain. */
+#define PK_ZSTD_AUTO (-1000)
+#define PK_ZSTD_DEFAULT_LEVEL 3
+struct pk_writer *pk_writer_open(const char *path, int zstd_level,
+				 struct pk_error *err);
+/* Buffered write.  Errors stick: after one, every call fails the same way.
+ * PK_EPIPE when the reader of a pipe went away. */
+int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
+		    struct pk_error *err);
+/* Flush, end the zstd frame, fsync and rename a named file into place;
+ * frees w.  On failure the temporary file is removed. */
+int pk_writer_commit(struct pk_writer *w, struct pk_error *err);
+/* Drop everything: remove the temporary file; frees w. */
+void pk_writer_abort(struct pk_writer *w);
+/* Path of the temporary file (NULL for stdout), for a signal handler. */
+const char *pk_writer_temp_path(const struct pk_writer *w);
+
+/* ------------------------------------------------------------------ */
+/* Ranked lists and pair strategies (rank.c) - shared by pref-expand   */
+/* and pref-curriculum.                                                */
+/* ------------------------------------------------------------------ */
+/*
+ * A ranked list (SPEC 1.3) is read from a scanned record without copying:
+ * the response texts, scores and ranks stay spans of the record's text.
+ * pk_rank_parse() sorts the responses best first (stable: equal standing
+ * keeps input order) and numbers the tie groups; the pair strategies work
+ * on positions in that order (R1 = items[0]).  Typical use:
+ *
+ *	struct pk_rank_list l = PK_RANK_LIST_INIT;
+ *	pk_rank_parse(&l, &rec, &opts, &err);     per record
+ *	pk_rank_top(&l, k);                        optional
+ *	n = pk_rank_pairs(&l, &strategy, min_gap, &nbelow);
+ *	for each l.pairs[p]: pk_rank_write_pair(&l, i, j, NULL, &out, &err);
+ *	pk_rank_list_free(&l);                     at the end
+ */
+
+enum pk_rank_by {
+	PK_RANK_BY_SCORE = 0, /* score, higher is better (the default) */
+	PK_RANK_BY_RANK,      /* rank, lower is better */
+};
+
+/* Where a list keeps its parts.  Every name may be a dotted path; the
+ * response fields are looked up inside each response object. */
+struct pk_rank_opts {
+	const char *prompt_field;    /* "prompt" */
+	const char *responses_field; /* "responses" */
+	const char *text_field;      /* "text" */
+	const char *score_field;     /* "score" */
+	const char *rank_field;      /* "rank" */
+	enum pk_rank_by rank_by;     /* preferred when both are present */
+	int steps;  /* accept a text that is an array of strings (steps) */
+	int need_prompt; /* a missing prompt is bad even for message lists */
+};
+void pk_rank_opts_init(struct pk_rank_opts *o);
+
+/* One response.  Spans are offsets into the list's text. */
+struct pk_rank_item {
+	size_t off, len;        /* the response object */
+	struct pk_value text;   /* its text: string, message list, steps */
+	struct pk_value score;  /* type PK_T_NONE when absent */
+	struct pk_value rank;   /* type PK_T_NONE when absent */
+	double key;             /* standing, higher is better: the score, or
+				 * minus the rank */
+	size_t index;           /* 0-based position in the input list */
+	size_t group;           /* tie group: 0 = best standing */
+};
+
+struct pk_rank_pair {
+	size_t i, j; /* positions in items[]; i is better than j */
+};
+
+struct pk_rank_list {
+	/* filled by pk_rank_parse() */
+	const char *text;          /* the record's text (borrowed) */
+	size_t len;
+	struct pk_value prompt;    /* type PK_T_NONE when absent */
+	enum pk_rank_by by;        /* what orders this list */
+	struct pk_rank_item *items; /* best first */
+	size_t n;
+	size_t ngroups;            /* distinct standings among items */
+	size_t ndropped;           /* responses dropped: null score or rank */
+	char group_id[17];         /* SPEC 1.4, of the prompt */
+	/* filled by pk_rank_pairs() */
+	struct pk_rank_pair *pairs;
+	size_t npairs;
+	/* private */
+	const struct pk_record *rec_;
+	const struct pk_rank_opts *opts_;
+	long resp_member_;         /* top-level member holding the responses */
+	long prompt_member_;       /* top-level member holding the prompt */
+	struct pk_buf container_;  /* that member without the responses */
+	size_t items_cap_, pairs_cap_;
+	size_t *groups_;           /* items[k].group, contiguous */
+	struct pk_buf block_;      /* scratch for derived records */
+	struct pk_buf scratch_;
+};
+#define PK_RANK_LIST_INIT {0}
+
+/* Read the ranked list of a scanned record (opts and rec must outlive
+ * the list's use): find the responses, read each one's text, score and
+ * rank (a boolean score counts as 1/0, a rank must be an integer), drop
+ * responses whose ordering value is null (counted in ndropped), sort
+ * best first and number the tie groups, and compute the group id.
+ * What orders the list: opts->rank_by when every kept response has that
+ * field, else the other field when every one has it.  A list with no
+ * responses is fine (n = 0).  PK_BAD_RECORD with err->text for a list
+ * that is not what SPEC 1.3 describes ("response 2: no \"text\""). */
+int pk_rank_parse(struct pk_rank_list *l, const struct pk_record *rec,
+		  const struct pk_rank_opts *opts, struct pk_error *err);
+/* Keep only the k best responses (the first k in sorted order). */
+void pk_rank_top(struct pk_rank_list *l, size_t k);
+/* Standing difference of items i and j: score(i) - score(j), or for
+ * lists ordered by rank, rank(j) - rank(i). */
+double pk_rank_gap(const struct pk_rank_list *l, size_t i, size_t j);
+void pk_rank_list_free(struct pk_rank_list *l);
+
+/* Pair strategies (SPEC 3.2).  With ties, a "standing" is a tie group:
+ * every strategy is applied to standings and pairs every response of one
+ * standing with every response of the other, so without ties it is
+ * exactly the table of SPEC 3.2, and tied responses are never paired. */
+enum pk_pairs_kind {
+	PK_PAIRS_BEST_VS_REST = 0, /* best standing vs every other */
+	PK_PAIRS_ALL,              /* every two standings */
+	PK_PAIRS_ADJACENT,         /* each standing vs the next worse */
+	PK_PAIRS_REST_VS_WORST,    /* every standing vs the worst */
+	PK_PAIRS_BEST_VS_WORST,    /* best vs worst */
+	PK_PAIRS_SKIP,             /* each standing vs the one K worse */
+};
+struct pk_pairs_strategy {
+	enum pk_pairs_kind kind;
+	size_t skip; /* K of skip=K (>= 1) */
+};
+/* Parse "all", "adjacent", "best-vs-rest", "rest-vs-worst",
+ * "best-vs-worst" or "skip=K".  Returns 0, or -1 for anything else. */
+int pk_pairs_parse(const char *s, struct pk_pairs_strategy *out);
+/* The pairs of n items sorted best first whose tie groups are group[0..n)
+ * (non-decreasing, starting at 0), in (i, j) order, into *pairs (grown
+ * as needed; *cap is its capacity).  Returns the count, or -1 on ENOMEM. */
+long pk_pairs_build(const size_t *group, size_t n,
+		    const struct pk_pairs_strategy *s,
+		    struct pk_rank_pair **pairs, size_t *cap);
+/* pk_pairs_build() on a list into l->pairs / l->npairs, then drop the
+ * pairs whose gap is below min_gap (pass 0 to keep all; the number
+ * dropped is added to *nbelow when nbelow != NULL).  Returns npairs or
+ * -1 on ENOMEM. */
+long pk_rank_pairs(struct pk_rank_list *l, const struct pk_pairs_strategy *s,
+		   double min_gap, unsigned long long *nbelow);
+
+/* Append the pair record of items i and j (positions) to out, without a
+ * newline: the list's members in order, with the responses member
+ * replaced by "chosen", "rejected", "score_chosen"/"score_rejected" and
+ * "rank_chosen"/"rank_rejected" when the responses have them (raw text;
+ * a boolean score as 1/0), every other field of each response as
+ * "chosen_<key>"/"rejected_<key>", the members of the object text extra
+ * (may be NULL; e.g. {"gap":2,"stage":1}) and "group_id".  Untouched
+ * bytes are copied (compacted). */
+int pk_rank_write_pair(struct pk_rank_list *l, size_t i, size_t j,
+		       const char *extra, size_t extra_len,
+		       struct pk_buf *out, struct pk_error *err);
+
+/* Append a record derived from the list: its members in order
+ * (compacted), the prompt's value replaced by prompt_raw when not NULL,
+ * and the responses member replaced by the members of the object text
+ * block[0..block_len) (braces included); a list member with the name of
+ * a block member is left out.  pk_rank_write_pair() and the step trees
+ * write with it. */
+int pk_rank_write_list(struct pk_rank_list *l, const char *prompt_raw,
+		       size_t prompt_len, const char *block, size_t block_len,
+		       struct pk_buf *out, struct pk_error *err);
+
+/* Step trees (steptree.c, SPEC 3.2 "Trees"): the prefix tree of a list's
+ * responses split into steps.  A response's steps are its text's elements
+ * when it is an array of strings, else the non-empty pieces of its text
+ * (a string, or the assistant text of a message list) between matches of
+ * the PCRE2 pattern (compiled once, with JIT when available). */
+struct pk_steptree;
+#define PK_STEP_REGEX_DEFAULT "\\n\\n+"
+/* pattern NULL = PK_STEP_REGEX_DEFAULT; a bad pattern is PK_ERR_USAGE
+ * ("pattern offset N: message"). */
+struct pk_steptree *pk_steptree_new(const char *pattern, struct pk_error *err);
+void pk_steptree_free(struct pk_steptree *t);
+/* Build the tree of a parsed list (every item, best first). */
+int pk_steptree_build(struct pk_steptree *t, const struct pk_rank_list *l,
+		      struct pk_error *err);
+/* Split one response text value (raw JSON) into steps, for inspection:
+ * the steps are NUL-separated in out (each followed by one NUL); returns
+ * the number of steps, or a negative status. */
+long pk_steptree_split(struct pk_steptree *t, const char *v, size_t n,
+		       struct pk_buf *out, struct pk_error *err);
+/* Append the tree record of the built list: its members with the
+ * responses replaced by "group_id" and "tree": {"children": [{"step",
+ * "score" (or "rank" for lists ordered by rank: the best through the
+ * node), "count", "children"}]}. */
+int pk_steptree_write(struct pk_steptree *t, const struct pk_rank_list *l,
+		      struct pk_buf *out, struct pk_error *err);
+/* Call emit once per step pair of the built list: at each node, the
+ * strategy applied to its children ordered by their best standing (ties
+ * never paired, gaps below min_gap dropped and added to *nbelow); prompt
+ * = the list's prompt and the steps down to the node joined by "\n\n"
+ * (for a message-list prompt: one added assistant message, and chosen /
+ * rejected as one-message lists), with "depth" (steps shared) and
+ * "group_id".  Returns 0, the first non-zero value of emit, or a
+ * negative status. */
+int pk_steptree_pairs(struct pk_steptree *t, const struct pk_rank_list *l,
+		      const struct pk_pairs_strategy *s, double min_gap,
+		      unsigned long long *nbelow,
+		      int (*emit)(void *ctx, const char *json, size_t len),
+		      void *ctx, struct pk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Foreign formats (lib/formats) - SPEC 1.5, shared by pref-convert     */
+/* and every --from option.                                            */
+/* ------------------------------------------------------------------ */
+/*
+ * A format reader turns the records of one foreign format (SPEC 1.5) into
+ * canonical records: pairs (SPEC 1.2) or ranked lists (SPEC 1.3), written
+ * as compact JSON text (no newline).  Untouched values (texts, scores,
+ * other fields) are copied from the input byte for byte; new values are
+ * built with pk_json_quote / pk_format_number.
+ *
+ * Formats: "trl", "ultrafeedback", "ultrafeedback-binarized", "hh",
+ * "oasst", "nectar", "sharegpt", "helpsteer", and "lists" (ranked lists
+ * in other shapes, read with the *_field options of SPEC 1.3), or "auto"
+ * (the format is detected from the first record fed, then kept).
+ *
+ * Use:
+ *	fr = pk_format_reader_new("hh", &opts, &err);   NULL: err says why
+ *	for each scanned input record rec:
+ *		rc = pk_format_reader_feed(fr, &rec, emit, ctx, &err);
+ *		PK_OK: zero or more records were passed to emit; if
+ *		       pk_format_reader_note(fr) is not NULL the record was
+ *		       accepted with a warning to report by line
+ *		       (e.g. "diverges-early: ...")
+ *		PK_BAD_RECORD: err->text says why; nothing was emitted for it
+ *		PK_FATAL / PK_EPIPE: stop (out of memory, or emit failed)
+ *	pk_format_reader_finish(fr, emit, ctx, &err);    flush grouped formats
+ *	counters: pk_format_reader_counter(fr, i, &value) for the --stats
+ *	pk_format_reader_free(fr);
+ *
+ * emit returns PK_OK, or a negative status that feed/finish return as is.
+ * The json it gets is borrowed: valid only during the call.
+ */
+
+/* What a format yields. */
+enum pk_format_kind {
+	PK_FORMAT_PAIRS = 1,  /* pairs, SPEC 1.2 */
+	PK_FORMAT_LISTS = 2,  /* ranked lists, SPEC 1.3 */
+};
+
+struct pk_format_info {
+	const char *name;          /* "hh" */
+	enum pk_format_kind kind;  /* what it yields */
+	const char *summary;       /* one line, for --help */
+};
+
+/* The known formats, in order, ending with an entry whose name is NULL. */
+const struct pk_format_info *pk_format_list(void);
+/* The entry for name, or NULL ("auto" is not an entry). */
+const struct pk_format_info *pk_format_lookup(const char *name);
+/* Detect the format of a record: a name from pk_format_list(), or NULL
+ * when the record looks like none of them. */
+const char *pk_format_detect(const struct pk_record *rec);
+
+struct pk_format_opts {
+	/* ultrafeedback: "overall" (default), "fine-grained" or
+	 * "mean-aspects"; helpsteer: the attribute (default "helpfulness"). */
+	const char *score;
+	int no_synthetic;    /* oasst: skip synthetic messages too */
+	int strict;          /* hh: diverges-early/prefix/identical are bad */
+	/* hh, sharegpt...: write prompt and responses as message lists
+	 * (hh: the prompt's turns become user/assistant messages). */
+	int conversational;
+	/* Field names of the input (dotted paths allowed for the top-level
+	 * ones); NULL = the SPEC default.  trl: prompt/chosen/rejected/
+	 * score_chosen/score_rejected are renamed to the canonical names.
+	 * lists: prompt, responses; text/score/rank name members of each
+	 * response object.  Booleans count as 1/0, a null score drops that
+	 * response (counted). */
+	const char *prompt_field;
+	const char *chosen_field;
+	const char *rejected_field;
+	const char *score_chosen_field;
+	const char *score_rejected_field;
+	const char *responses_field;
+	const char *text_field;
+	const char *score_field;
+	const char *rank_field;
+};
+
+struct pk_format_reader;
+
+/* name: a format name or "auto"; opts may be NULL (defaults).  NULL with
+ * err (PK_ERR_USAGE) for an unknown format or a bad option value. */
+struct pk_format_reader *pk_format_reader_new(const char *name,
+					      const struct pk_format_opts *opts,
+					      struct pk_error *err);
+int pk_format_reader_feed(struct pk_format_reader *fr,
+			  const struct pk_record *rec,
+			  int (*emit)(void *ctx, const char *json, size_t len),
+			  void *ctx, struct pk_error *err);
+int pk_format_reader_finish(struct pk_format_reader *fr,
+			    int (*emit)(void *ctx, const char *json,
+					size_t len),
+			    void *ctx, struct pk_error *err);
+/* Warning for the record last fed (accepted), or NULL.  Valid until the
+ * next feed. */
+const char *pk_format_reader_note(const struct pk_format_reader *fr);
+/* The format being read (resolved from "auto" after the first record;
+ * NULL before it), and what it yields (0 before it). */
+const char *pk_format_reader_format(const struct pk_format_reader *fr);
+enum pk_format_kind pk_format_reader_kind(const struct pk_format_reader *fr);
+/* Counter i of the reader (i = 0, 1, ... until it returns NULL): its
+ * name (static, e.g. "hh_diverges_early", "completions_dropped",
+ * "messages_skipped") and value.  Counters are per format, listed even
+ * when zero. */
+const char *pk_format_reader_counter(const struct pk_format_reader *fr,
+				     size_t i, unsigned long long *value);
+void pk_format_reader_free(struct pk_format_reader *fr);
+
+/* Conversions of canonical pairs (canonical field names), appended to out
+ * as compact JSON.  Other fields are kept byte for byte in their place.
+ *  - to_conversational: string prompt/chosen/rejected become message
+ *    lists ([{"role":"user",...}], [{"role":"assistant",...}]); message
+ *    lists stay; an implicit prompt stays implicit.
+ *  - to_standard: message lists become strings: prompt = the content of
+ *    its one user message (an implicit prompt is made explicit: every
+ *    message before the last, which must agree between chosen and
+ *    rejected), response = its assistant text (pk_response_text).  A
+ *    prompt with several messages (system, multi-turn) is a bad record
+ *    unless flatten_template is given: then each message is written as
+ *    the template with {role} and {content} replaced, concatenated.
+ *  - to_list: {"prompt", "responses": [chosen, rejected]} with the
+ *    scores when both are present, else "rank" 1 and 2; other fields of
+ *    the pair carried (paired ones go into the responses, their
+ *    chosen/rejected part removed from the name).  */
+int pk_pair_to_conversational(const struct pk_record *rec, struct pk_buf *out,
+			      struct pk_error *err);
+int pk_pair_to_standard(const struct pk_record *rec,
+			const char *flatten_template, struct pk_buf *out,
+			struct pk_error *err);
+int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
+		    struct pk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Reward-conditioned templates (relabel.c)                            */
+/* ------------------------------------------------------------------ */
+
+/* The condition text of Zhang et al. 2024 (reward_augmentation.py in
+ * shenao-zhang/reward-augmented-preference), with the scale as
+ * placeholders: two lines, no trailing newline.  Rendered with the scale
+ * 1:10 it is the paper's text byte for byte. */
+#define PK_TEMPLATE_HEADER                                                   \
+	"You are an assistant that generates responses for the instruction " \
+	"while implicitly achieving the following target scores (on a "     \
+	"scale of {min}-{max}, where {min} is lowest and {max} is highest):"
+#define PK_TEMPLATE_DEFAULT PK_TEMPLATE_HEADER "\nOverall score: {score}."
+/* The default for multi-attribute goals: {score} stands for the attribute
+ * lines ("Helpfulness: 4.\nCorrectness: 3."), in place of the
+ * "Overall score" line. */
+#define PK_TEMPLATE_DEFAULT_ATTRIBUTES PK_TEMPLATE_HEADER "\n{score}"
+
+/* A parsed template: literal text and the placeholders {score}, {min} and
+ * {max}; "{{" and "}}" stand for literal braces (as in Python's
+ * str.format, which the paper's code uses). */
+struct pk_template;
+
+/* Parse text[0..n) for the scale [min, max] ({min} and {max} are written
+ * with pk_format_number).  Returns a new template, or NULL with err set
+ * (kind PK_ERR_USAGE) for an unknown placeholder ("unknown placeholder
+ * {foo} ..."), an unterminated '{', a single '}', a template without
+ * {score}, or text that is not valid UTF-8; PK_ERR_NOMEM when out of
+ * memory. */
+struct pk_template *pk_template_new(const char *text, size_t n, double min,
+				    double max, struct pk_error *err);
+void pk_template_free(struct pk_template *t);
+
+/* Append the condition text for goal score (as pk_format_number writes
+ * it: 8.0 -> "8", 7.5 -> "7.5") to out, unquoted.  PK_FATAL for a
+ * non-finite score or ENOMEM. */
+int pk_template_render(const struct pk_template *t, double score,
+		       struct pk_buf *out);
+
+/* Multi-attribute goals: {score} becomes one line per attribute,
+ * "Label: value." joined by "\n", where Label is pk_attribute_label() of
+ * names[i] and value is values[i] formatted as above. */
+int pk_template_render_attributes(const struct pk_template *t,
+				  const char *const *names,
+				  const double *values, size_t n,
+				  struct pk_buf *out);
+
+/* Append the display form of an attribute name: first letter upper case
+ * (ASCII), '_' as ' ' ("instruction_following" -> "Instruction
+ * following"). */
+int pk_attribute_label(const char *name, struct pk_buf *out);
+
+/* Read the score at path (dotted paths allowed) of a scanned record: a
+ * JSON number (booleans are not scores).  PK_OK with *x and, when v is not
+ * NULL, *v (its raw span, for copying); or PK_BAD_RECORD with err->text
+ * "missing score field 'P'", "score field 'P' is not a number (string)"
+ * or "score field 'P': 1e400 is out of range". */
+int pk_record_score(const struct pk_record *rec, const char *path,
+		    double *x, struct pk_value *v, struct pk_error *err);
+
+/* Swap chosen and rejected in o (SPEC 1.2) with every paired field, as
+ * pk_obj_swap_paired does, and also make each pair of members
+ * (names[2i], names[2i + 1]) that are not each other's paired partners
+ * trade values (fields renamed by options such as --chosen-field or
+ * --label-fields).  names ends with NULL; dotted paths allowed; a missing
+ * member is created from its partner's value (and the partner deleted). */
+int pk_obj_swap_sides(struct pk_obj *o, const char *const *names);
+
+/* ------------------------------------------------------------------ */
+/* Sizes                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Parse "512", "64K", "256M", "2G" (powers of 1024).  Returns 0 or -1. */
+int pk_parse_size(const char *s, size_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PREFKIT_H */

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reader.c - struct pk_reader: splits the decompressed input (zio.c) into
+ * record lines.  Lines are found with memchr over one large buffer and
+ * handed out as pointers into it; only the partial line at the end of the
+ * buffer is moved when it is refilled, so memory stays constant however
+ * large the input (at most about max_line plus one read chunk).  A stream
+ * whose first non-blank byte is '[' is a JSON array file instead: it is
+ * read whole and its elements, located with pk_scan_value, are the records.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pk_private.h"
+#include "zio.h"
+
+#define CHUNK ((size_t)PK_ZIO_CHUNK)
+#define INITIAL_CAP (4 * CHUNK)
+
+enum mode {
+	M_START,  /* the first non-blank byte is not known yet */
+	M_LINES,
+	M_ARRAY,
+};
+
+enum rest {
+	REST_NONE,
+	REST_SLICE,   /* the rest of a long record is buf[rest_off..+rest_len) */
+	REST_STREAM,  /* the rest of a long line is still being read */
+};
+
+struct pk_reader {
+	struct pk_zin *in;
+	char *name;
+	size_t max_line;
+	enum mode mode;
+	int bom_done;
+	int eof;        /* the decompressed stream is used up */
+	int fatal;      /* sticky: ferr says why */
+	struct pk_error ferr;
+	unsigned long long lineno;  /* lines started so far */
+	unsigned long long blank;
+
+	char *buf;
+	size_t cap;
+	size_t start;   /* first byte not yet returned */
+	size_t end;     /* end of the bytes read */
+	size_t scan;    /* no '\n' in buf[start..scan) */
+
+	enum rest rest;
+	size_t rest_off, rest_len;
+
+	/* JSON array mode: the whole stream is buf[0..end) */
+	size_t apos;               /* next byte to parse */
+	int astate;                /* 0 after '[', 1 after an element, 2 done */
+	size_t acounted;           /* newlines counted in buf[0..acounted) */
+	size_t aline_start;        /* offset where line aline starts */
+	unsigned long long aline;  /* line number at acounted */
+};
+
+static int is_blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Remember a fatal error (err->text already set) so later calls repeat it. */
+static int fatal(struct pk_reader *r, struct pk_error *err,
+		 unsigned long long line, unsigned long column)
+{
+	err->line = line;
+	err->column = column;
+	r->ferr = *err;
+	r->fatal = 1;
+	return PK_FATAL;
+}
+
+static int too_long(struct pk_reader *r, struct pk_line *line,
+		    const char *data, unsigned long long lineno,
+		    struct pk_error *err)
+{
+	line->data = data;
+	line->len = r->max_line;
+	line->lineno = lineno;
+	pk_error_set(err, PK_ERR_DATA, "line too long (more than %zu bytes)",
+		     r->max_line);
+	err->line = lineno;
+	err->column = 0;
+	return PK_BAD_RECORD;
+}
+
+/* Make room for at least CHUNK more bytes after end.  limit (0 = none)
+ * caps the capacity; the caller keeps end + CHUNK within it. */
+static int make_room(struct pk_reader *r, int compact, size_t limit)
+{
+	size_t cap;
+	char *p;
+
+	if (r->cap - r->end >= CHUNK)
+		return 0;
+	if (compact && r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->scan -= r->start;
+		r->start = 0;
+		if (r->cap - r->end >= CHUNK)
+			return 0;
+	}
+	if (r->end > SIZE_MAX / 2 - CHUNK)
+		return -1;
+	/* double, so that reading a long line or an array stays linear */
+	cap = r->cap * 2;
+	if (cap < r->end + CHUNK)
+		cap = r->end + CHUNK;
+	if (limit && cap > limit)
+		cap = limit;
+	if (cap < r->end + CHUNK)
+		cap = r->end + CHUNK;
+	p = realloc(r->buf, cap);
+	if (!p)
+		return -1;
+	r->buf = p;
+	r->cap = cap;
+	return 0;
+}
+
+/* Read more input into the buffer.  Returns bytes read (0 at the end) or
+ * PK_FATAL with err set. */
+static ssize_t fill(struct pk_reader *r, int compact, struct pk_error *err)
+{
+	size_t limit = 0;
+	ssize_t got;
+
+	if (r->eof)
+		return 0;
+	/* a pending line of more than max_line + 1 bytes is never kept */
+	if (r->max_line && r->mode != M_ARRAY &&
+	    r->max_line <= SIZE_MAX - 2 * CHUNK - 2)
+		limit = r->max_line + 2 + CHUNK;
+	if (make_room(r, compact, limit) < 0)
+		return pk_nomem(err);
+	got = pk_zin_read(r->in, r->buf + r->end, r->cap - r->end, err);
+	if (got < 0)
+		return PK_FATAL;
+	if (got == 0)
+		r->eof = 1;
+	r->end += (size_t)got;
+	return got;
+}
+
+struct pk_reader *pk_reader_open(const char *path, size_t max_line,
+				 struct pk_error *err)
+{
+	struct pk_reader *r;
+
+	r = calloc(1, sizeof *r);
+	if (!r) {
+		pk_nomem(err);
+		return NULL;
+	}
+	r->name = strdup(path ? path : "-");
+	r->buf = malloc(INITIAL_CAP);
+	if (!r->name || !r->buf) {
+		pk_nomem(err);
+		goto fail;
+	}
+	r->cap = INITIAL_CAP;
+	/* so that max_line + 1 and the buffer limit cannot overflow */
+	r->max_line = max_line > SIZE_MAX / 4 ? 0 : max_line;
+	if (pk_zin_open(&r->in, path, err) != PK_OK)
+		goto fail;
+	return r;
+fail:
+	if (err)
+		err->line = err->column = 0;
+	pk_reader_close(r);
+	return NULL;
+}
+
+/* Advance the array line count to offset `to`. */
+static void count_lines(struct pk_reader *r, size_t to)
+{
+	const char *p = r->buf + r->acounted, *e = r->buf + to;
+
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		p++;
+		r->aline++;
+		r->aline_start = (size_t)(p - r->buf);
+	}
+	r->acounted = to;
+}
+
+static int array_error(struct pk_reader *r, size_t off, struct pk_error *err,
+		       const char *what)
+{
+	count_lines(r, off);
+	pk_error_set(err, PK_ERR_DATA, "invalid JSON array: %s", what);
+	return fatal(r, err, r->aline, (unsigned long)(off - r->aline_start + 1));
+}
+
+/* Read the rest of the stream; buf[scan] is the '[' and buf[start] the
+ * start of its line. */
+static int load_array(struct pk_reader *r, struct pk_error *err)
+{
+	size_t bracket = r->scan - r->start;
+	ssize_t got;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	r->scan = 0;
+	do {
+		got = fill(r, 0, err);
+		if (got < 0)
+			return fatal(r, err, r->lineno + 1, 0);
+	} while (got > 0);
+	r->apos = bracket + 1;
+	r->acounted = 0;
+	r->aline_start = 0;
+	r->aline = r->lineno + 1;
+	return PK_OK;
+}
+
+static size_t skip_space(const char *p, size_t pos, size_t end)
+{
+	while (pos < end && (p[pos] == ' ' || p[pos] == '\t' ||
+			     p[pos] == '\n' || p[pos] == '\r'))
+		pos++;
+	return pos;
+}
+
+static int array_next(struct pk_reader *r, struct pk_line *line,
+		      struct pk_error *err)
+{
+	size_t pos, len, start;
+	enum pk_type type;
+	int rc;
+
+	if (r->astate == 2)
+		return PK_EOF;
+	pos = skip_space(r->buf, r->apos, r->end);
+	if (pos == r->end)
+		return array_error(r, pos, err, "unexpected end of input");
+	if (r->buf[pos] == ']')
+		goto close;
+	if (r->astate == 1) {
+		if (r->buf[pos] != ',')
+			return array_error(r, pos, err, "expected ',' or ']'");
+		pos = skip_space(r->buf, pos + 1, r->end);
+		if (pos == r->end)
+			return array_error(r, pos, err,
+					   "unexpected end of input");
+		if (r->buf[pos] == ']')
+			return array_error(r, pos, err,
+					   "expected a value after ','");
+	}
+	r->astate = 1;
+	start = pos;
+	count_lines(r, start);
+	len = 0;
+	rc = pk_scan_value(r->buf + start, r->end - start, &len, &type, err);
+	if (rc != PK_OK) {
+		/* the scanner's column is a 1-based offset into its text */
+		size_t off = start;
+
+		if (rc != PK_BAD_RECORD)
+			return fatal(r, err, r->aline, 0);
+		if (err->column > 0 && err->column - 1 <= r->end - start)
+			off += err->column - 1;
+		count_lines(r, off);
+		return fatal(r, err, r->aline,
+			     (unsigned long)(off - r->aline_start + 1));
+	}
+	r->apos = start + len;
+	if (r->max_line && len > r->max_line) {
+		r->rest = REST_SLICE;
+		r->rest_off = start + r->max_line;
+		r->rest_len = len - r->max_line;
+		return too_long(r, line, r->buf + start, r->aline, err);
+	}
+	line->data = r->buf + start;
+	line->len = len;
+	line->lineno = r->aline;
+	return PK_OK;
+close:
+	pos = skip_space(r->buf, pos + 1, r->end);
+	if (pos != r->end)
+		return array_error(r, pos, err,
+				   "unexpected data after the array");
+	r->astate = 2;
+	r->apos = pos;
+	return PK_EOF;
+}
+
+/* Find out whether this is a JSON array file: drop the BOM and look past
+ * blank space.  Leaves mode M_START when a blank line comes first. */
+static int detect(struct pk_reader *r, struct pk_error *err)
+{
+	const char *p, *e;
+
+	if (!r->bom_done) {
+		while (r->end - r->start < 3 && !r->eof)
+			if (fill(r, 1, err) < 0)
+				return fatal(r, err, 1, 0);
+		if (r->end - r->start >= 3 &&
+		    memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
+			r->start = r->scan = r->start + 3;
+		r->bom_done = 1;
+	}
+	for (;;) {
+		p = r->buf + r->scan;
+		e = r->buf + r->end;
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		r->scan = (size_t)(p - r->buf);
+		if (p < e) {
+			if (*p == '\n')
+				return PK_OK;
+			if (*p != '[') {
+				r->mode = M_LINES;
+				return PK_OK;
+			}
+			r->mode = M_ARRAY;
+			return load_array(r, err);
+		}
+		if (r->eof || (r->max_line &&
+			       r->end - r->start > r->max_line + 1)) {
+			r->mode = M_LINES;
+			return PK_OK;
+		}
+		if (fill(r, 1, err) < 0)
+			return fatal(r, err, r->lineno + 1, 0);
+	}
+}
+
+/* Consume the rest of a long line, passing it to sink when not NULL. */
+static int finish_rest(struct pk_reader *r,
+		       int (*sink)(void *ctx, const void *p, size_t n),
+		       void *ctx, struct pk_error *err)
+{
+	int rc;
+
+	if (r->rest == REST_SLICE) {
+		r->rest = REST_NONE;
+		if (sink && r->rest_len)
+			return sink(ctx, r->buf + r->rest_off, r->rest_len);
+		return PK_OK;
+	}
+	while (r->rest == REST_STREAM) {
+		const char *p = r->buf + r->start, *nl;
+		size_t n = r->end - r->start;
+
+		nl = memchr(p, '\n', n);
+		if (nl) {
+			n = (size_t)(nl - p);
+			if (n > 0 && nl[-1] == '\r')
+				n--;
+			r->start = r->scan = (size_t)(nl + 1 - r->buf);
+			r->rest = REST_NONE;
+		} else if (!r->eof) {
+			/* a final '\r' may be half of "\r\n": keep it */
+			if (n > 0 && p[n - 1] == '\r')
+				n--;
+			r->start += n;
+			r->scan = r->end;
+		} else {
+			r->start = r->scan = r->end;
+			r->rest = REST_NONE;
+		}
+		if (sink && n) {
+			rc = sink(ctx, p, n);
+			if (rc)
+				return rc;
+		}
+		if (r->rest == REST_STREAM && fill(r, 1, err) < 0)
+			return fatal(r, err, r->lineno, 0);
+	}
+	return PK_OK;
+}
+
+int pk_reader_next(struct pk_reader *r, struct pk_line *line,
+		   struct pk_error *err)
+{
+	struct pk_error dummy;
+	size_t s, len;
+	char *nl;
+	int rc;
+
+	if (!err)
+		err = &dummy;
+	if (r->fatal) {
+		*err = r->ferr;
+		return PK_FATAL;
+	}
+	if (r->rest != REST_NONE) {
+		rc = finish_rest(r, NULL, NULL, err);
+		if (rc != PK_OK)
+			return rc;
+	}
+	for (;;) {
+		if (r->mode == M_ARRAY)
+			return array_next(r, line, err);
+		if (r->mode == M_START) {
+			if (detect(r, err) != PK_OK)
+				return PK_FATAL;
+			if (r->mode == M_ARRAY)
+				continue;
+		}
+		nl = memchr(r->buf + r->scan, '\n', r->end - r->scan);
+		if (nl) {
+			s = r->start;
+			len = (size_t)(nl - (r->buf + s));
+			r->start = r->scan = (size_t)(nl + 1 - r->buf);
+			r->lineno++;
+			if (len > 0 && r->buf[s + len - 1] == '\r')
+				len--;
+		} else if (r->eof) {
+			if (r->start == r->end)
+				return PK_EOF;
+			/* a last line without '\n' */
+			s = r->start;
+			len = r->end - s;
+			r->start = r->scan = r->end;
+			r->lineno++;
+		} else {
+			r->scan = r->end;
+			if (r->max_line && r->end - r->start > r->max_line + 1) {
+				/* too long whatever follows: hand out the
+				 * head now, the rest streams by later */
+				s = r->start;
+				r->start += r->max_line;
+				r->rest = REST_STREAM;
+				r->lineno++;
+				return too_long(r, line, r->buf + s, r->lineno,
+						err);
+			}
+			if (fill(r, 1, err) < 0)
+				return fatal(r, err, r->lineno + 1, 0);
+			continue;
+		}
+		if (r->max_line && len > r->max_line) {
+			r->rest = REST_SLICE;
+			r->rest_off = s + r->max_line;
+			r->rest_len = len - r->max_line;
+			return too_long(r, line, r->buf + s, r->lineno, err);
+		}
+		if (len == 0 || is_blank(r->buf + s, len)) {
+			r->blank++;
+			continue;
+		}
+		line->data = r->buf + s;
+		line->len = len;
+		line->lineno = r->lineno;
+		return PK_OK;
+	}
+}
+
+int pk_reader_drain(struct pk_reader *r,
+		    int (*sink)(void *ctx, const void *p, size_t n),
+		    void *ctx, struct pk_error *err)
+{
+	struct pk_error dummy;
+
+	if (!err)
+		err = &dummy;
+	if (r->fatal) {
+		*err = r->ferr;
+		return PK_FATAL;
+	}
+	return finish_rest(r, sink, ctx, err);
+}
+
+const char *pk_reader_name(const struct pk_reader *r)
+{
+	return r->name;
+}
+
+unsigned long long pk_reader_blank_lines(const struct pk_reader *r)
+{
+	return r->blank;
+}
+
+unsigned long long pk_reader_bytes_in(const struct pk_reader *r)
+{
+	return pk_zin_bytes_in(r->in);
+}
+
+int pk_reader_seekable(const struct pk_reader *r)
+{
+	return pk_zin_seekable(r->in);
+}
+
+void pk_reader_close(struct pk_reader *r)
+{
+	if (!r)
+		return;
+	pk_zin_close(r->in);
+	free(r->buf);
+	free(r->name);
+	free(r);
+}

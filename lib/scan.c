@@ -1,0 +1,1183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scan.c - the validating scanner: checks that a line is exactly one JSON
+ * value (RFC 8259 grammar, strict UTF-8, valid escapes, nesting limit, no
+ * duplicate keys) without building a tree, and records the byte spans of
+ * the top-level members.  It accepts exactly what jansson 2.14 accepts with
+ * JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, except numbers
+ * out of range (integers beyond 64 bits, reals beyond a double), which are
+ * valid JSON and pass through untouched (SPEC 4).  Also here: walkers over
+ * already validated text, lookups by name and path, and compaction.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "pk_private.h"
+
+/* Objects with more keys than this use a hash table for duplicates. */
+#define PK_LINEAR_KEYS 16
+#define FRAME_ARRAY ((size_t)-1)
+
+enum scan_err {
+	E_NONE, E_EOF, E_CHAR, E_UTF8, E_ESCAPE, E_SURROGATE, E_CONTROL,
+	E_DEPTH, E_DUP, E_NULKEY, E_NOMEM
+};
+
+/* A key of an open object, decoded: bytes in the text (no escapes) or in
+ * the arena (escaped keys, decoded once). */
+struct skey {
+	size_t raw;     /* offset of the opening quote in the text */
+	size_t off;
+	size_t len;
+	int esc;
+};
+
+struct hslot {
+	uint64_t gen;   /* slot is live when equal to the table's gen */
+	uint64_t hash;
+	size_t obj;     /* raw offset of the object's first key */
+	size_t kidx;
+};
+
+struct scan_scratch {
+	size_t *frames;   /* per open container: first key index, or FRAME_ARRAY */
+	size_t fcap;
+	struct skey *keys;
+	size_t kcap;
+	struct pk_buf arena;
+	struct hslot *tab;
+	size_t tcap, tused;
+	uint64_t gen;
+};
+
+struct scan_ctx {
+	const unsigned char *s;
+	size_t len;
+	struct scan_scratch *sc;
+	int has_space;
+	enum scan_err ecode;
+	size_t epos;
+	size_t dup_raw, dup_rlen;
+};
+
+/* 1 for bytes that need no attention inside a string. */
+static const unsigned char str_plain[256] = {
+	['\x20'] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+static inline int hexdig(unsigned c)
+{
+	if (c - '0' < 10)
+		return (int)(c - '0');
+	c |= 0x20;
+	if (c - 'a' < 6)
+		return (int)(c - 'a' + 10);
+	return -1;
+}
+
+static inline int is_ws(unsigned c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+static inline int is_digit(unsigned c)
+{
+	return c - '0' < 10;
+}
+
+static enum pk_type type_from_byte(unsigned c)
+{
+	switch (c) {
+	case '{': return PK_T_OBJECT;
+	case '[': return PK_T_ARRAY;
+	case '"': return PK_T_STRING;
+	case 't': return PK_T_TRUE;
+	case 'f': return PK_T_FALSE;
+	case 'n': return PK_T_NULL;
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		return PK_T_NUMBER;
+	default:
+		return PK_T_NONE;
+	}
+}
+
+/* Length of the valid UTF-8 sequence at s (s[0] >= 0x80), or 0. */
+static inline size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+	unsigned c = s[0];
+
+	if (c < 0xC2)
+		return 0;
+	if (c < 0xE0)
+		return avail >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c < 0xF0) {
+		if (avail < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
+			return 0; /* overlong, or a UTF-16 surrogate */
+		return 3;
+	}
+	if (c < 0xF5) {
+		if (avail < 4 || (s[1] & 0xC0) != 0x80 ||
+		    (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+			return 0;
+		if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+			return 0; /* overlong, or above U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+static inline int hex4(const unsigned char *s)
+{
+	int a = hexdig(s[0]), b = hexdig(s[1]), c = hexdig(s[2]),
+	    d = hexdig(s[3]);
+
+	if ((a | b | c | d) < 0)
+		return -1;
+	return a << 12 | b << 8 | c << 4 | d;
+}
+
+/* Index of the first byte at or after i that is '"', '\\', < 0x20 or
+ * >= 0x80, or len. */
+static inline size_t find_special(const unsigned char *s, size_t len,
+				  size_t i)
+{
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'),
+		      sp = _mm_set1_epi8(' ');
+
+	while (i + 16 <= len) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		/* signed compare: < 0x20 and >= 0x80 both test below ' ' */
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, b)),
+			_mm_cmplt_epi8(v, sp));
+		unsigned mask = (unsigned)_mm_movemask_epi8(m);
+
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+		i += 16;
+	}
+#else
+	const uint64_t ones = 0x0101010101010101ULL,
+		       high = 0x8080808080808080ULL;
+
+	while (i + 8 <= len) {
+		uint64_t w, x, y;
+
+		memcpy(&w, s + i, 8);
+		x = w ^ (ones * '"');
+		y = w ^ (ones * '\\');
+		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
+		     (w - ones * 0x20) | w) & high)
+			break;
+		i += 8;
+	}
+#endif
+	while (i < len && str_plain[s[i]])
+		i++;
+	return i;
+}
+
+/*
+ * Validate the string whose opening quote is at *ip; on success *ip is
+ * just past the closing quote and *esc tells whether it had escapes.
+ */
+static int scan_string(struct scan_ctx *c, size_t *ip, int *esc)
+{
+	const unsigned char *s = c->s;
+	size_t len = c->len, i = *ip + 1, n;
+	int cp, lo;
+
+	*esc = 0;
+	for (;;) {
+		unsigned ch;
+
+		i = find_special(s, len, i);
+		if (PK_UNLIKELY(i >= len))
+			goto eof;
+		ch = s[i];
+		if (PK_LIKELY(ch == '"')) {
+			*ip = i + 1;
+			return 0;
+		}
+		if (ch >= 0x80) {
+			/* stay here for runs of non-ASCII text */
+			do {
+				n = utf8_seq(s + i, len - i);
+				if (!n) {
+					c->ecode = E_UTF8;
+					c->epos = i;
+					return -1;
+				}
+				i += n;
+			} while (i < len && s[i] >= 0x80);
+			continue;
+		}
+		if (ch < 0x20) {
+			c->ecode = E_CONTROL;
+			c->epos = i;
+			return -1;
+		}
+		/* backslash */
+		*esc = 1;
+		if (i + 1 >= len)
+			goto eof;
+		switch (s[i + 1]) {
+		case '"': case '\\': case '/': case 'b': case 'f':
+		case 'n': case 'r': case 't':
+			i += 2;
+			continue;
+		case 'u':
+			break;
+		default:
+			c->ecode = E_ESCAPE;
+			c->epos = i;
+			return -1;
+		}
+		if (len - i < 6)
+			goto short_hex;
+		cp = hex4(s + i + 2);
+		if (cp < 0)
+			goto bad_escape;
+		if (PK_LIKELY(cp < 0xD800 || cp > 0xDFFF)) {
+			i += 6;
+			continue;
+		}
+		/* a high surrogate needs a \u low surrogate right after it */
+		if (cp >= 0xDC00)
+			goto lone;
+		if ((len - i > 6 && s[i + 6] != '\\') ||
+		    (len - i > 7 && s[i + 7] != 'u'))
+			goto lone;
+		if (len - i < 12) {
+			i += 6;
+			goto short_hex;
+		}
+		lo = hex4(s + i + 8);
+		if (lo < 0) {
+			i += 6;
+			goto bad_escape;
+		}
+		if (lo < 0xDC00 || lo > 0xDFFF)
+			goto lone;
+		i += 12;
+	}
+short_hex:
+	/* the text ends inside \uXXXX at s[i] */
+	for (n = i + 2; n < len; n++)
+		if (hexdig(s[n]) < 0)
+			goto bad_escape;
+eof:
+	c->ecode = E_EOF;
+	c->epos = len;
+	return -1;
+bad_escape:
+	c->ecode = E_ESCAPE;
+	c->epos = i;
+	return -1;
+lone:
+	c->ecode = E_SURROGATE;
+	c->epos = i;
+	return -1;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap : 16;
+	void *np;
+
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * size);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+static inline const char *key_ptr(const struct scan_ctx *c,
+				  const struct skey *k)
+{
+	return k->esc ? c->sc->arena.data + k->off
+		      : (const char *)c->s + k->off;
+}
+
+static int tab_insert(struct scan_ctx *c, uint64_t h, size_t obj, size_t kidx)
+{
+	struct scan_scratch *sc = c->sc;
+	size_t mask, j;
+
+	if ((sc->tused + 1) * 2 > sc->tcap) {
+		size_t ncap = sc->tcap ? sc->tcap * 2 : 64, k;
+		struct hslot *nt = calloc(ncap, sizeof *nt);
+
+		if (!nt)
+			return -1;
+		for (k = 0; k < sc->tcap; k++) {
+			struct hslot *o = &sc->tab[k];
+
+			if (o->gen != sc->gen)
+				continue;
+			j = o->hash & (ncap - 1);
+			while (nt[j].gen == sc->gen)
+				j = (j + 1) & (ncap - 1);
+			nt[j] = *o;
+		}
+		free(sc->tab);
+		sc->tab = nt;
+		sc->tcap = ncap;
+	}
+	mask = sc->tcap - 1;
+	j = h & mask;
+	while (sc->tab[j].gen == sc->gen)
+		j = (j + 1) & mask;
+	sc->tab[j].gen = sc->gen;
+	sc->tab[j].hash = h;
+	sc->tab[j].obj = obj;
+	sc->tab[j].kidx = kidx;
+	sc->tused++;
+	return 0;
+}
+
+/*
+ * Add the key keys[nk] (already filled in) to the object whose keys start
+ * at index start, rejecting a duplicate.
+ */
+static int key_check(struct scan_ctx *c, size_t start, size_t nk)
+{
+	struct scan_scratch *sc = c->sc;
+	const struct skey *k = &sc->keys[nk];
+	const char *kp = key_ptr(c, k);
+	size_t n = nk - start, j, mask, obj;
+	uint64_t h;
+
+	if (n < PK_LINEAR_KEYS) {
+		for (j = start; j < nk; j++) {
+			const struct skey *o = &sc->keys[j];
+
+			if (o->len == k->len &&
+			    memcmp(key_ptr(c, o), kp, k->len) == 0)
+				goto dup;
+		}
+		return 0;
+	}
+	obj = sc->keys[start].raw;
+	if (n == PK_LINEAR_KEYS) {
+		for (j = start; j < nk; j++) {
+			const struct skey *o = &sc->keys[j];
+
+			if (tab_insert(c, pk_hash64(key_ptr(c, o), o->len, 0),
+				       obj, j) < 0)
+				goto nomem;
+		}
+	}
+	h = pk_hash64(kp, k->len, 0);
+	mask = sc->tcap - 1;
+	for (j = h & mask; sc->tab[j].gen == sc->gen; j = (j + 1) & mask) {
+		const struct hslot *t = &sc->tab[j];
+		const struct skey *o = &sc->keys[t->kidx];
+
+		if (t->hash == h && t->obj == obj && o->len == k->len &&
+		    memcmp(key_ptr(c, o), kp, k->len) == 0)
+			goto dup;
+	}
+	if (tab_insert(c, h, obj, nk) < 0)
+		goto nomem;
+	return 0;
+dup:
+	c->ecode = E_DUP;
+	c->epos = k->raw;
+	return -1;
+nomem:
+	c->ecode = E_NOMEM;
+	return -1;
+}
+
+/* Record the key whose literal is s[raw..end) in the open object. */
+static int key_add(struct scan_ctx *c, size_t start, size_t nk, size_t raw,
+		   size_t end, int esc)
+{
+	struct scan_scratch *sc = c->sc;
+	struct skey *k;
+
+	if (nk >= sc->kcap &&
+	    grow((void **)&sc->keys, &sc->kcap, nk + 1, sizeof *sc->keys) < 0) {
+		c->ecode = E_NOMEM;
+		return -1;
+	}
+	k = &sc->keys[nk];
+	k->raw = raw;
+	k->esc = esc;
+	if (!esc) {
+		k->off = raw + 1;
+		k->len = end - raw - 2;
+	} else {
+		size_t before = sc->arena.len;
+
+		if (pk_json_unquote(&sc->arena, (const char *)c->s + raw,
+				    end - raw) < 0) {
+			c->ecode = E_NOMEM;
+			return -1;
+		}
+		k->off = before;
+		k->len = sc->arena.len - before;
+		/* jansson cannot hold such a key, so it rejects the text */
+		if (memchr(sc->arena.data + before, '\0', k->len)) {
+			c->ecode = E_NULKEY;
+			c->epos = raw;
+			return -1;
+		}
+	}
+	if (nk == start)
+		return 0;
+	return key_check(c, start, nk);
+}
+
+#define SKIP_WS()                                                     \
+	do {                                                          \
+		if (PK_UNLIKELY(i < len && s[i] <= ' ')) {            \
+			size_t i0_ = i;                               \
+			while (i < len && is_ws(s[i]))                \
+				i++;                                  \
+			if (i != i0_)                                 \
+				c->has_space = 1;                     \
+		}                                                     \
+	} while (0)
+
+#define FAIL(code, at)                                                \
+	do {                                                          \
+		c->ecode = (code);                                    \
+		c->epos = (at);                                       \
+		return -1;                                            \
+	} while (0)
+
+#define NEED()                                                        \
+	do {                                                          \
+		if (PK_UNLIKELY(i >= len))                            \
+			FAIL(E_EOF, len);                             \
+	} while (0)
+
+/*
+ * The scanner proper: one value starting at *ip (leading whitespace
+ * skipped), iterative with an explicit stack.  When rec is given and the
+ * value is an object, its members are recorded.
+ */
+static int scan(struct scan_ctx *c, size_t *ip, enum pk_type *type,
+		struct pk_record *rec)
+{
+	struct scan_scratch *sc = c->sc;
+	const unsigned char *s = c->s;
+	size_t len = c->len, i = *ip, depth = 0, nk = 0, nm = 0, k0, kend;
+	int in_obj = 0, rec_mode, esc;
+	struct pk_member *m = NULL;
+
+	sc->gen++;
+	sc->tused = 0;
+	sc->arena.len = 0;
+
+	SKIP_WS();
+	NEED();
+	*type = type_from_byte(s[i]);
+	rec_mode = rec && s[i] == '{';
+
+value:
+	switch (s[i]) {
+	case '{':
+	case '[':
+		if (depth >= sc->fcap &&
+		    grow((void **)&sc->frames, &sc->fcap, depth + 1,
+			 sizeof *sc->frames) < 0) {
+			c->ecode = E_NOMEM;
+			return -1;
+		}
+		in_obj = s[i] == '{';
+		sc->frames[depth++] = in_obj ? nk : FRAME_ARRAY;
+		i++;
+		SKIP_WS();
+		NEED();
+		if (s[i] == (in_obj ? '}' : ']')) {
+			i++;
+			goto pop;
+		}
+		/* jansson counts the value inside as one level deeper */
+		if (PK_UNLIKELY(depth >= PK_MAX_DEPTH))
+			FAIL(E_DEPTH, i);
+		if (in_obj)
+			goto key;
+		goto value;
+	case '"':
+		if (scan_string(c, &i, &esc) < 0)
+			return -1;
+		goto after;
+	case '-':
+		i++;
+		NEED();
+		if (!is_digit(s[i]))
+			FAIL(E_CHAR, i);
+		/* fall through */
+	case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		if (s[i] == '0') {
+			i++;
+		} else {
+			do
+				i++;
+			while (i < len && is_digit(s[i]));
+		}
+		if (i < len && s[i] == '.') {
+			i++;
+			NEED();
+			if (!is_digit(s[i]))
+				FAIL(E_CHAR, i);
+			do
+				i++;
+			while (i < len && is_digit(s[i]));
+		}
+		if (i < len && (s[i] | 0x20) == 'e') {
+			i++;
+			NEED();
+			if (s[i] == '+' || s[i] == '-') {
+				i++;
+				NEED();
+			}
+			if (!is_digit(s[i]))
+				FAIL(E_CHAR, i);
+			do
+				i++;
+			while (i < len && is_digit(s[i]));
+		}
+		goto after;
+	case 't':
+		if (len - i >= 4 && memcmp(s + i, "true", 4) == 0) {
+			i += 4;
+			goto after;
+		}
+		goto bad_literal;
+	case 'f':
+		if (len - i >= 5 && memcmp(s + i, "false", 5) == 0) {
+			i += 5;
+			goto after;
+		}
+		goto bad_literal;
+	case 'n':
+		if (len - i >= 4 && memcmp(s + i, "null", 4) == 0) {
+			i += 4;
+			goto after;
+		}
+		goto bad_literal;
+	default:
+		FAIL(E_CHAR, i);
+	}
+
+bad_literal:
+	/* point at the first wrong byte, or report the truncation */
+	{
+		const char *want = s[i] == 't' ? "true" :
+				   s[i] == 'f' ? "false" : "null";
+		size_t j = 0;
+
+		while (want[j] && i + j < len && s[i + j] == (unsigned char)want[j])
+			j++;
+		FAIL(i + j >= len ? E_EOF : E_CHAR, i + j);
+	}
+
+key:
+	if (s[i] != '"')
+		FAIL(E_CHAR, i);
+	k0 = i;
+	if (scan_string(c, &i, &esc) < 0)
+		return -1;
+	kend = i;
+	if (key_add(c, sc->frames[depth - 1], nk, k0, i, esc) < 0)
+		return -1;
+	nk++;
+	SKIP_WS();
+	NEED();
+	if (s[i] != ':')
+		FAIL(E_CHAR, i);
+	i++;
+	SKIP_WS();
+	NEED();
+	if (rec_mode && depth == 1) {
+		if (nm >= rec->cap &&
+		    grow((void **)&rec->members, &rec->cap, nm + 1,
+			 sizeof *rec->members) < 0) {
+			c->ecode = E_NOMEM;
+			return -1;
+		}
+		m = &rec->members[nm];
+		m->key_off = k0;
+		m->key_len = kend - k0;
+		m->val_off = i;
+		m->type = type_from_byte(s[i]);
+	}
+	goto value;
+
+pop:
+	depth--;
+	if (sc->frames[depth] != FRAME_ARRAY)
+		nk = sc->frames[depth];
+	in_obj = depth && sc->frames[depth - 1] != FRAME_ARRAY;
+	/* fall through */
+after:
+	if (PK_UNLIKELY(depth <= 1)) {
+		if (depth == 0) {
+			*ip = i;
+			if (rec)
+				rec->nmembers = nm;
+			return 0;
+		}
+		if (rec_mode) {
+			m->val_len = i - m->val_off;
+			nm++;
+		}
+	}
+	SKIP_WS();
+	NEED();
+	if (s[i] == ',') {
+		i++;
+		SKIP_WS();
+		NEED();
+		if (in_obj)
+			goto key;
+		goto value;
+	}
+	if (s[i] == (in_obj ? '}' : ']')) {
+		i++;
+		goto pop;
+	}
+	FAIL(E_CHAR, i);
+}
+
+static struct scan_scratch *scratch_new(void)
+{
+	return calloc(1, sizeof(struct scan_scratch));
+}
+
+static void scratch_free(struct scan_scratch *sc)
+{
+	if (!sc)
+		return;
+	free(sc->frames);
+	free(sc->keys);
+	free(sc->tab);
+	pk_buf_free(&sc->arena);
+	free(sc);
+}
+
+/* Append a printable form of the raw key literal s[0..n) (quotes
+ * included), cut at a character boundary when long. */
+static void key_for_message(char *out, size_t cap, const unsigned char *s,
+			    size_t n)
+{
+	size_t k = n >= 2 ? n - 2 : 0, max = 60;
+
+	s++;
+	if (k > max) {
+		k = max;
+		while (k && (s[k] & 0xC0) == 0x80)
+			k--;
+		snprintf(out, cap, "%.*s...", (int)k, (const char *)s);
+	} else {
+		snprintf(out, cap, "%.*s", (int)k, (const char *)s);
+	}
+}
+
+static int scan_fail(struct scan_ctx *c, struct pk_error *err)
+{
+	const unsigned char *s = c->s;
+	size_t at = c->epos;
+	int rc;
+
+	if (c->ecode == E_NOMEM)
+		return pk_nomem(err);
+	if (c->ecode == E_CHAR && at >= c->len)
+		c->ecode = E_EOF;
+	switch (c->ecode) {
+	case E_EOF:
+		at = c->len;
+		rc = pk_error_set(err, PK_ERR_DATA,
+				  "invalid JSON: unexpected end of input");
+		break;
+	case E_CHAR:
+		if (s[at] > ' ' && s[at] < 0x7f)
+			rc = pk_error_set(err, PK_ERR_DATA,
+					  "invalid JSON: unexpected character '%c'",
+					  s[at]);
+		else
+			rc = pk_error_set(err, PK_ERR_DATA,
+					  "invalid JSON: unexpected byte 0x%02x",
+					  s[at]);
+		break;
+	case E_UTF8:
+		rc = pk_error_set(err, PK_ERR_DATA,
+				  "invalid JSON: invalid UTF-8 (byte 0x%02x)",
+				  s[at]);
+		break;
+	case E_ESCAPE:
+		rc = pk_error_set(err, PK_ERR_DATA,
+				  "invalid JSON: invalid escape");
+		break;
+	case E_SURROGATE:
+		rc = pk_error_set(err, PK_ERR_DATA,
+				  "invalid JSON: invalid escape (lone UTF-16 surrogate)");
+		break;
+	case E_CONTROL:
+		rc = pk_error_set(err, PK_ERR_DATA,
+				  "invalid JSON: control character in string (byte 0x%02x)",
+				  s[at]);
+		break;
+	case E_DEPTH:
+		rc = pk_error_set(err, PK_ERR_DATA,
+				  "invalid JSON: maximum nesting depth exceeded (%d)",
+				  PK_MAX_DEPTH);
+		break;
+	case E_DUP:
+	case E_NULKEY: {
+		char name[80];
+		int e = 0;
+		size_t j = at + 1;
+
+		/* the key literal ends at the first unescaped quote */
+		while (j < c->len && (s[j] != '"' || e)) {
+			e = !e && s[j] == '\\';
+			j++;
+		}
+		key_for_message(name, sizeof name, s + at, j + 1 - at);
+		if (c->ecode == E_DUP)
+			rc = pk_error_set(err, PK_ERR_DATA,
+					  "invalid JSON: duplicate key \"%s\"",
+					  name);
+		else
+			rc = pk_error_set(err, PK_ERR_DATA,
+					  "invalid JSON: \\u0000 in object key \"%s\" (not supported)",
+					  name);
+		break;
+	}
+	default:
+		rc = pk_error_set(err, PK_ERR_DATA, "invalid JSON");
+		break;
+	}
+	if (err)
+		err->column = (unsigned long)at + 1;
+	return rc;
+}
+
+int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
+		   struct pk_error *err)
+{
+	struct scan_ctx c;
+	enum pk_type type;
+	size_t i = 0;
+
+	rec->text = text;
+	rec->len = len;
+	rec->nmembers = 0;
+	rec->has_space = 0;
+	if (!rec->scratch) {
+		rec->scratch = scratch_new();
+		if (!rec->scratch)
+			return pk_nomem(err);
+		rec->scratch_cap = sizeof(struct scan_scratch);
+	}
+	c.s = (const unsigned char *)text;
+	c.len = len;
+	c.sc = rec->scratch;
+	c.has_space = 0;
+	c.ecode = E_NONE;
+	c.epos = 0;
+
+	if (scan(&c, &i, &type, rec) < 0) {
+		rec->nmembers = 0;
+		return scan_fail(&c, err);
+	}
+	while (i < len && is_ws(c.s[i])) {
+		i++;
+		c.has_space = 1;
+	}
+	if (i < len) {
+		rec->nmembers = 0;
+		c.ecode = E_CHAR;
+		c.epos = i;
+		return scan_fail(&c, err);
+	}
+	rec->has_space = c.has_space;
+	if (type != PK_T_OBJECT) {
+		size_t j = 0;
+
+		rec->nmembers = 0;
+		while (j < len && is_ws(c.s[j]))
+			j++;
+		pk_error_set(err, PK_ERR_DATA, "not a JSON object (%s)",
+			     pk_type_name(type));
+		if (err)
+			err->column = (unsigned long)j + 1;
+		return PK_BAD_RECORD;
+	}
+	return PK_OK;
+}
+
+void pk_record_free(struct pk_record *rec)
+{
+	if (!rec)
+		return;
+	free(rec->members);
+	scratch_free(rec->scratch);
+	rec->members = NULL;
+	rec->scratch = NULL;
+	rec->nmembers = rec->cap = rec->scratch_cap = 0;
+}
+
+int pk_scan_value(const char *text, size_t len, size_t *pos,
+		  enum pk_type *type, struct pk_error *err)
+{
+	struct scan_scratch sc;
+	struct scan_ctx c;
+	size_t i = *pos;
+	enum pk_type t = PK_T_NONE;
+	int rc = PK_OK;
+
+	memset(&sc, 0, sizeof sc);
+	c.s = (const unsigned char *)text;
+	c.len = len;
+	c.sc = &sc;
+	c.has_space = 0;
+	c.ecode = E_NONE;
+	c.epos = 0;
+	if (scan(&c, &i, &t, NULL) < 0)
+		rc = scan_fail(&c, err);
+	else
+		*pos = i;
+	if (type)
+		*type = rc == PK_OK ? t : PK_T_NONE;
+	free(sc.frames);
+	free(sc.keys);
+	free(sc.tab);
+	pk_buf_free(&sc.arena);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Walking validated text                                              */
+/* ------------------------------------------------------------------ */
+
+/* Just past the closing quote of the validated string at s[i]. */
+static size_t skip_string(const unsigned char *s, size_t len, size_t i)
+{
+	i++;
+	for (;;) {
+#ifdef __SSE2__
+		const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\');
+
+		while (i + 16 <= len) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+			unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, b)));
+
+			if (mask) {
+				i += (size_t)__builtin_ctz(mask);
+				break;
+			}
+			i += 16;
+		}
+#endif
+		while (i < len && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (i >= len)
+			return len;
+		if (s[i] == '"')
+			return i + 1;
+		i += 2;
+	}
+}
+
+/* Just past the validated value starting at s[i]. */
+static size_t skip_value(const unsigned char *s, size_t len, size_t i)
+{
+	size_t depth = 0;
+
+	if (i >= len)
+		return len;
+	switch (s[i]) {
+	case '"':
+		return skip_string(s, len, i);
+	case '{':
+	case '[':
+		while (i < len) {
+			unsigned ch;
+#ifdef __SSE2__
+			const __m128i q = _mm_set1_epi8('"'),
+				      o = _mm_set1_epi8('{'),
+				      cl = _mm_set1_epi8('}'),
+				      x20 = _mm_set1_epi8(0x20);
+
+			/* '[' ']' are '{' '}' without bit 0x20 */
+			while (i + 16 <= len) {
+				__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+				__m128i u = _mm_or_si128(v, x20);
+				unsigned mask = (unsigned)_mm_movemask_epi8(
+					_mm_or_si128(_mm_cmpeq_epi8(v, q),
+						     _mm_or_si128(_mm_cmpeq_epi8(u, o),
+								  _mm_cmpeq_epi8(u, cl))));
+
+				if (mask) {
+					i += (size_t)__builtin_ctz(mask);
+					break;
+				}
+				i += 16;
+			}
+			if (i >= len)
+				break;
+#endif
+			ch = s[i];
+			if (ch == '"') {
+				i = skip_string(s, len, i);
+				continue;
+			}
+			if (ch == '{' || ch == '[') {
+				depth++;
+			} else if (ch == '}' || ch == ']') {
+				if (--depth == 0)
+					return i + 1;
+			}
+			i++;
+		}
+		return len;
+	default:
+		while (i < len && !is_ws(s[i]) && s[i] != ',' && s[i] != ']' &&
+		       s[i] != '}')
+			i++;
+		return i;
+	}
+}
+
+static size_t skip_ws(const unsigned char *s, size_t len, size_t i)
+{
+	while (i < len && is_ws(s[i]))
+		i++;
+	return i;
+}
+
+void pk_iter_init(struct pk_iter *it, const char *text, size_t len)
+{
+	it->text = text;
+	it->len = len;
+	it->pos = 0;
+}
+
+/* Move to the next item of the container opened by `open`; returns the
+ * index of the item or len at the end. */
+static size_t iter_next(struct pk_iter *it, unsigned open, unsigned close)
+{
+	const unsigned char *s = (const unsigned char *)it->text;
+	size_t len = it->len, i = it->pos;
+
+	if (i == 0) {
+		i = skip_ws(s, len, 0);
+		if (i >= len || s[i] != open)
+			return len;
+		i = skip_ws(s, len, i + 1);
+	} else {
+		i = skip_ws(s, len, i);
+		if (i >= len || s[i] != ',')
+			return len;
+		i = skip_ws(s, len, i + 1);
+	}
+	if (i >= len || s[i] == close)
+		return len;
+	return i;
+}
+
+int pk_iter_member(struct pk_iter *it, struct pk_member *m)
+{
+	const unsigned char *s = (const unsigned char *)it->text;
+	size_t len = it->len, i = iter_next(it, '{', '}');
+
+	if (i >= len || s[i] != '"') {
+		it->pos = len ? len : 1;
+		return 0;
+	}
+	m->key_off = i;
+	i = skip_string(s, len, i);
+	m->key_len = i - m->key_off;
+	i = skip_ws(s, len, i);
+	if (i < len && s[i] == ':')
+		i++;
+	i = skip_ws(s, len, i);
+	m->val_off = i;
+	m->type = i < len ? type_from_byte(s[i]) : PK_T_NONE;
+	i = skip_value(s, len, i);
+	m->val_len = i - m->val_off;
+	it->pos = i;
+	return 1;
+}
+
+int pk_iter_element(struct pk_iter *it, size_t *off, size_t *len,
+		    enum pk_type *type)
+{
+	const unsigned char *s = (const unsigned char *)it->text;
+	size_t n = it->len, i = iter_next(it, '[', ']'), e;
+
+	if (i >= n) {
+		it->pos = n ? n : 1;
+		return 0;
+	}
+	e = skip_value(s, n, i);
+	*off = i;
+	*len = e - i;
+	if (type)
+		*type = type_from_byte(s[i]);
+	it->pos = e;
+	return 1;
+}
+
+enum pk_type pk_type_of(const char *p, size_t n)
+{
+	size_t i = skip_ws((const unsigned char *)p, n, 0);
+
+	return i < n ? type_from_byte((unsigned char)p[i]) : PK_T_NONE;
+}
+
+const char *pk_type_name(enum pk_type t)
+{
+	switch (t) {
+	case PK_T_OBJECT: return "object";
+	case PK_T_ARRAY: return "array";
+	case PK_T_STRING: return "string";
+	case PK_T_NUMBER: return "number";
+	case PK_T_TRUE:
+	case PK_T_FALSE: return "boolean";
+	case PK_T_NULL: return "null";
+	default: return "nothing";
+	}
+}
+
+int pk_object_find(const char *text, size_t len, const char *name,
+		   struct pk_member *m)
+{
+	struct pk_iter it;
+	struct pk_member x;
+
+	pk_iter_init(&it, text, len);
+	while (pk_iter_member(&it, &x)) {
+		if (pk_key_equals(text + x.key_off, x.key_len, name)) {
+			*m = x;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int pk_record_get(const struct pk_record *rec, const char *name,
+		  struct pk_value *v)
+{
+	size_t k;
+
+	for (k = 0; k < rec->nmembers; k++) {
+		const struct pk_member *m = &rec->members[k];
+
+		if (pk_key_equals(rec->text + m->key_off, m->key_len, name)) {
+			v->off = m->val_off;
+			v->len = m->val_len;
+			v->type = m->type;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int pk_record_path(const struct pk_record *rec, const char *path,
+		   struct pk_value *v)
+{
+	char small[128], *name = small;
+	const char *p = path, *dot;
+	struct pk_value cur;
+	size_t cap = sizeof small;
+	int first = 1, found = 0;
+
+	for (;;) {
+		size_t n;
+
+		dot = strchr(p, '.');
+		n = dot ? (size_t)(dot - p) : strlen(p);
+		if (n + 1 > cap) {
+			char *nn = name == small ? malloc(n + 1)
+						 : realloc(name, n + 1);
+
+			if (!nn)
+				goto out;
+			name = nn;
+			cap = n + 1;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (first) {
+			if (!pk_record_get(rec, name, &cur))
+				goto out;
+			first = 0;
+		} else {
+			struct pk_member m;
+
+			if (cur.type != PK_T_OBJECT ||
+			    !pk_object_find(rec->text + cur.off, cur.len, name,
+					    &m))
+				goto out;
+			cur.off += m.val_off;
+			cur.len = m.val_len;
+			cur.type = m.type;
+		}
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	*v = cur;
+	found = 1;
+out:
+	if (name != small)
+		free(name);
+	return found;
+}
+
+int pk_compact(struct pk_buf *out, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, run = 0;
+	char *d;
+
+	if (pk_buf_reserve(out, len) < 0)
+		return PK_FATAL;
+	d = out->data + out->len;
+	while (i < len) {
+		unsigned ch = s[i];
+
+		if (ch == '"') {
+			i = skip_string(s, len, i);
+		} else if (is_ws(ch)) {
+			memcpy(d, s + run, i - run);
+			d += i - run;
+			i = skip_ws(s, len, i);
+			run = i;
+		} else {
+			i++;
+		}
+	}
+	memcpy(d, s + run, len - run);
+	d += len - run;
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
+	return PK_OK;
+}

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * writer.c - struct pk_writer: buffered output to standard output or to a
+ * named file, optionally zstd-compressed.  A named regular file is written
+ * to a temporary file beside it (same directory, so rename(2) is atomic),
+ * synced and renamed into place only by pk_writer_commit(): a failed or
+ * interrupted run leaves no partial file.  The first error sticks.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+#include "pk_private.h"
+
+#define BUFSIZE (256u * 1024u)
+
+struct pk_writer {
+	int fd;
+	int own_fd;        /* close at the end (not standard output) */
+	int sync;          /* fsync before the rename */
+	char *path;        /* the target, when written through tmp */
+	char *tmp;         /* the temporary file, NULL when none */
+	int tmp_gone;      /* tmp was removed after a failure */
+	char *buf;
+	size_t len;
+	ZSTD_CCtx *zc;     /* NULL: plain output */
+	char *zbuf;
+	size_t zcap;
+	int status;        /* PK_OK, or the sticky failure */
+	struct pk_error ferr;
+};
+
+/* 0666 & ~umask, as open(2) would create the file.  umask() can only be
+ * read by setting it, so it is read once. */
+static mode_t file_mode(void)
+{
+	static int known;
+	static mode_t mode;
+
+	if (!known) {
+		mode_t m = umask(022);
+
+		umask(m);
+		mode = 0666 & ~m;
+		known = 1;
+	}
+	return mode;
+}
+
+static void drop_tmp(struct pk_writer *w)
+{
+	if (w->tmp && !w->tmp_gone) {
+		unlink(w->tmp); /* nothing better to do if this fails */
+		w->tmp_gone = 1;
+	}
+}
+
+/* Record the first failure; e is the errno value. */
+static int fail(struct pk_writer *w, const char *what, int e)
+{
+	w->status = pk_error_set(&w->ferr, e == EPIPE ? PK_ERR_PIPE : PK_ERR_IO,
+				 "%s: %s", what, strerror(e));
+	/* free the space now: the disk may be full */
+	drop_tmp(w);
+	return w->status;
+}
+
+static int write_all(struct pk_writer *w, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		ssize_t k = write(w->fd, s, n);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				/* a non-blocking descriptor inherited from
+				 * the parent: wait until it takes more */
+				struct pollfd pfd = {w->fd, POLLOUT, 0};
+
+				if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+					return fail(w, "write error", errno);
+				continue;
+			}
+			return fail(w, "write error", errno);
+		}
+		if (k == 0)
+			return fail(w, "write error", EIO);
+		s += k;
+		n -= (size_t)k;
+	}
+	return PK_OK;
+}
+
+/* Write out the buffer; with end, also end the zstd frame. */
+static int flush_buf(struct pk_writer *w, int end)
+{
+	ZSTD_inBuffer in = {w->buf, w->len, 0};
+	int rc;
+
+	if (!w->zc) {
+		rc = write_all(w, w->buf, w->len);
+		w->len = 0;
+		return rc;
+	}
+	for (;;) {
+		ZSTD_outBuffer out = {w->zbuf, w->zcap, 0};
+		size_t left = ZSTD_compressStream2(w->zc, &out, &in,
+						   end ? ZSTD_e_end
+						       : ZSTD_e_continue);
+
+		if (ZSTD_isError(left)) {
+			w->status = pk_error_set(&w->ferr, PK_ERR_IO,
+						 "zstd compression error: %s",
+						 ZSTD_getErrorName(left));
+			drop_tmp(w);
+			return w->status;
+		}
+		if (out.pos > 0) {
+			rc = write_all(w, w->zbuf, out.pos);
+			if (rc != PK_OK)
+				return rc;
+		}
+		if (end ? left == 0 : in.pos == in.size)
+			break;
+	}
+	w->len = 0;
+	return PK_OK;
+}
+
+/* Name the temporary file "<dir>/.<base>.XXXXXX" and create it. */
+static int create_tmp(struct pk_writer *w, const char *path,
+		      struct pk_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	char *tmp;
+	int e;
+
+	if (*base == '\0')
+		return pk_error_set(err, PK_ERR_IO, "%s", strerror(EISDIR));
+	w->path = strdup(path);
+	tmp = malloc(dirlen + strlen(base) + 9);
+	if (!tmp || !w->path) {
+		free(tmp);
+		return pk_nomem(err);
+	}
+	memcpy(tmp, path, dirlen);
+	tmp[dirlen] = '.';
+	strcpy(tmp + dirlen + 1, base);
+	strcat(tmp, ".XXXXXX");
+	w->fd = mkstemp(tmp);
+	if (w->fd < 0) {
+		e = errno;
+		free(tmp);
+		if (dirlen == 0)
+			return pk_error_set(err, PK_ERR_IO,
+					    "cannot create temporary file: %s",
+					    strerror(e));
+		return pk_error_set(err, PK_ERR_IO,
+				    "cannot create temporary file in %.*s: %s",
+				    (int)(dirlen > 1 ? dirlen - 1 : 1), path,
+				    strerror(e));
+	}
+	w->tmp = tmp;
+	w->own_fd = 1;
+	w->sync = 1;
+	if (fcntl(w->fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    fchmod(w->fd, file_mode()) < 0) {
+		e = errno;
+		drop_tmp(w);
+		return pk_error_set(err, PK_ERR_IO, "%s", strerror(e));
+	}
+	return PK_OK;
+}
+
+static int open_zstd(struct pk_writer *w, int level, struct pk_error *err)
+{
+	size_t rc;
+
+	w->zc = ZSTD_createCCtx();
+	w->zcap = ZSTD_CStreamOutSize();
+	w->zbuf = malloc(w->zcap);
+	if (!w->zc || !w->zbuf)
+		return pk_nomem(err);
+	rc = ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, level);
+	if (!ZSTD_isError(rc))
+		/* as the zstd tool does, so `zstd -t` checks the content */
+		rc = ZSTD_CCtx_setParameter(w->zc, ZSTD_c_checksumFlag, 1);
+	if (ZSTD_isError(rc))
+		return pk_error_set(err, PK_ERR_USAGE, "zstd: %s",
+				    ZSTD_getErrorName(rc));
+	return PK_OK;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+struct pk_writer *pk_writer_open(const char *path, int zstd_level,
+				 struct pk_error *err)
+{
+	struct pk_writer *w;
+	struct stat st;
+
+	if (path && strcmp(path, "-") == 0)
+		path = NULL;
+	if (zstd_level == PK_ZSTD_AUTO)
+		zstd_level = path && ends_with(path, ".zst")
+				     ? PK_ZSTD_DEFAULT_LEVEL
+				     : 0;
+	if (zstd_level != 0 && (zstd_level < ZSTD_minCLevel() ||
+				zstd_level > ZSTD_maxCLevel())) {
+		pk_error_set(err, PK_ERR_USAGE, "invalid zstd level %d",
+			     zstd_level);
+		return NULL;
+	}
+	w = calloc(1, sizeof *w);
+	if (!w) {
+		pk_nomem(err);
+		return NULL;
+	}
+	w->fd = 1;
+	w->buf = malloc(BUFSIZE);
+	if (!w->buf) {
+		pk_nomem(err);
+		goto fail;
+	}
+	if (!path) {
+		/* standard output: fd 1, never closed here */
+	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+		   !S_ISDIR(st.st_mode)) {
+		/* a device or a FIFO (/dev/null, /dev/stdout): write to it
+		 * in place, since renaming over it would replace it */
+		do
+			w->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		while (w->fd < 0 && errno == EINTR);
+		if (w->fd < 0) {
+			pk_error_set(err, PK_ERR_IO, "%s", strerror(errno));
+			goto fail;
+		}
+		w->own_fd = 1;
+	} else if (create_tmp(w, path, err) != PK_OK) {
+		goto fail;
+	}
+	if (zstd_level != 0 && open_zstd(w, zstd_level, err) != PK_OK)
+		goto fail;
+	return w;
+fail:
+	pk_writer_abort(w);
+	return NULL;
+}
+
+int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
+		    struct pk_error *err)
+{
+	const char *s = p;
+
+	if (w->status != PK_OK)
+		goto failed;
+	if (!w->zc && w->len == 0 && n >= BUFSIZE) {
+		if (write_all(w, s, n) != PK_OK)
+			goto failed;
+		return PK_OK;
+	}
+	while (n > 0) {
+		size_t k = BUFSIZE - w->len;
+
+		if (k > n)
+			k = n;
+		memcpy(w->buf + w->len, s, k);
+		w->len += k;
+		s += k;
+		n -= k;
+		if (w->len == BUFSIZE && flush_buf(w, 0) != PK_OK)
+			goto failed;
+	}
+	return PK_OK;
+failed:
+	if (err)
+		*err = w->ferr;
+	return w->status;
+}
+
+static void release(struct pk_writer *w)
+{
+	ZSTD_freeCCtx(w->zc);
+	free(w->zbuf);
+	free(w->buf);
+	free(w->tmp);
+	free(w->path);
+	free(w);
+}
+
+int pk_writer_commit(struct pk_writer *w, struct pk_error *err)
+{
+	int rc = w->status;
+
+	if (rc == PK_OK)
+		rc = flush_buf(w, 1);
+	if (rc == PK_OK && w->sync && fsync(w->fd) < 0)
+		rc = fail(w, "cannot sync output", errno);
+	if (w->own_fd) {
+		if (close(w->fd) < 0 && rc == PK_OK)
+			rc = fail(w, "write error", errno);
+		w->own_fd = 0;
+	}
+	if (rc == PK_OK && w->tmp && rename(w->tmp, w->path) < 0)
+		rc = fail(w, "cannot rename temporary file into place", errno);
+	if (rc != PK_OK) {
+		drop_tmp(w);
+		if (err)
+			*err = w->ferr;
+	}
+	release(w);
+	return rc;
+}
+
+void pk_writer_abort(struct pk_writer *w)
+{
+	if (!w)
+		return;
+	if (w->own_fd)
+		close(w->fd); /* the data is being thrown away */
+	drop_tmp(w);
+	release(w);
+}
+
+const char *pk_writer_temp_path(const struct pk_writer *w)
+{
+	return w && w->tmp && !w->tmp_gone ? w->tmp : NULL;
+}

@@ -1,0 +1,1 @@
+## pref-convert and the foreign-format readers (issue 4).

@@ -1,0 +1,1 @@
+## pref-expand and the ranked-list library module (issue 4).
