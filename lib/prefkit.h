@@ -552,17 +552,18 @@ long pk_steptree_split(struct pk_steptree *t, const char *v, size_t n,
  * responses replaced by "group_id" and "tree": {"children": [{"step",
  * "score" (or "rank" for lists ordered by rank: the best through the
  * node), "count", "children"}]}. */
-int pk_steptree_write(struct pk_steptree *t, const struct pk_rank_list *l,
+int pk_steptree_write(struct pk_steptree *t, struct pk_rank_list *l,
 		      struct pk_buf *out, struct pk_error *err);
 /* Call emit once per step pair of the built list: at each node, the
  * strategy applied to its children ordered by their best standing (ties
- * never paired, gaps below min_gap dropped and added to *nbelow); prompt
+ * never paired, gaps below min_gap dropped and added to *nbelow), nodes
+ * depth first (pre-order); prompt
  * = the list's prompt and the steps down to the node joined by "\n\n"
  * (for a message-list prompt: one added assistant message, and chosen /
  * rejected as one-message lists), with "depth" (steps shared) and
  * "group_id".  Returns 0, the first non-zero value of emit, or a
  * negative status. */
-int pk_steptree_pairs(struct pk_steptree *t, const struct pk_rank_list *l,
+int pk_steptree_pairs(struct pk_steptree *t, struct pk_rank_list *l,
 		      const struct pk_pairs_strategy *s, double min_gap,
 		      unsigned long long *nbelow,
 		      int (*emit)(void *ctx, const char *json, size_t len),

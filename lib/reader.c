@@ -95,16 +95,17 @@ static int too_long(struct pk_reader *r, struct pk_line *line,
 	return PK_BAD_RECORD;
 }
 
-/* Make room for at least CHUNK more bytes after end.  limit (0 = none)
- * caps the capacity; the caller keeps end + CHUNK within it. */
-static int make_room(struct pk_reader *r, int compact, size_t limit)
+/* Make room for at least CHUNK more bytes after end, moving the pending
+ * bytes to the front first.  limit (0 = none) caps the capacity when that
+ * does not get in the way. */
+static int make_room(struct pk_reader *r, size_t limit)
 {
 	size_t cap;
 	char *p;
 
 	if (r->cap - r->end >= CHUNK)
 		return 0;
-	if (compact && r->start > 0) {
+	if (r->start > 0) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->scan -= r->start;
@@ -132,18 +133,19 @@ static int make_room(struct pk_reader *r, int compact, size_t limit)
 
 /* Read more input into the buffer.  Returns bytes read (0 at the end) or
  * PK_FATAL with err set. */
-static ssize_t fill(struct pk_reader *r, int compact, struct pk_error *err)
+static ssize_t fill(struct pk_reader *r, struct pk_error *err)
 {
 	size_t limit = 0;
 	ssize_t got;
 
 	if (r->eof)
 		return 0;
-	/* a pending line of more than max_line + 1 bytes is never kept */
-	if (r->max_line && r->mode != M_ARRAY &&
-	    r->max_line <= SIZE_MAX - 2 * CHUNK - 2)
+	/* a partial line is never kept once it is longer than max_line + 1
+	 * (a '\r' may follow the limit), so the buffer need not grow past
+	 * that plus one chunk */
+	if (r->max_line && r->mode != M_ARRAY)
 		limit = r->max_line + 2 + CHUNK;
-	if (make_room(r, compact, limit) < 0)
+	if (make_room(r, limit) < 0)
 		return pk_nomem(err);
 	got = pk_zin_read(r->in, r->buf + r->end, r->cap - r->end, err);
 	if (got < 0)
@@ -218,7 +220,7 @@ static int load_array(struct pk_reader *r, struct pk_error *err)
 	}
 	r->scan = 0;
 	do {
-		got = fill(r, 0, err);
+		got = fill(r, err);
 		if (got < 0)
 			return fatal(r, err, r->lineno + 1, 0);
 	} while (got > 0);
@@ -308,7 +310,7 @@ static int detect(struct pk_reader *r, struct pk_error *err)
 
 	if (!r->bom_done) {
 		while (r->end - r->start < 3 && !r->eof)
-			if (fill(r, 1, err) < 0)
+			if (fill(r, err) < 0)
 				return fatal(r, err, 1, 0);
 		if (r->end - r->start >= 3 &&
 		    memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
@@ -336,7 +338,7 @@ static int detect(struct pk_reader *r, struct pk_error *err)
 			r->mode = M_LINES;
 			return PK_OK;
 		}
-		if (fill(r, 1, err) < 0)
+		if (fill(r, err) < 0)
 			return fatal(r, err, r->lineno + 1, 0);
 	}
 }
@@ -380,7 +382,7 @@ static int finish_rest(struct pk_reader *r,
 			if (rc)
 				return rc;
 		}
-		if (r->rest == REST_STREAM && fill(r, 1, err) < 0)
+		if (r->rest == REST_STREAM && fill(r, err) < 0)
 			return fatal(r, err, r->lineno, 0);
 	}
 	return PK_OK;
@@ -442,7 +444,7 @@ int pk_reader_next(struct pk_reader *r, struct pk_line *line,
 				return too_long(r, line, r->buf + s, r->lineno,
 						err);
 			}
-			if (fill(r, 1, err) < 0)
+			if (fill(r, err) < 0)
 				return fatal(r, err, r->lineno + 1, 0);
 			continue;
 		}

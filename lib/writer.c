@@ -242,8 +242,11 @@ struct pk_writer *pk_writer_open(const char *path, int zstd_level,
 	}
 	if (!path) {
 		/* standard output: fd 1, never closed here */
-	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-		   !S_ISDIR(st.st_mode)) {
+	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			pk_error_set(err, PK_ERR_IO, "%s", strerror(EISDIR));
+			goto fail;
+		}
 		/* a device or a FIFO (/dev/null, /dev/stdout): write to it
 		 * in place, since renaming over it would replace it */
 		do

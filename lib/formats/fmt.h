@@ -38,6 +38,7 @@ struct pk_format_reader {
 	struct pk_buf out;              /* the record being built */
 	struct pk_buf t1, t2, t3;       /* scratch */
 	struct pk_obj *obj;
+	int mode;                       /* the format's own option */
 	void *state;                    /* the format's own */
 };
 
@@ -62,11 +63,34 @@ int pk_fmt_raw(struct pk_buf *b, const char *p, size_t n, int spaced);
 int pk_fmt_message(struct pk_buf *b, const char *role, const char *p,
 		   size_t n, int spaced);
 
+/* The number a score value p[0..n) holds: a JSON number, or a string
+ * holding one ("7.5").  Returns 1 with *x set, 0 when it holds none
+ * ("N/A", null, other text), -1 for a number beyond a double. */
+int pk_fmt_number(struct pk_buf *scratch, const char *p, size_t n,
+		  double *x);
+
 /* Is the validated number p[0..n) an integer value (2, 2.0, 1e2)? */
 int pk_fmt_is_integral(const char *p, size_t n);
 /* Decoded string literal p[0..n) equals s[0..len)? (b: scratch) */
 int pk_fmt_str_equals(struct pk_buf *b, const char *p, size_t n,
 		      const char *s, size_t len);
+
+/* Move member from (a dotted path allowed) of fr->obj to the top-level
+ * name to: in place when from is top-level, else appended.  Returns 0
+ * when from is absent, 1 when moved, or an error (to already present). */
+int pk_fmt_move(struct pk_format_reader *fr, const char *from, const char *to,
+		struct pk_error *err);
+/* PK_OK when p[0..n) is a string or a message list, else a bad record
+ * "FMT: \"WHAT\" is ..., not a string or a message list". */
+int pk_fmt_check_text(const char *fmt, const char *what, const char *p,
+		      size_t n, struct pk_error *err);
+
+/* Split the message list t[0..n) into its leading messages, written to
+ * pre as a compact array, and its last message (*last_off, *last_len,
+ * relative to t).  Returns 1, 0 when t is not a non-empty message list
+ * whose last message has role "assistant", -1 when out of memory. */
+int pk_fmt_split_last(const char *t, size_t n, int spaced, struct pk_buf *pre,
+		      size_t *last_off, size_t *last_len);
 
 /* HH transcripts ("\n\nHuman: ...\n\nAssistant: ..."): append a JSON array
  * of messages for text[0..n).  first_role is the role of text before the

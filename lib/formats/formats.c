@@ -310,3 +310,99 @@ int pk_fmt_str_equals(struct pk_buf *b, const char *p, size_t n,
 		return 0;
 	return b->len == len && memcmp(b->data, s, len) == 0;
 }
+
+int pk_fmt_move(struct pk_format_reader *fr, const char *from, const char *to,
+		struct pk_error *err)
+{
+	const char *v;
+	size_t n;
+	enum pk_type t;
+
+	if (!strcmp(from, to))
+		return 0;
+	if (!strchr(from, '.')) {
+		if (pk_obj_find(fr->obj, from) < 0)
+			return 0;
+	} else if (!pk_obj_get(fr->obj, from, &v, &n, &t)) {
+		return 0;
+	}
+	if (pk_obj_find(fr->obj, to) >= 0)
+		return pk_error_set(err, PK_ERR_DATA,
+				    "both \"%s\" and \"%s\" are present", from,
+				    to);
+	if (!strchr(from, '.'))
+		return pk_obj_rename(fr->obj, from, to) == PK_OK
+			       ? 1
+			       : pk_nomem(err);
+	pk_buf_reset(&fr->t3);
+	if (pk_compact(&fr->t3, v, n) != PK_OK ||
+	    pk_obj_set_raw(fr->obj, to, fr->t3.data, fr->t3.len) != PK_OK ||
+	    pk_obj_delete(fr->obj, from) < 0)
+		return pk_nomem(err);
+	return 1;
+}
+
+/* A string, or a message list. */
+int pk_fmt_check_text(const char *fmt, const char *what, const char *p,
+		      size_t n, struct pk_error *err)
+{
+	enum pk_type t = pk_type_of(p, n);
+
+	if (t == PK_T_STRING || (t == PK_T_ARRAY && pk_is_message_list(p, n)))
+		return PK_OK;
+	return pk_error_set(err, PK_ERR_DATA,
+			    "%s: \"%s\" is %s, not a string or a message list",
+			    fmt, what,
+			    t == PK_T_ARRAY ? "an array of non-messages"
+					    : pk_type_name(t));
+}
+
+int pk_fmt_number(struct pk_buf *scratch, const char *p, size_t n, double *x)
+{
+	enum pk_type t = pk_type_of(p, n);
+	char *end;
+
+	if (t == PK_T_NUMBER)
+		return pk_parse_number(p, n, x) == PK_OK ? 1 : -1;
+	if (t != PK_T_STRING)
+		return 0;
+	pk_buf_reset(scratch);
+	if (pk_json_unquote(scratch, p, n) != PK_OK ||
+	    pk_buf_reserve(scratch, 1) || !scratch->len ||
+	    memchr(scratch->data, '\0', scratch->len))
+		return 0;
+	*x = strtod(scratch->data, &end);
+	if (*end || !isfinite(*x) || scratch->data[0] == ' ')
+		return 0;
+	return 1;
+}
+
+int pk_fmt_split_last(const char *t, size_t n, int spaced, struct pk_buf *pre,
+		      size_t *last_off, size_t *last_len)
+{
+	struct pk_iter it;
+	struct pk_member role;
+	size_t off, len;
+	enum pk_type ty;
+	int count = 0;
+
+	if (pk_type_of(t, n) != PK_T_ARRAY || !pk_is_message_list(t, n))
+		return 0;
+	pk_buf_reset(pre);
+	if (pk_buf_putc(pre, '['))
+		return -1;
+	pk_iter_init(&it, t, n);
+	while (pk_iter_element(&it, &off, &len, &ty)) {
+		if (count++ &&
+		    pk_fmt_raw(pre, t + *last_off, *last_len, spaced))
+			return -1;
+		*last_off = off;
+		*last_len = len;
+	}
+	if (!count ||
+	    !pk_object_find(t + *last_off, *last_len, "role", &role) ||
+	    !pk_key_equals(t + *last_off + role.val_off, role.val_len,
+			   "assistant"))
+		return 0;
+	return pk_buf_putc(pre, ']') ? -1 : 1;
+}

@@ -50,10 +50,9 @@ static int field(const char *t, size_t n, const char *name,
 	return pk_object_find(t, n, name, m);
 }
 
-static int is_true(const char *t, const struct pk_member *m, int found)
+static int is_true(const struct pk_member *m, int found)
 {
 	return found && m->type == PK_T_TRUE;
-	PK_UNUSED(t);
 }
 
 /* Skip this message (and its subtree)? */
@@ -61,12 +60,12 @@ static int skipped(const struct walk *w, const char *t, size_t n)
 {
 	struct pk_member m;
 
-	if (is_true(t, &m, field(t, n, "deleted", &m)))
+	if (is_true(&m, field(t, n, "deleted", &m)))
 		return 1;
 	if (field(t, n, "review_result", &m) && m.type == PK_T_FALSE)
 		return 1;
 	if (w->fr->opts.no_synthetic &&
-	    is_true(t, &m, field(t, n, "synthetic", &m)))
+	    is_true(&m, field(t, n, "synthetic", &m)))
 		return 1;
 	return 0;
 }

@@ -1,0 +1,8 @@
+# Misuse of pref itself: exit 2 with a hint; --help on stdout.
+pref --help | head -n 1
+pref
+echo "exit $?"
+pref no-such-command
+echo "exit $?"
+pref --bogus
+echo "exit $?"
