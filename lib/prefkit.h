@@ -171,14 +171,23 @@ struct pk_record {
  * object.  On success fills rec with the top-level members in order.
  * On failure returns PK_BAD_RECORD with err->text such as
  * "invalid JSON: unexpected character 'x'" and err->column set (1-based
- * byte column), or "not a JSON object (array)". */
+ * byte column), or "not a JSON object (array)".
+ * This accepts exactly what jansson accepts with JSON_DECODE_ANY |
+ * JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES (so a key containing \u0000,
+ * which jansson cannot hold, is rejected too), except: numbers beyond
+ * jansson's range (integers past 64 bits, 1e400) are valid and accepted,
+ * and a NUL byte right after a number or literal, which jansson 2.14
+ * silently skips, is rejected. */
 int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
 		   struct pk_error *err);
 void pk_record_free(struct pk_record *rec);
 
 /* Validate one JSON value of any type starting at text[*pos] (leading
  * whitespace skipped); on success *pos is just past the value and the
- * value's type is returned in *type.  Used by the JSON array reader. */
+ * value's type is returned in *type (type may be NULL).  Same rules as
+ * pk_scan_record; nesting is counted from this value; err->column is the
+ * byte offset from text + 1.  *pos is unchanged on failure.  Used by the
+ * JSON array reader. */
 int pk_scan_value(const char *text, size_t len, size_t *pos,
 		  enum pk_type *type, struct pk_error *err);
 
@@ -196,8 +205,11 @@ int pk_iter_member(struct pk_iter *it, struct pk_member *m);
 /* Next element of an array: 1 and off, len, type filled, 0 at the end. */
 int pk_iter_element(struct pk_iter *it, size_t *off, size_t *len,
 		    enum pk_type *type);
-/* Type of a validated value from its first byte. */
+/* Type of a validated value from its first byte (leading whitespace
+ * skipped; PK_T_NONE when empty). */
 enum pk_type pk_type_of(const char *p, size_t n);
+/* "object", "array", "string", "number", "boolean" (for both PK_T_TRUE
+ * and PK_T_FALSE), "null"; "nothing" for PK_T_NONE. */
 const char *pk_type_name(enum pk_type t);
 
 /* Find member `name` of the validated object text[0..len).  Returns 1 and
@@ -215,7 +227,8 @@ struct pk_value {
 int pk_record_get(const struct pk_record *rec, const char *name,
 		  struct pk_value *v);
 /* Look up a dotted path ("metadata.score_chosen"); a plain name is a
- * top-level member.  Returns 1 if found. */
+ * top-level member.  The path is always split at every dot, so a key
+ * that itself contains a dot is never reached.  Returns 1 if found. */
 int pk_record_path(const struct pk_record *rec, const char *path,
 		   struct pk_value *v);
 
@@ -330,13 +343,19 @@ struct pk_reader *pk_reader_open(const char *path, size_t max_line,
  * Returns PK_OK with *line set, PK_EOF at the end, PK_BAD_RECORD for a
  * line longer than max_line (err->text "line too long (more than N
  * bytes)"; line->data holds its first max_line bytes and the reader moves
- * on to the next line on the next call), or PK_FATAL (I/O error,
+ * on to the next line on the next call; an element of a JSON array file
+ * longer than max_line is reported the same way), or PK_FATAL (I/O error,
  * truncated or corrupt compressed stream, a JSON array file that is not a
- * valid array).  After PK_FATAL every call returns PK_FATAL. */
+ * valid array: kind PK_ERR_DATA with err->line and err->column).  After
+ * PK_FATAL every call returns PK_FATAL. */
 int pk_reader_next(struct pk_reader *r, struct pk_line *line,
 		   struct pk_error *err);
 /* After PK_BAD_RECORD for a long line: pass the rest of that line to sink
- * (or discard it when sink is NULL).  sink returns 0 to go on. */
+ * (or discard it when sink is NULL), without its line end, so that
+ * line->data then the drained bytes are the line as it came.  sink
+ * returns 0 to go on; a nonzero return stops the drain and is returned
+ * (the next pk_reader_next() skips what is left).  PK_OK when there is
+ * nothing to drain. */
 int pk_reader_drain(struct pk_reader *r,
 		    int (*sink)(void *ctx, const void *p, size_t n),
 		    void *ctx, struct pk_error *err);
@@ -345,6 +364,8 @@ const char *pk_reader_name(const struct pk_reader *r);
 unsigned long long pk_reader_blank_lines(const struct pk_reader *r);
 /* Bytes read from the underlying file so far (compressed), for progress. */
 unsigned long long pk_reader_bytes_in(const struct pk_reader *r);
+/* Is the input a JSON array file (its records may span lines)? */
+int pk_reader_is_array(const struct pk_reader *r);
 /* Is the input seekable (a regular, uncompressed file)? */
 int pk_reader_seekable(const struct pk_reader *r);
 void pk_reader_close(struct pk_reader *r);
@@ -391,7 +412,8 @@ const char *pk_writer_temp_path(const struct pk_writer *w);
  *	pk_rank_parse(&l, &rec, &opts, &err);     per record
  *	pk_rank_top(&l, k);                        optional
  *	n = pk_rank_pairs(&l, &strategy, min_gap, &nbelow);
- *	for each l.pairs[p]: pk_rank_write_pair(&l, i, j, NULL, &out, &err);
+ *	for each l.pairs[p]: pk_rank_write_pair(&l, p.i, p.j, NULL, 0,
+ *						&out, &err);
  *	pk_rank_list_free(&l);                     at the end
  */
 
@@ -424,6 +446,7 @@ struct pk_rank_item {
 				 * minus the rank */
 	size_t index;           /* 0-based position in the input list */
 	size_t group;           /* tie group: 0 = best standing */
+	size_t carried_, ncarried_; /* private: its other members */
 };
 
 struct pk_rank_pair {
@@ -432,7 +455,8 @@ struct pk_rank_pair {
 
 struct pk_rank_list {
 	/* filled by pk_rank_parse() */
-	const char *text;          /* the record's text (borrowed) */
+	const char *text;          /* the record's text (borrowed), or its
+				    * compacted copy when it had whitespace */
 	size_t len;
 	struct pk_value prompt;    /* type PK_T_NONE when absent */
 	enum pk_rank_by by;        /* what orders this list */
@@ -450,8 +474,12 @@ struct pk_rank_list {
 	long resp_member_;         /* top-level member holding the responses */
 	long prompt_member_;       /* top-level member holding the prompt */
 	struct pk_buf container_;  /* that member without the responses */
-	size_t items_cap_, pairs_cap_;
-	size_t *groups_;           /* items[k].group, contiguous */
+	struct pk_buf items_buf_;  /* storage of items */
+	struct pk_buf pairs_buf_;  /* storage of pairs */
+	struct pk_buf groups_buf_; /* items[k].group, contiguous */
+	struct pk_buf carried_buf_; /* struct pk_member: carried fields */
+	struct pk_buf ctext_;      /* the record compacted, when spaced */
+	struct pk_record crec_;    /* ... and scanned */
 	struct pk_buf block_;      /* scratch for derived records */
 	struct pk_buf scratch_;
 };
@@ -465,7 +493,7 @@ struct pk_rank_list {
  * What orders the list: opts->rank_by when every kept response has that
  * field, else the other field when every one has it.  A list with no
  * responses is fine (n = 0).  PK_BAD_RECORD with err->text for a list
- * that is not what SPEC 1.3 describes ("response 2: no \"text\""). */
+ * that is not what SPEC 1.3 describes ("responses[1]: no \"text\""). */
 int pk_rank_parse(struct pk_rank_list *l, const struct pk_record *rec,
 		  const struct pk_rank_opts *opts, struct pk_error *err);
 /* Keep only the k best responses (the first k in sorted order). */
@@ -495,11 +523,11 @@ struct pk_pairs_strategy {
  * "best-vs-worst" or "skip=K".  Returns 0, or -1 for anything else. */
 int pk_pairs_parse(const char *s, struct pk_pairs_strategy *out);
 /* The pairs of n items sorted best first whose tie groups are group[0..n)
- * (non-decreasing, starting at 0), in (i, j) order, into *pairs (grown
- * as needed; *cap is its capacity).  Returns the count, or -1 on ENOMEM. */
+ * (non-decreasing, starting at 0), in (i, j) order, appended to out as
+ * struct pk_rank_pair values (so out->data holds an array of them).
+ * Returns the number appended, or -1 on ENOMEM. */
 long pk_pairs_build(const size_t *group, size_t n,
-		    const struct pk_pairs_strategy *s,
-		    struct pk_rank_pair **pairs, size_t *cap);
+		    const struct pk_pairs_strategy *s, struct pk_buf *out);
 /* pk_pairs_build() on a list into l->pairs / l->npairs, then drop the
  * pairs whose gap is below min_gap (pass 0 to keep all; the number
  * dropped is added to *nbelow when nbelow != NULL).  Returns npairs or

@@ -495,6 +495,11 @@ unsigned long long pk_reader_bytes_in(const struct pk_reader *r)
 	return pk_zin_bytes_in(r->in);
 }
 
+int pk_reader_is_array(const struct pk_reader *r)
+{
+	return r->mode == M_ARRAY;
+}
+
 int pk_reader_seekable(const struct pk_reader *r)
 {
 	return pk_zin_seekable(r->in);

@@ -423,6 +423,45 @@ static int quarantine_sink(void *ctx, const void *p, size_t n)
 	return 0;
 }
 
+/* An element of a JSON array file may span lines: quarantine it as one
+ * line, dropping the whitespace outside strings as it streams past. */
+struct compact_sink {
+	struct pk_cli *cli;
+	int in_string, escaped;
+};
+
+static int compacting_sink(void *ctx, const void *p, size_t n)
+{
+	struct compact_sink *cs = ctx;
+	const char *s = p;
+	char out[4096];
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (cs->in_string) {
+			if (cs->escaped)
+				cs->escaped = 0;
+			else if (c == '\\')
+				cs->escaped = 1;
+			else if (c == '"')
+				cs->in_string = 0;
+		} else if (c == '"') {
+			cs->in_string = 1;
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			continue;
+		}
+		out[k++] = c;
+		if (k == sizeof out) {
+			if (quarantine_sink(cs->cli, out, k) < 0)
+				return -1;
+			k = 0;
+		}
+	}
+	return k ? quarantine_sink(cs->cli, out, k) : 0;
+}
+
 /* A bad record: say so (at most PK_CLI_MAX_REPORTS times unless aborting),
  * then skip, quarantine or stop.  long_line: the reader still holds the
  * rest of the line. */
@@ -451,22 +490,17 @@ static void bad_record(struct pk_cli *cli, const char *msg,
 	case PK_ON_ERROR_SKIP:
 		cli->nskipped++;
 		break;
-	case PK_ON_ERROR_QUARANTINE:
-		if (memchr(cli->line.data, '\n', cli->line.len)) {
-			/* An element of a JSON array file: keep it one line. */
-			struct pk_buf b = PK_BUF_INIT;
+	case PK_ON_ERROR_QUARANTINE: {
+		struct compact_sink cs = {cli, 0, 0};
+		int array = cli->reader && pk_reader_is_array(cli->reader);
+		int (*sink)(void *, const void *, size_t) =
+			array ? compacting_sink : quarantine_sink;
+		void *ctx = array ? (void *)&cs : (void *)cli;
 
-			if (pk_compact(&b, cli->line.data, cli->line.len) < 0 ||
-			    quarantine_sink(cli, b.data, b.len) < 0) {
-				pk_buf_free(&b);
-				break;
-			}
-			pk_buf_free(&b);
-		} else if (quarantine_sink(cli, cli->line.data, cli->line.len) < 0) {
+		if (sink(ctx, cli->line.data, cli->line.len) < 0)
 			break;
-		}
-		if (long_line &&
-		    pk_reader_drain(cli->reader, quarantine_sink, cli, &err) < 0) {
+		if (long_line && cli->reader &&
+		    pk_reader_drain(cli->reader, sink, ctx, &err) < 0) {
 			if (!cli->stop)
 				pk_cli_error(cli, "%s: %s", cli->input_name, err.text);
 			break;
@@ -475,6 +509,7 @@ static void bad_record(struct pk_cli *cli, const char *msg,
 			break;
 		cli->nquarantined++;
 		break;
+	}
 	}
 }
 
@@ -517,7 +552,9 @@ static int next_input(struct pk_cli *cli)
 		pk_cli_error(cli, "%s: %s", path, err.text);
 		return -1;
 	}
-	cli->input_name = pk_reader_name(cli->reader);
+	free(cli->input_name_buf);
+	cli->input_name_buf = strdup(pk_reader_name(cli->reader));
+	cli->input_name = cli->input_name_buf ? cli->input_name_buf : "-";
 	return 0;
 }
 
@@ -548,7 +585,11 @@ int pk_cli_next(struct pk_cli *cli)
 		}
 		if (rc == PK_FATAL) {
 			clear_progress(cli);
-			if (err.line)
+			if (err.line && err.column)
+				fprintf(stderr, "%s: %s:%llu: %s (column %lu)\n",
+					cli->progname, cli->input_name, err.line,
+					err.text, err.column);
+			else if (err.line)
 				fprintf(stderr, "%s: %s:%llu: %s\n", cli->progname,
 					cli->input_name, err.line, err.text);
 			else
@@ -693,6 +734,8 @@ int pk_cli_finish(struct pk_cli *cli)
 		write_stats(cli);
 	pk_record_free(&cli->rec);
 	pk_buf_free(&cli->obuf);
+	free(cli->input_name_buf);
+	cli->input_name_buf = NULL;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: write error: %s\n", cli->progname,
 			strerror(errno));

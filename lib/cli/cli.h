@@ -111,6 +111,7 @@ struct pk_cli {
 	struct pk_writer *out;
 	struct pk_writer *quarantine;
 	struct pk_buf obuf;
+	char *input_name_buf;          /* input_name, kept past the reader */
 	double last_progress;
 };
 
