@@ -209,10 +209,13 @@ input() {
 			[ -e "$old" ] && [ "$old" != "$in_f" ] && rm -f "$old" "$old.meta"
 		done
 		note "generating $1 input of $2 (seed $seed) in $in_f"
-		"$py" "$here/gen.py" --shape "$1" --size "$2" --seed "$seed" -o "$in_f.tmp" ||
-			{ rm -f "$in_f.tmp"; die "gen.py failed"; }
-		mv "$in_f.tmp" "$in_f"
-		printf '%s %s\n' "$(wc -c <"$in_f" | tr -d ' ')" "$(wc -l <"$in_f" | tr -d ' ')" >"$in_f.meta"
+		# unique temporary names: several runs may share the cache
+		"$py" "$here/gen.py" --shape "$1" --size "$2" --seed "$seed" -o "$in_f.tmp.$$" ||
+			{ rm -f "$in_f.tmp.$$"; die "gen.py failed"; }
+		printf '%s %s\n' "$(wc -c <"$in_f.tmp.$$" | tr -d ' ')" \
+			"$(wc -l <"$in_f.tmp.$$" | tr -d ' ')" >"$in_f.meta.$$"
+		mv "$in_f.tmp.$$" "$in_f"
+		mv "$in_f.meta.$$" "$in_f.meta"
 	fi
 	printf '%s' "$in_f"
 }
@@ -239,6 +242,7 @@ header() {
 		prefkit_cmd "$t" >/dev/null && found="$found${found:+, }pref-$t"
 	done
 	echo "- prefkit: $bin (${found:-no pref-* command to time there})"
+	echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') (other work on the machine skews wall times)"
 	if [ "$verify_only" = 0 ]; then
 		echo "- inputs: bench/gen.py --seed $seed --size $size (cached in $cache); best of $runs runs, output to /dev/null"
 	fi
@@ -257,17 +261,18 @@ table() {
 	  if ($1 == "baseline" && (best == "" || $3 < best)) { best = $3; bestlabel = $2 } }
 	END {
 		printf "### %s (%s input: %.1f MB, %s records; best of %d)\n\n", tool, shape, bytes / 1e6, commas(recs), runs
-		print "| command | wall s | user+sys s | peak RSS MiB | MB/s | records/s | vs fastest baseline |"
-		print "|---|--:|--:|--:|--:|--:|--:|"
+		print "| command | wall s | user+sys s | peak RSS MiB | MB/s | MB per CPU-s | records/s | vs fastest baseline |"
+		print "|---|--:|--:|--:|--:|--:|--:|--:|"
 		for (i = 1; i <= n; i++) {
 			if (kind[i] == "failed") {
-				printf "| `%s` | failed (exit %s) | | | | | |\n", label[i], wall[i]; continue
+				printf "| `%s` | failed (exit %s) | | | | | | |\n", label[i], wall[i]; continue
 			}
 			r = rss[i] < 0 ? "n/a" : sprintf("%.1f", rss[i] / 1024)
 			sp = best == "" ? "" : sprintf("%.2fx", best / wall[i])
 			if (kind[i] == "prefkit") sp = "**" sp "**"
-			printf "| `%s` | %.3f | %.3f | %s | %.1f | %s | %s |\n", label[i], wall[i], cpu[i], r,
-				bytes / wall[i] / 1e6, commas(recs / wall[i]), sp
+			c = cpu[i] > 0 ? sprintf("%.1f", bytes / cpu[i] / 1e6) : "n/a"
+			printf "| `%s` | %.3f | %.3f | %s | %.1f | %s | %s | %s |\n", label[i], wall[i], cpu[i], r,
+				bytes / wall[i] / 1e6, c, commas(recs / wall[i]), sp
 			if (kind[i] == "prefkit") { pk = i }
 		}
 		print ""
@@ -370,6 +375,8 @@ do_bench() {
 		run_cmds "$t" "$f"
 		if [ -s "$rows" ]; then
 			table "$t" "$shape" "$bytes" "$recs" "$rows"
+			load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
+			printf '_1-minute load average after these runs: %s (about 1 is this benchmark itself)_\n\n' "$load"
 		else
 			printf '### %s\n\nnothing to time (no prefkit command, no baseline).\n\n' "$t"
 		fi

@@ -44,7 +44,8 @@ struct state {
 	struct pk_rank_list list;
 	struct pk_record frec;         /* a record from the reader */
 	struct pk_record prec;         /* a pair to convert */
-	struct pk_buf out;             /* one record being written */
+	struct pk_buf out;             /* a pair made from a list */
+	struct pk_buf conv;            /* a converted pair */
 	struct pk_buf pend;            /* the records of one input, '\n' ended */
 	unsigned long long lists, too_small, dropped;
 	struct pk_error err;
@@ -199,7 +200,7 @@ static int pend(struct state *st, const char *json, size_t len)
 {
 	if (pk_buf_append(&st->pend, json, len) < 0 ||
 	    pk_buf_putc(&st->pend, '\n') < 0)
-		return pk_nomem(&st->err);
+		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
 	return PK_OK;
 }
 
@@ -213,17 +214,17 @@ static int put_pair(struct state *st, const char *json, size_t len)
 		return pend(st, json, len);
 	if ((rc = pk_scan_record(&st->prec, json, len, &st->err)) != PK_OK)
 		return rc;
-	pk_buf_reset(&st->out);
+	pk_buf_reset(&st->conv);
 	if (st->o->to == TO_STANDARD)
-		rc = pk_pair_to_standard(&st->prec, st->o->flatten, &st->out,
+		rc = pk_pair_to_standard(&st->prec, st->o->flatten, &st->conv,
 					 &st->err);
 	else if (st->o->to == TO_CONVERSATIONAL)
-		rc = pk_pair_to_conversational(&st->prec, &st->out, &st->err);
+		rc = pk_pair_to_conversational(&st->prec, &st->conv, &st->err);
 	else
-		rc = pk_pair_to_list(&st->prec, &st->out, &st->err);
+		rc = pk_pair_to_list(&st->prec, &st->conv, &st->err);
 	if (rc != PK_OK)
 		return rc;
-	return pend(st, st->out.data, st->out.len);
+	return pend(st, st->conv.data, st->conv.len);
 }
 
 /* A ranked list: keep it, or expand it into pairs. */
@@ -244,7 +245,7 @@ static int put_list(struct state *st, const char *json, size_t len)
 		return PK_OK;
 	}
 	if (pk_rank_pairs(l, &st->o->strategy, 0, NULL) < 0)
-		return pk_nomem(&st->err);
+		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
 	for (size_t p = 0; p < l->npairs; p++) {
 		pk_buf_reset(&st->out);
 		rc = pk_rank_write_pair(l, l->pairs[p].i, l->pairs[p].j, NULL,
@@ -410,6 +411,7 @@ int main(int argc, char **argv)
 	pk_record_free(&st.frec);
 	pk_record_free(&st.prec);
 	pk_buf_free(&st.out);
+	pk_buf_free(&st.conv);
 	pk_buf_free(&st.pend);
 	return status;
 }

@@ -44,9 +44,15 @@ struct state {
 	struct pk_steptree *tree;
 	struct pk_format_reader *fr;
 	struct pk_record frec;       /* a list from the format reader */
-	struct pk_buf out;           /* one record being written */
-	struct pk_buf pend;          /* the records of one input, '\n' ended */
-	unsigned long long npend;
+	struct pk_buf out;           /* one record being built */
+	/* A record of a foreign format may give several lists: their
+	 * records are held until all of them are expanded, so that a bad
+	 * one leaves nothing written.  Native lists are written at once
+	 * (nothing can go wrong once a list is parsed). */
+	int hold;
+	struct pk_buf held;          /* the records, back to back */
+	struct pk_buf held_len;      /* size_t: their lengths */
+	int output_failed;           /* pk_cli_emit() failed (and said so) */
 	unsigned long long lists, too_small, dropped, below_gap, steps_pairs;
 	struct pk_error err;
 };
@@ -106,12 +112,13 @@ static void usage(FILE *fp, int status)
 	      "      --text-field=PATH    text of a response (default text)\n"
 	      "      --score-field=PATH   score of a response (default score)\n"
 	      "      --rank-field=PATH    rank of a response (default rank)\n"
-	      "      --from=FORMAT        read a foreign format as ranked lists:\n",
+	      "      --from=FORMAT        read records of another format as ranked lists\n"
+	      "                           (see pref-convert(1)):",
 	      fp);
 	for (f = pk_format_list(); f && f->name; f++)
 		if (f->kind == PK_FORMAT_LISTS && strcmp(f->name, "lists") != 0)
-			fprintf(fp, "                             %-14s %s\n", f->name,
-				f->summary ? f->summary : "");
+			fprintf(fp, " %s", f->name);
+	fputc('\n', fp);
 	fputs("      --score=WHICH        ultrafeedback: overall (default), fine-grained or\n"
 	      "                           mean-aspects; helpsteer: the attribute\n"
 	      "                           (default helpfulness)\n"
@@ -183,36 +190,39 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
-/* Queue one output record of the current input. */
-static int pend(void *ctx, const char *json, size_t len)
+/* Write one output record, or hold it. */
+static int put(void *ctx, const char *json, size_t len)
 {
 	struct state *st = ctx;
 
-	if (pk_buf_append(&st->pend, json, len) < 0 ||
-	    pk_buf_putc(&st->pend, '\n') < 0)
+	if (!st->hold) {
+		if (pk_cli_emit(st->cli, json, len) == 0)
+			return PK_OK;
+		st->output_failed = 1;
+		return PK_FATAL;
+	}
+	if (pk_buf_append(&st->held, json, len) < 0 ||
+	    pk_buf_append(&st->held_len, &len, sizeof(len)) < 0)
 		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
-	st->npend++;
 	return PK_OK;
 }
 
-/* Write the queued records; -1 when the output failed. */
-static int flush(struct state *st)
+/* Write the held records. */
+static void flush(struct state *st)
 {
-	const char *p = st->pend.data, *end = p + st->pend.len;
+	const size_t *len = (const void *)st->held_len.data;
+	size_t k, n = st->held_len.len / sizeof(*len), off = 0;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (pk_cli_emit(st->cli, p, (size_t)(nl - p)) < 0)
-			return -1;
-		p = nl + 1;
+	for (k = 0; k < n && !st->output_failed; k++) {
+		if (pk_cli_emit(st->cli, st->held.data + off, len[k]) < 0)
+			st->output_failed = 1;
+		off += len[k];
 	}
-	pk_buf_reset(&st->pend);
-	st->npend = 0;
-	return 0;
+	pk_buf_reset(&st->held);
+	pk_buf_reset(&st->held_len);
 }
 
-/* Expand one scanned list into the queue. */
+/* Expand one scanned list. */
 static int expand(struct state *st, const struct pk_record *rec,
 		  const struct pk_rank_opts *ropts)
 {
@@ -233,7 +243,7 @@ static int expand(struct state *st, const struct pk_record *rec,
 			return rc;
 		pk_buf_reset(&st->out);
 		rc = pk_steptree_write(st->tree, l, &st->out, &st->err);
-		return rc == PK_OK ? pend(st, st->out.data, st->out.len) : rc;
+		return rc == PK_OK ? put(st, st->out.data, st->out.len) : rc;
 	}
 	if (l->ngroups < 2) {
 		st->too_small++;
@@ -243,7 +253,7 @@ static int expand(struct state *st, const struct pk_record *rec,
 		if ((rc = pk_steptree_build(st->tree, l, &st->err)) != PK_OK)
 			return rc;
 		return pk_steptree_pairs(st->tree, l, &o->strategy, o->min_gap,
-					 &st->below_gap, pend, st, &st->err);
+					 &st->below_gap, put, st, &st->err);
 	}
 	if (pk_rank_pairs(l, &o->strategy, o->min_gap, &st->below_gap) < 0)
 		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
@@ -252,7 +262,7 @@ static int expand(struct state *st, const struct pk_record *rec,
 		rc = pk_rank_write_pair(l, l->pairs[k].i, l->pairs[k].j, NULL,
 					0, &st->out, &st->err);
 		if (rc == PK_OK)
-			rc = pend(st, st->out.data, st->out.len);
+			rc = put(st, st->out.data, st->out.len);
 		if (rc != PK_OK)
 			return rc;
 	}
@@ -278,9 +288,10 @@ static void settle(struct state *st, int rc)
 		flush(st);
 		return;
 	}
-	pk_buf_reset(&st->pend);
-	st->npend = 0;
-	if (rc == PK_EPIPE || st->err.kind == PK_ERR_PIPE)
+	pk_buf_reset(&st->held);
+	pk_buf_reset(&st->held_len);
+	if (st->output_failed || rc == PK_EPIPE ||
+	    st->err.kind == PK_ERR_PIPE)
 		return;
 	if (rc == PK_BAD_RECORD && st->err.kind == PK_ERR_DATA)
 		pk_cli_reject_error(st->cli, &st->err);
@@ -370,6 +381,11 @@ int main(int argc, char **argv)
 
 	if (opt.from && strcmp(opt.from, "lists") == 0)
 		opt.from = NULL;
+	if (opt.no_synthetic && !(opt.from && strcmp(opt.from, "oasst") == 0))
+		pk_cli_usage_error(&cli, "--no-synthetic needs --from oasst");
+	if (opt.score && !(opt.from && (strcmp(opt.from, "ultrafeedback") == 0 ||
+					strcmp(opt.from, "helpsteer") == 0)))
+		pk_cli_usage_error(&cli, "--score needs --from ultrafeedback or --from helpsteer");
 	if (opt.from) {
 		const struct pk_format_info *f = pk_format_lookup(opt.from);
 
@@ -380,13 +396,12 @@ int main(int argc, char **argv)
 		fo.score = opt.score;
 		fo.no_synthetic = opt.no_synthetic;
 		st.fr = pk_format_reader_new(opt.from, &fo, &err);
+		st.hold = 1;
 		if (!st.fr) {
 			if (err.kind == PK_ERR_USAGE)
 				pk_cli_usage_error(&cli, "%s", err.text);
 			pk_cli_fatal(&cli, "%s", err.text);
 		}
-	} else if (opt.score || opt.no_synthetic) {
-		pk_cli_usage_error(&cli, "%s needs --from", opt.score ? "--score" : "--no-synthetic");
 	}
 	if (opt.step_regex && opt.to == TO_PAIRS)
 		pk_cli_usage_error(&cli, "--step-regex needs --to tree or --to step-pairs");
@@ -408,6 +423,7 @@ int main(int argc, char **argv)
 	pk_format_reader_free(st.fr);
 	pk_record_free(&st.frec);
 	pk_buf_free(&st.out);
-	pk_buf_free(&st.pend);
+	pk_buf_free(&st.held);
+	pk_buf_free(&st.held_len);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 #include "cli.h"
 
 #define MAX_ATTRIBUTES 64
+#define CACHE_BITS 8
+#define CACHE_SIZE (1 << CACHE_BITS)
 
 enum placement { PLACE_AUTO, PLACE_SYSTEM, PLACE_PREFIX, PLACE_FIELD };
 enum ties { TIES_KEEP, TIES_DROP, TIES_FIRST };
@@ -69,6 +72,17 @@ struct relabel {
 	int implicit;
 	struct pk_obj *obj;
 	struct pk_buf text, quoted, value, goals;
+	/* Condition texts already rendered and quoted, by goal score. */
+	struct cached {
+		int used;
+		double goal;
+		struct pk_buf quoted;
+	} cache[CACHE_SIZE];
+	/* cli->rec with every member compacted once, when the line has
+	 * whitespace, so that the two pairs copy members instead of
+	 * compacting them twice. */
+	struct pk_record crec;
+	struct pk_buf ctext;
 };
 
 enum {
@@ -258,6 +272,18 @@ static char *template_source(const struct options *o, size_t *n)
 	return pk_buf_take(&b);
 }
 
+/* Append the condition text for the goal v (one score, or one per
+ * attribute) to r->text. */
+static int render_goal(struct relabel *r, const double *v)
+{
+	const struct options *o = r->opt;
+
+	if (o->nattr)
+		return pk_template_render_attributes(r->tpl, o->attr, v,
+						     o->nattr, &r->text);
+	return pk_template_render(r->tpl, v[0], &r->text);
+}
+
 /* --goal-text SCORE: print the condition text and return the status. */
 static int print_goal_text(struct relabel *r)
 {
@@ -303,8 +329,7 @@ static int print_goal_text(struct relabel *r)
 			pk_cli_usage_error(r->cli, "--goal-text: '%s' is outside the scale %g:%g",
 					   o->goal_text, o->min, o->max);
 	pk_buf_reset(&r->text);
-	if ((o->nattr ? pk_template_render_attributes(r->tpl, o->attr, v, o->nattr, &r->text)
-		      : pk_template_render(r->tpl, v[0], &r->text)) < 0)
+	if (render_goal(r, v) < 0)
 		pk_cli_fatal(r->cli, "out of memory");
 	fwrite(r->text.data, 1, r->text.len, stdout);
 	putchar('\n');
@@ -356,6 +381,7 @@ static int plan_messages(struct relabel *r, const char *path, int system,
 	struct pk_iter it;
 	size_t off, len;
 	enum pk_type t;
+	int n = 0;
 
 	tg->path = path;
 	tg->off = pv->off;
@@ -365,11 +391,17 @@ static int plan_messages(struct relabel *r, const char *path, int system,
 	while (pk_iter_element(&it, &off, &len, &t)) {
 		struct pk_member role, content;
 
-		/* Every element is a message: the caller checked. */
-		pk_object_find(v + off, len, "role", &role);
+		/* The messages up to the one changed must be messages (for a
+		 * prompt the caller checked them all). */
+		if (t != PK_T_OBJECT ||
+		    !pk_object_find(v + off, len, "role", &role) ||
+		    role.type != PK_T_STRING ||
+		    !pk_object_find(v + off, len, "content", &content)) {
+			pk_cli_reject(r->cli, "'%s' is not a message list", path);
+			return -1;
+		}
 		if (pk_key_equals(v + off + role.val_off, role.val_len,
 				  system ? "system" : "user")) {
-			pk_object_find(v + off, len, "content", &content);
 			if (content.type != PK_T_STRING) {
 				pk_cli_reject(r->cli, "'%s': the content of the first %s message is not a string (%s)",
 					      path, system ? "system" : "user",
@@ -379,8 +411,13 @@ static int plan_messages(struct relabel *r, const char *path, int system,
 			tg->at = off + content.val_off;
 			return 0;
 		}
+		n++;
 		if (system)
 			break;
+	}
+	if (n == 0) {
+		pk_cli_reject(r->cli, "'%s' is an empty message list", path);
+		return -1;
 	}
 	if (system) {
 		tg->new_system = 1;
@@ -391,10 +428,10 @@ static int plan_messages(struct relabel *r, const char *path, int system,
 	return -1;
 }
 
-/* Is member path there, and a string or a message list?  Returns the
- * type (PK_T_STRING, PK_T_ARRAY), PK_T_NONE if absent, or -1 after
- * rejecting. */
-static int text_member(struct relabel *r, const char *path,
+/* Is member path there, and a string or an array (with check_list, a
+ * message list)?  Returns the type (PK_T_STRING, PK_T_ARRAY), PK_T_NONE if
+ * absent, or -1 after rejecting. */
+static int text_member(struct relabel *r, const char *path, int check_list,
 		       struct pk_value *v)
 {
 	struct pk_cli *cli = r->cli;
@@ -403,7 +440,8 @@ static int text_member(struct relabel *r, const char *path,
 		return PK_T_NONE;
 	if (v->type == PK_T_STRING ||
 	    (v->type == PK_T_ARRAY &&
-	     pk_is_message_list(cli->rec.text + v->off, v->len)))
+	     (!check_list ||
+	      pk_is_message_list(cli->rec.text + v->off, v->len))))
 		return (int)v->type;
 	pk_cli_reject(cli, "'%s' is neither a string nor a message list (%s)",
 		      path, pk_type_name(v->type));
@@ -421,8 +459,9 @@ static int plan(struct relabel *r)
 
 	r->ntg = 0;
 	r->implicit = 0;
-	if ((ct = text_member(r, cli->chosen_field, &cv)) < 0 ||
-	    (rt = text_member(r, cli->rejected_field, &rv)) < 0)
+	/* The responses are only read when they hold the prompt. */
+	if ((ct = text_member(r, cli->chosen_field, 0, &cv)) < 0 ||
+	    (rt = text_member(r, cli->rejected_field, 0, &rv)) < 0)
 		return -1;
 	if (ct == PK_T_NONE || rt == PK_T_NONE) {
 		pk_cli_reject(cli, "missing field '%s'",
@@ -431,7 +470,7 @@ static int plan(struct relabel *r)
 	}
 	if (pl == PLACE_FIELD)
 		return 0;
-	if ((pt = text_member(r, cli->prompt_field, &pv)) < 0)
+	if ((pt = text_member(r, cli->prompt_field, 1, &pv)) < 0)
 		return -1;
 	if (pt == PK_T_STRING) {
 		if (pl == PLACE_SYSTEM) {
@@ -455,7 +494,8 @@ static int plan(struct relabel *r)
 		r->ntg = 1;
 		return 0;
 	}
-	/* No prompt: chosen and rejected must be whole conversations. */
+	/* No prompt: chosen and rejected must be whole conversations
+	 * (plan_messages() checks the messages it passes). */
 	if (ct != PK_T_ARRAY || rt != PK_T_ARRAY) {
 		pk_cli_reject(cli, "missing field '%s' (and '%s' is not a message list with an implicit prompt)",
 			      cli->prompt_field,
@@ -472,13 +512,14 @@ static int plan(struct relabel *r)
 	return 0;
 }
 
-/* The value of target tg with the condition put in: into r->value.
- * r->quoted holds the condition as a JSON string literal. */
-static int build_value(struct relabel *r, const struct target *tg)
+/* The value of target tg with the condition put in, into r->value;
+ * cond is the condition as a JSON string literal. */
+static int build_value(struct relabel *r, const struct target *tg,
+		       const struct pk_buf *cond)
 {
 	const char *v = r->cli->rec.text + tg->off;
-	const char *q = r->quoted.data;
-	size_t qn = r->quoted.len;
+	const char *q = cond->data;
+	size_t qn = cond->len;
 	struct pk_buf *b = &r->value;
 
 	pk_buf_reset(b);
@@ -502,32 +543,103 @@ static int build_value(struct relabel *r, const struct target *tg)
 	return PK_OK;
 }
 
-/* Write the pair conditioned on goal g; swapped: pair 2. */
-static int emit_pair(struct relabel *r, const struct goal *g, int swapped)
+/* The condition text for goal g as a JSON string literal, or NULL when
+ * out of memory.  Single scores are usually few (a 1-10 scale in halves
+ * has 19), so their texts are kept in a small direct-mapped cache. */
+static const struct pk_buf *condition(struct relabel *r, const struct goal *g)
+{
+	const struct options *o = r->opt;
+	struct pk_buf *q = &r->quoted;
+	struct cached *c = NULL;
+	uint64_t bits;
+
+	if (!o->nattr) {
+		memcpy(&bits, &g->v[0], sizeof bits);
+		c = &r->cache[(bits * 0x9e3779b97f4a7c15u) >> (64 - CACHE_BITS)];
+		if (c->used && memcmp(&c->goal, &g->v[0], sizeof bits) == 0)
+			return &c->quoted;
+		q = &c->quoted;
+	}
+	pk_buf_reset(&r->text);
+	pk_buf_reset(q);
+	if (render_goal(r, g->v) < 0 ||
+	    pk_json_quote(q, r->text.data, r->text.len) < 0) {
+		if (c)
+			c->used = 0;
+		return NULL;
+	}
+	if (c) {
+		c->used = 1;
+		c->goal = g->v[0];
+	}
+	return q;
+}
+
+/* cli->rec, or when it has whitespace a copy with every member compacted
+ * (NULL when out of memory). */
+static const struct pk_record *compact_record(struct relabel *r)
+{
+	const struct pk_record *src = &r->cli->rec;
+	struct pk_record *d = &r->crec;
+	size_t i;
+
+	if (!src->has_space)
+		return src;
+	if (d->cap < src->nmembers) {
+		struct pk_member *m = realloc(d->members,
+					      src->nmembers * sizeof *m);
+
+		if (!m)
+			return NULL;
+		d->members = m;
+		d->cap = src->nmembers;
+	}
+	pk_buf_reset(&r->ctext);
+	for (i = 0; i < src->nmembers; i++) {
+		const struct pk_member *m = &src->members[i];
+		struct pk_member *dm = &d->members[i];
+
+		dm->type = m->type;
+		dm->key_off = r->ctext.len;
+		dm->key_len = m->key_len;
+		if (pk_buf_append(&r->ctext, src->text + m->key_off, m->key_len) < 0)
+			return NULL;
+		dm->val_off = r->ctext.len;
+		if (pk_compact(&r->ctext, src->text + m->val_off, m->val_len) < 0)
+			return NULL;
+		dm->val_len = r->ctext.len - dm->val_off;
+	}
+	d->text = r->ctext.data;
+	d->len = r->ctext.len;
+	d->nmembers = src->nmembers;
+	d->has_space = 0;
+	return d;
+}
+
+/* Write the pair conditioned on goal g; swapped: pair 2.  rec is the
+ * record to copy members from (compact_record()). */
+static int emit_pair(struct relabel *r, const struct pk_record *rec,
+		     const struct goal *g, int swapped)
 {
 	struct pk_cli *cli = r->cli;
 	const struct options *o = r->opt;
 	struct pk_obj *obj = r->obj;
 	const char *text = cli->rec.text;
+	const struct pk_buf *cond = condition(r, g);
 	size_t i;
 
-	pk_buf_reset(&r->text);
-	pk_buf_reset(&r->quoted);
-	if ((o->nattr ? pk_template_render_attributes(r->tpl, o->attr, g->v, o->nattr, &r->text)
-		      : pk_template_render(r->tpl, g->v[0], &r->text)) < 0 ||
-	    pk_json_quote(&r->quoted, r->text.data, r->text.len) < 0 ||
-	    pk_obj_load_record(obj, &cli->rec) < 0 ||
+	if (!cond || pk_obj_load_record(obj, rec) < 0 ||
 	    (swapped && pk_obj_swap_sides(obj, r->swap) < 0))
 		goto nomem;
 	if (o->placement == PLACE_FIELD &&
-	    pk_obj_set_raw(obj, o->field, r->quoted.data, r->quoted.len) < 0)
+	    pk_obj_set_raw(obj, o->field, cond->data, cond->len) < 0)
 		goto nomem;
 	for (i = 0; i < r->ntg; i++) {
 		/* With an implicit prompt, pair 2's chosen is the old rejected. */
 		const char *dst = swapped && r->implicit ? r->tg[1 - i].path
 							 : r->tg[i].path;
 
-		if (build_value(r, &r->tg[i]) < 0 ||
+		if (build_value(r, &r->tg[i], cond) < 0 ||
 		    pk_obj_set_raw(obj, dst, r->value.data, r->value.len) < 0)
 			goto nomem;
 	}
@@ -559,6 +671,7 @@ static void relabel_record(struct relabel *r)
 {
 	struct pk_cli *cli = r->cli;
 	const struct options *o = r->opt;
+	const struct pk_record *rec;
 	struct goal g[2];
 	size_t n = o->nattr ? o->nattr : 1, i;
 	int tie = 1;
@@ -578,9 +691,13 @@ static void relabel_record(struct relabel *r)
 	}
 	if (o->keep_original && pk_cli_emit_record(cli) < 0)
 		return;
-	if (emit_pair(r, &g[0], 0) < 0)
+	if (!(rec = compact_record(r))) {
+		pk_cli_error(cli, "out of memory");
 		return;
-	if (!(tie && o->ties == TIES_FIRST) && emit_pair(r, &g[1], 1) < 0)
+	}
+	if (emit_pair(r, rec, &g[0], 0) < 0)
+		return;
+	if (!(tie && o->ties == TIES_FIRST) && emit_pair(r, rec, &g[1], 1) < 0)
 		return;
 	pk_cli_count(cli, "relabeled", 1);
 }
@@ -637,6 +754,10 @@ static void cleanup(struct relabel *r, struct options *o)
 	pk_buf_free(&r->quoted);
 	pk_buf_free(&r->value);
 	pk_buf_free(&r->goals);
+	for (i = 0; i < CACHE_SIZE; i++)
+		pk_buf_free(&r->cache[i].quoted);
+	free(r->crec.members);
+	pk_buf_free(&r->ctext);
 	free(o->attributes);
 }
 

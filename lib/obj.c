@@ -204,8 +204,10 @@ int pk_obj_get(const struct pk_obj *o, const char *path, const char **val,
 		struct pk_member m;
 		const char *next;
 
-		if (t != PK_T_OBJECT)
+		if (t != PK_T_OBJECT) {
+			pk_buf_free(&head);
 			return 0;
+		}
 		pk_buf_reset(&head);
 		next = split_path(rest, &head);
 		if (!head.data || !pk_object_find(v, vlen, head.data, &m)) {

@@ -657,15 +657,18 @@ struct pk_format_opts {
 	const char *score;
 	int no_synthetic;    /* oasst: skip synthetic messages too */
 	int strict;          /* hh: diverges-early/prefix/identical are bad */
-	/* hh, sharegpt...: write prompt and responses as message lists
-	 * (hh: the prompt's turns become user/assistant messages). */
+	/* hh, nectar: write prompt and responses as message lists (the
+	 * HH-style prompt's turns become user/assistant messages).  The
+	 * other formats ignore it (sharegpt, oasst and
+	 * ultrafeedback-binarized always give messages). */
 	int conversational;
 	/* Field names of the input (dotted paths allowed for the top-level
 	 * ones); NULL = the SPEC default.  trl: prompt/chosen/rejected/
 	 * score_chosen/score_rejected are renamed to the canonical names.
-	 * lists: prompt, responses; text/score/rank name members of each
-	 * response object.  Booleans count as 1/0, a null score drops that
-	 * response (counted). */
+	 * hh: chosen/rejected name the transcripts.  lists: prompt,
+	 * responses; text/score/rank name members of each response object
+	 * (read by pk_rank_parse(): booleans count as 1/0, a null ordering
+	 * value drops that response, counted). */
 	const char *prompt_field;
 	const char *chosen_field;
 	const char *rejected_field;
@@ -693,7 +696,7 @@ int pk_format_reader_finish(struct pk_format_reader *fr,
 					size_t len),
 			    void *ctx, struct pk_error *err);
 /* Warning for the record last fed (accepted), or NULL.  Valid until the
- * next feed. */
+ * next feed.  Only hh notes records ("hh: prefix: ..."). */
 const char *pk_format_reader_note(const struct pk_format_reader *fr);
 /* The format being read (resolved from "auto" after the first record;
  * NULL before it), and what it yields (0 before it). */
@@ -701,8 +704,8 @@ const char *pk_format_reader_format(const struct pk_format_reader *fr);
 enum pk_format_kind pk_format_reader_kind(const struct pk_format_reader *fr);
 /* Counter i of the reader (i = 0, 1, ... until it returns NULL): its
  * name (static, e.g. "hh_diverges_early", "completions_dropped",
- * "messages_skipped") and value.  Counters are per format, listed even
- * when zero. */
+ * "oasst_messages_skipped") and value.  Counters are per format, listed
+ * even when zero; NULL at once before "auto" has decided. */
 const char *pk_format_reader_counter(const struct pk_format_reader *fr,
 				     size_t i, unsigned long long *value);
 void pk_format_reader_free(struct pk_format_reader *fr);
@@ -718,7 +721,9 @@ void pk_format_reader_free(struct pk_format_reader *fr);
  *    rejected), response = its assistant text (pk_response_text).  A
  *    prompt with several messages (system, multi-turn) is a bad record
  *    unless flatten_template is given: then each message is written as
- *    the template with {role} and {content} replaced, concatenated.
+ *    the template with {role} and {content} replaced (and the escapes
+ *    \n, \t and \\ unescaped), concatenated; a prompt of one user
+ *    message is still just its content.
  *  - to_list: {"prompt", "responses": [chosen, rejected]} with the
  *    scores when both are present, else "rank" 1 and 2; other fields of
  *    the pair carried (paired ones go into the responses, their

@@ -31,12 +31,6 @@ void pk_rank_opts_init(struct pk_rank_opts *o)
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-/* Append raw JSON text, compacted when the source had whitespace. */
-static int put_raw(struct pk_buf *out, const char *p, size_t n, int spaced)
-{
-	return spaced ? pk_compact(out, p, n) : pk_buf_append(out, p, n);
-}
-
 /* Find the dotted path inside the validated object text[0..len); the
  * value's offsets are relative to text.  Returns 1 if found. */
 static int value_path(const char *text, size_t len, const char *path,
@@ -74,24 +68,6 @@ static int value_path(const char *text, size_t len, const char *path,
 static int key_is_field(const char *key, size_t n, const char *field)
 {
 	return strchr(field, '.') == NULL && pk_key_equals(key, n, field);
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * size);
-	if (!np)
-		return -1;
-	*p = np;
-	*cap = ncap;
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -152,7 +128,10 @@ static int read_item(struct pk_rank_list *l, size_t k, size_t off, size_t len,
 	it->len = len;
 	it->index = k;
 	it->text.type = it->score.type = it->rank.type = PK_T_NONE;
-	/* One pass over the members for the plain names. */
+	it->carried_ = l->carried_buf_.len / sizeof(m);
+	it->ncarried_ = 0;
+	/* One pass over the members for the plain names; the others are
+	 * carried to the pairs. */
 	pk_iter_init(&iter, obj, len);
 	while (pk_iter_member(&iter, &m)) {
 		const char *key = obj + m.key_off;
@@ -168,7 +147,13 @@ static int read_item(struct pk_rank_list *l, size_t k, size_t off, size_t len,
 			dst->off = off + m.val_off;
 			dst->len = m.val_len;
 			dst->type = m.type;
+			continue;
 		}
+		m.key_off += off;
+		m.val_off += off;
+		if (pk_buf_append(&l->carried_buf_, &m, sizeof(m)) < 0)
+			return pk_nomem(err);
+		it->ncarried_++;
 	}
 	/* Dotted paths, looked up one by one. */
 	if (strchr(o->text_field, '.') &&
@@ -391,26 +376,17 @@ static int read_prompt(struct pk_rank_list *l, struct pk_error *err)
 static long top_member(const struct pk_record *rec, const char *path)
 {
 	const char *dot = strchr(path, '.');
-	size_t n = dot ? (size_t)(dot - path) : strlen(path);
-	size_t k;
+	size_t n = dot ? (size_t)(dot - path) : strlen(path), k;
+	char name[256];
 
+	if (n >= sizeof(name))
+		return -1;
+	memcpy(name, path, n);
+	name[n] = '\0';
 	for (k = 0; k < rec->nmembers; k++) {
 		const struct pk_member *m = &rec->members[k];
-		struct pk_buf tmp = PK_BUF_INIT;
-		int eq;
 
-		if (!dot) {
-			if (pk_key_equals(rec->text + m->key_off, m->key_len,
-					  path))
-				return (long)k;
-			continue;
-		}
-		if (pk_buf_append(&tmp, path, n) < 0)
-			return -1;
-		eq = pk_key_equals(rec->text + m->key_off, m->key_len,
-				   tmp.data);
-		pk_buf_free(&tmp);
-		if (eq)
+		if (pk_key_equals(rec->text + m->key_off, m->key_len, name))
 			return (long)k;
 	}
 	return -1;
@@ -449,10 +425,22 @@ int pk_rank_parse(struct pk_rank_list *l, const struct pk_record *rec,
 {
 	struct pk_value resp;
 	struct pk_iter it;
-	size_t off, len, n = 0;
+	size_t off, len, n = 0, k;
 	enum pk_type type;
 	int rc;
 
+	/* Records derived from a list copy its values many times: copy them
+	 * from a compacted record rather than compacting every copy. */
+	if (rec->has_space) {
+		pk_buf_reset(&l->ctext_);
+		if (pk_compact(&l->ctext_, rec->text, rec->len) < 0)
+			return pk_nomem(err);
+		rc = pk_scan_record(&l->crec_, l->ctext_.data, l->ctext_.len,
+				    err);
+		if (rc != PK_OK)
+			return rc;
+		rec = &l->crec_;
+	}
 	l->text = rec->text;
 	l->len = rec->len;
 	l->rec_ = rec;
@@ -461,6 +449,8 @@ int pk_rank_parse(struct pk_rank_list *l, const struct pk_record *rec,
 	l->prompt.type = PK_T_NONE;
 	l->group_id[0] = '\0';
 	l->by = opts->rank_by;
+	pk_buf_reset(&l->items_buf_);
+	pk_buf_reset(&l->carried_buf_);
 
 	if (!pk_record_path(rec, opts->responses_field, &resp))
 		return pk_error_set(err, PK_ERR_DATA, "no \"%s\"",
@@ -474,9 +464,10 @@ int pk_rank_parse(struct pk_rank_list *l, const struct pk_record *rec,
 	while (pk_iter_element(&it, &off, &len, &type)) {
 		if (type != PK_T_OBJECT)
 			return bad(err, opts, n, ": not an object");
-		if (grow((void **)&l->items, &l->items_cap_, n + 1,
-			 sizeof(*l->items)) < 0)
+		if (pk_buf_reserve(&l->items_buf_, sizeof(*l->items)) < 0)
 			return pk_nomem(err);
+		l->items_buf_.len += sizeof(*l->items);
+		l->items = (void *)l->items_buf_.data;
 		rc = read_item(l, n, resp.off + off, len, err);
 		if (rc != PK_OK)
 			return rc;
@@ -486,22 +477,18 @@ int pk_rank_parse(struct pk_rank_list *l, const struct pk_record *rec,
 	    (rc = read_keys(l, n, err)) != PK_OK)
 		return rc;
 	sort_items(l->items, l->n);
-	{
-		/* Tie groups, and their contiguous copy for pk_pairs_build. */
-		size_t k, cap = l->items_cap_;
-		size_t *g = realloc(l->groups_, (cap ? cap : 1) * sizeof(*g));
-
-		if (!g)
-			return pk_nomem(err);
-		l->groups_ = g;
-		for (k = 0; k < l->n; k++) {
-			if (k > 0 && l->items[k].key != l->items[k - 1].key)
-				l->ngroups++;
-			l->items[k].group = g[k] = l->ngroups;
-		}
-		if (l->n)
+	/* Tie groups, and their contiguous copy for pk_pairs_build(). */
+	pk_buf_reset(&l->groups_buf_);
+	for (k = 0; k < l->n; k++) {
+		if (k > 0 && l->items[k].key != l->items[k - 1].key)
 			l->ngroups++;
+		l->items[k].group = l->ngroups;
+		if (pk_buf_append(&l->groups_buf_, &l->ngroups,
+				  sizeof(l->ngroups)) < 0)
+			return pk_nomem(err);
 	}
+	if (l->n)
+		l->ngroups++;
 	if ((rc = read_prompt(l, err)) != PK_OK)
 		return rc;
 
@@ -536,9 +523,12 @@ void pk_rank_list_free(struct pk_rank_list *l)
 {
 	if (!l)
 		return;
-	free(l->items);
-	free(l->pairs);
-	free(l->groups_);
+	pk_buf_free(&l->items_buf_);
+	pk_buf_free(&l->pairs_buf_);
+	pk_buf_free(&l->groups_buf_);
+	pk_buf_free(&l->carried_buf_);
+	pk_buf_free(&l->ctext_);
+	pk_record_free(&l->crec_);
 	pk_buf_free(&l->container_);
 	pk_buf_free(&l->block_);
 	pk_buf_free(&l->scratch_);
@@ -605,28 +595,24 @@ static int pairs_groups(const struct pk_pairs_strategy *s, size_t a, size_t b,
 }
 
 long pk_pairs_build(const size_t *group, size_t n,
-		    const struct pk_pairs_strategy *s,
-		    struct pk_rank_pair **pairs, size_t *cap)
+		    const struct pk_pairs_strategy *s, struct pk_buf *out)
 {
 	size_t i, j, np = 0, ngroups = n ? group[n - 1] + 1 : 0;
 
 	for (i = 0; i < n; i++) {
-		/* The strategies only look further down from a best
-		 * standing (best-vs-*) or at the worst: skip what cannot
-		 * match. */
+		/* best-vs-* pair only the best standing: stop after it. */
 		if ((s->kind == PK_PAIRS_BEST_VS_REST ||
 		     s->kind == PK_PAIRS_BEST_VS_WORST) &&
 		    group[i] != 0)
 			break;
 		for (j = i + 1; j < n; j++) {
+			struct pk_rank_pair p = {i, j};
+
 			if (group[j] == group[i] ||
 			    !pairs_groups(s, group[i], group[j], ngroups))
 				continue;
-			if (grow((void **)pairs, cap, np + 1,
-				 sizeof(**pairs)) < 0)
+			if (pk_buf_append(out, &p, sizeof(p)) < 0)
 				return -1;
-			(*pairs)[np].i = i;
-			(*pairs)[np].j = j;
 			np++;
 		}
 	}
@@ -636,10 +622,14 @@ long pk_pairs_build(const size_t *group, size_t n,
 long pk_rank_pairs(struct pk_rank_list *l, const struct pk_pairs_strategy *s,
 		   double min_gap, unsigned long long *nbelow)
 {
-	long np = pk_pairs_build(l->groups_, l->n, s, &l->pairs,
-				 &l->pairs_cap_);
+	long np;
 	size_t k, kept = 0;
 
+	pk_buf_reset(&l->pairs_buf_);
+	np = pk_pairs_build((const size_t *)(void *)l->groups_buf_.data, l->n,
+			    s, &l->pairs_buf_);
+	l->pairs = (void *)l->pairs_buf_.data;
+	l->npairs = 0;
 	if (np < 0)
 		return -1;
 	for (k = 0; k < (size_t)np; k++) {
@@ -790,8 +780,8 @@ static int write_list(struct pk_rank_list *l, const char *prompt_raw,
 		if (put_key(out, key, m->key_len, &first) < 0)
 			return pk_nomem(err);
 		if (!is_prompt)
-			rc = put_raw(out, rec->text + m->val_off, m->val_len,
-				     rec->has_space);
+			rc = pk_buf_append(out, rec->text + m->val_off,
+					   m->val_len);
 		else if (!strchr(l->opts_->prompt_field, '.'))
 			rc = pk_buf_append(out, prompt_raw, prompt_len);
 		else
@@ -869,7 +859,7 @@ static int put_standing(struct pk_buf *b, struct pk_buf *keys,
 		return pk_buf_putc(b, '1');
 	if (v->type == PK_T_FALSE)
 		return pk_buf_putc(b, '0');
-	return put_raw(b, l->text + v->off, v->len, l->rec_->has_space);
+	return pk_buf_append(b, l->text + v->off, v->len);
 }
 
 /* The other fields of a response as "<side>_<key>":value. */
@@ -877,24 +867,17 @@ static int put_carried(struct pk_buf *b, struct pk_buf *keys,
 		       const struct pk_rank_list *l,
 		       const struct pk_rank_item *it, const char *side)
 {
-	const struct pk_rank_opts *o = l->opts_;
-	const char *obj = l->text + it->off;
-	struct pk_iter iter;
-	struct pk_member m;
+	const struct pk_member *m =
+		(const struct pk_member *)(void *)l->carried_buf_.data +
+		it->carried_;
+	size_t k;
 
-	pk_iter_init(&iter, obj, it->len);
-	while (pk_iter_member(&iter, &m)) {
-		const char *key = obj + m.key_off;
-
-		if (key_is_field(key, m.key_len, o->text_field) ||
-		    key_is_field(key, m.key_len, o->score_field) ||
-		    key_is_field(key, m.key_len, o->rank_field))
-			continue;
-		if (block_key(b, keys, side, key, m.key_len) < 0 ||
-		    put_raw(b, obj + m.val_off, m.val_len,
-			    l->rec_->has_space) < 0)
+	for (k = 0; k < it->ncarried_; k++)
+		if (block_key(b, keys, side, l->text + m[k].key_off,
+			      m[k].key_len) < 0 ||
+		    pk_buf_append(b, l->text + m[k].val_off, m[k].val_len) <
+			    0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -920,15 +903,14 @@ int pk_rank_write_pair(struct pk_rank_list *l, size_t i, size_t j,
 {
 	const struct pk_rank_item *c = &l->items[i], *r = &l->items[j];
 	struct pk_buf *b = &l->block_, *keys = &l->scratch_;
-	int sp = l->rec_->has_space;
 
 	pk_buf_reset(b);
 	pk_buf_reset(keys);
 	if (pk_buf_putc(b, '{') < 0 ||
 	    block_key(b, keys, NULL, QKEY("\"chosen\"")) < 0 ||
-	    put_raw(b, l->text + c->text.off, c->text.len, sp) < 0 ||
+	    pk_buf_append(b, l->text + c->text.off, c->text.len) < 0 ||
 	    block_key(b, keys, NULL, QKEY("\"rejected\"")) < 0 ||
-	    put_raw(b, l->text + r->text.off, r->text.len, sp) < 0 ||
+	    pk_buf_append(b, l->text + r->text.off, r->text.len) < 0 ||
 	    put_standing(b, keys, QKEY("\"score_chosen\""), l, &c->score) < 0 ||
 	    put_standing(b, keys, QKEY("\"score_rejected\""), l, &r->score) <
 		    0 ||

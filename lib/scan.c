@@ -16,6 +16,11 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && \
+	!defined(PK_NO_SIMD_UTF8)
+#include <tmmintrin.h>
+#define PK_UTF8_SSSE3 1
+#endif
 
 #include "pk_private.h"
 
@@ -59,6 +64,7 @@ struct scan_ctx {
 	const unsigned char *s;
 	size_t len;
 	struct scan_scratch *sc;
+	int strict;     /* validate UTF-8 in strings (not checked beforehand) */
 	int has_space;
 	enum scan_err ecode;
 	size_t epos;
@@ -75,15 +81,23 @@ static const unsigned char str_plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
-static inline int hexdig(unsigned c)
-{
-	if (c - '0' < 10)
-		return (int)(c - '0');
-	c |= 0x20;
-	if (c - 'a' < 6)
-		return (int)(c - 'a' + 10);
-	return -1;
-}
+/* The same for text already known to be valid UTF-8. */
+static const unsigned char str_plain_utf8[256] = {
+	['\x20'] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
 
 static inline int is_ws(unsigned c)
 {
@@ -139,10 +153,17 @@ static inline size_t utf8_seq(const unsigned char *s, size_t avail)
 	return 0;
 }
 
+/* Hex digit value + 1, or 0. */
+static const unsigned char hexval1[256] = {
+	['0'] = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	['A'] = 11, 12, 13, 14, 15, 16,
+	['a'] = 11, 12, 13, 14, 15, 16,
+};
+
 static inline int hex4(const unsigned char *s)
 {
-	int a = hexdig(s[0]), b = hexdig(s[1]), c = hexdig(s[2]),
-	    d = hexdig(s[3]);
+	int a = hexval1[s[0]] - 1, b = hexval1[s[1]] - 1,
+	    c = hexval1[s[2]] - 1, d = hexval1[s[3]] - 1;
 
 	if ((a | b | c | d) < 0)
 		return -1;
@@ -150,20 +171,22 @@ static inline int hex4(const unsigned char *s)
 }
 
 /* Index of the first byte at or after i that is '"', '\\', < 0x20 or
- * >= 0x80, or len. */
-static inline size_t find_special(const unsigned char *s, size_t len,
-				  size_t i)
+ * (when strict) >= 0x80, or len. */
+static inline __attribute__((always_inline)) size_t
+find_special(const unsigned char *s, size_t len, size_t i, const int strict)
 {
 #ifdef __SSE2__
 	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'),
-		      sp = _mm_set1_epi8(' ');
+		      sp = _mm_set1_epi8(' '), c1f = _mm_set1_epi8(0x1f);
 
 	while (i + 16 <= len) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
 		/* signed compare: < 0x20 and >= 0x80 both test below ' ' */
+		__m128i ctl = strict ? _mm_cmplt_epi8(v, sp)
+				     : _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v);
 		__m128i m = _mm_or_si128(
 			_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, b)),
-			_mm_cmplt_epi8(v, sp));
+			ctl);
 		unsigned mask = (unsigned)_mm_movemask_epi8(m);
 
 		if (mask)
@@ -180,14 +203,20 @@ static inline size_t find_special(const unsigned char *s, size_t len,
 		memcpy(&w, s + i, 8);
 		x = w ^ (ones * '"');
 		y = w ^ (ones * '\\');
-		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
-		     (w - ones * 0x20) | w) & high)
+		/* a superset of the special bytes; the loop below is exact */
+		if ((((x - ones) & ~x) | ((y - ones) & ~y) | (w - ones * 0x20) |
+		     (strict ? w : 0)) & high)
 			break;
 		i += 8;
 	}
 #endif
-	while (i < len && str_plain[s[i]])
-		i++;
+	if (strict) {
+		while (i < len && str_plain[s[i]])
+			i++;
+	} else {
+		while (i < len && str_plain_utf8[s[i]])
+			i++;
+	}
 	return i;
 }
 
@@ -195,7 +224,8 @@ static inline size_t find_special(const unsigned char *s, size_t len,
  * Validate the string whose opening quote is at *ip; on success *ip is
  * just past the closing quote and *esc tells whether it had escapes.
  */
-static int scan_string(struct scan_ctx *c, size_t *ip, int *esc)
+static inline __attribute__((always_inline)) int
+scan_string_t(struct scan_ctx *c, size_t *ip, int *esc, const int strict)
 {
 	const unsigned char *s = c->s;
 	size_t len = c->len, i = *ip + 1, n;
@@ -205,7 +235,7 @@ static int scan_string(struct scan_ctx *c, size_t *ip, int *esc)
 	for (;;) {
 		unsigned ch;
 
-		i = find_special(s, len, i);
+		i = find_special(s, len, i, strict);
 		if (PK_UNLIKELY(i >= len))
 			goto eof;
 		ch = s[i];
@@ -213,7 +243,7 @@ static int scan_string(struct scan_ctx *c, size_t *ip, int *esc)
 			*ip = i + 1;
 			return 0;
 		}
-		if (ch >= 0x80) {
+		if (strict && ch >= 0x80) {
 			/* stay here for runs of non-ASCII text */
 			do {
 				n = utf8_seq(s + i, len - i);
@@ -278,7 +308,7 @@ static int scan_string(struct scan_ctx *c, size_t *ip, int *esc)
 short_hex:
 	/* the text ends inside \uXXXX at s[i] */
 	for (n = i + 2; n < len; n++)
-		if (hexdig(s[n]) < 0)
+		if (!hexval1[s[n]])
 			goto bad_escape;
 eof:
 	c->ecode = E_EOF;
@@ -292,6 +322,164 @@ lone:
 	c->ecode = E_SURROGATE;
 	c->epos = i;
 	return -1;
+}
+
+static int scan_string_strict(struct scan_ctx *c, size_t *ip, int *esc)
+{
+	return scan_string_t(c, ip, esc, 1);
+}
+
+static int scan_string_fast(struct scan_ctx *c, size_t *ip, int *esc)
+{
+	return scan_string_t(c, ip, esc, 0);
+}
+
+static inline int scan_string(struct scan_ctx *c, size_t *ip, int *esc)
+{
+	return c->strict ? scan_string_strict(c, ip, esc)
+			 : scan_string_fast(c, ip, esc);
+}
+
+#ifdef PK_UTF8_SSSE3
+/*
+ * Is s[0..len) valid UTF-8?  The lookup algorithm of Keiser and Lemire,
+ * "Validating UTF-8 in less than one instruction per byte" (2021): three
+ * nibble lookups classify every pair of bytes, a shift finds the bytes
+ * that must be 3rd or 4th of a sequence.  Same rules as utf8_seq().
+ */
+#define U_TOO_SHORT (1 << 0)
+#define U_TOO_LONG (1 << 1)
+#define U_OVERLONG_3 (1 << 2)
+#define U_TOO_LARGE (1 << 3)
+#define U_SURROGATE (1 << 4)
+#define U_OVERLONG_2 (1 << 5)
+#define U_TOO_LARGE_1000 (1 << 6)
+#define U_OVERLONG_4 (1 << 6)
+#define U_TWO_CONTS (1 << 7)
+#define U_CARRY (U_TOO_SHORT | U_TOO_LONG | U_TWO_CONTS)
+#define U_LARGE (U_CARRY | U_TOO_LARGE | U_TOO_LARGE_1000)
+
+__attribute__((target("ssse3"))) static int utf8_valid_ssse3(
+	const unsigned char *s, size_t len)
+{
+	const __m128i hi1 = _mm_setr_epi8(
+		U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG,
+		U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG,
+		(char)U_TWO_CONTS, (char)U_TWO_CONTS, (char)U_TWO_CONTS,
+		(char)U_TWO_CONTS,
+		U_TOO_SHORT | U_OVERLONG_2,
+		U_TOO_SHORT,
+		U_TOO_SHORT | U_OVERLONG_3 | U_SURROGATE,
+		U_TOO_SHORT | U_TOO_LARGE | U_TOO_LARGE_1000 | U_OVERLONG_4);
+	const __m128i lo1 = _mm_setr_epi8(
+		(char)(U_CARRY | U_OVERLONG_3 | U_OVERLONG_2 | U_OVERLONG_4),
+		(char)(U_CARRY | U_OVERLONG_2),
+		(char)U_CARRY, (char)U_CARRY,
+		(char)(U_CARRY | U_TOO_LARGE),
+		(char)U_LARGE, (char)U_LARGE, (char)U_LARGE,
+		(char)U_LARGE, (char)U_LARGE, (char)U_LARGE, (char)U_LARGE,
+		(char)U_LARGE, (char)(U_LARGE | U_SURROGATE),
+		(char)U_LARGE, (char)U_LARGE);
+	const __m128i hi2 = _mm_setr_epi8(
+		U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT,
+		U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT,
+		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_OVERLONG_3 |
+		       U_TOO_LARGE_1000 | U_OVERLONG_4),
+		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_OVERLONG_3 |
+		       U_TOO_LARGE),
+		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_SURROGATE |
+		       U_TOO_LARGE),
+		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_SURROGATE |
+		       U_TOO_LARGE),
+		U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT);
+	/* a lead byte in the last 1, 2 or 3 positions needs more bytes */
+	const __m128i max_tail = _mm_setr_epi8(
+		-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+		(char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
+	const __m128i nib = _mm_set1_epi8(0x0F), zero = _mm_setzero_si128();
+	__m128i prev = zero, err = zero, incomplete = zero;
+	size_t i = 0;
+
+	while (i < len) {
+		__m128i in, p1, p2, p3, sc, must;
+
+		if (i + 64 <= len) {
+			/* skip ASCII 64 bytes at a time */
+			__m128i a = _mm_loadu_si128((const __m128i *)(s + i)),
+				b = _mm_loadu_si128((const __m128i *)(s + i + 16)),
+				c = _mm_loadu_si128((const __m128i *)(s + i + 32)),
+				d = _mm_loadu_si128((const __m128i *)(s + i + 48));
+
+			if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b),
+							    _mm_or_si128(c, d)))) {
+				err = _mm_or_si128(err, incomplete);
+				incomplete = zero;
+				prev = d;
+				i += 64;
+				continue;
+			}
+		}
+		if (i + 16 <= len) {
+			in = _mm_loadu_si128((const __m128i *)(s + i));
+		} else {
+			unsigned char tail[16] = {0};
+
+			memcpy(tail, s + i, len - i);
+			in = _mm_loadu_si128((const __m128i *)tail);
+		}
+		i += 16;
+		if (!_mm_movemask_epi8(in)) {
+			err = _mm_or_si128(err, incomplete);
+			incomplete = zero;
+			prev = in;
+			continue;
+		}
+		p1 = _mm_alignr_epi8(in, prev, 15);
+		sc = _mm_and_si128(
+			_mm_and_si128(
+				_mm_shuffle_epi8(hi1, _mm_and_si128(
+					_mm_srli_epi16(p1, 4), nib)),
+				_mm_shuffle_epi8(lo1, _mm_and_si128(p1, nib))),
+			_mm_shuffle_epi8(hi2, _mm_and_si128(_mm_srli_epi16(in, 4),
+							    nib)));
+		p2 = _mm_alignr_epi8(in, prev, 14);
+		p3 = _mm_alignr_epi8(in, prev, 13);
+		must = _mm_and_si128(
+			_mm_or_si128(_mm_subs_epu8(p2, _mm_set1_epi8(0xE0 - 0x80)),
+				     _mm_subs_epu8(p3, _mm_set1_epi8(0xF0 - 0x80))),
+			_mm_set1_epi8((char)0x80));
+		err = _mm_or_si128(err, _mm_xor_si128(must, sc));
+		incomplete = _mm_subs_epu8(in, max_tail);
+		prev = in;
+	}
+	err = _mm_or_si128(err, incomplete);
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(err, zero)) == 0xFFFF;
+}
+
+static int have_ssse3(void)
+{
+	static int known = -1;
+	int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+
+	if (k < 0) {
+		__builtin_cpu_init();
+		k = __builtin_cpu_supports("ssse3") ? 1 : 0;
+		__atomic_store_n(&known, k, __ATOMIC_RELAXED);
+	}
+	return k;
+}
+#endif
+
+/* Can the strings of s[0..len) skip their own UTF-8 checks? */
+static int utf8_prevalidated(const unsigned char *s, size_t len)
+{
+#ifdef PK_UTF8_SSSE3
+	if (have_ssse3())
+		return utf8_valid_ssse3(s, len);
+#endif
+	(void)s;
+	(void)len;
+	return 0;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -797,6 +985,8 @@ int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
 	c.s = (const unsigned char *)text;
 	c.len = len;
 	c.sc = rec->scratch;
+	/* invalid UTF-8 is found again, with its position, by the strict scan */
+	c.strict = !utf8_prevalidated(c.s, len);
 	c.has_space = 0;
 	c.ecode = E_NONE;
 	c.epos = 0;
@@ -855,6 +1045,8 @@ int pk_scan_value(const char *text, size_t len, size_t *pos,
 	c.s = (const unsigned char *)text;
 	c.len = len;
 	c.sc = &sc;
+	/* the value's end is unknown: checking all of text could be O(n^2) */
+	c.strict = 1;
 	c.has_space = 0;
 	c.ecode = E_NONE;
 	c.epos = 0;

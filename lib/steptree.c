@@ -35,8 +35,9 @@ struct pk_steptree {
 	pcre2_code *re;
 	pcre2_match_data *md;
 	int jit;
-	struct node *nodes; /* nodes[0] is the root */
-	size_t nnodes, nodes_cap;
+	struct node *nodes; /* nodes[0] is the root; stored in nodes_buf */
+	size_t nnodes;
+	struct pk_buf nodes_buf;
 	struct pk_buf steps;  /* text of every node's step */
 	struct pk_buf text;   /* decoded text of the response being split */
 	struct pk_buf pieces; /* struct span: its steps, into text */
@@ -44,10 +45,9 @@ struct pk_steptree {
 	struct pk_buf prompt; /* the prompt of the current node's pairs */
 	struct pk_buf block;
 	struct pk_buf out;
-	size_t *kids, *groups;
-	size_t kids_cap;
-	struct pk_rank_pair *pairs;
-	size_t pairs_cap;
+	struct pk_buf kids;   /* size_t: the children of a node, best first */
+	struct pk_buf groups; /* size_t: their tie groups */
+	struct pk_buf pairs;  /* struct pk_rank_pair */
 };
 
 struct pk_steptree *pk_steptree_new(const char *pattern, struct pk_error *err)
@@ -89,10 +89,10 @@ void pk_steptree_free(struct pk_steptree *t)
 		return;
 	pcre2_match_data_free(t->md);
 	pcre2_code_free(t->re);
-	free(t->nodes);
-	free(t->kids);
-	free(t->groups);
-	free(t->pairs);
+	pk_buf_free(&t->nodes_buf);
+	pk_buf_free(&t->kids);
+	pk_buf_free(&t->groups);
+	pk_buf_free(&t->pairs);
 	pk_buf_free(&t->steps);
 	pk_buf_free(&t->text);
 	pk_buf_free(&t->pieces);
@@ -222,15 +222,10 @@ static size_t new_node(struct pk_steptree *t, size_t parent, size_t best)
 {
 	struct node *nd;
 
-	if (t->nnodes == t->nodes_cap) {
-		size_t cap = t->nodes_cap ? t->nodes_cap * 2 : 64;
-		struct node *p = realloc(t->nodes, cap * sizeof(*p));
-
-		if (!p)
-			return NONE;
-		t->nodes = p;
-		t->nodes_cap = cap;
-	}
+	if (pk_buf_reserve(&t->nodes_buf, sizeof(*nd)) < 0)
+		return NONE;
+	t->nodes_buf.len += sizeof(*nd);
+	t->nodes = (void *)t->nodes_buf.data;
 	nd = &t->nodes[t->nnodes];
 	memset(nd, 0, sizeof(*nd));
 	nd->parent = parent;
@@ -271,6 +266,7 @@ int pk_steptree_build(struct pk_steptree *t, const struct pk_rank_list *l,
 	size_t k;
 
 	t->nnodes = 0;
+	pk_buf_reset(&t->nodes_buf);
 	pk_buf_reset(&t->steps);
 	if (new_node(t, NONE, NONE) == NONE)
 		return pk_nomem(err);
@@ -333,7 +329,7 @@ static int put_standing(struct pk_buf *out, const struct pk_rank_list *l,
 		return pk_buf_putc(out, '1');
 	if (v->type == PK_T_FALSE)
 		return pk_buf_putc(out, '0');
-	return pk_compact(out, l->text + v->off, v->len);
+	return pk_buf_append(out, l->text + v->off, v->len);
 }
 
 static int put_step(struct pk_buf *out, const struct pk_steptree *t, size_t c)
@@ -456,7 +452,7 @@ static int node_prompt(struct pk_steptree *t, const struct pk_rank_list *l,
 		return bad ? pk_nomem(err) : PK_OK;
 	}
 	/* A message list: the same messages and one assistant message. */
-	if (pk_compact(&t->prompt, p, n) < 0)
+	if (pk_buf_append(&t->prompt, p, n) < 0)
 		return pk_nomem(err);
 	while (t->prompt.len && t->prompt.data[t->prompt.len - 1] != ']')
 		t->prompt.len--;
@@ -533,50 +529,42 @@ int pk_steptree_pairs(struct pk_steptree *t, struct pk_rank_list *l,
 				    l->opts_->prompt_field);
 	/* Depth first (pre-order), children best first. */
 	for (node = 0; node != NONE; node = preorder_next(t, node)) {
-		size_t c, nk = 0, k;
-		double prev;
+		const struct pk_rank_pair *pairs;
+		const size_t *kids;
+		size_t c, nk = 0, k, g = 0;
+		double prev = 0;
 		long np;
 		int rc;
 
-		for (c = t->nodes[node].first; c != NONE; c = t->nodes[c].next)
-			nk++;
-		if (nk < 2)
-			continue;
-		if (nk > t->kids_cap) {
-			size_t *a = realloc(t->kids, nk * sizeof(*a));
-			size_t *g = a ? realloc(t->groups, nk * sizeof(*g))
-				      : NULL;
-
-			if (a)
-				t->kids = a;
-			if (g)
-				t->groups = g;
-			if (!a || !g)
-				return pk_nomem(err);
-			t->kids_cap = nk;
-		}
-		/* Children come best first: number their tie groups. */
-		nk = 0;
-		prev = 0;
+		/* The children come best first: number their tie groups. */
+		pk_buf_reset(&t->kids);
+		pk_buf_reset(&t->groups);
 		for (c = t->nodes[node].first; c != NONE;
 		     c = t->nodes[c].next) {
 			double key = l->items[t->nodes[c].best].key;
 
-			t->groups[nk] = nk == 0 ? 0 : t->groups[nk - 1];
 			if (nk > 0 && key != prev)
-				t->groups[nk]++;
+				g++;
 			prev = key;
-			t->kids[nk++] = c;
+			if (pk_buf_append(&t->kids, &c, sizeof(c)) < 0 ||
+			    pk_buf_append(&t->groups, &g, sizeof(g)) < 0)
+				return pk_nomem(err);
+			nk++;
 		}
-		np = pk_pairs_build(t->groups, nk, s, &t->pairs,
-				    &t->pairs_cap);
+		if (nk < 2)
+			continue;
+		kids = (const size_t *)(void *)t->kids.data;
+		pk_buf_reset(&t->pairs);
+		np = pk_pairs_build((const size_t *)(void *)t->groups.data, nk,
+				    s, &t->pairs);
 		if (np < 0)
 			return pk_nomem(err);
+		pairs = (const struct pk_rank_pair *)(void *)t->pairs.data;
 		if (node && (rc = node_prompt(t, l, node, err)) != PK_OK)
 			return rc;
 		for (k = 0; k < (size_t)np; k++) {
-			size_t a = t->kids[t->pairs[k].i];
-			size_t b = t->kids[t->pairs[k].j];
+			size_t a = kids[pairs[k].i];
+			size_t b = kids[pairs[k].j];
 
 			if (min_gap > 0 &&
 			    pk_rank_gap(l, t->nodes[a].best,

@@ -20,7 +20,7 @@
 
 #include "pk_private.h"
 
-#define BUFSIZE (256u * 1024u)
+#define OUTBUF_SIZE (256u * 1024u)
 
 struct pk_writer {
 	int fd;
@@ -28,7 +28,7 @@ struct pk_writer {
 	int sync;          /* fsync before the rename */
 	char *path;        /* the target, when written through tmp */
 	char *tmp;         /* the temporary file, NULL when none */
-	int tmp_gone;      /* tmp was removed after a failure */
+	int tmp_gone;      /* tmp no longer exists (removed or renamed) */
 	char *buf;
 	size_t len;
 	ZSTD_CCtx *zc;     /* NULL: plain output */
@@ -149,7 +149,8 @@ static int create_tmp(struct pk_writer *w, const char *path,
 	int e;
 
 	if (*base == '\0')
-		return pk_error_set(err, PK_ERR_IO, "%s", strerror(EISDIR));
+		return pk_error_set(err, PK_ERR_IO, "%s",
+				    strerror(*path ? EISDIR : ENOENT));
 	w->path = strdup(path);
 	tmp = malloc(dirlen + strlen(base) + 9);
 	if (!tmp || !w->path) {
@@ -235,7 +236,7 @@ struct pk_writer *pk_writer_open(const char *path, int zstd_level,
 		return NULL;
 	}
 	w->fd = 1;
-	w->buf = malloc(BUFSIZE);
+	w->buf = malloc(OUTBUF_SIZE);
 	if (!w->buf) {
 		pk_nomem(err);
 		goto fail;
@@ -275,13 +276,13 @@ int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
 
 	if (w->status != PK_OK)
 		goto failed;
-	if (!w->zc && w->len == 0 && n >= BUFSIZE) {
+	if (!w->zc && w->len == 0 && n >= OUTBUF_SIZE) {
 		if (write_all(w, s, n) != PK_OK)
 			goto failed;
 		return PK_OK;
 	}
 	while (n > 0) {
-		size_t k = BUFSIZE - w->len;
+		size_t k = OUTBUF_SIZE - w->len;
 
 		if (k > n)
 			k = n;
@@ -289,7 +290,7 @@ int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
 		w->len += k;
 		s += k;
 		n -= k;
-		if (w->len == BUFSIZE && flush_buf(w, 0) != PK_OK)
+		if (w->len == OUTBUF_SIZE && flush_buf(w, 0) != PK_OK)
 			goto failed;
 	}
 	return PK_OK;
@@ -322,8 +323,13 @@ int pk_writer_commit(struct pk_writer *w, struct pk_error *err)
 			rc = fail(w, "write error", errno);
 		w->own_fd = 0;
 	}
-	if (rc == PK_OK && w->tmp && rename(w->tmp, w->path) < 0)
-		rc = fail(w, "cannot rename temporary file into place", errno);
+	if (rc == PK_OK && w->tmp) {
+		if (rename(w->tmp, w->path) < 0)
+			rc = fail(w, "cannot rename temporary file into place",
+				  errno);
+		else
+			w->tmp_gone = 1; /* nothing left for a signal handler */
+	}
 	if (rc != PK_OK) {
 		drop_tmp(w);
 		if (err)

@@ -12,8 +12,11 @@
 
 #include "prefkit.h"
 
-/* Size of one read(2) from the underlying file. */
+/* Size of one read(2) from the underlying file.  A fuzzing build may make
+ * it tiny, so that small inputs cross the reader's buffer boundaries. */
+#ifndef PK_ZIO_CHUNK
 #define PK_ZIO_CHUNK (256u * 1024u)
+#endif
 
 enum pk_zin_format {
 	PK_ZIN_PLAIN = 0,

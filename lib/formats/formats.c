@@ -185,7 +185,6 @@ int pk_format_reader_finish(struct pk_format_reader *fr,
 					size_t len),
 			    void *ctx, struct pk_error *err)
 {
-	fr->note = NULL;
 	fr->emit = emit;
 	fr->ctx = ctx;
 	if (!fr->ops || !fr->ops->finish)
@@ -331,9 +330,8 @@ int pk_fmt_move(struct pk_format_reader *fr, const char *from, const char *to,
 				    "both \"%s\" and \"%s\" are present", from,
 				    to);
 	if (!strchr(from, '.'))
-		return pk_obj_rename(fr->obj, from, to) == PK_OK
-			       ? 1
-			       : pk_nomem(err);
+		return pk_obj_rename(fr->obj, from, to) < 0 ? pk_nomem(err)
+							     : 1;
 	pk_buf_reset(&fr->t3);
 	if (pk_compact(&fr->t3, v, n) != PK_OK ||
 	    pk_obj_set_raw(fr->obj, to, fr->t3.data, fr->t3.len) != PK_OK ||
@@ -351,7 +349,7 @@ int pk_fmt_check_text(const char *fmt, const char *what, const char *p,
 	if (t == PK_T_STRING || (t == PK_T_ARRAY && pk_is_message_list(p, n)))
 		return PK_OK;
 	return pk_error_set(err, PK_ERR_DATA,
-			    "%s: \"%s\" is %s, not a string or a message list",
+			    "%s: \"%s\" is not a string or a message list (%s)",
 			    fmt, what,
 			    t == PK_T_ARRAY ? "an array of non-messages"
 					    : pk_type_name(t));

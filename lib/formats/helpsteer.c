@@ -100,7 +100,7 @@ static int hs_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 				    "helpsteer: no \"%s\" score", attr);
 	if (s.type != PK_T_NUMBER && s.type != PK_T_NULL)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "helpsteer: \"%s\" is %s, not a number",
+				    "helpsteer: \"%s\" is not a number (%s)",
 				    attr, pk_type_name(s.type));
 
 	/* A new prompt closes the open run. */

@@ -63,8 +63,9 @@ static void lists_free(struct pk_format_reader *fr)
 	fr->state = NULL;
 }
 
-/* Write response it of the list to b, its fields renamed. */
-static int response(struct pk_format_reader *fr, const char *text,
+/* Write response it of the list (spans into text, spaced when it has
+ * whitespace to drop) to b, its fields renamed. */
+static int response(const char *text, int spaced,
 		    const struct pk_rank_item *it, struct pk_buf *b,
 		    struct pk_error *err)
 {
@@ -99,7 +100,7 @@ static int response(struct pk_format_reader *fr, const char *text,
 			e = pk_fmt_sep(b) ||
 			    pk_buf_append(b, obj + m.key_off, m.key_len) ||
 			    pk_buf_putc(b, ':') ||
-			    pk_fmt_raw(b, v, m.val_len, fr->has_space);
+			    pk_fmt_raw(b, v, m.val_len, spaced);
 		} else {
 			placed[k] = 1;
 			e = pk_fmt_key(b, canon[k]);
@@ -107,7 +108,7 @@ static int response(struct pk_format_reader *fr, const char *text,
 				e = pk_buf_putc(b,
 						m.type == PK_T_TRUE ? '1' : '0');
 			else if (!e)
-				e = pk_fmt_raw(b, v, m.val_len, fr->has_space);
+				e = pk_fmt_raw(b, v, m.val_len, spaced);
 		}
 		if (e)
 			return pk_nomem(err);
@@ -120,7 +121,7 @@ static int response(struct pk_format_reader *fr, const char *text,
 			e = pk_buf_putc(b, f[i]->type == PK_T_TRUE ? '1' : '0');
 		else if (!e)
 			e = pk_fmt_raw(b, text + f[i]->off, f[i]->len,
-				       fr->has_space);
+				       spaced);
 		if (e)
 			return pk_nomem(err);
 	}
@@ -157,8 +158,9 @@ static int lists_feed(struct pk_format_reader *fr,
 		return pk_nomem(err);
 	for (size_t k = 0; k < total; k++)
 		if (st->order[k] != SIZE_MAX &&
-		    (rc = response(fr, rec->text, &l->items[st->order[k]],
-				   &fr->t2, err)) != PK_OK)
+		    (rc = response(l->text, l->text == rec->text &&
+						   rec->has_space,
+				   &l->items[st->order[k]], &fr->t2, err)) != PK_OK)
 			return rc;
 	if (pk_buf_putc(&fr->t2, ']'))
 		return pk_nomem(err);

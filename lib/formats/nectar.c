@@ -93,7 +93,7 @@ static int nectar_feed(struct pk_format_reader *fr,
 					    : "prompt");
 	if (a.type != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "nectar: \"answers\" is %s, not an array",
+				    "nectar: \"answers\" is not an array (%s)",
 				    pk_type_name(a.type));
 	if (pk_record_get(rec, "responses", &tmp))
 		return pk_error_set(err, PK_ERR_DATA,
@@ -115,8 +115,8 @@ static int nectar_feed(struct pk_format_reader *fr,
 	if (fr->opts.conversational) {
 		if (p.type != PK_T_STRING)
 			return pk_error_set(err, PK_ERR_DATA,
-					    "nectar: \"prompt\" is %s, not a "
-					    "transcript string",
+					    "nectar: \"prompt\" is not a transcript "
+					    "string (%s)",
 					    pk_type_name(p.type));
 		pk_buf_reset(&fr->t1);
 		pk_buf_reset(&fr->t3);
@@ -133,7 +133,7 @@ static int nectar_feed(struct pk_format_reader *fr,
 	}
 	if (pk_obj_set_raw(fr->obj, "answers", fr->t2.data, fr->t2.len) !=
 		    PK_OK ||
-	    pk_obj_rename(fr->obj, "answers", "responses") != PK_OK)
+	    pk_obj_rename(fr->obj, "answers", "responses") < 0)
 		return pk_nomem(err);
 	pk_buf_reset(&fr->out);
 	if (pk_obj_write(fr->obj, &fr->out) != PK_OK)

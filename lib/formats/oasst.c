@@ -102,7 +102,7 @@ static int check_message(struct walk *w, const char *t, size_t n,
 
 	if (pk_type_of(t, n) != PK_T_OBJECT)
 		return pk_error_set(w->err, PK_ERR_DATA,
-				    "oasst: a message is %s, not an object",
+				    "oasst: a message is not an object (%s)",
 				    pk_type_name(pk_type_of(t, n)));
 	if (!field(t, n, "role", &m) || !(*role = chat_role(t, &m)))
 		return bad(w, t, n,
@@ -237,7 +237,7 @@ static int oasst_feed(struct pk_format_reader *fr,
 				    "oasst: no \"prompt\" (the root message)");
 	if (root.type != PK_T_OBJECT)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "oasst: \"prompt\" is %s, not a message",
+				    "oasst: \"prompt\" is not a message (%s)",
 				    pk_type_name(root.type));
 	memset(&w, 0, sizeof w);
 	w.fr = fr;

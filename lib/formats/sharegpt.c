@@ -49,7 +49,7 @@ static int message(struct pk_format_reader *fr, struct pk_buf *b,
 	}
 	if (pk_type_of(t, n) != PK_T_OBJECT)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "sharegpt: %s is %s, not a message", where,
+				    "sharegpt: %s is not a message (%s)", where,
 				    pk_type_name(pk_type_of(t, n)));
 	if (pk_fmt_sep(b) || pk_buf_putc(b, '{'))
 		return pk_nomem(err);
@@ -128,8 +128,8 @@ static int sharegpt_feed(struct pk_format_reader *fr,
 				    "sharegpt: no \"conversations\" field");
 	if (conv.type != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "sharegpt: \"conversations\" is %s, not an "
-				    "array",
+				    "sharegpt: \"conversations\" is not an array "
+				    "(%s)",
 				    pk_type_name(conv.type));
 	if (pk_record_get(rec, "prompt", &tmp))
 		return pk_error_set(err, PK_ERR_DATA,
@@ -157,7 +157,7 @@ static int sharegpt_feed(struct pk_format_reader *fr,
 	if (pk_obj_load_record(fr->obj, rec) != PK_OK ||
 	    pk_obj_set_raw(fr->obj, "conversations", fr->t1.data,
 			   fr->t1.len) != PK_OK ||
-	    pk_obj_rename(fr->obj, "conversations", "prompt") != PK_OK ||
+	    pk_obj_rename(fr->obj, "conversations", "prompt") < 0 ||
 	    (has_sys && pk_obj_delete(fr->obj, "system") < 0))
 		return pk_nomem(err);
 	if ((rc = response(fr, rec, "chosen", err)) != PK_OK ||

@@ -165,8 +165,8 @@ static int uf_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 		return rc;
 	if (comp.type != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "ultrafeedback: \"completions\" is %s, not "
-				    "an array",
+				    "ultrafeedback: \"completions\" is not an "
+				    "array (%s)",
 				    pk_type_name(comp.type));
 	if (pk_record_get(rec, "prompt", &tmp) ||
 	    pk_record_get(rec, "responses", &tmp))
@@ -193,8 +193,8 @@ static int uf_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	if (pk_obj_load_record(fr->obj, rec) != PK_OK ||
 	    pk_obj_set_raw(fr->obj, "completions", fr->t2.data,
 			   fr->t2.len) != PK_OK ||
-	    pk_obj_rename(fr->obj, "completions", "responses") != PK_OK ||
-	    pk_obj_rename(fr->obj, "instruction", "prompt") != PK_OK)
+	    pk_obj_rename(fr->obj, "completions", "responses") < 0 ||
+	    pk_obj_rename(fr->obj, "instruction", "prompt") < 0)
 		return pk_nomem(err);
 	pk_buf_reset(&fr->out);
 	if (pk_obj_write(fr->obj, &fr->out) != PK_OK)

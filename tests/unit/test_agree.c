@@ -508,6 +508,60 @@ static void gen_value(struct pk_buf *b, int depth)
 	}
 }
 
+/*
+ * UTF-8 soup: valid sequences of every length, broken ones and random
+ * high bytes, at every offset around the 16- and 64-byte blocks of the
+ * SIMD validator.  pk_scan_record validates UTF-8 of the whole line up
+ * front when it can; pk_scan_value always checks byte by byte.
+ */
+static int utf8_soup(int count, int *accepted)
+{
+	static const char *const seqs[] = {
+		"\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80", "\xed\x9f\xbf",
+		"\xee\x80\x80", "\xef\xbf\xbf", "\xf0\x90\x80\x80",
+		"\xf4\x8f\xbf\xbf", "\xc3\xa9", "\xe4\xb8\xad",
+		"\xf0\x9f\x98\x80", "\xc0\x80", "\xc1\xbf", "\xe0\x9f\xbf",
+		"\xed\xa0\x80", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80",
+		"\xf5\x80\x80\x80", "\xe4\xb8", "\xf0\x9f\x98", "\x80",
+		"\xbf", "\xff", "\xfe", "a", "\\u00e9", "\\n",
+	};
+	struct pk_buf b = PK_BUF_INIT;
+	struct pk_record rec = PK_RECORD_INIT;
+	int k, bad = 0;
+
+	for (k = 0; k < count; k++) {
+		size_t pre = rndn(80), n = rndn(6), j, pos = 0;
+		int r, v, verdict;
+
+		pk_buf_reset(&b);
+		pk_buf_puts(&b, "{\"s\":\"");
+		for (j = 0; j < pre; j++)
+			pk_buf_putc(&b, 'x');
+		for (j = 0; j < n; j++) {
+			if (rndn(8) == 0)
+				pk_buf_putc(&b, 0x80 + (int)rndn(128));
+			else
+				pk_buf_puts(&b, seqs[rndn(sizeof seqs /
+							  sizeof *seqs)]);
+		}
+		for (j = rndn(70); j > 0; j--)
+			pk_buf_putc(&b, 'y');
+		pk_buf_puts(&b, "\"}");
+		r = pk_scan_record(&rec, b.data, b.len, NULL) == PK_OK;
+		v = pk_scan_value(b.data, b.len, &pos, NULL, NULL) == PK_OK;
+		if (r != v || !agree(b.data, b.len, &verdict) || verdict != v) {
+			snprintf(last_why, sizeof last_why,
+				 "record %d, value %d", r, v);
+			if (bad++ < 3)
+				show("utf8-soup", b.data, b.len);
+		}
+		*accepted += v;
+	}
+	pk_record_free(&rec);
+	pk_buf_free(&b);
+	return bad;
+}
+
 /* ------------------------------------------------------------------ */
 
 static char *read_file(const char *path, size_t *len)
@@ -621,5 +675,14 @@ int main(void)
 	printf("# %d mutations of them, %d accepted, %d disagreements\n",
 	       gen_docs * 4, gmut_acc, gmut_bad);
 	CHECK(gmut_bad == 0);
+
+	{
+		int acc = 0, bad = utf8_soup(20000, &acc);
+
+		printf("# 20000 UTF-8 soups, %d valid, %d disagreements\n", acc,
+		       bad);
+		CHECK(bad == 0);
+		CHECK(acc > 2000 && acc < 18000);
+	}
 	return pk_test_done();
 }

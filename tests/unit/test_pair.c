@@ -39,9 +39,14 @@ int main(void)
 	check_text("42", NULL, PK_BAD_RECORD);
 	check_text("[1,2]", NULL, PK_BAD_RECORD);
 
-	CHECK(pk_is_message_list("[{\"role\":\"user\",\"content\":\"x\"}]", 33));
-	CHECK(!pk_is_message_list("[]", 2));
-	CHECK(!pk_is_message_list("[{\"content\":\"x\"}]", 17));
+	{
+		const char *ok = "[{\"role\":\"user\",\"content\":\"x\"}]";
+		const char *no_role = "[{\"content\":\"x\"}]";
+
+		CHECK(pk_is_message_list(ok, strlen(ok)));
+		CHECK(!pk_is_message_list("[]", 2));
+		CHECK(!pk_is_message_list(no_role, strlen(no_role)));
+	}
 
 	/* Expected values: python3 -c 'import json,xxhash;
 	 * print(xxhash.xxh3_64_hexdigest(json.dumps(v, sort_keys=True,

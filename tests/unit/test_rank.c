@@ -14,18 +14,21 @@ static const char *pairs_of(const size_t *group, size_t n, const char *strat)
 {
 	static char text[512];
 	struct pk_pairs_strategy s;
-	struct pk_rank_pair *p = NULL;
-	size_t cap = 0, k, at = 0;
+	struct pk_buf out = PK_BUF_INIT;
+	const struct pk_rank_pair *p;
+	size_t k, at = 0;
 	long np;
 
 	text[0] = '\0';
 	if (pk_pairs_parse(strat, &s) < 0)
 		return "(bad strategy)";
-	np = pk_pairs_build(group, n, &s, &p, &cap);
+	np = pk_pairs_build(group, n, &s, &out);
+	p = (const void *)out.data;
 	for (k = 0; np > 0 && k < (size_t)np; k++)
 		at += (size_t)snprintf(text + at, sizeof(text) - at, "%s%zu-%zu",
 				       k ? " " : "", p[k].i, p[k].j);
-	free(p);
+	CHECK_INT(out.len, (size_t)(np > 0 ? np : 0) * sizeof(*p));
+	pk_buf_free(&out);
 	return text;
 }
 

@@ -393,6 +393,8 @@ static void test_long_line_stream(void)
 	pk_buf_free(&s.buf);
 }
 
+static char *slurp(const char *path, size_t *len);
+
 /* ---- compressed input ---- */
 
 static void test_zstd(void)
@@ -423,6 +425,27 @@ static void test_zstd(void)
 	CHECK_INT(res.status, PK_EOF);
 	CHECK_INT(res.n, 20);
 	result_free(&res);
+
+	/* nothing but a skippable frame: no records; cut short: truncated */
+	CHECK(write_file(tmp_path("skip.zst"),
+			 "\x50\x2a\x4d\x18\x02\x00\x00\x00hi", 10) == 0);
+	CHECK(read_all(tmp_path("skip.zst"), 0, &res) == 0);
+	CHECK_INT(res.status, PK_EOF);
+	CHECK_INT(res.n, 0);
+	result_free(&res);
+	CHECK(write_file(tmp_path("skip.zst"),
+			 "\x50\x2a\x4d\x18\x02\x00\x00\x00h", 9) == 0);
+	CHECK(read_all(tmp_path("skip.zst"), 0, &res) == 0);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_STR(res.err.text, "truncated zstd stream");
+	result_free(&res);
+	/* the magic number alone */
+	CHECK(write_file(tmp_path("skip.zst"), "\x28\xb5\x2f\xfd", 4) == 0);
+	CHECK(read_all(tmp_path("skip.zst"), 0, &res) == 0);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_STR(res.err.text, "truncated zstd stream");
+	result_free(&res);
+	unlink(tmp_path("skip.zst"));
 
 	/* the first 100 of 136 bytes */
 	CHECK(read_all(IO "truncated.jsonl.zst", 0, &res) == 0);
@@ -475,6 +498,34 @@ static void test_gzip(void)
 	CHECK_INT(res.err.kind, PK_ERR_IO);
 	CHECK(starts_with(res.err.text, "corrupt gzip stream"));
 	result_free(&res);
+
+	/* the magic number alone */
+	CHECK(write_file(tmp_path("x.gz"), "\x1f\x8b", 2) == 0);
+	CHECK(read_all(tmp_path("x.gz"), 0, &res) == 0);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_STR(res.err.text, "truncated gzip stream");
+	result_free(&res);
+
+	/* a member followed by something that is not one */
+	{
+		size_t n = 0;
+		char *gz = slurp(IO "a.jsonl.gz", &n), *more = malloc(n + 8);
+
+		CHECK(gz != NULL && more != NULL && n == 163);
+		if (gz && more) {
+			memcpy(more, gz, n);
+			memcpy(more + n, "{\"x\":1}\n", 8);
+			CHECK(write_file(tmp_path("x.gz"), more, n + 8) == 0);
+		}
+		free(gz);
+		free(more);
+	}
+	CHECK(read_all(tmp_path("x.gz"), 0, &res) == 0);
+	CHECK_INT(res.n, 20);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK(starts_with(res.err.text, "corrupt gzip stream"));
+	result_free(&res);
+	unlink(tmp_path("x.gz"));
 #else
 	CHECK(read_all(IO "a.jsonl.gz", 0, &res) == -1);
 	CHECK_INT(res.err.kind, PK_ERR_IO);

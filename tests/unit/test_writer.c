@@ -304,6 +304,8 @@ static void test_open_errors(void)
 	CHECK_STR(err.text, "Is a directory");
 	CHECK(pk_writer_open(tmp_path("dir/"), 0, &err) == NULL);
 	CHECK_STR(err.text, "Is a directory");
+	CHECK(pk_writer_open("", 0, &err) == NULL);
+	CHECK_STR(err.text, "No such file or directory");
 	CHECK_INT(count_entries(), 0);
 }
 

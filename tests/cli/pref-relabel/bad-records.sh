@@ -24,3 +24,5 @@ bad '{"prompt":[{"role":"system","content":["S"]},{"role":"user","content":"u"}]
 bad '{"chosen":[{"role":"assistant","content":"A"}],"rejected":[{"role":"assistant","content":"B"}],"score_chosen":5,"score_rejected":4}' --placement prefix
 bad '{"prompt":"p","chosen":"A","rejected":"B","score_chosen":5,"score_rejected":4,"score_chosen":6}'
 bad '[1]'
+bad '{"chosen":[1],"rejected":[{"role":"user","content":"q"}],"score_chosen":5,"score_rejected":4}'
+bad '{"chosen":[],"rejected":[],"score_chosen":5,"score_rejected":4}'

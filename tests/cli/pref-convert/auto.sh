@@ -1,0 +1,10 @@
+# --from auto (the default) detects the format from the first record and
+# keeps it; --list-formats names them all.
+pref-convert --list-formats | cut -d' ' -f1
+printf '%s\n' '{"prompt":"p","answers":[{"answer":"a","rank":1}]}' | pref-convert
+printf '%s\n' '{"conversations":[{"from":"human","value":"q"}],"chosen":{"from":"gpt","value":"a"},"rejected":{"from":"gpt","value":"b"}}' | pref-convert
+printf '%s\n' '{"prompt":"p","response":"r","helpfulness":4}' | pref-convert
+printf '%s\n' '{"instruction":"i","completions":[{"response":"r","overall_score":7}]}' | pref-convert
+printf '%s\n' '{"prompt":"p","chosen":"a","rejected":"b"}' | pref-convert
+printf '%s\n' '{"q":1}' | pref-convert
+echo "exit $?"

@@ -1,0 +1,13 @@
+# Usage errors: exit 2, a message naming the option and the value.
+pref-expand --pairs best </dev/null; echo "exit $?"
+pref-expand --pairs skip=0 </dev/null; echo "exit $?"
+pref-expand --to graph </dev/null; echo "exit $?"
+pref-expand --rank-by votes </dev/null; echo "exit $?"
+pref-expand --top 0 </dev/null; echo "exit $?"
+pref-expand --min-gap -1 </dev/null; echo "exit $?"
+pref-expand --from nosuch </dev/null; echo "exit $?"
+pref-expand --from hh </dev/null; echo "exit $?"
+pref-expand --no-synthetic </dev/null; echo "exit $?"
+pref-expand --step-regex 'x' </dev/null; echo "exit $?"
+pref-expand --to tree --step-regex '(' </dev/null; echo "exit $?"
+pref-expand nosuch.jsonl; echo "exit $?"
