@@ -22,6 +22,9 @@ the same generated input, and print one Markdown table per command.
   --baselines LIST    comma-separated, from jq,mlr,py (default: all)
   --runs N            best of N runs per command (default 3)
   --seed N            generator seed (default 1)
+  --nice N            run the timed commands under nice -n N (e.g. -10 as
+                      root, to keep other work on a busy machine from
+                      skewing wall times)
   --cache DIR         where generated inputs are kept (default
                       \$PREFKIT_BENCH_CACHE, else \$TMPDIR/prefkit-bench,
                       else /tmp/prefkit-bench)
@@ -58,6 +61,7 @@ verify_size=10M
 rss_check=0
 rss_size=1G
 rss_goal_mib=32
+nice=
 
 while [ $# -gt 0 ]; do
 	opt=$1
@@ -65,7 +69,7 @@ while [ $# -gt 0 ]; do
 	--*=*) val=${opt#*=}; opt=${opt%%=*}; shift; set -- "$opt" "$val" "$@" ;;
 	esac
 	case $1 in
-	--size|--bin|--tools|--baselines|--runs|--seed|--cache|--verify-size|--rss-size)
+	--size|--bin|--tools|--baselines|--runs|--seed|--cache|--verify-size|--rss-size|--nice)
 		[ $# -ge 2 ] || die "option $1 needs an argument (try --help)"
 		case $1 in
 		--size) size=$2 ;;
@@ -77,6 +81,7 @@ while [ $# -gt 0 ]; do
 		--cache) cache=$2 ;;
 		--verify-size) verify_size=$2 ;;
 		--rss-size) rss_size=$2 ;;
+		--nice) nice=$2 ;;
 		esac
 		shift 2 ;;
 	--no-prefkit) no_prefkit=1; shift ;;
@@ -90,6 +95,11 @@ done
 
 case $runs in ''|*[!0-9]*|0) die "--runs must be a positive integer: $runs" ;; esac
 case $seed in ''|*[!0-9]*) die "--seed must be a non-negative integer: $seed" ;; esac
+if [ -n "$nice" ]; then
+	case ${nice#-} in ''|*[!0-9]*) die "--nice must be an integer: $nice" ;; esac
+	nice -n "$nice" true 2>/dev/null || die "cannot run nice -n $nice (negative values need root)"
+fi
+niceprefix=${nice:+nice -n $nice}
 for s in "$size" "$verify_size" "$rss_size"; do
 	case $s in ''|*[!0-9KMGkmg]*|[!0-9]*) die "bad size '$s' (e.g. 10M, 200M, 1G)" ;; esac
 done
@@ -244,7 +254,7 @@ header() {
 	echo "- prefkit: $bin (${found:-no pref-* command to time there})"
 	echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') (other work on the machine skews wall times)"
 	if [ "$verify_only" = 0 ]; then
-		echo "- inputs: bench/gen.py --seed $seed --size $size (cached in $cache); best of $runs runs, output to /dev/null"
+		echo "- inputs: bench/gen.py --seed $seed --size $size (cached in $cache); best of $runs runs${nice:+ under nice -n $nice}, output to /dev/null"
 	fi
 	echo
 }
@@ -296,7 +306,8 @@ do_rss_check() {
 	read -r bytes recs <"$f.meta"
 	cat "$f" >/dev/null
 	note "timing pref-cat on $f"
-	if ! res=$(timeit --runs 1 --require-rss -- "$pk" "$f"); then
+	# shellcheck disable=SC2086
+	if ! res=$(timeit --runs 1 --require-rss -- $niceprefix "$pk" "$f"); then
 		echo "pref-cat failed on $f"
 		return 1
 	fi
@@ -348,7 +359,8 @@ bench_each() {		# KIND LABEL CMD...: time it, append a row to $rows
 	kind=$1 label=$2
 	shift 2
 	note "timing \`$label\` ($runs runs)"
-	if res=$(timeit --runs "$runs" --errlog "$tmp/err" -- "$@" 2>"$tmp/why"); then
+	# shellcheck disable=SC2086
+	if res=$(timeit --runs "$runs" --errlog "$tmp/err" -- $niceprefix "$@" 2>"$tmp/why"); then
 		read -r wall user sys rss <<EOF
 $res
 EOF

@@ -632,7 +632,7 @@ static int emit_pair(struct relabel *r, const struct pk_record *rec,
 	    (swapped && pk_obj_swap_sides(obj, r->swap) < 0))
 		goto nomem;
 	if (o->placement == PLACE_FIELD &&
-	    pk_obj_set_raw(obj, o->field, cond->data, cond->len) < 0)
+	    pk_obj_set_compact(obj, o->field, cond->data, cond->len) < 0)
 		goto nomem;
 	for (i = 0; i < r->ntg; i++) {
 		/* With an implicit prompt, pair 2's chosen is the old rejected. */
@@ -640,11 +640,11 @@ static int emit_pair(struct relabel *r, const struct pk_record *rec,
 							 : r->tg[i].path;
 
 		if (build_value(r, &r->tg[i], cond) < 0 ||
-		    pk_obj_set_raw(obj, dst, r->value.data, r->value.len) < 0)
+		    pk_obj_set_compact(obj, dst, r->value.data, r->value.len) < 0)
 			goto nomem;
 	}
 	if (!o->nattr) {
-		if (pk_obj_set_raw(obj, "goal_score", text + g->raw[0].off,
+		if (pk_obj_set_compact(obj, "goal_score", text + g->raw[0].off,
 				   g->raw[0].len) < 0)
 			goto nomem;
 	} else {
@@ -658,7 +658,7 @@ static int emit_pair(struct relabel *r, const struct pk_record *rec,
 					  g->raw[i].len) < 0)
 				goto nomem;
 		if (pk_buf_putc(&r->goals, '}') < 0 ||
-		    pk_obj_set_raw(obj, "goal_scores", r->goals.data, r->goals.len) < 0)
+		    pk_obj_set_compact(obj, "goal_scores", r->goals.data, r->goals.len) < 0)
 			goto nomem;
 	}
 	return pk_cli_emit_obj(cli, obj);

@@ -17,6 +17,7 @@ enum { IN_SRC = 0, IN_ARENA = 1 };
 
 struct omember {
 	unsigned char kwhere, vwhere;
+	unsigned char kescaped;  /* the raw key has a backslash escape */
 	enum pk_type type;
 	size_t koff, klen;
 	size_t voff, vlen;
@@ -26,6 +27,7 @@ struct pk_obj {
 	const char *src;
 	size_t srclen;
 	int src_has_space;   /* source values must be compacted when written */
+	int trust_compact;   /* the value being set is known to be compact */
 	struct omember *m;
 	size_t n, cap;
 	struct pk_buf arena;
@@ -51,6 +53,7 @@ void pk_obj_clear(struct pk_obj *o)
 {
 	o->src = NULL;
 	o->srclen = 0;
+	o->src_has_space = 0;
 	o->n = 0;
 	pk_buf_reset(&o->arena);
 }
@@ -101,6 +104,7 @@ int pk_obj_load_record(struct pk_obj *o, const struct pk_record *rec)
 		d->type = s->type;
 		d->koff = s->key_off;
 		d->klen = s->key_len;
+		d->kescaped = memchr(rec->text + s->key_off, '\\', s->key_len) != NULL;
 		d->voff = s->val_off;
 		d->vlen = s->val_len;
 	}
@@ -128,6 +132,7 @@ int pk_obj_load(struct pk_obj *o, const char *text, size_t len)
 		d->type = mm.type;
 		d->koff = mm.key_off;
 		d->klen = mm.key_len;
+		d->kescaped = memchr(text + mm.key_off, '\\', mm.key_len) != NULL;
 		d->voff = mm.val_off;
 		d->vlen = mm.val_len;
 	}
@@ -141,11 +146,19 @@ size_t pk_obj_count(const struct pk_obj *o)
 
 long pk_obj_find(const struct pk_obj *o, const char *name)
 {
-	size_t i;
+	size_t i, n = strlen(name);
 
-	for (i = 0; i < o->n; i++)
-		if (pk_key_equals(kptr(o, &o->m[i]), o->m[i].klen, name))
+	for (i = 0; i < o->n; i++) {
+		const struct omember *m = &o->m[i];
+
+		if (m->kescaped) {
+			if (pk_key_equals(kptr(o, m), m->klen, name))
+				return (long)i;
+		} else if (m->klen == n + 2 &&
+			   memcmp(kptr(o, m) + 1, name, n) == 0) {
 			return (long)i;
+		}
+	}
 	return -1;
 }
 
@@ -231,8 +244,13 @@ int pk_obj_get(const struct pk_obj *o, const char *path, const char **val,
 static int arena_put(struct pk_obj *o, const char *p, size_t n, size_t *off,
 		     size_t *len)
 {
+	int compact = o->trust_compact ||
+		      (!o->src_has_space && o->src && p >= o->src &&
+		       p + n <= o->src + o->srclen);
+
 	*off = o->arena.len;
-	if (pk_compact(&o->arena, p, n) < 0)
+	if (compact ? pk_buf_append(&o->arena, p, n) < 0
+		    : pk_compact(&o->arena, p, n) < 0)
 		return PK_FATAL;
 	*len = o->arena.len - *off;
 	return PK_OK;
@@ -271,6 +289,7 @@ static int set_top(struct pk_obj *o, const char *name, const char *raw,
 		d->kwhere = IN_ARENA;
 		d->koff = koff;
 		d->klen = o->arena.len - koff;
+		d->kescaped = memchr(o->arena.data + koff, '\\', d->klen) != NULL;
 	} else {
 		d = &o->m[i];
 	}
@@ -311,20 +330,35 @@ int pk_obj_set_raw(struct pk_obj *o, const char *path, const char *raw,
 	} else if (pk_buf_puts(&inner, "{}") < 0) {
 		goto out;
 	}
+	child->trust_compact = o->trust_compact;
 	if (pk_obj_load(child, inner.data, inner.len) < 0 ||
 	    pk_obj_set_raw(child, rest, raw, n) < 0)
 		goto out;
 	{
 		struct pk_buf w = PK_BUF_INIT;
+		int trust = o->trust_compact;
 
+		o->trust_compact = 1; /* pk_obj_write writes compact text */
 		if (pk_obj_write(child, &w) == 0)
 			rc = set_top(o, head.data, w.data, w.len);
+		o->trust_compact = trust;
 		pk_buf_free(&w);
 	}
 out:
 	pk_obj_free(child);
 	pk_buf_free(&inner);
 	pk_buf_free(&head);
+	return rc;
+}
+
+int pk_obj_set_compact(struct pk_obj *o, const char *path, const char *raw,
+		       size_t n)
+{
+	int rc;
+
+	o->trust_compact = 1;
+	rc = pk_obj_set_raw(o, path, raw, n);
+	o->trust_compact = 0;
 	return rc;
 }
 
@@ -335,7 +369,7 @@ int pk_obj_set_string(struct pk_obj *o, const char *path, const char *s,
 	int rc = PK_FATAL;
 
 	if (pk_json_quote(&b, s, n) == 0)
-		rc = pk_obj_set_raw(o, path, b.data, b.len);
+		rc = pk_obj_set_compact(o, path, b.data, b.len);
 	pk_buf_free(&b);
 	return rc;
 }
@@ -347,7 +381,7 @@ int pk_obj_set_number(struct pk_obj *o, const char *path, double x)
 
 	if (n < 0)
 		return PK_FATAL;
-	return pk_obj_set_raw(o, path, num, (size_t)n);
+	return pk_obj_set_compact(o, path, num, (size_t)n);
 }
 
 int pk_obj_set_bool(struct pk_obj *o, const char *path, int b)
@@ -362,7 +396,7 @@ int pk_obj_set_json(struct pk_obj *o, const char *path, const json_t *v)
 	int rc = PK_FATAL;
 
 	if (pk_json_encode(&b, v, 0) == 0)
-		rc = pk_obj_set_raw(o, path, b.data, b.len);
+		rc = pk_obj_set_compact(o, path, b.data, b.len);
 	pk_buf_free(&b);
 	return rc;
 }
@@ -410,6 +444,7 @@ static int rename_member(struct pk_obj *o, size_t i, const char *to)
 	o->m[i].kwhere = IN_ARENA;
 	o->m[i].koff = koff;
 	o->m[i].klen = o->arena.len - koff;
+	o->m[i].kescaped = memchr(o->arena.data + koff, '\\', o->m[i].klen) != NULL;
 	return PK_OK;
 }
 
@@ -424,30 +459,59 @@ int pk_obj_rename(struct pk_obj *o, const char *from, const char *to)
 	return rename_member(o, (size_t)i, to) < 0 ? PK_FATAL : 1;
 }
 
+/* Does p[0..n) contain word?  (glibc's memmem costs more to set up than
+ * these short keys take to scan.) */
+static int contains(const char *p, size_t n, const char *word, size_t wlen)
+{
+	const char *end = p + n, *q = p;
+
+	while (n >= wlen && (q = memchr(q, word[0], (size_t)(end - q) - wlen + 1))) {
+		if (memcmp(q, word, wlen) == 0)
+			return 1;
+		q++;
+		if ((size_t)(end - q) < wlen)
+			break;
+	}
+	return 0;
+}
+
 /* Replace every "chosen" with "rejected" and the other way round. */
 static int swap_words(const char *name, size_t n, struct pk_buf *out)
 {
 	size_t i = 0;
 	int found = 0;
 
+	size_t run = 0; /* start of the bytes not yet copied */
+
 	while (i < n) {
 		if (n - i >= 6 && memcmp(name + i, "chosen", 6) == 0) {
-			pk_buf_puts(out, "rejected");
+			pk_buf_append(out, name + run, i - run);
+			pk_buf_append(out, "rejected", 8);
 			i += 6;
+			run = i;
 			found = 1;
 		} else if (n - i >= 8 && memcmp(name + i, "rejected", 8) == 0) {
-			pk_buf_puts(out, "chosen");
+			pk_buf_append(out, name + run, i - run);
+			pk_buf_append(out, "chosen", 6);
 			i += 8;
+			run = i;
 			found = 1;
 		} else {
-			pk_buf_putc(out, name[i++]);
+			i++;
 		}
 	}
+	pk_buf_append(out, name + run, n - run);
 	return found;
 }
 
 int pk_paired_partner(const char *name, size_t n, struct pk_buf *out)
 {
+	int suffix = n >= 2 && name[n - 2] == '_' &&
+		     (name[n - 1] == 'w' || name[n - 1] == 'l');
+
+	if (!suffix && !contains(name, n, "chosen", 6) &&
+	    !contains(name, n, "rejected", 8))
+		return 0;
 	pk_buf_reset(out);
 	if (swap_words(name, n, out))
 		return 1;
@@ -468,23 +532,31 @@ static int swap_nested(struct pk_obj *o, size_t i);
 static int swap_all(struct pk_obj *o)
 {
 	struct pk_buf name = PK_BUF_INIT, partner = PK_BUF_INIT;
-	unsigned char *done = NULL;
+	unsigned char done_small[64], *done = done_small;
 	size_t i, n = o->n;
 	int changed = 0, rc;
 
-	if (n && !(done = calloc(n, 1)))
+	if (n > sizeof done_small && !(done = malloc(n)))
 		return PK_FATAL;
+	memset(done, 0, n);
 	for (i = 0; i < n; i++) {
+		const char *key = kptr(o, &o->m[i]);
+		size_t klen = o->m[i].klen;
 		long j;
+
+		const char *plain = key + 1;
+		size_t plen = klen - 2;
 
 		if (done[i])
 			continue;
-		pk_buf_reset(&name);
-		if (pk_json_unquote(&name, kptr(o, &o->m[i]), o->m[i].klen) < 0)
-			goto fail;
-		if (!name.data)
-			pk_buf_puts(&name, "");
-		if (!pk_paired_partner(name.data, name.len, &partner)) {
+		if (o->m[i].kescaped) {
+			pk_buf_reset(&name);
+			if (pk_json_unquote(&name, key, klen) < 0)
+				goto fail;
+			plain = name.data ? name.data : "";
+			plen = name.len;
+		}
+		if (!pk_paired_partner(plain, plen, &partner)) {
 			if (o->m[i].type == PK_T_OBJECT) {
 				if ((rc = swap_nested(o, i)) < 0)
 					goto fail;
@@ -511,23 +583,37 @@ static int swap_all(struct pk_obj *o)
 		}
 		changed++;
 	}
-	free(done);
+	if (done != done_small)
+		free(done);
 	pk_buf_free(&name);
 	pk_buf_free(&partner);
 	return changed;
 fail:
-	free(done);
+	if (done != done_small)
+		free(done);
 	pk_buf_free(&name);
 	pk_buf_free(&partner);
 	return PK_FATAL;
 }
 
+/* Can the raw object text hold a paired key at all?  A cheap test that
+ * spares most nested objects (metadata, tool calls) a rebuild. */
+static int may_hold_paired(const char *p, size_t n)
+{
+	return contains(p, n, "chosen", 6) || contains(p, n, "rejected", 8) ||
+	       contains(p, n, "_w\"", 3) || contains(p, n, "_l\"", 3) ||
+	       memchr(p, '\\', n);
+}
+
 static int swap_nested(struct pk_obj *o, size_t i)
 {
-	struct pk_obj *child = pk_obj_new();
+	struct pk_obj *child;
 	struct pk_buf inner = PK_BUF_INIT, w = PK_BUF_INIT;
 	int rc = PK_FATAL;
 
+	if (!may_hold_paired(vptr(o, &o->m[i]), o->m[i].vlen))
+		return 0;
+	child = pk_obj_new();
 	if (!child ||
 	    pk_buf_append(&inner, vptr(o, &o->m[i]), o->m[i].vlen) < 0 ||
 	    pk_obj_load(child, inner.data, inner.len) < 0)

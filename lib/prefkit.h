@@ -271,6 +271,11 @@ int pk_obj_get(const struct pk_obj *o, const char *path, const char **val,
  * keeps its position; a new one is appended. */
 int pk_obj_set_raw(struct pk_obj *o, const char *path, const char *raw,
 		   size_t n);
+/* The same for raw text known to be compact already (written by
+ * pk_json_quote, pk_json_encode, pk_obj_write or pk_compact): it is
+ * copied without another pass. */
+int pk_obj_set_compact(struct pk_obj *o, const char *path, const char *raw,
+		       size_t n);
 int pk_obj_set_string(struct pk_obj *o, const char *path, const char *s,
 		      size_t n);
 int pk_obj_set_number(struct pk_obj *o, const char *path, double x);

@@ -67,7 +67,13 @@ static int value_path(const char *text, size_t len, const char *path,
  * field path when that path is a plain name? */
 static int key_is_field(const char *key, size_t n, const char *field)
 {
-	return strchr(field, '.') == NULL && pk_key_equals(key, n, field);
+	size_t fn = strlen(field);
+
+	if (n == fn + 2 && memcmp(key + 1, field, fn) == 0)
+		return strchr(field, '.') == NULL;
+	/* Only a key with an escape is longer than the name it spells. */
+	return n > fn + 2 && memchr(key, '\\', n) &&
+	       strchr(field, '.') == NULL && pk_key_equals(key, n, field);
 }
 
 /* ------------------------------------------------------------------ */
@@ -653,13 +659,27 @@ long pk_rank_pairs(struct pk_rank_list *l, const struct pk_pairs_strategy *s,
 /* The keys of a derived record's block, as spans into the block. */
 struct keyspan {
 	size_t off, len;
+	int escaped; /* has a backslash: compare decoded */
 };
 
-static int add_key(struct pk_buf *keys, size_t off, size_t len)
+static int add_key(struct pk_buf *keys, const char *block, size_t off,
+		   size_t len)
 {
-	struct keyspan k = {off, len};
+	struct keyspan k = {off, len, memchr(block + off, '\\', len) != NULL};
 
 	return pk_buf_append(keys, &k, sizeof(k));
+}
+
+static int decoded_equal(const char *a, size_t an, const char *b, size_t bn)
+{
+	struct pk_buf x = PK_BUF_INIT, y = PK_BUF_INIT;
+	int eq = pk_json_unquote(&x, a, an) == 0 &&
+		 pk_json_unquote(&y, b, bn) == 0 && x.len == y.len &&
+		 memcmp(x.data, y.data, x.len) == 0;
+
+	pk_buf_free(&x);
+	pk_buf_free(&y);
+	return eq;
 }
 
 /* Is the raw key equal to one of the keys? */
@@ -668,22 +688,15 @@ static int in_keys(const char *key, size_t n, const char *block,
 {
 	const struct keyspan *ks = (const void *)keys->data;
 	size_t k, nk = keys->len / sizeof(*ks);
+	int escaped = memchr(key, '\\', n) != NULL;
 
 	for (k = 0; k < nk; k++) {
 		const char *b = block + ks[k].off;
-		struct pk_buf x = PK_BUF_INIT, y = PK_BUF_INIT;
-		int eq;
 
 		if (ks[k].len == n && memcmp(b, key, n) == 0)
 			return 1;
-		if (!memchr(key, '\\', n) && !memchr(b, '\\', ks[k].len))
-			continue;
-		eq = pk_json_unquote(&x, key, n) == 0 &&
-		     pk_json_unquote(&y, b, ks[k].len) == 0 && x.len == y.len &&
-		     memcmp(x.data, y.data, x.len) == 0;
-		pk_buf_free(&x);
-		pk_buf_free(&y);
-		if (eq)
+		if ((escaped || ks[k].escaped) &&
+		    decoded_equal(key, n, b, ks[k].len))
 			return 1;
 	}
 	return 0;
@@ -809,7 +822,7 @@ int pk_rank_write_list(struct pk_rank_list *l, const char *prompt_raw,
 
 	pk_iter_init(&it, block, block_len);
 	while (pk_iter_member(&it, &m))
-		if (add_key(&keys, m.key_off, m.key_len) < 0) {
+		if (add_key(&keys, block, m.key_off, m.key_len) < 0) {
 			pk_buf_free(&keys);
 			return pk_nomem(err);
 		}
@@ -838,7 +851,7 @@ static int block_key(struct pk_buf *b, struct pk_buf *keys, const char *prefix,
 	} else if (pk_buf_append(b, qkey, n) < 0) {
 		return -1;
 	}
-	if (add_key(keys, start, b->len - start) < 0)
+	if (add_key(keys, b->data, start, b->len - start) < 0)
 		return -1;
 	return pk_buf_putc(b, ':');
 }
@@ -920,7 +933,8 @@ int pk_rank_write_pair(struct pk_rank_list *l, size_t i, size_t j,
 	    put_carried(b, keys, l, r, "rejected") < 0 ||
 	    (extra && put_extra(b, keys, extra, extra_len) < 0) ||
 	    block_key(b, keys, NULL, QKEY("\"group_id\"")) < 0 ||
-	    pk_buf_printf(b, "\"%s\"}", l->group_id) < 0)
+	    pk_buf_putc(b, '"') < 0 || pk_buf_puts(b, l->group_id) < 0 ||
+	    pk_buf_puts(b, "\"}") < 0)
 		return pk_nomem(err);
 	return write_list(l, NULL, 0, b->data, b->len, keys, out, err);
 }

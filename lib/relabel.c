@@ -304,47 +304,50 @@ static int partners(const char *a, const char *b, struct pk_buf *tmp)
 int pk_obj_swap_sides(struct pk_obj *o, const char *const *names)
 {
 	/* Values of the pairs that need an explicit swap, taken before
-	 * pk_obj_swap_paired moves anything: offsets into vals, or -1. */
+	 * pk_obj_swap_paired moves anything: offsets into vals (-1 when
+	 * absent); explicit = 0 for pairs that are partners. */
 	struct pk_buf vals = PK_BUF_INIT, tmp = PK_BUF_INIT;
 	struct saved {
-		long off;
-		size_t len;
+		int explicit;
+		long off[2];
+		size_t len[2];
 	} *saved = NULL;
-	size_t npairs = 0, i;
+	size_t npairs = 0, nexplicit = 0, i, k;
 	int rc = PK_FATAL;
 
 	while (names && names[2 * npairs] && names[2 * npairs + 1])
 		npairs++;
-	if (npairs && !(saved = calloc(2 * npairs, sizeof *saved)))
-		return PK_FATAL;
-	for (i = 0; i < 2 * npairs; i++) {
-		const char *v;
-		size_t len;
+	for (i = 0; i < npairs; i++)
+		if (!partners(names[2 * i], names[2 * i + 1], &tmp)) {
+			if (!saved && !(saved = calloc(npairs, sizeof *saved)))
+				goto out;
+			saved[i].explicit = 1;
+			nexplicit++;
+		}
+	for (i = 0; i < npairs && nexplicit; i++) {
+		for (k = 0; saved[i].explicit && k < 2; k++) {
+			const char *v;
+			size_t len;
 
-		saved[i].off = -1;
-		if (partners(names[i & ~(size_t)1], names[i | 1], &tmp))
-			continue;
-		if (pk_obj_get(o, names[i], &v, &len, NULL)) {
-			saved[i].off = (long)vals.len;
-			saved[i].len = len;
+			saved[i].off[k] = -1;
+			if (!pk_obj_get(o, names[2 * i + k], &v, &len, NULL))
+				continue;
+			saved[i].off[k] = (long)vals.len;
+			saved[i].len[k] = len;
 			if (pk_buf_append(&vals, v, len) < 0)
 				goto out;
 		}
 	}
 	if (pk_obj_swap_paired(o) < 0)
 		goto out;
-	for (i = 0; i < 2 * npairs; i += 2) {
-		size_t k;
+	for (i = 0; i < npairs && nexplicit; i++) {
+		for (k = 0; saved[i].explicit && k < 2; k++) {
+			const char *dst = names[2 * i + k];
+			long off = saved[i].off[1 - k];
 
-		if (partners(names[i], names[i + 1], &tmp))
-			continue;
-		for (k = 0; k < 2; k++) {
-			const char *dst = names[i + k];
-			const struct saved *src = &saved[i + 1 - k];
-
-			if (src->off >= 0) {
-				if (pk_obj_set_raw(o, dst, vals.data + src->off,
-						   src->len) < 0)
+			if (off >= 0) {
+				if (pk_obj_set_raw(o, dst, vals.data + off,
+						   saved[i].len[1 - k]) < 0)
 					goto out;
 			} else if (pk_obj_delete(o, dst) < 0) {
 				goto out;

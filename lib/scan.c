@@ -43,10 +43,17 @@ struct skey {
 };
 
 struct hslot {
-	uint64_t gen;   /* slot is live when equal to the table's gen */
+	uint64_t gen;   /* slot is live when equal to its table's gen */
 	uint64_t hash;
-	size_t obj;     /* raw offset of the object's first key */
 	size_t kidx;
+};
+
+/* The key table of one open object with many keys.  Objects nest, so the
+ * innermost such object always owns the top table of the stack. */
+struct ktab {
+	struct hslot *slot;
+	size_t cap, used;
+	uint64_t gen;   /* bumped to empty the table in O(1) */
 };
 
 struct scan_scratch {
@@ -55,9 +62,8 @@ struct scan_scratch {
 	struct skey *keys;
 	size_t kcap;
 	struct pk_buf arena;
-	struct hslot *tab;
-	size_t tcap, tused;
-	uint64_t gen;
+	struct ktab *tabs;
+	size_t ntabs, tabs_cap;
 };
 
 struct scan_ctx {
@@ -504,53 +510,53 @@ static inline const char *key_ptr(const struct scan_ctx *c,
 		      : (const char *)c->s + k->off;
 }
 
-static int tab_insert(struct scan_ctx *c, uint64_t h, size_t obj, size_t kidx)
+static int tab_insert(struct ktab *t, uint64_t h, size_t kidx)
 {
-	struct scan_scratch *sc = c->sc;
 	size_t mask, j;
 
-	if ((sc->tused + 1) * 2 > sc->tcap) {
-		size_t ncap = sc->tcap ? sc->tcap * 2 : 64, k;
-		struct hslot *nt = calloc(ncap, sizeof *nt);
+	if ((t->used + 1) * 2 > t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 64, k;
+		struct hslot *ns = calloc(ncap, sizeof *ns);
 
-		if (!nt)
+		if (!ns)
 			return -1;
-		for (k = 0; k < sc->tcap; k++) {
-			struct hslot *o = &sc->tab[k];
+		for (k = 0; k < t->cap; k++) {
+			const struct hslot *o = &t->slot[k];
 
-			if (o->gen != sc->gen)
+			if (o->gen != t->gen)
 				continue;
 			j = o->hash & (ncap - 1);
-			while (nt[j].gen == sc->gen)
+			while (ns[j].gen == t->gen)
 				j = (j + 1) & (ncap - 1);
-			nt[j] = *o;
+			ns[j] = *o;
 		}
-		free(sc->tab);
-		sc->tab = nt;
-		sc->tcap = ncap;
+		free(t->slot);
+		t->slot = ns;
+		t->cap = ncap;
 	}
-	mask = sc->tcap - 1;
+	mask = t->cap - 1;
 	j = h & mask;
-	while (sc->tab[j].gen == sc->gen)
+	while (t->slot[j].gen == t->gen)
 		j = (j + 1) & mask;
-	sc->tab[j].gen = sc->gen;
-	sc->tab[j].hash = h;
-	sc->tab[j].obj = obj;
-	sc->tab[j].kidx = kidx;
-	sc->tused++;
+	t->slot[j].gen = t->gen;
+	t->slot[j].hash = h;
+	t->slot[j].kidx = kidx;
+	t->used++;
 	return 0;
 }
 
 /*
  * Add the key keys[nk] (already filled in) to the object whose keys start
- * at index start, rejecting a duplicate.
+ * at index start, rejecting a duplicate.  Small objects compare with every
+ * key; from PK_LINEAR_KEYS keys on, the object gets a hash table.
  */
 static int key_check(struct scan_ctx *c, size_t start, size_t nk)
 {
 	struct scan_scratch *sc = c->sc;
 	const struct skey *k = &sc->keys[nk];
 	const char *kp = key_ptr(c, k);
-	size_t n = nk - start, j, mask, obj;
+	size_t n = nk - start, j, mask;
+	struct ktab *t;
 	uint64_t h;
 
 	if (n < PK_LINEAR_KEYS) {
@@ -563,27 +569,40 @@ static int key_check(struct scan_ctx *c, size_t start, size_t nk)
 		}
 		return 0;
 	}
-	obj = sc->keys[start].raw;
 	if (n == PK_LINEAR_KEYS) {
+		if (sc->ntabs >= sc->tabs_cap) {
+			struct ktab *nt = realloc(sc->tabs, (sc->tabs_cap + 8) *
+							    sizeof *nt);
+
+			if (!nt)
+				goto nomem;
+			memset(nt + sc->tabs_cap, 0, 8 * sizeof *nt);
+			sc->tabs = nt;
+			sc->tabs_cap += 8;
+		}
+		t = &sc->tabs[sc->ntabs++];
+		t->gen++;
+		t->used = 0;
 		for (j = start; j < nk; j++) {
 			const struct skey *o = &sc->keys[j];
 
-			if (tab_insert(c, pk_hash64(key_ptr(c, o), o->len, 0),
-				       obj, j) < 0)
+			if (tab_insert(t, pk_hash64(key_ptr(c, o), o->len, 0),
+				       j) < 0)
 				goto nomem;
 		}
 	}
+	t = &sc->tabs[sc->ntabs - 1];
 	h = pk_hash64(kp, k->len, 0);
-	mask = sc->tcap - 1;
-	for (j = h & mask; sc->tab[j].gen == sc->gen; j = (j + 1) & mask) {
-		const struct hslot *t = &sc->tab[j];
-		const struct skey *o = &sc->keys[t->kidx];
+	mask = t->cap - 1;
+	for (j = h & mask; t->slot[j].gen == t->gen; j = (j + 1) & mask) {
+		const struct hslot *e = &t->slot[j];
+		const struct skey *o = &sc->keys[e->kidx];
 
-		if (t->hash == h && t->obj == obj && o->len == k->len &&
+		if (e->hash == h && o->len == k->len &&
 		    memcmp(key_ptr(c, o), kp, k->len) == 0)
 			goto dup;
 	}
-	if (tab_insert(c, h, obj, nk) < 0)
+	if (tab_insert(t, h, nk) < 0)
 		goto nomem;
 	return 0;
 dup:
@@ -673,8 +692,7 @@ static int scan(struct scan_ctx *c, size_t *ip, enum pk_type *type,
 	int in_obj = 0, rec_mode, esc;
 	struct pk_member *m = NULL;
 
-	sc->gen++;
-	sc->tused = 0;
+	sc->ntabs = 0;
 	sc->arena.len = 0;
 
 	SKIP_WS();
@@ -817,8 +835,11 @@ key:
 
 pop:
 	depth--;
-	if (sc->frames[depth] != FRAME_ARRAY)
+	if (sc->frames[depth] != FRAME_ARRAY) {
+		if (nk - sc->frames[depth] > PK_LINEAR_KEYS)
+			sc->ntabs--; /* it had a key table */
 		nk = sc->frames[depth];
+	}
 	in_obj = depth && sc->frames[depth - 1] != FRAME_ARRAY;
 	/* fall through */
 after:
@@ -856,14 +877,23 @@ static struct scan_scratch *scratch_new(void)
 	return calloc(1, sizeof(struct scan_scratch));
 }
 
+static void scratch_release(struct scan_scratch *sc)
+{
+	size_t k;
+
+	free(sc->frames);
+	free(sc->keys);
+	for (k = 0; k < sc->tabs_cap; k++)
+		free(sc->tabs[k].slot);
+	free(sc->tabs);
+	pk_buf_free(&sc->arena);
+}
+
 static void scratch_free(struct scan_scratch *sc)
 {
 	if (!sc)
 		return;
-	free(sc->frames);
-	free(sc->keys);
-	free(sc->tab);
-	pk_buf_free(&sc->arena);
+	scratch_release(sc);
 	free(sc);
 }
 
@@ -1056,10 +1086,7 @@ int pk_scan_value(const char *text, size_t len, size_t *pos,
 		*pos = i;
 	if (type)
 		*type = rc == PK_OK ? t : PK_T_NONE;
-	free(sc.frames);
-	free(sc.keys);
-	free(sc.tab);
-	pk_buf_free(&sc.arena);
+	scratch_release(&sc);
 	return rc;
 }
 

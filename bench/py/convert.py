@@ -8,6 +8,7 @@ diverge before the last turn are dropped (prefkit reports and counts them)."""
 
 import sys
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of bench/
 from common import run
 
 M = "\n\nAssistant:"

@@ -11,6 +11,7 @@ import hashlib
 import json
 import sys
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of bench/
 from common import run
 
 

@@ -8,6 +8,7 @@ absent.  Every pair gets "delta_h" = h_l - h_w (after flipping)."""
 
 import sys
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of bench/
 from common import run, swap
 
 

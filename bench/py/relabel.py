@@ -10,6 +10,7 @@ rejected for an implicit prompt).  Each pair gets "goal_score"."""
 
 import sys
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of bench/
 from common import run, swap
 
 TEMPLATE = ("You are an assistant that generates responses for the instruction "

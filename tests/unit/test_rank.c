@@ -307,6 +307,16 @@ static void test_write(struct fixture *f)
 		  "\"chosen_model\":\"m1\","
 		  "\"group_id\":\"9d2ac64db9e07d34\"}");
 
+	/* Keys spelled with escapes are the same names. */
+	CHECK_INT(load(f, "{\"prompt\":\"P\",\"responses\":[{\"t\\u0065xt\":"
+			  "\"a\",\"sc\\u006fre\":2,\"m\":1},{\"text\":\"b\","
+			  "\"score\":1}],\"chosen\\u005fm\":0}"),
+		  PK_OK);
+	CHECK_STR(pair_text(f, 0, 1),
+		  "{\"prompt\":\"P\",\"chosen\":\"a\",\"rejected\":\"b\","
+		  "\"score_chosen\":2,\"score_rejected\":1,\"chosen_m\":1,"
+		  "\"group_id\":\"9d2ac64db9e07d34\"}");
+
 	/* Other field names, dotted paths. */
 	f->opts.responses_field = "data.items";
 	f->opts.text_field = "response";

@@ -295,6 +295,22 @@ static void test_duplicates(void)
 	pk_buf_puts(&b, ",\"list\":1}");
 	BAD(b.data, (unsigned long)(strrchr(b.data, ',') - b.data) + 2,
 	    "duplicate key \"list\"");
+
+	/* many sibling objects with the same 20 keys: each needs its own
+	 * table (one shared table made this quadratic) */
+	pk_buf_reset(&b);
+	pk_buf_puts(&b, "{\"x\":[");
+	for (k = 0; k < 20000; k++) {
+		int j;
+
+		pk_buf_puts(&b, k ? ",{" : "{");
+		for (j = 0; j < 20; j++)
+			pk_buf_printf(&b, "%s\"k%d\":%d", j ? "," : "", j, j);
+		pk_buf_putc(&b, '}');
+	}
+	pk_buf_puts(&b, "],\"x\":0}");
+	BAD(b.data, (unsigned long)(strrchr(b.data, ',') - b.data) + 2,
+	    "duplicate key \"x\"");
 	pk_buf_free(&b);
 }
 
