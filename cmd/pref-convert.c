@@ -22,17 +22,10 @@
 enum to { TO_NATIVE, TO_PAIRS, TO_LISTS, TO_STANDARD, TO_CONVERSATIONAL };
 
 struct options {
-	struct pk_cli *cli;
-	const char *from;              /* --from, default auto */
+	struct pk_cli *cli;            /* --from, --pairs, --rank-by ... */
 	enum to to;
-	const char *score;             /* --score */
-	int no_synthetic;
 	int strict;
 	const char *flatten;           /* --flatten-template */
-	int pairs_set;
-	struct pk_pairs_strategy strategy;
-	enum pk_rank_by rank_by;
-	const char *text_field, *score_field, *rank_field;
 };
 
 /* What the loop carries from record to record. */
@@ -46,39 +39,24 @@ struct state {
 	struct pk_record prec;         /* a pair to convert */
 	struct pk_buf out;             /* a pair made from a list */
 	struct pk_buf conv;            /* a converted pair */
-	struct pk_buf pend;            /* the records of one input, '\n' ended */
 	unsigned long long lists, too_small, dropped;
 	struct pk_error err;
 };
 
 enum {
 	OPT_FLATTEN = CHAR_MAX + 1,
-	OPT_FROM,
 	OPT_LIST_FORMATS,
-	OPT_NO_SYNTHETIC,
-	OPT_PAIRS,
-	OPT_RANK_BY,
-	OPT_RANK_FIELD,
-	OPT_SCORE,
-	OPT_SCORE_FIELD,
 	OPT_STRICT,
-	OPT_TEXT_FIELD,
 	OPT_TO,
 };
+
+#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_FORMATS)
 
 /* Keep this list sorted. */
 static const struct option longopts[] = {
 	{"flatten-template", required_argument, NULL, OPT_FLATTEN},
-	{"from", required_argument, NULL, OPT_FROM},
 	{"list-formats", no_argument, NULL, OPT_LIST_FORMATS},
-	{"no-synthetic", no_argument, NULL, OPT_NO_SYNTHETIC},
-	{"pairs", required_argument, NULL, OPT_PAIRS},
-	{"rank-by", required_argument, NULL, OPT_RANK_BY},
-	{"rank-field", required_argument, NULL, OPT_RANK_FIELD},
-	{"score", required_argument, NULL, OPT_SCORE},
-	{"score-field", required_argument, NULL, OPT_SCORE_FIELD},
 	{"strict", no_argument, NULL, OPT_STRICT},
-	{"text-field", required_argument, NULL, OPT_TEXT_FIELD},
 	{"to", required_argument, NULL, OPT_TO},
 	{NULL, 0, NULL, 0},
 };
@@ -95,7 +73,7 @@ static void list_formats(FILE *fp, const char *indent)
 
 static void usage(FILE *fp, int status)
 {
-	struct pk_cli help = {.groups = PK_CLI_FIELDS};
+	struct pk_cli help = {.groups = GROUPS};
 
 	fputs("Usage: pref-convert [OPTION]... [FILE]...\n"
 	      "Convert foreign preference formats into canonical pairs or ranked lists,\n"
@@ -103,7 +81,7 @@ static void usage(FILE *fp, int status)
 	      "\n"
 	      "Options:\n"
 	      "      --from=FORMAT        the input format (default auto: detected from the\n"
-	      "                           first record); one of:\n",
+	      "                           first record; see Foreign formats below); one of:\n",
 	      fp);
 	list_formats(fp, "                             ");
 	fputs("      --to=OUTPUT          pairs, lists, standard (string pairs) or\n"
@@ -112,19 +90,11 @@ static void usage(FILE *fp, int status)
 	      "      --list-formats       list the formats and exit\n"
 	      "      --strict             hh: a pair the prompt rule cannot split cleanly\n"
 	      "                           (diverges-early, prefix, identical) is a bad record\n"
-	      "      --score=WHICH        ultrafeedback: overall (default), fine-grained or\n"
-	      "                           mean-aspects; helpsteer: the attribute (default\n"
-	      "                           helpfulness)\n"
-	      "      --no-synthetic       oasst: skip synthetic messages too\n"
 	      "      --flatten-template=TEXT  --to standard: join a prompt of several\n"
 	      "                           messages by writing TEXT for each, with {role}\n"
 	      "                           and {content} replaced (\\n, \\t, \\\\ escapes)\n"
-	      "      --pairs=STRATEGY     lists to pairs: best-vs-rest (default), all,\n"
-	      "                           adjacent, rest-vs-worst, best-vs-worst, skip=K\n"
-	      "      --rank-by=KEY        lists to pairs: score (default) or rank\n"
-	      "      --text-field=PATH    lists: the text of a response (default text)\n"
-	      "      --score-field=PATH   lists: the score of a response (default score)\n"
-	      "      --rank-field=PATH    lists: the rank of a response (default rank)\n",
+	      "--pairs and --rank-by choose the pairs of ranked lists turned into pairs;\n"
+	      "--text-field, --score-field and --rank-field go with --from lists.\n",
 	      fp);
 	pk_cli_common_help(&help, fp);
 	(void)status;
@@ -138,44 +108,11 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	case OPT_FLATTEN:
 		o->flatten = arg;
 		break;
-	case OPT_FROM:
-		if (strcmp(arg, "auto") != 0 && !pk_format_lookup(arg))
-			pk_cli_usage_error(o->cli, "--from: unknown format '%s' (see --list-formats)", arg);
-		o->from = arg;
-		break;
 	case OPT_LIST_FORMATS:
 		list_formats(stdout, "");
 		exit(fflush(stdout) == 0 ? PK_EXIT_OK : PK_EXIT_ERROR);
-	case OPT_NO_SYNTHETIC:
-		o->no_synthetic = 1;
-		break;
-	case OPT_PAIRS:
-		if (pk_pairs_parse(arg, &o->strategy) < 0)
-			pk_cli_usage_error(o->cli, "--pairs: invalid value '%s' (best-vs-rest, all, adjacent, rest-vs-worst, best-vs-worst or skip=K)", arg);
-		o->pairs_set = 1;
-		break;
-	case OPT_RANK_BY:
-		if (strcmp(arg, "score") == 0)
-			o->rank_by = PK_RANK_BY_SCORE;
-		else if (strcmp(arg, "rank") == 0)
-			o->rank_by = PK_RANK_BY_RANK;
-		else
-			pk_cli_usage_error(o->cli, "--rank-by: invalid value '%s' (score or rank)", arg);
-		break;
-	case OPT_RANK_FIELD:
-		o->rank_field = arg;
-		break;
-	case OPT_SCORE:
-		o->score = arg;
-		break;
-	case OPT_SCORE_FIELD:
-		o->score_field = arg;
-		break;
 	case OPT_STRICT:
 		o->strict = 1;
-		break;
-	case OPT_TEXT_FIELD:
-		o->text_field = arg;
 		break;
 	case OPT_TO:
 		if (strcmp(arg, "pairs") == 0)
@@ -198,8 +135,7 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 /* Keep one output record until its input record is known to be good. */
 static int pend(struct state *st, const char *json, size_t len)
 {
-	if (pk_buf_append(&st->pend, json, len) < 0 ||
-	    pk_buf_putc(&st->pend, '\n') < 0)
+	if (pk_cli_hold(st->cli, json, len) < 0)
 		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
 	return PK_OK;
 }
@@ -244,7 +180,7 @@ static int put_list(struct state *st, const char *json, size_t len)
 		st->too_small++;
 		return PK_OK;
 	}
-	if (pk_rank_pairs(l, &st->o->strategy, 0, NULL) < 0)
+	if (pk_rank_pairs(l, &st->cli->pairs, 0, NULL) < 0)
 		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
 	for (size_t p = 0; p < l->npairs; p++) {
 		pk_buf_reset(&st->out);
@@ -268,70 +204,19 @@ static int from_reader(void *ctx, const char *json, size_t len)
 	return put_pair(st, json, len);
 }
 
-/* After an input record (or the end of input): write what it gave, or
- * deal with its error. */
-static void settle(struct state *st, int rc)
-{
-	struct pk_cli *cli = st->cli;
-	size_t pos = 0;
-
-	if (rc == PK_OK) {
-		while (pos < st->pend.len) {
-			const char *nl = memchr(st->pend.data + pos, '\n',
-						st->pend.len - pos);
-			size_t end = (size_t)(nl - st->pend.data);
-			if (pk_cli_emit(cli, st->pend.data + pos, end - pos) < 0)
-				break;
-			pos = end + 1;
-		}
-		pk_buf_reset(&st->pend);
-		return;
-	}
-	pk_buf_reset(&st->pend);
-	if (rc == PK_EPIPE || st->err.kind == PK_ERR_PIPE)
-		return;
-	if (rc == PK_BAD_RECORD && st->err.kind == PK_ERR_DATA)
-		pk_cli_reject_error(cli, &st->err);
-	else if (st->err.kind == PK_ERR_USAGE)
-		pk_cli_error(cli, "%s", st->err.text);
-	else
-		pk_cli_error(cli, "%s:%llu: %s", cli->input_name,
-			     cli->line.lineno,
-			     st->err.text[0] ? st->err.text : "error");
-}
-
 static void run(struct state *st)
 {
 	struct pk_cli *cli = st->cli;
-	const char *note;
-	int rc;
 
-	while (pk_cli_next(cli)) {
-		pk_error_clear(&st->err);
-		rc = pk_format_reader_feed(st->fr, &cli->rec, from_reader, st,
-					   &st->err);
-		note = pk_format_reader_note(st->fr);
-		if (rc == PK_OK && note)
-			pk_cli_warn(cli, "%s", note);
-		settle(st, rc);
-	}
-	if (!cli->stop) {
-		pk_error_clear(&st->err);
-		rc = pk_format_reader_finish(st->fr, from_reader, st,
-					     &st->err);
-		settle(st, rc);
-	}
+	while (pk_cli_next(cli))
+		pk_cli_feed(cli, st->fr, from_reader, st, &st->err);
+	pk_cli_feed_end(cli, st->fr, from_reader, st, &st->err);
 }
 
 static void count_all(struct state *st)
 {
 	struct pk_cli *cli = st->cli;
-	unsigned long long v;
-	const char *name;
 
-	for (size_t i = 0; (name = pk_format_reader_counter(st->fr, i, &v));
-	     i++)
-		pk_cli_count(cli, name, v);
 	if (st->lists) {
 		pk_cli_count(cli, "lists_expanded", st->lists);
 		pk_cli_count(cli, "lists_too_small", st->too_small);
@@ -350,26 +235,25 @@ int main(int argc, char **argv)
 	int status;
 
 	opt.cli = &cli;
-	opt.from = "auto";
-	opt.strategy.kind = PK_PAIRS_BEST_VS_REST;
-	opt.rank_by = PK_RANK_BY_SCORE;
-	pk_cli_init(&cli, "pref-convert", PK_CLI_FIELDS);
+	pk_cli_init(&cli, "pref-convert", GROUPS);
 	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
+	if (!cli.from)
+		cli.from = "auto";
 
-	if (strcmp(opt.from, "auto") != 0) {
-		const char *n = opt.from;
+	if (strcmp(cli.from, "auto") != 0) {
+		const char *n = cli.from;
 		f = pk_format_lookup(n);
-		if (opt.score && strcmp(n, "ultrafeedback") &&
+		if (cli.format_score && strcmp(n, "ultrafeedback") &&
 		    strcmp(n, "helpsteer"))
 			pk_cli_usage_error(&cli, "--score goes with --from ultrafeedback or helpsteer");
-		if (opt.no_synthetic && strcmp(n, "oasst"))
+		if (cli.no_synthetic && strcmp(n, "oasst"))
 			pk_cli_usage_error(&cli, "--no-synthetic goes with --from oasst");
 		if (opt.strict && strcmp(n, "hh"))
 			pk_cli_usage_error(&cli, "--strict goes with --from hh");
-		if ((opt.text_field || opt.score_field || opt.rank_field) &&
+		if (cli.list_fields_set &&
 		    strcmp(n, "lists"))
 			pk_cli_usage_error(&cli, "--text-field, --score-field and --rank-field go with --from lists");
-		if ((opt.pairs_set || opt.rank_by != PK_RANK_BY_SCORE) &&
+		if ((cli.pairs_set || cli.rank_by_set) &&
 		    (f->kind != PK_FORMAT_LISTS ||
 		     (opt.to == TO_NATIVE || opt.to == TO_LISTS)))
 			pk_cli_usage_error(&cli, "--pairs and --rank-by need ranked lists turned into pairs (--to pairs, standard or conversational)");
@@ -377,8 +261,7 @@ int main(int argc, char **argv)
 	if (opt.flatten && opt.to != TO_STANDARD)
 		pk_cli_usage_error(&cli, "--flatten-template goes with --to standard");
 
-	fo.score = opt.score;
-	fo.no_synthetic = opt.no_synthetic;
+	pk_cli_format_opts(&cli, &fo);
 	fo.strict = opt.strict;
 	fo.conversational = opt.to == TO_CONVERSATIONAL;
 	fo.prompt_field = cli.prompt_field;
@@ -387,10 +270,10 @@ int main(int argc, char **argv)
 	fo.score_chosen_field = cli.score_chosen_field;
 	fo.score_rejected_field = cli.score_rejected_field;
 	fo.responses_field = cli.responses_field;
-	fo.text_field = opt.text_field;
-	fo.score_field = opt.score_field;
-	fo.rank_field = opt.rank_field;
-	st.fr = pk_format_reader_new(opt.from, &fo, &err);
+	fo.text_field = cli.text_field;
+	fo.score_field = cli.score_field;
+	fo.rank_field = cli.rank_field;
+	st.fr = pk_format_reader_new(cli.from, &fo, &err);
 	if (!st.fr) {
 		if (err.kind == PK_ERR_USAGE)
 			pk_cli_usage_error(&cli, "%s", err.text);
@@ -399,7 +282,7 @@ int main(int argc, char **argv)
 	st.cli = &cli;
 	st.o = &opt;
 	pk_rank_opts_init(&st.ropts);
-	st.ropts.rank_by = opt.rank_by;
+	st.ropts.rank_by = cli.rank_by;
 	st.ropts.steps = 1;
 
 	if (pk_cli_open_output(&cli) == 0)
@@ -412,6 +295,5 @@ int main(int argc, char **argv)
 	pk_record_free(&st.prec);
 	pk_buf_free(&st.out);
 	pk_buf_free(&st.conv);
-	pk_buf_free(&st.pend);
 	return status;
 }

@@ -10,6 +10,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "pk_private.h"
 
@@ -22,6 +25,30 @@ static const char quote_esc[256] = {
 	['"'] = '"', ['\\'] = '\\',
 };
 
+/* Index of the first byte at or after i that needs an escape, or n. */
+static size_t quote_run(const unsigned char *p, size_t n, size_t i)
+{
+#ifdef __SSE2__
+	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'),
+		      c1f = _mm_set1_epi8(0x1f);
+
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i m = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, b)),
+			_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v));
+		unsigned mask = (unsigned)_mm_movemask_epi8(m);
+
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+		i += 16;
+	}
+#endif
+	while (i < n && !quote_esc[p[i]])
+		i++;
+	return i;
+}
+
 int pk_json_quote(struct pk_buf *out, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -32,12 +59,12 @@ int pk_json_quote(struct pk_buf *out, const char *s, size_t n)
 		return PK_FATAL;
 	out->data[out->len++] = '"';
 	while (i < n) {
-		char e = quote_esc[p[i]];
+		char e;
 
-		if (PK_LIKELY(!e)) {
-			i++;
-			continue;
-		}
+		i = quote_run(p, n, i);
+		if (i >= n)
+			break;
+		e = quote_esc[p[i]];
 		if (pk_buf_append(out, p + run, i - run) < 0)
 			return PK_FATAL;
 		if (e == 'u') {

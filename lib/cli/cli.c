@@ -36,6 +36,14 @@ enum {
 	OPT_SCORE_CHOSEN_FIELD,
 	OPT_SCORE_REJECTED_FIELD,
 	OPT_RESPONSES_FIELD,
+	OPT_PAIRS,
+	OPT_RANK_BY,
+	OPT_TEXT_FIELD,
+	OPT_SCORE_FIELD,
+	OPT_RANK_FIELD,
+	OPT_FROM,
+	OPT_FORMAT_SCORE,
+	OPT_NO_SYNTHETIC,
 };
 
 struct common_option {
@@ -46,21 +54,29 @@ struct common_option {
 /* Keep this list sorted by name. */
 static const struct common_option common_options[] = {
 	{{"chosen-field", required_argument, NULL, OPT_CHOSEN_FIELD}, PK_CLI_FIELDS},
+	{{"from", required_argument, NULL, OPT_FROM}, PK_CLI_FORMATS},
 	{{"help", no_argument, NULL, 'h'}, 0},
 	{{"max-line", required_argument, NULL, OPT_MAX_LINE}, 0},
 	{{"memory", required_argument, NULL, OPT_MEMORY}, PK_CLI_SORT},
 	{{"no-progress", no_argument, NULL, OPT_NO_PROGRESS}, 0},
+	{{"no-synthetic", no_argument, NULL, OPT_NO_SYNTHETIC}, PK_CLI_FORMATS},
 	{{"on-error", required_argument, NULL, OPT_ON_ERROR}, 0},
 	{{"output", required_argument, NULL, 'o'}, 0},
+	{{"pairs", required_argument, NULL, OPT_PAIRS}, PK_CLI_LISTS},
 	{{"progress", no_argument, NULL, OPT_PROGRESS}, 0},
 	{{"prompt-field", required_argument, NULL, OPT_PROMPT_FIELD}, PK_CLI_FIELDS},
 	{{"quiet", no_argument, NULL, 'q'}, 0},
+	{{"rank-by", required_argument, NULL, OPT_RANK_BY}, PK_CLI_LISTS},
+	{{"rank-field", required_argument, NULL, OPT_RANK_FIELD}, PK_CLI_LISTS},
 	{{"rejected-field", required_argument, NULL, OPT_REJECTED_FIELD}, PK_CLI_FIELDS},
 	{{"responses-field", required_argument, NULL, OPT_RESPONSES_FIELD}, PK_CLI_FIELDS},
+	{{"score", required_argument, NULL, OPT_FORMAT_SCORE}, PK_CLI_FORMATS},
 	{{"score-chosen-field", required_argument, NULL, OPT_SCORE_CHOSEN_FIELD}, PK_CLI_FIELDS},
+	{{"score-field", required_argument, NULL, OPT_SCORE_FIELD}, PK_CLI_LISTS},
 	{{"score-rejected-field", required_argument, NULL, OPT_SCORE_REJECTED_FIELD}, PK_CLI_FIELDS},
 	{{"seed", required_argument, NULL, OPT_SEED}, PK_CLI_SEED},
 	{{"stats", optional_argument, NULL, OPT_STATS}, 0},
+	{{"text-field", required_argument, NULL, OPT_TEXT_FIELD}, PK_CLI_LISTS},
 	{{"tmpdir", required_argument, NULL, OPT_TMPDIR}, PK_CLI_SORT},
 	{{"version", no_argument, NULL, 'V'}, 0},
 	{{"zstd", optional_argument, NULL, 'z'}, 0},
@@ -118,6 +134,11 @@ void pk_cli_init(struct pk_cli *cli, const char *progname, unsigned groups)
 	cli->score_chosen_field = "score_chosen";
 	cli->score_rejected_field = "score_rejected";
 	cli->responses_field = "responses";
+	cli->pairs.kind = PK_PAIRS_BEST_VS_REST;
+	cli->rank_by = PK_RANK_BY_SCORE;
+	cli->text_field = "text";
+	cli->score_field = "score";
+	cli->rank_field = "rank";
 
 	/* A closed pipe ends us quietly, as it ends cat (git common-init.c). */
 	signal(SIGPIPE, SIG_DFL);
@@ -312,6 +333,44 @@ static void handle_common(struct pk_cli *cli, int c, const char *arg,
 		break;
 	case OPT_RESPONSES_FIELD:
 		cli->responses_field = arg;
+		break;
+	case OPT_PAIRS:
+		if (pk_pairs_parse(arg, &cli->pairs) < 0)
+			pk_cli_usage_error(cli, "--pairs: invalid value '%s' (best-vs-rest, all, adjacent, rest-vs-worst, best-vs-worst or skip=K)",
+					   arg);
+		cli->pairs_set = 1;
+		break;
+	case OPT_RANK_BY:
+		if (strcmp(arg, "score") == 0)
+			cli->rank_by = PK_RANK_BY_SCORE;
+		else if (strcmp(arg, "rank") == 0)
+			cli->rank_by = PK_RANK_BY_RANK;
+		else
+			pk_cli_usage_error(cli, "--rank-by: invalid value '%s' (score or rank)", arg);
+		cli->rank_by_set = 1;
+		break;
+	case OPT_TEXT_FIELD:
+		cli->text_field = arg;
+		cli->list_fields_set = 1;
+		break;
+	case OPT_SCORE_FIELD:
+		cli->score_field = arg;
+		cli->list_fields_set = 1;
+		break;
+	case OPT_RANK_FIELD:
+		cli->rank_field = arg;
+		cli->list_fields_set = 1;
+		break;
+	case OPT_FROM:
+		if (strcmp(arg, "auto") != 0 && !pk_format_lookup(arg))
+			pk_cli_usage_error(cli, "--from: unknown format '%s' (see pref-convert --list-formats)", arg);
+		cli->from = arg;
+		break;
+	case OPT_FORMAT_SCORE:
+		cli->format_score = arg;
+		break;
+	case OPT_NO_SYNTHETIC:
+		cli->no_synthetic = 1;
 		break;
 	}
 }
@@ -655,6 +714,94 @@ int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o)
 	return pk_cli_emit(cli, cli->obuf.data, cli->obuf.len);
 }
 
+int pk_cli_hold(struct pk_cli *cli, const char *data, size_t len)
+{
+	if (pk_buf_append(&cli->held, data, len) < 0 ||
+	    pk_buf_putc(&cli->held, '\n') < 0)
+		return PK_FATAL;
+	return PK_OK;
+}
+
+void pk_cli_settle(struct pk_cli *cli, int rc, const struct pk_error *err)
+{
+	size_t pos = 0;
+
+	if (rc == PK_OK) {
+		while (pos < cli->held.len && !cli->stop) {
+			const char *nl = memchr(cli->held.data + pos, '\n',
+						cli->held.len - pos);
+			size_t end = (size_t)(nl - cli->held.data);
+
+			pk_cli_emit(cli, cli->held.data + pos, end - pos);
+			pos = end + 1;
+		}
+		pk_buf_reset(&cli->held);
+		return;
+	}
+	pk_buf_reset(&cli->held);
+	if (cli->stop || rc == PK_EPIPE || err->kind == PK_ERR_PIPE)
+		return;
+	if (rc == PK_BAD_RECORD && err->kind == PK_ERR_DATA)
+		pk_cli_reject_error(cli, err);
+	else if (err->kind == PK_ERR_USAGE)
+		pk_cli_error(cli, "%s", err->text);
+	else if (err->kind == PK_ERR_NOMEM || !err->text[0])
+		pk_cli_error(cli, "%s", err->text[0] ? err->text : "out of memory");
+	else
+		pk_cli_error(cli, "%s:%llu: %s", cli->input_name,
+			     cli->line.lineno, err->text);
+}
+
+void pk_cli_feed(struct pk_cli *cli, struct pk_format_reader *fr,
+		 int (*emit)(void *ctx, const char *json, size_t len),
+		 void *ctx, struct pk_error *err)
+{
+	const char *note;
+	int rc;
+
+	pk_error_clear(err);
+	rc = pk_format_reader_feed(fr, &cli->rec, emit, ctx, err);
+	note = pk_format_reader_note(fr);
+	if (rc == PK_OK && note)
+		pk_cli_warn(cli, "%s", note);
+	pk_cli_settle(cli, rc, err);
+}
+
+void pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
+		     int (*emit)(void *ctx, const char *json, size_t len),
+		     void *ctx, struct pk_error *err)
+{
+	unsigned long long v;
+	const char *name;
+	size_t i;
+
+	if (!cli->stop) {
+		pk_error_clear(err);
+		pk_cli_settle(cli, pk_format_reader_finish(fr, emit, ctx, err),
+			      err);
+	}
+	for (i = 0; (name = pk_format_reader_counter(fr, i, &v)); i++)
+		pk_cli_count(cli, name, v);
+}
+
+void pk_cli_rank_opts(const struct pk_cli *cli, struct pk_rank_opts *o)
+{
+	pk_rank_opts_init(o);
+	o->prompt_field = cli->prompt_field;
+	o->responses_field = cli->responses_field;
+	o->text_field = cli->text_field;
+	o->score_field = cli->score_field;
+	o->rank_field = cli->rank_field;
+	o->rank_by = cli->rank_by;
+}
+
+void pk_cli_format_opts(const struct pk_cli *cli, struct pk_format_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->score = cli->format_score;
+	o->no_synthetic = cli->no_synthetic;
+}
+
 void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n)
 {
 	int i;
@@ -734,6 +881,7 @@ int pk_cli_finish(struct pk_cli *cli)
 		write_stats(cli);
 	pk_record_free(&cli->rec);
 	pk_buf_free(&cli->obuf);
+	pk_buf_free(&cli->held);
 	free(cli->input_name_buf);
 	cli->input_name_buf = NULL;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -763,6 +911,24 @@ void pk_cli_common_help(const struct pk_cli *cli, FILE *fp)
 	if (cli->groups & PK_CLI_SORT)
 		fputs("      --memory=SIZE        memory for sorting before spilling to disk (default 512M)\n"
 		      "      --tmpdir=DIR         where to spill (default $TMPDIR or /tmp)\n",
+		      fp);
+	if (cli->groups & PK_CLI_LISTS)
+		fputs("\nRanked lists (SPEC 1.3; see prefkit(7)):\n"
+		      "      --pairs=STRATEGY     best-vs-rest (default), all, adjacent,\n"
+		      "                           rest-vs-worst, best-vs-worst or skip=K; tied\n"
+		      "                           responses are never paired\n"
+		      "      --rank-by=KEY        score (default) or rank, when responses have both\n"
+		      "      --text-field=PATH    the text of a response (default text)\n"
+		      "      --score-field=PATH   the score of a response (default score)\n"
+		      "      --rank-field=PATH    the rank of a response (default rank)\n",
+		      fp);
+	if (cli->groups & PK_CLI_FORMATS)
+		fputs("\nForeign formats (see pref-convert(1)):\n"
+		      "      --from=FORMAT        read records of FORMAT (pref-convert --list-formats)\n"
+		      "      --score=WHICH        ultrafeedback: overall (default), fine-grained or\n"
+		      "                           mean-aspects; helpsteer: the attribute\n"
+		      "                           (default helpfulness)\n"
+		      "      --no-synthetic       oasst: skip synthetic messages too\n",
 		      fp);
 	if (cli->groups & PK_CLI_SEED)
 		fputs("      --seed=N             seed for shuffling and sampling (default 0)\n", fp);

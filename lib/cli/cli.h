@@ -48,6 +48,9 @@ enum {
 	PK_CLI_FIELDS = 1 << 0, /* --prompt-field ... --responses-field */
 	PK_CLI_SORT = 1 << 1,   /* --memory, --tmpdir */
 	PK_CLI_SEED = 1 << 2,   /* --seed */
+	PK_CLI_LISTS = 1 << 3,  /* --pairs, --rank-by, --text-field,
+				 * --score-field, --rank-field */
+	PK_CLI_FORMATS = 1 << 4, /* --from, --score, --no-synthetic */
 };
 
 /* Option values at or above this are the common options' own; a command's
@@ -88,6 +91,21 @@ struct pk_cli {
 	const char *score_rejected_field;
 	const char *responses_field;
 
+	/* ranked lists (PK_CLI_LISTS); SPEC 1.3 and 3.2 */
+	struct pk_pairs_strategy pairs;  /* --pairs, default best-vs-rest */
+	int pairs_set;
+	enum pk_rank_by rank_by;         /* --rank-by */
+	int rank_by_set;
+	const char *text_field;          /* --text-field, default "text" */
+	const char *score_field;         /* --score-field, default "score" */
+	const char *rank_field;          /* --rank-field, default "rank" */
+	int list_fields_set;             /* any of the three was given */
+
+	/* foreign formats (PK_CLI_FORMATS); SPEC 1.5 */
+	const char *from;                /* --from, NULL when not given */
+	const char *format_score;        /* --score */
+	int no_synthetic;                /* --no-synthetic */
+
 	/* operands */
 	char **inputs;
 	int ninputs;
@@ -111,6 +129,7 @@ struct pk_cli {
 	struct pk_writer *out;
 	struct pk_writer *quarantine;
 	struct pk_buf obuf;
+	struct pk_buf held;            /* pk_cli_hold(): records, '\n' ended */
 	char *input_name_buf;          /* input_name, kept past the reader */
 	double last_progress;
 };
@@ -169,6 +188,33 @@ int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len);
 int pk_cli_emit_record(struct pk_cli *cli);
 /* Write an edited object. */
 int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o);
+
+/* Outputs derived from one input record can be held until the whole
+ * record is known to be good, so that a bad record leaves nothing half
+ * written: pk_cli_hold() keeps one output record (compact JSON, no
+ * newline); pk_cli_settle() ends the input record: with rc == PK_OK it
+ * writes what is held, otherwise it drops it and reports err (a bad
+ * record goes by --on-error; an output already failed or a closed pipe
+ * says nothing more; anything else is an error, exit 2). */
+int pk_cli_hold(struct pk_cli *cli, const char *data, size_t len);
+void pk_cli_settle(struct pk_cli *cli, int rc, const struct pk_error *err);
+
+/* Feed the current record to a format reader (SPEC 1.5) and settle it:
+ * its derived records go to emit(ctx, ...), which writes or holds them;
+ * the reader's note on the record is printed as a warning.  err is the
+ * one emit() reports into.  pk_cli_feed_end() at the end of the input
+ * flushes the reader's last group and adds its counters to --stats. */
+void pk_cli_feed(struct pk_cli *cli, struct pk_format_reader *fr,
+		 int (*emit)(void *ctx, const char *json, size_t len),
+		 void *ctx, struct pk_error *err);
+void pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
+		     int (*emit)(void *ctx, const char *json, size_t len),
+		     void *ctx, struct pk_error *err);
+
+/* Ranked-list options (PK_CLI_LISTS) and field options as pk_rank_opts,
+ * and the format options (PK_CLI_FORMATS) as pk_format_opts. */
+void pk_cli_rank_opts(const struct pk_cli *cli, struct pk_rank_opts *o);
+void pk_cli_format_opts(const struct pk_cli *cli, struct pk_format_opts *o);
 
 /* Add n to the named counter reported by --stats (name must be static). */
 void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n);

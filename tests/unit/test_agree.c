@@ -458,17 +458,19 @@ static void gen_value(struct pk_buf *b, int depth)
 {
 	size_t k, n;
 
-	switch (depth < 5 ? rndn(8) : 2 + rndn(6)) {
-	case 0: /* object, keys from a small pool so duplicates happen */
-		n = rndn(depth == 0 ? 24 : 6);
+	switch (depth < 4 ? rndn(8) : 2 + rndn(6)) {
+	case 0:
+		/* object; sometimes with enough keys for the hash table, at
+		 * any depth; names from a pool so that duplicates happen */
+		n = rndn(4) ? rndn(6) : 10 + rndn(30);
 		pk_buf_putc(b, '{');
 		for (k = 0; k < n; k++) {
 			if (k)
 				pk_buf_putc(b, ',');
 			gen_ws(b);
 			pk_buf_putc(b, '"');
-			if (rndn(3))
-				pk_buf_printf(b, "u%zu", rndn(40));
+			if (rndn(8))
+				pk_buf_printf(b, "u%zu", rndn(40 * n + 8));
 			else
 				pk_buf_puts(b, key_pool[rndn(sizeof key_pool /
 							     sizeof *key_pool)]);

@@ -296,6 +296,26 @@ static void test_duplicates(void)
 	BAD(b.data, (unsigned long)(strrchr(b.data, ',') - b.data) + 2,
 	    "duplicate key \"list\"");
 
+	/* a big object inside a big object: after the inner one closes,
+	 * the outer one must be back on its own table */
+	pk_buf_reset(&b);
+	pk_buf_putc(&b, '{');
+	for (k = 0; k < 20; k++)
+		pk_buf_printf(&b, "\"o%d\":%d,", k, k);
+	pk_buf_puts(&b, "\"inner\":{");
+	for (k = 0; k < 30; k++)
+		pk_buf_printf(&b, "%s\"i%d\":%d", k ? "," : "", k, k);
+	pk_buf_puts(&b, "},\"o30\":1}");
+	CHECK_INT(scan_n(b.data, b.len), PK_OK);
+	CHECK_INT(rec.nmembers, 22);
+	b.len--;
+	pk_buf_puts(&b, ",\"o3\":2}");
+	BAD(b.data, (unsigned long)(strrchr(b.data, ',') - b.data) + 2,
+	    "duplicate key \"o3\"");
+	b.len -= 8;
+	pk_buf_puts(&b, ",\"i3\":2}"); /* the inner object's keys are gone */
+	CHECK_INT(scan_n(b.data, b.len), PK_OK);
+
 	/* many sibling objects with the same 20 keys: each needs its own
 	 * table (one shared table made this quadratic) */
 	pk_buf_reset(&b);

@@ -49,6 +49,53 @@ static void test_quote(void)
 	CHECK_STR(b.data, "\"x\"\"y\"");
 }
 
+/* Python's escaping of one byte, written independently of str.c. */
+static void ref_escape(struct pk_buf *o, unsigned char c)
+{
+	switch (c) {
+	case '"': pk_buf_puts(o, "\\\""); break;
+	case '\\': pk_buf_puts(o, "\\\\"); break;
+	case '\n': pk_buf_puts(o, "\\n"); break;
+	case '\r': pk_buf_puts(o, "\\r"); break;
+	case '\t': pk_buf_puts(o, "\\t"); break;
+	case '\b': pk_buf_puts(o, "\\b"); break;
+	case '\f': pk_buf_puts(o, "\\f"); break;
+	default:
+		if (c < 0x20)
+			pk_buf_printf(o, "\\u%04x", c);
+		else
+			pk_buf_putc(o, c);
+	}
+}
+
+static void test_quote_blocks(void)
+{
+	struct pk_buf want = PK_BUF_INIT;
+	char in[64];
+	int c, k, ok = 1;
+
+	/* every byte value at every offset around the 16-byte blocks */
+	for (c = 0; c < 256; c++) {
+		for (k = 0; k < 40; k++) {
+			int j;
+
+			memset(in, 'a' + k % 26, sizeof in);
+			in[k] = (char)c;
+			pk_buf_reset(&want);
+			pk_buf_putc(&want, '"');
+			for (j = 0; j < 48; j++)
+				ref_escape(&want, (unsigned char)in[j]);
+			pk_buf_putc(&want, '"');
+			pk_buf_reset(&b);
+			if (pk_json_quote(&b, in, 48) != PK_OK ||
+			    b.len != want.len || memcmp(b.data, want.data, b.len))
+				ok = 0;
+		}
+	}
+	CHECK(ok);
+	pk_buf_free(&want);
+}
+
 static void test_unquote(void)
 {
 	char all[128];
@@ -219,6 +266,7 @@ static void test_decode(void)
 int main(void)
 {
 	test_quote();
+	test_quote_blocks();
 	test_unquote();
 	test_key_equals();
 	test_encode();
