@@ -36,7 +36,7 @@ struct pk_format_reader {
 	unsigned long long count[PK_FMT_MAX_COUNTERS];
 	int has_space;                  /* the record being fed has spaces */
 	struct pk_buf out;              /* the record being built */
-	struct pk_buf t1, t2, t3;       /* scratch */
+	struct pk_buf t1, t2, t3, t4;   /* scratch */
 	struct pk_obj *obj;
 	int mode;                       /* the format's own option */
 	void *state;                    /* the format's own */

@@ -230,6 +230,7 @@ void pk_format_reader_free(struct pk_format_reader *fr)
 	pk_buf_free(&fr->t1);
 	pk_buf_free(&fr->t2);
 	pk_buf_free(&fr->t3);
+	pk_buf_free(&fr->t4);
 	pk_obj_free(fr->obj);
 	free(fr);
 }

@@ -20,10 +20,13 @@
  * assistant reply with a null or absent rank is left out of its group
  * (counted); groups left with one ranked reply give no list (counted).
  * The whole tree is checked before anything is emitted, so a malformed
- * tree emits nothing.
+ * tree emits nothing.  Malformed includes a message_id seen twice in one
+ * tree (a tree exported with a cycle or a repeated subtree) and a reply
+ * whose parent_id is not its parent's message_id.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -40,6 +43,7 @@ struct walk {
 	size_t tree_id_len;
 	struct pk_buf path;         /* "[msg,msg,..." of the conversation */
 	struct pk_buf lists;        /* finished lists, '\n'-separated */
+	struct pk_buf ids;          /* struct id_span: every message_id */
 	struct pk_error *err;
 	unsigned long long count[3];
 };
@@ -123,6 +127,37 @@ static int nomem(struct walk *w)
 	return pk_nomem(w->err);
 }
 
+struct id_span {
+	const char *p;  /* raw JSON text of a message_id */
+	size_t n;
+};
+
+static int id_cmp(const void *a, const void *b)
+{
+	const struct id_span *x = a, *y = b;
+	int c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+
+	return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* A message_id may stand only once in a tree. */
+static int check_unique_ids(struct walk *w)
+{
+	struct id_span *ids = (struct id_span *)(void *)w->ids.data;
+	size_t i, n = w->ids.len / sizeof *ids;
+
+	if (n < 2)
+		return PK_OK;
+	qsort(ids, n, sizeof *ids, id_cmp);
+	for (i = 1; i < n; i++)
+		if (id_cmp(&ids[i - 1], &ids[i]) == 0)
+			return pk_error_set(w->err, PK_ERR_DATA,
+					    "oasst: message %.*s stands twice in the tree (a cycle or a repeated subtree)",
+					    ids[i].n < 80 ? (int)ids[i].n : 80,
+					    ids[i].p);
+	return PK_OK;
+}
+
 /* Write the list of the ranked assistant replies of message t, if there
  * are at least two. */
 static int group(struct walk *w, const char *t, size_t n,
@@ -193,9 +228,12 @@ static int group(struct walk *w, const char *t, size_t n,
 	return PK_OK;
 }
 
-static int visit(struct walk *w, const char *t, size_t n)
+/* parent: the raw message_id of the parent message, or NULL. */
+static int visit(struct walk *w, const char *t, size_t n,
+		 const struct id_span *parent)
 {
-	struct pk_member text, replies;
+	struct pk_member text, replies, m;
+	struct id_span self = {NULL, 0};
 	const char *role, *rt;
 	struct pk_iter it;
 	size_t off, len, mark = w->path.len;
@@ -204,6 +242,18 @@ static int visit(struct walk *w, const char *t, size_t n)
 
 	if ((rc = check_message(w, t, n, &role, &text, &replies, &hr)))
 		return rc;
+	if (field(t, n, "message_id", &m)) {
+		self.p = t + m.val_off;
+		self.n = m.val_len;
+		if (pk_buf_append(&w->ids, &self, sizeof self))
+			return nomem(w);
+	}
+	if (parent && parent->p && field(t, n, "parent_id", &m) &&
+	    m.type != PK_T_NULL &&
+	    (m.val_len != parent->n ||
+	     memcmp(t + m.val_off, parent->p, parent->n) != 0))
+		return bad(w, t, n,
+			   "\"parent_id\" is not the message_id of its parent");
 	if (pk_fmt_message(&w->path, role, t + text.val_off, text.val_len, 0))
 		return nomem(w);
 	if (hr) {
@@ -216,7 +266,7 @@ static int visit(struct walk *w, const char *t, size_t n)
 				w->count[C_SKIPPED]++;
 				continue;
 			}
-			if ((rc = visit(w, rt + off, len)) != PK_OK)
+			if ((rc = visit(w, rt + off, len, &self)) != PK_OK)
 				return rc;
 		}
 	}
@@ -248,16 +298,19 @@ static int oasst_feed(struct pk_format_reader *fr,
 	}
 	w.path = fr->t2;
 	w.lists = fr->t3;
+	w.ids = fr->t4;
 	pk_buf_reset(&w.path);
 	pk_buf_reset(&w.lists);
+	pk_buf_reset(&w.ids);
 	if (pk_buf_putc(&w.path, '['))
 		rc = nomem(&w);
 	else if (skipped(&w, rec->text + root.off, root.len))
 		w.count[C_SKIPPED]++;
-	else
-		rc = visit(&w, rec->text + root.off, root.len);
+	else if ((rc = visit(&w, rec->text + root.off, root.len, NULL)) == PK_OK)
+		rc = check_unique_ids(&w);
 	fr->t2 = w.path;
 	fr->t3 = w.lists;
+	fr->t4 = w.ids;
 	if (rc != PK_OK)
 		return rc;
 	for (int i = 0; i < 3; i++)
