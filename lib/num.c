@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,12 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 	}
 	if (fabs(x) < 1e17 && x == trunc(x))
 		return snprintf(out, PK_NUMBER_MAX, "%.0f", x);
-	for (p = 1; p <= 17; p++) {
+	/* When some k <= 15 digits read back to x, "%.15g" rounds x to those
+	 * very digits (x is within half an ulp of them, far less than half a
+	 * unit in the 15th digit) and %g drops the trailing zeros: so 15 is
+	 * where the search for the shortest form can start.  Subnormals have
+	 * fewer bits, so for them the search starts at one digit. */
+	for (p = fabs(x) < DBL_MIN ? 1 : 15; p <= 17; p++) {
 		n = snprintf(out, PK_NUMBER_MAX, "%.*g", p, x);
 		if (strtod(out, NULL) == x)
 			break;

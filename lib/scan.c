@@ -986,8 +986,8 @@ static int scan_fail(struct scan_ctx *c, struct pk_error *err)
 					  "invalid JSON: duplicate key \"%s\"",
 					  name);
 		else
-			rc = pk_error_set(err, PK_ERR_DATA,
-					  "invalid JSON: \\u0000 in object key \"%s\" (not supported)",
+			rc = pk_error_set(err, PK_ERR_DATA, "invalid JSON: "
+					  "\\u0000 in object key \"%s\" (not supported)",
 					  name);
 		break;
 	}
