@@ -104,7 +104,7 @@ int pk_obj_load_record(struct pk_obj *o, const struct pk_record *rec)
 		d->type = s->type;
 		d->koff = s->key_off;
 		d->klen = s->key_len;
-		d->kescaped = memchr(rec->text + s->key_off, '\\', s->key_len) != NULL;
+		d->kescaped = (unsigned char)s->key_escaped;
 		d->voff = s->val_off;
 		d->vlen = s->val_len;
 	}
@@ -132,7 +132,7 @@ int pk_obj_load(struct pk_obj *o, const char *text, size_t len)
 		d->type = mm.type;
 		d->koff = mm.key_off;
 		d->klen = mm.key_len;
-		d->kescaped = memchr(text + mm.key_off, '\\', mm.key_len) != NULL;
+		d->kescaped = (unsigned char)mm.key_escaped;
 		d->voff = mm.val_off;
 		d->vlen = mm.val_len;
 	}
@@ -459,22 +459,6 @@ int pk_obj_rename(struct pk_obj *o, const char *from, const char *to)
 	return rename_member(o, (size_t)i, to) < 0 ? PK_FATAL : 1;
 }
 
-/* Does p[0..n) contain word?  (glibc's memmem costs more to set up than
- * these short keys take to scan.) */
-static int contains(const char *p, size_t n, const char *word, size_t wlen)
-{
-	const char *end = p + n, *q = p;
-
-	while (n >= wlen && (q = memchr(q, word[0], (size_t)(end - q) - wlen + 1))) {
-		if (memcmp(q, word, wlen) == 0)
-			return 1;
-		q++;
-		if ((size_t)(end - q) < wlen)
-			break;
-	}
-	return 0;
-}
-
 /* Replace every "chosen" with "rejected" and the other way round. */
 static int swap_words(const char *name, size_t n, struct pk_buf *out)
 {
@@ -504,13 +488,29 @@ static int swap_words(const char *name, size_t n, struct pk_buf *out)
 	return found;
 }
 
+/* SPEC 1.2: does the name contain "chosen" or "rejected", or end in "_w"
+ * or "_l"?  (Called for every key of a swapped record: keep it a plain
+ * loop over the name.) */
+static inline int is_paired_name(const char *name, size_t n)
+{
+	size_t i;
+
+	if (n >= 2 && name[n - 2] == '_' &&
+	    (name[n - 1] == 'w' || name[n - 1] == 'l'))
+		return 1;
+	for (i = 0; i + 6 <= n; i++) {
+		if (name[i] == 'c' && memcmp(name + i, "chosen", 6) == 0)
+			return 1;
+		if (name[i] == 'r' && i + 8 <= n &&
+		    memcmp(name + i, "rejected", 8) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int pk_paired_partner(const char *name, size_t n, struct pk_buf *out)
 {
-	int suffix = n >= 2 && name[n - 2] == '_' &&
-		     (name[n - 1] == 'w' || name[n - 1] == 'l');
-
-	if (!suffix && !contains(name, n, "chosen", 6) &&
-	    !contains(name, n, "rejected", 8))
+	if (!is_paired_name(name, n))
 		return 0;
 	pk_buf_reset(out);
 	if (swap_words(name, n, out))
@@ -596,13 +596,34 @@ fail:
 	return PK_FATAL;
 }
 
-/* Can the raw object text hold a paired key at all?  A cheap test that
- * spares most nested objects (metadata, tool calls) a rebuild. */
+/* Could the raw object text hold a paired key, at any depth?  One pass
+ * over the bytes (a false "yes" only costs a rebuild that changes
+ * nothing), which spares most nested objects (metadata, tool calls) the
+ * rebuild. */
 static int may_hold_paired(const char *p, size_t n)
 {
-	return contains(p, n, "chosen", 6) || contains(p, n, "rejected", 8) ||
-	       contains(p, n, "_w\"", 3) || contains(p, n, "_l\"", 3) ||
-	       memchr(p, '\\', n);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (p[i]) {
+		case '"':
+			if (i >= 2 && p[i - 2] == '_' &&
+			    (p[i - 1] == 'w' || p[i - 1] == 'l'))
+				return 1;
+			break;
+		case 'c':
+			if (n - i >= 6 && memcmp(p + i, "chosen", 6) == 0)
+				return 1;
+			break;
+		case 'r':
+			if (n - i >= 8 && memcmp(p + i, "rejected", 8) == 0)
+				return 1;
+			break;
+		case '\\':
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static int swap_nested(struct pk_obj *o, size_t i)
@@ -645,25 +666,36 @@ int pk_obj_swap_paired(struct pk_obj *o)
 
 int pk_obj_write(const struct pk_obj *o, struct pk_buf *out)
 {
-	size_t i;
+	size_t i, need = 2 + o->n * 2;
+	char *d;
 
-	if (pk_buf_putc(out, '{') < 0)
+	for (i = 0; i < o->n; i++)
+		need += o->m[i].klen + o->m[i].vlen;
+	if (pk_buf_reserve(out, need) < 0)
 		return PK_FATAL;
+	d = out->data + out->len;
+	*d++ = '{';
 	for (i = 0; i < o->n; i++) {
 		const struct omember *m = &o->m[i];
 
-		if (i && pk_buf_putc(out, ',') < 0)
-			return PK_FATAL;
-		if (pk_buf_append(out, kptr(o, m), m->klen) < 0 ||
-		    pk_buf_putc(out, ':') < 0)
-			return PK_FATAL;
+		if (i)
+			*d++ = ',';
+		memcpy(d, kptr(o, m), m->klen);
+		d += m->klen;
+		*d++ = ':';
 		/* Arena values are compact already; source values may not be. */
 		if (m->vwhere == IN_ARENA || !o->src_has_space) {
-			if (pk_buf_append(out, vptr(o, m), m->vlen) < 0)
+			memcpy(d, vptr(o, m), m->vlen);
+			d += m->vlen;
+		} else {
+			out->len = (size_t)(d - out->data);
+			if (pk_compact(out, vptr(o, m), m->vlen) < 0)
 				return PK_FATAL;
-		} else if (pk_compact(out, vptr(o, m), m->vlen) < 0) {
-			return PK_FATAL;
+			d = out->data + out->len;
 		}
 	}
-	return pk_buf_putc(out, '}') < 0 ? PK_FATAL : PK_OK;
+	*d++ = '}';
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
+	return PK_OK;
 }

@@ -147,6 +147,7 @@ struct pk_member {
 	size_t key_off, key_len;
 	size_t val_off, val_len;
 	enum pk_type type;
+	int key_escaped;   /* the raw key holds a backslash escape */
 };
 
 /* A scanned record: the top-level members of one JSON object line.

@@ -833,6 +833,7 @@ key:
 		m = &rec->members[nm];
 		m->key_off = k0;
 		m->key_len = kend - k0;
+		m->key_escaped = esc != 0;
 		m->val_off = i;
 		m->type = type_from_byte(s[i]);
 	}
@@ -1238,6 +1239,7 @@ int pk_iter_member(struct pk_iter *it, struct pk_member *m)
 	m->key_off = i;
 	i = skip_string(s, len, i);
 	m->key_len = i - m->key_off;
+	m->key_escaped = memchr(s + m->key_off, '\\', m->key_len) != NULL;
 	i = skip_ws(s, len, i);
 	if (i < len && s[i] == ':')
 		i++;
@@ -1290,15 +1292,28 @@ const char *pk_type_name(enum pk_type t)
 	}
 }
 
+/* Is member m's key (in text) name, n = strlen(name)?  A key without
+ * escapes is its own bytes between the quotes. */
+static inline int key_is(const char *text, const struct pk_member *m,
+			 const char *name, size_t n)
+{
+	if (m->key_escaped)
+		return pk_key_equals(text + m->key_off, m->key_len, name);
+	return m->key_len == n + 2 &&
+	       memcmp(text + m->key_off + 1, name, n) == 0;
+}
+
 int pk_object_find(const char *text, size_t len, const char *name,
 		   struct pk_member *m)
 {
 	struct pk_iter it;
 	struct pk_member x;
 
+	size_t n = strlen(name);
+
 	pk_iter_init(&it, text, len);
 	while (pk_iter_member(&it, &x)) {
-		if (pk_key_equals(text + x.key_off, x.key_len, name)) {
+		if (key_is(text, &x, name, n)) {
 			*m = x;
 			return 1;
 		}
@@ -1309,12 +1324,12 @@ int pk_object_find(const char *text, size_t len, const char *name,
 int pk_record_get(const struct pk_record *rec, const char *name,
 		  struct pk_value *v)
 {
-	size_t k;
+	size_t k, n = strlen(name);
 
 	for (k = 0; k < rec->nmembers; k++) {
 		const struct pk_member *m = &rec->members[k];
 
-		if (pk_key_equals(rec->text + m->key_off, m->key_len, name)) {
+		if (key_is(rec->text, m, name, n)) {
 			v->off = m->val_off;
 			v->len = m->val_len;
 			v->type = m->type;
