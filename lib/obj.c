@@ -300,8 +300,20 @@ static int set_top(struct pk_obj *o, const char *name, const char *raw,
 	return PK_OK;
 }
 
+static int set_path(struct pk_obj *o, const char *path, const char *raw,
+		    size_t n);
+
 int pk_obj_set_raw(struct pk_obj *o, const char *path, const char *raw,
 		   size_t n)
+{
+	if (!strchr(path, '.'))
+		return set_top(o, path, raw, n);
+	return set_path(o, path, raw, n);
+}
+
+/* pk_obj_set_raw() for a dotted path. */
+static int set_path(struct pk_obj *o, const char *path, const char *raw,
+		    size_t n)
 {
 	struct pk_buf head = PK_BUF_INIT, inner = PK_BUF_INIT;
 	const char *rest = split_path(path, &head);
@@ -318,6 +330,7 @@ int pk_obj_set_raw(struct pk_obj *o, const char *path, const char *raw,
 		rc = set_top(o, head.data, raw, n);
 		goto out;
 	}
+	/* (A plain name never gets here: see pk_obj_set_raw.) */
 	/* Nested: rebuild the child object with the change, then set it. */
 	i = pk_obj_find(o, head.data);
 	child = pk_obj_new();

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Baseline for pref-convert --from hh (SPEC 1.5): split an Anthropic HH-RLHF
 pair of transcripts into prompt (the common prefix ending with the last
-"\\n\\nAssistant:" before they differ) and the two last assistant turns.
+"\\n\\nAssistant:" before they differ) and the two last assistant turns, each
+with its single leading space removed (as man/pref-convert.1 says).
 Records that are identical, where one is a prefix of the other, or that
 diverge before the last turn are dropped (prefkit reports and counts them)."""
 
@@ -12,6 +13,10 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of bench/
 from common import run
 
 M = "\n\nAssistant:"
+
+
+def unspace(s):
+    return s[1:] if s.startswith(" ") else s
 
 
 def convert(rec):
@@ -29,7 +34,7 @@ def convert(rec):
         return ()                                         # diverges early
     if c[k].startswith(r[k]) or r[k].startswith(c[k]):
         return ()                                         # prefix
-    out = {"prompt": M.join(c[:k]) + M, "chosen": c[k], "rejected": r[k]}
+    out = {"prompt": M.join(c[:k]) + M, "chosen": unspace(c[k]), "rejected": unspace(r[k])}
     for key, v in rec.items():
         if key != "chosen" and key != "rejected":
             out[key] = v
