@@ -17,8 +17,7 @@
 #include <string.h>
 
 #include "pk_private.h"
-
-#define JFLAGS (JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES)
+#include "../tests/oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,112 +25,6 @@ static void fail(const char *why)
 {
 	fprintf(stderr, "fuzz_scan: %s\n", why);
 	abort();
-}
-
-static int is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int scanner_ok(const char *p, size_t n)
-{
-	size_t pos = 0;
-	enum pk_type t;
-
-	if (pk_scan_value(p, n, &pos, &t, NULL) != PK_OK)
-		return 0;
-	while (pos < n && is_ws((unsigned char)p[pos]))
-		pos++;
-	return pos == n;
-}
-
-static int jansson_ok(const char *p, size_t n, int *overflow)
-{
-	json_error_t je;
-	json_t *v = json_loadb(p, n, JFLAGS, &je);
-
-	if (overflow)
-		*overflow = !v && json_error_code(&je) == json_error_numeric_overflow;
-	json_decref(v);
-	return v != NULL;
-}
-
-static int out_of_range(const char *p, size_t n)
-{
-	char buf[512];
-	int real = memchr(p, '.', n) || memchr(p, 'e', n) || memchr(p, 'E', n);
-
-	if (n >= sizeof buf)
-		return 1;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	errno = 0;
-	if (real)
-		return isinf(strtod(buf, NULL)) && errno == ERANGE;
-	(void)strtoll(buf, NULL, 10);
-	return errno == ERANGE;
-}
-
-/* Scanner-valid text with out-of-range numbers replaced by 0. */
-static int fix_numbers(const char *p, size_t n, struct pk_buf *out)
-{
-	size_t i = 0, run = 0;
-	int count = 0;
-
-	while (i < n) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '"') {
-			for (i++; i < n && p[i] != '"'; i++)
-				if (p[i] == '\\')
-					i++;
-			i++;
-		} else if (c == '-' || (c >= '0' && c <= '9')) {
-			size_t s = i;
-
-			while (i < n && p[i] && (strchr("+-.eE", p[i]) ||
-						 (p[i] >= '0' && p[i] <= '9')))
-				i++;
-			if (out_of_range(p + s, i - s)) {
-				pk_buf_append(out, p + run, s - run);
-				pk_buf_putc(out, '0');
-				run = i;
-				count++;
-			}
-		} else {
-			i++;
-		}
-	}
-	pk_buf_append(out, p + run, n - run);
-	return count;
-}
-
-/* The text without NUL bytes that directly follow a number or literal. */
-static int drop_lookahead_nuls(const char *p, size_t n, struct pk_buf *out)
-{
-	size_t i;
-	int in_str = 0, esc = 0, count = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (in_str) {
-			if (esc)
-				esc = 0;
-			else if (c == '\\')
-				esc = 1;
-			else if (c == '"')
-				in_str = 0;
-		} else if (c == '"') {
-			in_str = 1;
-		} else if (c == 0 && i > 0 && p[i - 1] &&
-			   strchr("0123456789el", p[i - 1])) {
-			count++;
-			continue;
-		}
-		pk_buf_putc(out, c);
-	}
-	return count;
 }
 
 /* On an accepted object: members, walkers, lookups and compaction. */
@@ -148,7 +41,7 @@ static void check_record(const char *p, size_t n, int jok)
 	if (pk_scan_record(&rec, p, n, NULL) != PK_OK)
 		fail("pk_scan_record rejects what pk_scan_value accepts");
 	if (jok) {
-		v = json_loadb(p, n, JFLAGS, NULL);
+		v = json_loadb(p, n, ORACLE_JFLAGS, NULL);
 		if (!v || !json_is_object(v) ||
 		    json_object_size(v) != rec.nmembers)
 			fail("member count differs from jansson");
@@ -195,7 +88,7 @@ static void check_record(const char *p, size_t n, int jok)
 	if (!rec.has_space && (b.len != n || memcmp(b.data, p, n)))
 		fail("compacting a compact record changed it");
 	if (v) {
-		v2 = json_loadb(b.data, b.len, JFLAGS, NULL);
+		v2 = json_loadb(b.data, b.len, ORACLE_JFLAGS, NULL);
 		if (!v2 || !json_equal(v, v2))
 			fail("compaction changed the value");
 	}
@@ -210,10 +103,10 @@ static void check_record(const char *p, size_t n, int jok)
 static void check(const char *p, size_t n, int depth)
 {
 	struct pk_buf fixed = PK_BUF_INIT;
-	int s = scanner_ok(p, n), overflow, j = jansson_ok(p, n, &overflow);
+	int s = oracle_scanner_ok(p, n), overflow, j = oracle_jansson_ok(p, n, &overflow);
 	size_t i = 0;
 
-	while (i < n && is_ws((unsigned char)p[i]))
+	while (i < n && oracle_is_ws((unsigned char)p[i]))
 		i++;
 	if (s && i < n && p[i] == '{') {
 		check_record(p, n, j);
@@ -232,14 +125,14 @@ static void check(const char *p, size_t n, int depth)
 	if (depth > 0)
 		fail("disagreement after removing a documented difference");
 	if (s && overflow) {
-		if (!fix_numbers(p, n, &fixed))
+		if (!oracle_replace_out_of_range(p, n, &fixed))
 			fail("jansson overflow without an out-of-range number");
 		check(fixed.data, fixed.len, depth + 1);
 	} else if (!s && j) {
-		if (!drop_lookahead_nuls(p, n, &fixed))
+		if (!oracle_drop_lookahead_nuls(p, n, &fixed))
 			fail("jansson accepts what the scanner rejects");
 		check(fixed.data ? fixed.data : "", fixed.len, depth + 1);
-		if (!scanner_ok(fixed.data ? fixed.data : "", fixed.len))
+		if (!oracle_scanner_ok(fixed.data ? fixed.data : "", fixed.len))
 			fail("jansson accepts what the scanner rejects");
 	} else {
 		fail("the scanner accepts what jansson rejects");

@@ -26,12 +26,12 @@
 
 #include "pk_private.h"
 #include "test.h"
+#include "../oracle.h"
 
 #ifndef TESTDATA
 #error "compile with -DTESTDATA='\"/path/to/tests/data\"'"
 #endif
 
-#define JFLAGS (JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES)
 
 /* ------------------------------------------------------------------ */
 /* Deterministic PRNG (splitmix64)                                     */
@@ -57,117 +57,6 @@ static size_t rndn(size_t n)
 /* The comparison                                                      */
 /* ------------------------------------------------------------------ */
 
-static int is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* The scanner's verdict on the whole text (any value type). */
-static int scanner_ok(const char *p, size_t n)
-{
-	struct pk_error err;
-	enum pk_type t;
-	size_t pos = 0;
-
-	if (pk_scan_value(p, n, &pos, &t, &err) != PK_OK)
-		return 0;
-	while (pos < n && is_ws((unsigned char)p[pos]))
-		pos++;
-	return pos == n;
-}
-
-/* Is the validated number text p[0..n) beyond jansson's range? */
-static int out_of_range(const char *p, size_t n)
-{
-	char buf[512];
-	int real = memchr(p, '.', n) || memchr(p, 'e', n) || memchr(p, 'E', n);
-
-	if (n >= sizeof buf)
-		return 1; /* a 500-digit number is out of range either way */
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	errno = 0;
-	if (real) {
-		double x = strtod(buf, NULL);
-
-		return isinf(x) && errno == ERANGE;
-	}
-	(void)strtoll(buf, NULL, 10);
-	return errno == ERANGE;
-}
-
-/*
- * Copy the validated text with every out-of-range number replaced by 0
- * into out; returns how many were replaced.
- */
-static int replace_out_of_range(const char *p, size_t n, struct pk_buf *out)
-{
-	size_t i = 0, run = 0;
-	int count = 0;
-
-	pk_buf_reset(out);
-	while (i < n) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '"') {
-			for (i++; i < n && p[i] != '"'; i++)
-				if (p[i] == '\\')
-					i++;
-			i++;
-		} else if (c == '-' || (c >= '0' && c <= '9')) {
-			size_t s = i;
-
-			while (i < n && (strchr("+-.eE", p[i]) ||
-					 (p[i] >= '0' && p[i] <= '9')))
-				i++;
-			if (out_of_range(p + s, i - s)) {
-				pk_buf_append(out, p + run, s - run);
-				pk_buf_putc(out, '0');
-				run = i;
-				count++;
-			}
-		} else {
-			i++;
-		}
-	}
-	if (i > n)
-		i = n;
-	pk_buf_append(out, p + run, n - run);
-	return count;
-}
-
-/*
- * Copy p[0..n) without the NUL bytes (outside strings) that directly
- * follow a number or literal character; returns how many were dropped.
- */
-static int drop_lookahead_nuls(const char *p, size_t n, struct pk_buf *out)
-{
-	size_t i;
-	int in_str = 0, esc = 0, count = 0;
-
-	pk_buf_reset(out);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (in_str) {
-			if (esc)
-				esc = 0;
-			else if (c == '\\')
-				esc = 1;
-			else if (c == '"')
-				in_str = 0;
-		} else if (c == '"') {
-			in_str = 1;
-		} else if (c == 0 && i > 0 &&
-			   strchr("0123456789el", p[i - 1]) && p[i - 1]) {
-			count++;
-			continue;
-		}
-		pk_buf_putc(out, c);
-	}
-	return count;
-}
-
 static char last_why[300];
 
 /*
@@ -181,17 +70,17 @@ static int agree(const char *p, size_t n, int *verdict)
 	struct pk_error err;
 	json_error_t je;
 	json_t *v;
-	int s = scanner_ok(p, n), j, rrc, rc = 1;
+	int s = oracle_scanner_ok(p, n), j, rrc, rc = 1;
 	size_t i = 0;
 
 	*verdict = s;
-	v = json_loadb(p, n, JFLAGS, &je);
+	v = json_loadb(p, n, ORACLE_JFLAGS, &je);
 	j = v != NULL;
 	json_decref(v);
 	last_why[0] = '\0';
 
 	/* pk_scan_record: the same verdict, plus "is it an object" */
-	while (i < n && is_ws((unsigned char)p[i]))
+	while (i < n && oracle_is_ws((unsigned char)p[i]))
 		i++;
 	rrc = pk_scan_record(&rec, p, n, &err);
 	if (s && i < n && p[i] == '{') {
@@ -222,7 +111,7 @@ static int agree(const char *p, size_t n, int *verdict)
 		int dummy, ok;
 
 		/* the documented exception: check it is only that */
-		ok = replace_out_of_range(p, n, &fixed) > 0 &&
+		ok = oracle_replace_out_of_range(p, n, &fixed) > 0 &&
 		     agree(fixed.data, fixed.len, &dummy) && dummy;
 		if (!ok)
 			snprintf(last_why, sizeof last_why,
@@ -236,7 +125,7 @@ static int agree(const char *p, size_t n, int *verdict)
 		int dummy, ok;
 
 		/* the NUL-after-token exception: check it is only that */
-		ok = drop_lookahead_nuls(p, n, &fixed) > 0 &&
+		ok = oracle_drop_lookahead_nuls(p, n, &fixed) > 0 &&
 		     agree(fixed.data ? fixed.data : "", fixed.len, &dummy) &&
 		     dummy;
 		pk_buf_free(&fixed);
