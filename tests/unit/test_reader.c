@@ -901,11 +901,11 @@ static void skip(int n, const char *why)
 static void test_real(void)
 {
 #ifdef HAVE_ZLIB
-	static const char hh[] =
-		"/work/shared/data/hh-rlhf/harmless-base/test.jsonl.gz";
+	/* anthropics/hh-rlhf harmless-base/test.jsonl.gz (tests/data/SOURCES.md) */
+	static const char hh[] = TESTDATA "/convert/hh_harmless_test.jsonl.gz";
 #endif
-	static const char dpo[] =
-		"/work/shared/data/LLaMA-Factory/data/dpo_en_demo.json";
+	/* hiyouga/LLaMA-Factory data/dpo_en_demo.json (tests/data/SOURCES.md) */
+	static const char dpo[] = TESTDATA "/convert/dpo_en_demo.json";
 	struct result res;
 
 #ifdef HAVE_ZLIB
