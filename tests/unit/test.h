@@ -8,6 +8,7 @@
 #define PK_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int pk_test_n, pk_test_failed;
@@ -52,6 +53,34 @@ static inline void pk_test_point(int ok, const char *file, int line,
 		if (g_ != w_)                                                \
 			printf("#   got:  %lld\n#   want: %lld\n", g_, w_);  \
 	} while (0)
+
+/* The whole file at path (NUL-terminated, caller frees) and its length,
+ * or NULL with *len = 0 when it cannot be read. */
+static inline char *pk_test_slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *data = NULL, *grown;
+	size_t cap = 0, n;
+
+	*len = 0;
+	if (!fp)
+		return NULL;
+	for (;;) { /* at least one buffer, so an empty file gives "" */
+		if (cap - *len < 65536) {
+			cap = cap ? cap * 2 : 65536;
+			if (!(grown = realloc(data, cap + 1)))
+				break;
+			data = grown;
+		}
+		if ((n = fread(data + *len, 1, cap - *len, fp)) == 0)
+			break;
+		*len += n;
+	}
+	fclose(fp);
+	if (data)
+		data[*len] = '\0';
+	return data; /* NULL only when memory ran out */
+}
 
 static inline int pk_test_done(void)
 {

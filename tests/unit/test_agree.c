@@ -455,22 +455,6 @@ static int utf8_soup(int count, int *accepted)
 
 /* ------------------------------------------------------------------ */
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct pk_buf b = PK_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		pk_buf_append(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return pk_buf_take(&b);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -506,7 +490,7 @@ int main(void)
 		char *text;
 
 		snprintf(path, sizeof path, "%s/%s", dir, names[k]);
-		text = read_file(path, &len);
+		text = pk_test_slurp(path, &len);
 		if (!text) {
 			CHECK(!"cannot read corpus file");
 			continue;

@@ -393,7 +393,6 @@ static void test_long_line_stream(void)
 	pk_buf_free(&s.buf);
 }
 
-static char *slurp(const char *path, size_t *len);
 
 /* ---- compressed input ---- */
 
@@ -509,7 +508,7 @@ static void test_gzip(void)
 	/* a member followed by something that is not one */
 	{
 		size_t n = 0;
-		char *gz = slurp(IO "a.jsonl.gz", &n), *more = malloc(n + 8);
+		char *gz = pk_test_slurp(IO "a.jsonl.gz", &n), *more = malloc(n + 8);
 
 		CHECK(gz != NULL && more != NULL && n == 163);
 		if (gz && more) {
@@ -683,22 +682,6 @@ static pid_t spawn_writer(int fd_out, const char *data, size_t len,
 	return pid;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	struct pk_buf b = PK_BUF_INIT;
-	char tmp[4096];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-
-	if (!fp)
-		return NULL;
-	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
-		pk_buf_append(&b, tmp, n);
-	fclose(fp);
-	*len = b.len;
-	return pk_buf_take(&b);
-}
-
 /* Read standard input (a pipe fed in pieces) as pk_reader_open(NULL). */
 static void read_pipe(const char *data, size_t len, const size_t *cuts,
 		      int ncuts, size_t max_line, struct result *res,
@@ -758,7 +741,7 @@ static void test_pipe(void)
 	size_t len;
 
 	/* zstd magic handed out a byte at a time */
-	zst = slurp(IO "concat.jsonl.zst", &len);
+	zst = pk_test_slurp(IO "concat.jsonl.zst", &len);
 	CHECK(zst != NULL && len == 258);
 	read_pipe(zst, len, cuts1, 4, 0, &res, NULL);
 	CHECK_INT(res.status, PK_EOF);
@@ -778,7 +761,7 @@ static void test_pipe(void)
 	result_free(&res);
 
 #ifdef HAVE_ZLIB
-	zst = slurp(IO "concat.jsonl.gz", &len);
+	zst = pk_test_slurp(IO "concat.jsonl.gz", &len);
 	read_pipe(zst, len, cuts1, 4, 0, &res, NULL);
 	CHECK_INT(res.status, PK_EOF);
 	CHECK_INT(res.n, 30);

@@ -34,23 +34,6 @@ static char *tmp_path(const char *name)
 	return path[i];
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	struct pk_buf b = PK_BUF_INIT;
-	char tmp[65536];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-
-	*len = 0;
-	if (!fp)
-		return NULL;
-	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
-		pk_buf_append(&b, tmp, n);
-	fclose(fp);
-	*len = b.len;
-	return pk_buf_take(&b);
-}
-
 /* Number of entries in tmpdir (besides . and ..). */
 static int count_entries(void)
 {
@@ -114,7 +97,7 @@ static void test_plain(void)
 	CHECK_INT(pk_writer_commit(w, &err), PK_OK);
 	CHECK(exists(path));
 	CHECK_INT(count_entries(), 1);
-	got = slurp(path, &len);
+	got = pk_test_slurp(path, &len);
 	CHECK_INT(len, 8 + sizeof big + 1);
 	CHECK(got && memcmp(got, "{\"a\":1}\n", 8) == 0 &&
 	      memcmp(got + 8, big, sizeof big) == 0 && got[len - 1] == '\n');
@@ -128,7 +111,7 @@ static void test_plain(void)
 	CHECK(w != NULL);
 	CHECK_INT(pk_writer_write(w, "new\n", 4, &err), PK_OK);
 	CHECK_INT(pk_writer_commit(w, &err), PK_OK);
-	got = slurp(path, &len);
+	got = pk_test_slurp(path, &len);
 	CHECK_MEM(got, len, "new\n", 4);
 	free(got);
 	CHECK_INT(count_entries(), 1);
@@ -218,7 +201,7 @@ static void test_zstd(void)
 	}
 	CHECK(ok);
 	CHECK_INT(pk_writer_commit(w, &err), PK_OK);
-	z = slurp(path, &zn);
+	z = pk_test_slurp(path, &zn);
 	CHECK(zn > 4 && memcmp(z, "\x28\xb5\x2f\xfd", 4) == 0);
 	CHECK(zn < text.len / 4);
 	plain = unzstd(z, zn, text.len + 1, &n);
@@ -247,7 +230,7 @@ static void test_zstd(void)
 	CHECK(w != NULL);
 	CHECK_INT(pk_writer_write(w, text.data, text.len, &err), PK_OK);
 	CHECK_INT(pk_writer_commit(w, &err), PK_OK);
-	z = slurp(path, &zn);
+	z = pk_test_slurp(path, &zn);
 	CHECK(zn > 4 && memcmp(z, "\x28\xb5\x2f\xfd", 4) == 0);
 	plain = unzstd(z, zn, text.len + 1, &n);
 	CHECK(plain != NULL);
@@ -261,7 +244,7 @@ static void test_zstd(void)
 	w = pk_writer_open(path, 0, &err);
 	CHECK_INT(pk_writer_write(w, "{}\n", 3, &err), PK_OK);
 	CHECK_INT(pk_writer_commit(w, &err), PK_OK);
-	z = slurp(path, &zn);
+	z = pk_test_slurp(path, &zn);
 	CHECK_MEM(z, zn, "{}\n", 3);
 	free(z);
 	unlink(path);
@@ -270,7 +253,7 @@ static void test_zstd(void)
 	path = tmp_path("empty.jsonl.zst");
 	w = pk_writer_open(path, PK_ZSTD_AUTO, &err);
 	CHECK_INT(pk_writer_commit(w, &err), PK_OK);
-	z = slurp(path, &zn);
+	z = pk_test_slurp(path, &zn);
 	CHECK(zn > 4 && memcmp(z, "\x28\xb5\x2f\xfd", 4) == 0);
 	plain = unzstd(z, zn, 16, &n);
 	CHECK(plain != NULL);
@@ -349,7 +332,7 @@ static void test_stdout(void)
 	CHECK(ok);
 	CHECK_INT(rc, PK_OK);
 	CHECK(still_open);
-	got = slurp(path, &len);
+	got = pk_test_slurp(path, &len);
 	CHECK_MEM(got, len, "{\"a\":1}\n", 8);
 	free(got);
 	unlink(path);
@@ -364,7 +347,7 @@ static void test_stdout(void)
 	close(fd);
 	CHECK(ok);
 	CHECK_INT(rc, PK_OK);
-	got = slurp(path, &len);
+	got = pk_test_slurp(path, &len);
 	{
 		size_t n;
 		char *plain = unzstd(got, len, 100, &n);
