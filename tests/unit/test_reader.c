@@ -393,7 +393,6 @@ static void test_long_line_stream(void)
 	pk_buf_free(&s.buf);
 }
 
-
 /* ---- compressed input ---- */
 
 static void test_zstd(void)
