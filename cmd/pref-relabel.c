@@ -47,9 +47,11 @@ struct options {
 /* Where the condition text goes in one member. */
 struct target {
 	const char *path;    /* the member rewritten */
-	size_t off, len;     /* its value in the record */
+	const char *text;    /* its value, compact (in the record or in buf) */
+	size_t len;
 	size_t at;           /* offset in the value of the insertion point */
 	int new_system;      /* insert a system message after '[' */
+	struct pk_buf buf;   /* the value compacted, when the record is not */
 };
 
 /* One side's goal: the score (or attribute scores), parsed and raw. */
@@ -70,7 +72,8 @@ struct relabel {
 	struct target tg[2];
 	size_t ntg;
 	int implicit;
-	struct pk_obj *obj;
+	struct pk_obj *base;               /* the record, containers compacted */
+	struct pk_obj *obj;                /* pair 1 under edit */
 	struct pk_buf text, quoted, value, goals;
 	/* Condition texts already rendered and quoted, by goal score. */
 	struct cached {
@@ -78,11 +81,6 @@ struct relabel {
 		double goal;
 		struct pk_buf quoted;
 	} cache[CACHE_SIZE];
-	/* cli->rec with every member compacted once, when the line has
-	 * whitespace, so that the two pairs copy members instead of
-	 * compacting them twice. */
-	struct pk_record crec;
-	struct pk_buf ctext;
 };
 
 enum {
@@ -374,20 +372,16 @@ static int read_goal(struct relabel *r, int s, struct goal *g)
  * `path`: the first message when it is a system message (system
  * placement), else a new system message; or the first user message
  * (prefix placement).  0, or -1 after rejecting. */
-static int plan_messages(struct relabel *r, const char *path, int system,
-			 const struct pk_value *pv, struct target *tg)
+static int plan_messages(struct relabel *r, int system, struct target *tg)
 {
-	const char *v = r->cli->rec.text + pv->off;
+	const char *path = tg->path, *v = tg->text;
 	struct pk_iter it;
 	size_t off, len;
 	enum pk_type t;
 	int n = 0;
 
-	tg->path = path;
-	tg->off = pv->off;
-	tg->len = pv->len;
 	tg->new_system = 0;
-	pk_iter_init(&it, v, pv->len);
+	pk_iter_init(&it, v, tg->len);
 	while (pk_iter_element(&it, &off, &len, &t)) {
 		struct pk_member role, content;
 
@@ -428,24 +422,44 @@ static int plan_messages(struct relabel *r, const char *path, int system,
 	return -1;
 }
 
-/* Is member path there, and a string or an array (with check_list, a
- * message list)?  Returns the type (PK_T_STRING, PK_T_ARRAY), PK_T_NONE if
- * absent, or -1 after rejecting. */
-static int text_member(struct relabel *r, const char *path, int check_list,
+/* Is member path there, and a string or an array?  Returns the type
+ * (PK_T_STRING, PK_T_ARRAY), PK_T_NONE if absent, or -1 after rejecting. */
+static int text_member(struct relabel *r, const char *path,
 		       struct pk_value *v)
 {
 	struct pk_cli *cli = r->cli;
 
 	if (!pk_record_path(&cli->rec, path, v))
 		return PK_T_NONE;
-	if (v->type == PK_T_STRING ||
-	    (v->type == PK_T_ARRAY &&
-	     (!check_list ||
-	      pk_is_message_list(cli->rec.text + v->off, v->len))))
+	if (v->type == PK_T_STRING || v->type == PK_T_ARRAY)
 		return (int)v->type;
 	pk_cli_reject(cli, "'%s' is neither a string nor a message list (%s)",
 		      path, pk_type_name(v->type));
 	return -1;
+}
+
+/* Make tg the value v of member path, compacted (once per record: both
+ * pairs build on it).  0, or -1 after an error. */
+static int set_target(struct relabel *r, struct target *tg, const char *path,
+		      const struct pk_value *v)
+{
+	const struct pk_record *rec = &r->cli->rec;
+
+	tg->path = path;
+	tg->text = rec->text + v->off;
+	tg->len = v->len;
+	tg->at = 0;
+	tg->new_system = 0;
+	if (rec->has_space && v->type != PK_T_STRING) {
+		pk_buf_reset(&tg->buf);
+		if (pk_compact(&tg->buf, tg->text, tg->len) < 0) {
+			pk_cli_error(r->cli, "out of memory");
+			return -1;
+		}
+		tg->text = tg->buf.data;
+		tg->len = tg->buf.len;
+	}
+	return 0;
 }
 
 /* Decide where the condition text goes in this record: r->tg[].
@@ -460,8 +474,8 @@ static int plan(struct relabel *r)
 	r->ntg = 0;
 	r->implicit = 0;
 	/* The responses are only read when they hold the prompt. */
-	if ((ct = text_member(r, cli->chosen_field, 0, &cv)) < 0 ||
-	    (rt = text_member(r, cli->rejected_field, 0, &rv)) < 0)
+	if ((ct = text_member(r, cli->chosen_field, &cv)) < 0 ||
+	    (rt = text_member(r, cli->rejected_field, &rv)) < 0)
 		return -1;
 	if (ct == PK_T_NONE || rt == PK_T_NONE) {
 		pk_cli_reject(cli, "missing field '%s'",
@@ -470,7 +484,7 @@ static int plan(struct relabel *r)
 	}
 	if (pl == PLACE_FIELD)
 		return 0;
-	if ((pt = text_member(r, cli->prompt_field, 1, &pv)) < 0)
+	if ((pt = text_member(r, cli->prompt_field, &pv)) < 0)
 		return -1;
 	if (pt == PK_T_STRING) {
 		if (pl == PLACE_SYSTEM) {
@@ -479,17 +493,18 @@ static int plan(struct relabel *r)
 				     cli->prompt_field);
 			return -1;
 		}
-		r->tg[0].path = cli->prompt_field;
-		r->tg[0].off = pv.off;
-		r->tg[0].len = pv.len;
-		r->tg[0].at = 0;
-		r->tg[0].new_system = 0;
 		r->ntg = 1;
-		return 0;
+		return set_target(r, &r->tg[0], cli->prompt_field, &pv);
 	}
 	if (pt == PK_T_ARRAY) {
-		if (plan_messages(r, cli->prompt_field, pl != PLACE_PREFIX, &pv,
-				  &r->tg[0]) < 0)
+		if (set_target(r, &r->tg[0], cli->prompt_field, &pv) < 0)
+			return -1;
+		if (!pk_is_message_list(r->tg[0].text, r->tg[0].len)) {
+			pk_cli_reject(cli, "'%s' is neither a string nor a message list (array)",
+				      cli->prompt_field);
+			return -1;
+		}
+		if (plan_messages(r, pl != PLACE_PREFIX, &r->tg[0]) < 0)
 			return -1;
 		r->ntg = 1;
 		return 0;
@@ -502,10 +517,10 @@ static int plan(struct relabel *r)
 			      ct != PK_T_ARRAY ? cli->chosen_field : cli->rejected_field);
 		return -1;
 	}
-	if (plan_messages(r, cli->chosen_field, pl != PLACE_PREFIX, &cv,
-			  &r->tg[0]) < 0 ||
-	    plan_messages(r, cli->rejected_field, pl != PLACE_PREFIX, &rv,
-			  &r->tg[1]) < 0)
+	if (set_target(r, &r->tg[0], cli->chosen_field, &cv) < 0 ||
+	    set_target(r, &r->tg[1], cli->rejected_field, &rv) < 0 ||
+	    plan_messages(r, pl != PLACE_PREFIX, &r->tg[0]) < 0 ||
+	    plan_messages(r, pl != PLACE_PREFIX, &r->tg[1]) < 0)
 		return -1;
 	r->ntg = 2;
 	r->implicit = 1;
@@ -517,7 +532,7 @@ static int plan(struct relabel *r)
 static int build_value(struct relabel *r, const struct target *tg,
 		       const struct pk_buf *cond)
 {
-	const char *v = r->cli->rec.text + tg->off;
+	const char *v = tg->text;
 	const char *q = cond->data;
 	size_t qn = cond->len;
 	struct pk_buf *b = &r->value;
@@ -575,61 +590,18 @@ static const struct pk_buf *condition(struct relabel *r, const struct goal *g)
 	return q;
 }
 
-/* cli->rec, or when it has whitespace a copy with every member compacted
- * (NULL when out of memory). */
-static const struct pk_record *compact_record(struct relabel *r)
-{
-	const struct pk_record *src = &r->cli->rec;
-	struct pk_record *d = &r->crec;
-	size_t i;
-
-	if (!src->has_space)
-		return src;
-	if (d->cap < src->nmembers) {
-		struct pk_member *m = realloc(d->members,
-					      src->nmembers * sizeof *m);
-
-		if (!m)
-			return NULL;
-		d->members = m;
-		d->cap = src->nmembers;
-	}
-	pk_buf_reset(&r->ctext);
-	for (i = 0; i < src->nmembers; i++) {
-		const struct pk_member *m = &src->members[i];
-		struct pk_member *dm = &d->members[i];
-
-		dm->type = m->type;
-		dm->key_off = r->ctext.len;
-		dm->key_len = m->key_len;
-		if (pk_buf_append(&r->ctext, src->text + m->key_off, m->key_len) < 0)
-			return NULL;
-		dm->val_off = r->ctext.len;
-		if (pk_compact(&r->ctext, src->text + m->val_off, m->val_len) < 0)
-			return NULL;
-		dm->val_len = r->ctext.len - dm->val_off;
-	}
-	d->text = r->ctext.data;
-	d->len = r->ctext.len;
-	d->nmembers = src->nmembers;
-	d->has_space = 0;
-	return d;
-}
-
-/* Write the pair conditioned on goal g; swapped: pair 2.  rec is the
- * record to copy members from (compact_record()). */
-static int emit_pair(struct relabel *r, const struct pk_record *rec,
+/* Write the pair conditioned on goal g, editing obj (a copy of the
+ * record); swapped: pair 2. */
+static int emit_pair(struct relabel *r, struct pk_obj *obj,
 		     const struct goal *g, int swapped)
 {
 	struct pk_cli *cli = r->cli;
 	const struct options *o = r->opt;
-	struct pk_obj *obj = r->obj;
 	const char *text = cli->rec.text;
 	const struct pk_buf *cond = condition(r, g);
 	size_t i;
 
-	if (!cond || pk_obj_load_record(obj, rec) < 0 ||
-	    (swapped && pk_obj_swap_sides(obj, r->swap) < 0))
+	if (!cond || (swapped && pk_obj_swap_sides(obj, r->swap) < 0))
 		goto nomem;
 	if (o->placement == PLACE_FIELD &&
 	    pk_obj_set_compact(obj, o->field, cond->data, cond->len) < 0)
@@ -671,7 +643,6 @@ static void relabel_record(struct relabel *r)
 {
 	struct pk_cli *cli = r->cli;
 	const struct options *o = r->opt;
-	const struct pk_record *rec;
 	struct goal g[2];
 	size_t n = o->nattr ? o->nattr : 1, i;
 	int tie = 1;
@@ -691,13 +662,16 @@ static void relabel_record(struct relabel *r)
 	}
 	if (o->keep_original && pk_cli_emit_record(cli) < 0)
 		return;
-	if (!(rec = compact_record(r))) {
+	/* The record is compacted once; pair 1 edits a copy, pair 2 the
+	 * record itself. */
+	if (pk_obj_load_record_compact(r->base, &cli->rec) < 0 ||
+	    pk_obj_copy(r->obj, r->base) < 0) {
 		pk_cli_error(cli, "out of memory");
 		return;
 	}
-	if (emit_pair(r, rec, &g[0], 0) < 0)
+	if (emit_pair(r, r->obj, &g[0], 0) < 0)
 		return;
-	if (!(tie && o->ties == TIES_FIRST) && emit_pair(r, rec, &g[1], 1) < 0)
+	if (!(tie && o->ties == TIES_FIRST) && emit_pair(r, r->base, &g[1], 1) < 0)
 		return;
 	pk_cli_count(cli, "relabeled", 1);
 }
@@ -735,7 +709,8 @@ static void setup(struct relabel *r)
 	r->swap[3] = r->score_field[1];
 	r->swap[4] = NULL;
 	r->obj = pk_obj_new();
-	if (!r->obj)
+	r->base = pk_obj_new();
+	if (!r->obj || !r->base)
 		pk_cli_fatal(cli, "out of memory");
 }
 
@@ -749,6 +724,9 @@ static void cleanup(struct relabel *r, struct options *o)
 	for (i = 0; i < o->nattr; i++)
 		pk_buf_free(&r->attr_key[i]);
 	pk_obj_free(r->obj);
+	pk_obj_free(r->base);
+	for (i = 0; i < 2; i++)
+		pk_buf_free(&r->tg[i].buf);
 	pk_template_free(r->tpl);
 	pk_buf_free(&r->text);
 	pk_buf_free(&r->quoted);
@@ -756,8 +734,6 @@ static void cleanup(struct relabel *r, struct options *o)
 	pk_buf_free(&r->goals);
 	for (i = 0; i < CACHE_SIZE; i++)
 		pk_buf_free(&r->cache[i].quoted);
-	free(r->crec.members);
-	pk_buf_free(&r->ctext);
 	free(o->attributes);
 }
 

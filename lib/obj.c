@@ -12,6 +12,10 @@
 
 #include "pk_private.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Where a span lives: the source text or the arena. */
 enum { IN_SRC = 0, IN_ARENA = 1 };
 
@@ -23,6 +27,24 @@ struct omember {
 	size_t voff, vlen;
 };
 
+/* What the paired-field swap does to one member (SPEC 1.2). */
+struct swap_step {
+	enum { SWAP_KEEP, SWAP_WITH, SWAP_DONE, SWAP_RENAME } op;
+	size_t klen;         /* the key planned for */
+	size_t arg, arglen;  /* SWAP_WITH: partner index; SWAP_RENAME: the
+				quoted new name in names */
+};
+
+#define SWAP_PLANS 8
+
+/* The swap worked out for one sequence of keys. */
+struct swap_plan {
+	size_t n, cap;
+	struct swap_step *steps;
+	struct pk_buf keys;   /* the raw keys, concatenated */
+	struct pk_buf names;
+};
+
 struct pk_obj {
 	const char *src;
 	size_t srclen;
@@ -32,7 +54,17 @@ struct pk_obj {
 	size_t n, cap;
 	struct pk_buf arena;
 	struct pk_buf key;   /* pk_obj_key()'s result */
+	/* pk_obj_swap_paired's plans, by key layout: the records of a file
+	 * have one layout or a few. */
+	struct swap_plan plan[SWAP_PLANS];
 };
+
+static void free_plan(struct swap_plan *p)
+{
+	pk_buf_free(&p->keys);
+	pk_buf_free(&p->names);
+	free(p->steps);
+}
 
 struct pk_obj *pk_obj_new(void)
 {
@@ -41,11 +73,15 @@ struct pk_obj *pk_obj_new(void)
 
 void pk_obj_free(struct pk_obj *o)
 {
+	size_t i;
+
 	if (!o)
 		return;
 	free(o->m);
 	pk_buf_free(&o->arena);
 	pk_buf_free(&o->key);
+	for (i = 0; i < SWAP_PLANS; i++)
+		free_plan(&o->plan[i]);
 	free(o);
 }
 
@@ -109,6 +145,46 @@ int pk_obj_load_record(struct pk_obj *o, const struct pk_record *rec)
 		d->vlen = s->val_len;
 	}
 	o->n = rec->nmembers;
+	return PK_OK;
+}
+
+int pk_obj_load_record_compact(struct pk_obj *o, const struct pk_record *rec)
+{
+	size_t i;
+
+	if (pk_obj_load_record(o, rec) < 0)
+		return PK_FATAL;
+	if (!rec->has_space)
+		return PK_OK;
+	/* Scalars hold no whitespace: only arrays and objects move. */
+	for (i = 0; i < o->n; i++) {
+		struct omember *m = &o->m[i];
+		size_t off = o->arena.len;
+
+		if (m->type != PK_T_OBJECT && m->type != PK_T_ARRAY)
+			continue;
+		if (pk_compact(&o->arena, o->src + m->voff, m->vlen) < 0)
+			return PK_FATAL;
+		m->vwhere = IN_ARENA;
+		m->voff = off;
+		m->vlen = o->arena.len - off;
+	}
+	o->src_has_space = 0;
+	return PK_OK;
+}
+
+int pk_obj_copy(struct pk_obj *dst, const struct pk_obj *src)
+{
+	pk_obj_clear(dst);
+	if (grow(dst, src->n) < 0 ||
+	    pk_buf_append(&dst->arena, src->arena.data, src->arena.len) < 0)
+		return PK_FATAL;
+	if (src->n)
+		memcpy(dst->m, src->m, src->n * sizeof *src->m);
+	dst->n = src->n;
+	dst->src = src->src;
+	dst->srclen = src->srclen;
+	dst->src_has_space = src->src_has_space;
 	return PK_OK;
 }
 
@@ -472,24 +548,33 @@ int pk_obj_rename(struct pk_obj *o, const char *from, const char *to)
 	return rename_member(o, (size_t)i, to) < 0 ? PK_FATAL : 1;
 }
 
-/* Replace every "chosen" with "rejected" and the other way round. */
+/* Replace every "chosen" with "rejected" and the other way round, into
+ * out (reset); returns whether there was one, or PK_FATAL. */
 static int swap_words(const char *name, size_t n, struct pk_buf *out)
 {
-	size_t i = 0;
+	size_t i = 0, run = 0; /* run: start of the bytes not yet copied */
 	int found = 0;
+	char *d;
 
-	size_t run = 0; /* start of the bytes not yet copied */
-
+	/* each 6-byte "chosen" may grow to 8 bytes */
+	if (pk_buf_reserve(out, n + n / 3 + 1) < 0)
+		return PK_FATAL;
+	d = out->data;
 	while (i < n) {
-		if (n - i >= 6 && memcmp(name + i, "chosen", 6) == 0) {
-			pk_buf_append(out, name + run, i - run);
-			pk_buf_append(out, "rejected", 8);
+		if (name[i] == 'c' && n - i >= 6 && memcmp(name + i, "chosen", 6) == 0) {
+			memcpy(d, name + run, i - run);
+			d += i - run;
+			memcpy(d, "rejected", 8);
+			d += 8;
 			i += 6;
 			run = i;
 			found = 1;
-		} else if (n - i >= 8 && memcmp(name + i, "rejected", 8) == 0) {
-			pk_buf_append(out, name + run, i - run);
-			pk_buf_append(out, "chosen", 6);
+		} else if (name[i] == 'r' && n - i >= 8 &&
+			   memcmp(name + i, "rejected", 8) == 0) {
+			memcpy(d, name + run, i - run);
+			d += i - run;
+			memcpy(d, "chosen", 6);
+			d += 6;
 			i += 8;
 			run = i;
 			found = 1;
@@ -497,7 +582,10 @@ static int swap_words(const char *name, size_t n, struct pk_buf *out)
 			i++;
 		}
 	}
-	pk_buf_append(out, name + run, n - run);
+	memcpy(d, name + run, n - run);
+	d += n - run;
+	*d = '\0';
+	out->len = (size_t)(d - out->data);
 	return found;
 }
 
@@ -523,119 +611,243 @@ static inline int is_paired_name(const char *name, size_t n)
 
 int pk_paired_partner(const char *name, size_t n, struct pk_buf *out)
 {
+	int rc;
+
 	if (!is_paired_name(name, n))
 		return 0;
-	pk_buf_reset(out);
-	if (swap_words(name, n, out))
-		return 1;
-	pk_buf_reset(out);
-	if (n >= 2 && name[n - 2] == '_' &&
-	    (name[n - 1] == 'w' || name[n - 1] == 'l')) {
-		pk_buf_append(out, name, n - 1);
-		pk_buf_putc(out, name[n - 1] == 'w' ? 'l' : 'w');
-		return 1;
-	}
-	return 0;
+	if ((rc = swap_words(name, n, out)) != 0)
+		return rc;
+	/* no chosen/rejected in it: it ends in _w or _l (swap_words copied
+	 * it, so only the last byte changes) */
+	out->data[n - 1] = name[n - 1] == 'w' ? 'l' : 'w';
+	return 1;
 }
 
 /* Swap inside the object value of member i; returns the number of fields
  * changed (0 leaves the member's bytes untouched), or PK_FATAL. */
 static int swap_nested(struct pk_obj *o, size_t i);
 
-static int swap_all(struct pk_obj *o)
+/* Plan the swap for o's keys into p: what happens to each member. */
+static int plan_swap(const struct pk_obj *o, struct swap_plan *p)
 {
 	struct pk_buf name = PK_BUF_INIT, partner = PK_BUF_INIT;
-	unsigned char done_small[64], *done = done_small;
 	size_t i, n = o->n;
-	int changed = 0, rc;
+	int rc = PK_FATAL;
 
-	if (n > sizeof done_small && !(done = malloc(n)))
-		return PK_FATAL;
-	memset(done, 0, n);
+	p->n = 0;
+	pk_buf_reset(&p->keys);
+	pk_buf_reset(&p->names);
+	if (n > p->cap) {
+		struct swap_step *st = realloc(p->steps, n * sizeof *st);
+
+		if (!st)
+			goto out;
+		p->steps = st;
+		p->cap = n;
+	}
+	for (i = 0; i < n; i++) {
+		p->steps[i].op = SWAP_KEEP;
+		p->steps[i].klen = o->m[i].klen;
+		if (pk_buf_append(&p->keys, kptr(o, &o->m[i]), o->m[i].klen) < 0)
+			goto out;
+	}
 	for (i = 0; i < n; i++) {
 		const char *key = kptr(o, &o->m[i]);
-		size_t klen = o->m[i].klen;
-		long j;
-
 		const char *plain = key + 1;
-		size_t plen = klen - 2;
+		size_t plen = o->m[i].klen - 2;
+		struct swap_step *st = &p->steps[i];
+		long j;
+		int paired;
 
-		if (done[i])
-			continue;
+		if (st->op != SWAP_KEEP)
+			continue; /* the partner of an earlier member */
 		if (o->m[i].kescaped) {
 			pk_buf_reset(&name);
-			if (pk_json_unquote(&name, key, klen) < 0)
-				goto fail;
+			if (pk_json_unquote(&name, key, o->m[i].klen) < 0)
+				goto out;
 			plain = name.data ? name.data : "";
 			plen = name.len;
 		}
-		if (!pk_paired_partner(plain, plen, &partner)) {
-			if (o->m[i].type == PK_T_OBJECT) {
-				if ((rc = swap_nested(o, i)) < 0)
-					goto fail;
-				changed += rc;
-			}
+		if ((paired = pk_paired_partner(plain, plen, &partner)) < 0)
+			goto out;
+		if (!paired)
 			continue;
-		}
 		j = pk_obj_find(o, partner.data);
 		if (j < 0) {
-			if (rename_member(o, i, partner.data) < 0)
-				goto fail;
+			st->op = SWAP_RENAME;
+			st->arg = p->names.len;
+			if (pk_json_quote(&p->names, partner.data, partner.len) < 0)
+				goto out;
+			st->arglen = p->names.len - st->arg;
 		} else {
-			struct omember a = o->m[i], *b = &o->m[j];
-
-			o->m[i].vwhere = b->vwhere;
-			o->m[i].voff = b->voff;
-			o->m[i].vlen = b->vlen;
-			o->m[i].type = b->type;
-			b->vwhere = a.vwhere;
-			b->voff = a.voff;
-			b->vlen = a.vlen;
-			b->type = a.type;
-			done[j] = 1;
+			st->op = SWAP_WITH;
+			st->arg = (size_t)j;
+			p->steps[j].op = SWAP_DONE;
 		}
-		changed++;
 	}
-	if (done != done_small)
-		free(done);
+	p->n = n;
+	rc = PK_OK;
+out:
 	pk_buf_free(&name);
 	pk_buf_free(&partner);
+	return rc;
+}
+
+/* Does plan p fit o's keys (the same keys in the same order)? */
+static int plan_fits(const struct pk_obj *o, const struct swap_plan *p)
+{
+	const char *k = p->keys.data;
+	size_t i;
+
+	if (p->n != o->n || !k)
+		return 0;
+	for (i = 0; i < o->n; i++) {
+		size_t klen = o->m[i].klen;
+
+		if (klen != p->steps[i].klen || memcmp(kptr(o, &o->m[i]), k, klen))
+			return 0;
+		k += klen;
+	}
+	return 1;
+}
+
+/* Carry out plan p on o; returns the number of members changed (0 leaves
+ * every byte as it was), or PK_FATAL. */
+static int apply_swap(struct pk_obj *o, const struct swap_plan *p)
+{
+	size_t i;
+	int changed = 0, rc;
+
+	for (i = 0; i < p->n; i++) {
+		const struct swap_step *st = &p->steps[i];
+		struct omember *a = &o->m[i];
+
+		switch (st->op) {
+		case SWAP_KEEP:
+			if (a->type == PK_T_OBJECT) {
+				if ((rc = swap_nested(o, i)) < 0)
+					return PK_FATAL;
+				changed += rc;
+			}
+			break;
+		case SWAP_WITH: {
+			struct omember *b = &o->m[st->arg], t = *a;
+
+			a->vwhere = b->vwhere;
+			a->voff = b->voff;
+			a->vlen = b->vlen;
+			a->type = b->type;
+			b->vwhere = t.vwhere;
+			b->voff = t.voff;
+			b->vlen = t.vlen;
+			b->type = t.type;
+			changed++;
+			break;
+		}
+		case SWAP_DONE:
+			break;
+		case SWAP_RENAME:
+			a->kwhere = IN_ARENA;
+			a->koff = o->arena.len;
+			a->klen = st->arglen;
+			if (pk_buf_append(&o->arena, p->names.data + st->arg,
+					  st->arglen) < 0)
+				return PK_FATAL;
+			a->kescaped = memchr(o->arena.data + a->koff, '\\',
+					     a->klen) != NULL;
+			changed++;
+			break;
+		}
+	}
 	return changed;
-fail:
-	if (done != done_small)
-		free(done);
-	pk_buf_free(&name);
-	pk_buf_free(&partner);
-	return PK_FATAL;
+}
+
+/* Swap every paired field of o (SPEC 1.2); with cache (SWAP_PLANS plans),
+ * reuse the plan made for a record with the same keys.  Returns the
+ * number of members changed, or PK_FATAL. */
+static int swap_all(struct pk_obj *o, struct swap_plan *cache)
+{
+	struct swap_plan local = {0};
+	struct swap_plan *p = &local;
+	int rc = PK_OK;
+
+	if (cache) {
+		/* the slot: from the number of keys and their lengths */
+		size_t i, h = o->n;
+
+		for (i = 0; i < o->n; i++)
+			h = h * 31 + o->m[i].klen;
+		p = &cache[h % SWAP_PLANS];
+	}
+	if (!cache || !plan_fits(o, p))
+		rc = plan_swap(o, p);
+	if (rc == PK_OK)
+		rc = apply_swap(o, p);
+	if (!cache)
+		free_plan(&local);
+	return rc;
+}
+
+/* Does a paired key (or an escape, which could hide one) start at p[k]? */
+static inline int paired_at(const char *p, size_t n, size_t k)
+{
+	switch (p[k]) {
+	case '\\':
+		return 1;
+	case '_':
+		return n - k >= 3 && (p[k + 1] == 'w' || p[k + 1] == 'l') &&
+		       p[k + 2] == '"';
+	case 'c':
+		return n - k >= 6 && memcmp(p + k, "chosen", 6) == 0;
+	case 'r':
+		return n - k >= 8 && memcmp(p + k, "rejected", 8) == 0;
+	}
+	return 0;
 }
 
 /* Could the raw object text hold a paired key, at any depth?  One pass
  * over the bytes (a false "yes" only costs a rebuild that changes
  * nothing), which spares most nested objects (metadata, tool calls) the
- * rebuild. */
+ * rebuild.  Every swapped record runs this over its nested objects, so
+ * it tests 16 positions at once: a candidate needs both the first and the
+ * last byte of "chosen", "rejected" or "_w\"" in place (or a
+ * backslash), which few positions of ordinary text have. */
 static int may_hold_paired(const char *p, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
-		switch (p[i]) {
-		case '"':
-			if (i >= 2 && p[i - 2] == '_' &&
-			    (p[i - 1] == 'w' || p[i - 1] == 'l'))
+#ifdef __SSE2__
+	const __m128i c = _mm_set1_epi8('c'), nn = _mm_set1_epi8('n'),
+		      r = _mm_set1_epi8('r'), d = _mm_set1_epi8('d'),
+		      u = _mm_set1_epi8('_'), q = _mm_set1_epi8('"'),
+		      bs = _mm_set1_epi8('\\');
+
+	for (; i + 16 + 7 <= n; i += 16) {
+		const char *s = p + i;
+		__m128i v0 = _mm_loadu_si128((const __m128i *)s);
+		__m128i v2 = _mm_loadu_si128((const __m128i *)(s + 2));
+		__m128i v5 = _mm_loadu_si128((const __m128i *)(s + 5));
+		__m128i v7 = _mm_loadu_si128((const __m128i *)(s + 7));
+		__m128i hit = _mm_or_si128(
+			_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v0, c),
+						   _mm_cmpeq_epi8(v5, nn)),
+				     _mm_and_si128(_mm_cmpeq_epi8(v0, r),
+						   _mm_cmpeq_epi8(v7, d))),
+			_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v0, u),
+						   _mm_cmpeq_epi8(v2, q)),
+				     _mm_cmpeq_epi8(v0, bs)));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+
+		while (mask) {
+			if (paired_at(p, n, i + (size_t)__builtin_ctz(mask)))
 				return 1;
-			break;
-		case 'c':
-			if (n - i >= 6 && memcmp(p + i, "chosen", 6) == 0)
-				return 1;
-			break;
-		case 'r':
-			if (n - i >= 8 && memcmp(p + i, "rejected", 8) == 0)
-				return 1;
-			break;
-		case '\\':
-			return 1;
+			mask &= mask - 1;
 		}
 	}
+#endif
+	for (; i < n; i++)
+		if (paired_at(p, n, i))
+			return 1;
 	return 0;
 }
 
@@ -652,7 +864,7 @@ static int swap_nested(struct pk_obj *o, size_t i)
 	    pk_buf_append(&inner, vptr(o, &o->m[i]), o->m[i].vlen) < 0 ||
 	    pk_obj_load(child, inner.data, inner.len) < 0)
 		goto out;
-	rc = swap_all(child);
+	rc = swap_all(child, NULL);
 	if (rc > 0) {
 		size_t voff, vlen;
 
@@ -674,19 +886,23 @@ out:
 
 int pk_obj_swap_paired(struct pk_obj *o)
 {
-	return swap_all(o) < 0 ? PK_FATAL : PK_OK;
+	return swap_all(o, o->plan) < 0 ? PK_FATAL : PK_OK;
 }
 
-int pk_obj_write(const struct pk_obj *o, struct pk_buf *out)
+size_t pk_obj_write_bound(const struct pk_obj *o)
 {
 	size_t i, need = 2 + o->n * 2;
-	char *d;
 
 	for (i = 0; i < o->n; i++)
 		need += o->m[i].klen + o->m[i].vlen;
-	if (pk_buf_reserve(out, need) < 0)
-		return PK_FATAL;
-	d = out->data + out->len;
+	return need;
+}
+
+size_t pk_obj_write_to(const struct pk_obj *o, char *dst)
+{
+	char *d = dst;
+	size_t i;
+
 	*d++ = '{';
 	for (i = 0; i < o->n; i++) {
 		const struct omember *m = &o->m[i];
@@ -701,14 +917,18 @@ int pk_obj_write(const struct pk_obj *o, struct pk_buf *out)
 			memcpy(d, vptr(o, m), m->vlen);
 			d += m->vlen;
 		} else {
-			out->len = (size_t)(d - out->data);
-			if (pk_compact(out, vptr(o, m), m->vlen) < 0)
-				return PK_FATAL;
-			d = out->data + out->len;
+			d += pk_value_compact_to(d, vptr(o, m), m->vlen, m->type);
 		}
 	}
 	*d++ = '}';
-	out->len = (size_t)(d - out->data);
+	return (size_t)(d - dst);
+}
+
+int pk_obj_write(const struct pk_obj *o, struct pk_buf *out)
+{
+	if (pk_buf_reserve(out, pk_obj_write_bound(o)) < 0)
+		return PK_FATAL;
+	out->len += pk_obj_write_to(o, out->data + out->len);
 	out->data[out->len] = '\0';
 	return PK_OK;
 }

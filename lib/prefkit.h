@@ -236,6 +236,16 @@ int pk_record_path(const struct pk_record *rec, const char *path,
 /* Append the record compacted (whitespace outside strings removed, every
  * other byte as it came) to out.  No newline. */
 int pk_compact(struct pk_buf *out, const char *text, size_t len);
+/* The same into dst, which has room for len bytes; returns the length
+ * written. */
+size_t pk_compact_to(char *dst, const char *text, size_t len);
+/* The same for one value of the given type (a scalar is just copied). */
+size_t pk_value_compact_to(char *dst, const char *text, size_t len,
+			   enum pk_type type);
+/* The scanned record compacted into dst (room for rec->len bytes): the
+ * same bytes as pk_compact_to(dst, rec->text, rec->len), built from the
+ * member spans so that strings are copied without being scanned again. */
+size_t pk_record_compact_to(const struct pk_record *rec, char *dst);
 
 /* ------------------------------------------------------------------ */
 /* Editing a record: ordered members, untouched ones kept raw (obj.c)  */
@@ -250,6 +260,11 @@ struct pk_obj *pk_obj_new(void);
 void pk_obj_free(struct pk_obj *o);
 /* Start from a scanned record (rec->text must outlive o's use). */
 int pk_obj_load_record(struct pk_obj *o, const struct pk_record *rec);
+/* The same, with the arrays and objects of a record that has whitespace
+ * compacted now, once: for a record that is written more than once. */
+int pk_obj_load_record_compact(struct pk_obj *o, const struct pk_record *rec);
+/* Make dst a copy of src (same source text). */
+int pk_obj_copy(struct pk_obj *dst, const struct pk_obj *src);
 /* Start from the validated raw text of an object (must outlive o). */
 int pk_obj_load(struct pk_obj *o, const char *text, size_t len);
 /* Start empty. */
@@ -294,11 +309,15 @@ int pk_obj_rename(struct pk_obj *o, const char *from, const char *to);
  * inside nested objects too (the values of unpaired members). */
 int pk_obj_swap_paired(struct pk_obj *o);
 /* The partner name of a paired field into out (NUL-terminated); returns 1
- * if name is paired, 0 if not. */
+ * if name is paired, 0 if not, PK_FATAL when out of memory. */
 int pk_paired_partner(const char *name, size_t n, struct pk_buf *out);
 
 /* Append the object as compact JSON (no newline). */
 int pk_obj_write(const struct pk_obj *o, struct pk_buf *out);
+/* The same into dst, which has room for pk_obj_write_bound(o) bytes;
+ * returns the length written. */
+size_t pk_obj_write_bound(const struct pk_obj *o);
+size_t pk_obj_write_to(const struct pk_obj *o, char *dst);
 
 /* ------------------------------------------------------------------ */
 /* Preference records (pair.c)                                          */
@@ -395,6 +414,12 @@ struct pk_writer *pk_writer_open(const char *path, int zstd_level,
  * PK_EPIPE when the reader of a pipe went away. */
 int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
 		    struct pk_error *err);
+/* Room for n bytes in the output buffer, to be filled in place and then
+ * handed over with pk_writer_advance() (which may take fewer than n):
+ * saves building a record elsewhere and copying it.  NULL on a (sticky)
+ * error or when out of memory. */
+char *pk_writer_room(struct pk_writer *w, size_t n, struct pk_error *err);
+int pk_writer_advance(struct pk_writer *w, size_t n, struct pk_error *err);
 /* Flush, end the zstd frame, fsync and rename a named file into place;
  * frees w.  On failure the temporary file is removed. */
 int pk_writer_commit(struct pk_writer *w, struct pk_error *err);

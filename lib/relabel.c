@@ -297,7 +297,7 @@ static int partners(const char *a, const char *b, struct pk_buf *tmp)
 
 	if (pa != pb || memcmp(a, b, pa) != 0)
 		return 0;
-	return pk_paired_partner(a + pa, strlen(a + pa), tmp) &&
+	return pk_paired_partner(a + pa, strlen(a + pa), tmp) > 0 &&
 	       strcmp(tmp->data, b + pb) == 0;
 }
 

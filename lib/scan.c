@@ -1391,15 +1391,12 @@ out:
 	return found;
 }
 
-int pk_compact(struct pk_buf *out, const char *text, size_t len)
+size_t pk_compact_to(char *dst, const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, run = 0;
-	char *d;
+	char *d = dst;
 
-	if (pk_buf_reserve(out, len) < 0)
-		return PK_FATAL;
-	d = out->data + out->len;
 	while (i < len) {
 		unsigned ch = s[i];
 
@@ -1416,7 +1413,56 @@ int pk_compact(struct pk_buf *out, const char *text, size_t len)
 	}
 	memcpy(d, s + run, len - run);
 	d += len - run;
-	out->len = (size_t)(d - out->data);
+	return (size_t)(d - dst);
+}
+
+/* A value's compact form: scalars have no whitespace to drop, so only
+ * arrays and objects are walked (a long string is copied, not scanned). */
+static inline size_t compact_value_to(char *d, const char *v, size_t n,
+				      enum pk_type t)
+{
+	if (t == PK_T_OBJECT || t == PK_T_ARRAY)
+		return pk_compact_to(d, v, n);
+	memcpy(d, v, n);
+	return n;
+}
+
+size_t pk_record_compact_to(const struct pk_record *rec, char *dst)
+{
+	char *d = dst;
+	size_t i;
+
+	if (!rec->has_space) {
+		memcpy(d, rec->text, rec->len);
+		return rec->len;
+	}
+	*d++ = '{';
+	for (i = 0; i < rec->nmembers; i++) {
+		const struct pk_member *m = &rec->members[i];
+
+		if (i)
+			*d++ = ',';
+		memcpy(d, rec->text + m->key_off, m->key_len);
+		d += m->key_len;
+		*d++ = ':';
+		d += compact_value_to(d, rec->text + m->val_off, m->val_len,
+				      m->type);
+	}
+	*d++ = '}';
+	return (size_t)(d - dst);
+}
+
+size_t pk_value_compact_to(char *dst, const char *text, size_t len,
+			   enum pk_type type)
+{
+	return compact_value_to(dst, text, len, type);
+}
+
+int pk_compact(struct pk_buf *out, const char *text, size_t len)
+{
+	if (pk_buf_reserve(out, len) < 0)
+		return PK_FATAL;
+	out->len += pk_compact_to(out->data + out->len, text, len);
 	out->data[out->len] = '\0';
 	return PK_OK;
 }

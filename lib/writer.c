@@ -30,7 +30,7 @@ struct pk_writer {
 	char *tmp;         /* the temporary file, NULL when none */
 	int tmp_gone;      /* tmp no longer exists (removed or renamed) */
 	char *buf;
-	size_t len;
+	size_t len, cap;   /* cap grows past OUTBUF_SIZE only for pk_writer_room */
 	ZSTD_CCtx *zc;     /* NULL: plain output */
 	char *zbuf;
 	size_t zcap;
@@ -237,6 +237,7 @@ struct pk_writer *pk_writer_open(const char *path, int zstd_level,
 	}
 	w->fd = 1;
 	w->buf = malloc(OUTBUF_SIZE);
+	w->cap = OUTBUF_SIZE;
 	if (!w->buf) {
 		pk_nomem(err);
 		goto fail;
@@ -298,6 +299,44 @@ failed:
 	if (err)
 		*err = w->ferr;
 	return w->status;
+}
+
+char *pk_writer_room(struct pk_writer *w, size_t n, struct pk_error *err)
+{
+	if (w->status != PK_OK)
+		goto failed;
+	if (w->cap - w->len < n) {
+		if (w->len > 0 && flush_buf(w, 0) != PK_OK)
+			goto failed;
+		if (w->cap < n) {
+			/* one record longer than the buffer: grow it */
+			char *p = realloc(w->buf, n);
+
+			if (!p) {
+				if (err)
+					pk_nomem(err);
+				return NULL;
+			}
+			w->buf = p;
+			w->cap = n;
+		}
+	}
+	return w->buf + w->len;
+failed:
+	if (err)
+		*err = w->ferr;
+	return NULL;
+}
+
+int pk_writer_advance(struct pk_writer *w, size_t n, struct pk_error *err)
+{
+	w->len += n;
+	if (w->len >= OUTBUF_SIZE && flush_buf(w, 0) != PK_OK) {
+		if (err)
+			*err = w->ferr;
+		return w->status;
+	}
+	return PK_OK;
 }
 
 static void release(struct pk_writer *w)

@@ -692,26 +692,50 @@ int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len)
 	return 0;
 }
 
-int pk_cli_emit_record(struct pk_cli *cli)
+/* Room for one record of at most n bytes and its newline, straight in the
+ * writer's buffer; NULL after reporting an error. */
+static char *emit_room(struct pk_cli *cli, size_t n)
 {
-	if (!cli->rec.has_space)
-		return pk_cli_emit(cli, cli->line.data, cli->line.len);
-	pk_buf_reset(&cli->obuf);
-	if (pk_compact(&cli->obuf, cli->line.data, cli->line.len) < 0) {
-		pk_cli_error(cli, "out of memory");
+	struct pk_error err = {0};
+	char *d = pk_writer_room(cli->out, n + 1, &err);
+
+	if (!d)
+		report_writer_error(cli, cli->output ? cli->output : "-", &err);
+	return d;
+}
+
+/* Hand over the n bytes built in emit_room()'s space, adding the newline. */
+static int emit_done(struct pk_cli *cli, char *d, size_t n)
+{
+	struct pk_error err = {0};
+
+	d[n] = '\n';
+	if (pk_writer_advance(cli->out, n + 1, &err) < 0) {
+		report_writer_error(cli, cli->output ? cli->output : "-", &err);
 		return -1;
 	}
-	return pk_cli_emit(cli, cli->obuf.data, cli->obuf.len);
+	cli->nwritten++;
+	return 0;
+}
+
+int pk_cli_emit_record(struct pk_cli *cli)
+{
+	char *d;
+
+	if (!cli->rec.has_space)
+		return pk_cli_emit(cli, cli->line.data, cli->line.len);
+	if (!(d = emit_room(cli, cli->rec.len)))
+		return -1;
+	return emit_done(cli, d, pk_record_compact_to(&cli->rec, d));
 }
 
 int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o)
 {
-	pk_buf_reset(&cli->obuf);
-	if (pk_obj_write(o, &cli->obuf) < 0) {
-		pk_cli_error(cli, "out of memory");
+	char *d = emit_room(cli, pk_obj_write_bound(o));
+
+	if (!d)
 		return -1;
-	}
-	return pk_cli_emit(cli, cli->obuf.data, cli->obuf.len);
+	return emit_done(cli, d, pk_obj_write_to(o, d));
 }
 
 int pk_cli_hold(struct pk_cli *cli, const char *data, size_t len)
@@ -880,7 +904,6 @@ int pk_cli_finish(struct pk_cli *cli)
 	if (cli->want_stats)
 		write_stats(cli);
 	pk_record_free(&cli->rec);
-	pk_buf_free(&cli->obuf);
 	pk_buf_free(&cli->held);
 	free(cli->input_name_buf);
 	cli->input_name_buf = NULL;

@@ -128,7 +128,6 @@ struct pk_cli {
 	struct pk_reader *reader;
 	struct pk_writer *out;
 	struct pk_writer *quarantine;
-	struct pk_buf obuf;
 	struct pk_buf held;            /* pk_cli_hold(): records, '\n' ended */
 	char *input_name_buf;          /* input_name, kept past the reader */
 	double last_progress;
