@@ -271,6 +271,7 @@ int main(int argc, char **argv)
 	struct options opt = {0};
 	struct pk_obj *obj;
 	const char *swap[7];
+	const char *const *sides;
 	int status;
 
 	pk_cli_init(&cli, "pref-flip", PK_CLI_FIELDS);
@@ -312,9 +313,11 @@ int main(int argc, char **argv)
 	pk_cli_count(&cli, "dropped_flipped", 0);
 	if (opt.by == BY_LABELS)
 		pk_cli_count(&cli, "dropped_both_hallucinated", 0);
+	/* pairs that are partners need no explicit swap */
+	sides = pk_sides_are_partners(swap) ? NULL : swap;
 	if (pk_cli_open_output(&cli) == 0)
 		while (pk_cli_next(&cli))
-			flip_record(&cli, &opt, obj, swap);
+			flip_record(&cli, &opt, obj, sides);
 	status = pk_cli_finish(&cli);
 	pk_obj_free(obj);
 	free(opt.label_field[0]);

@@ -47,11 +47,11 @@ struct options {
 /* Where the condition text goes in one member. */
 struct target {
 	const char *path;    /* the member rewritten */
-	const char *text;    /* its value, compact (in the record or in buf) */
+	const char *text;    /* its value, compact (in r->obj: valid until
+				r->obj is edited; see target_text()) */
 	size_t len;
 	size_t at;           /* offset in the value of the insertion point */
 	int new_system;      /* insert a system message after '[' */
-	struct pk_buf buf;   /* the value compacted, when the record is not */
 };
 
 /* One side's goal: the score (or attribute scores), parsed and raw. */
@@ -69,12 +69,17 @@ struct relabel {
 	char *attr_path[2][MAX_ATTRIBUTES]; /* score_field.attr */
 	struct pk_buf attr_key[MAX_ATTRIBUTES]; /* quoted attribute names */
 	const char *swap[5];               /* pairs for pk_obj_swap_sides */
+	const char *const *swap_names;     /* swap, or NULL when all partners */
+	int by_path;                       /* set members by path, not slot */
+	/* Where emit_pair() sets the condition field, the targets and the
+	 * goal in r->obj: member indices (-1: by path). */
+	long field_at, tg_at[2], goal_at;
 	struct target tg[2];
 	size_t ntg;
 	int implicit;
-	struct pk_obj *base;               /* the record, containers compacted */
-	struct pk_obj *obj;                /* pair 1 under edit */
-	struct pk_buf text, quoted, value, goals;
+	struct pk_obj *obj;                /* the record, containers compacted */
+	struct pk_buf text, quoted, goals, value;
+	struct pk_buf field_key, goal_key;  /* quoted names of added members */
 	/* Condition texts already rendered and quoted, by goal score. */
 	struct cached {
 		int used;
@@ -368,54 +373,62 @@ static int read_goal(struct relabel *r, int s, struct goal *g)
 	return 0;
 }
 
-/* Find where the condition goes in the message list v[0..n) of member
- * `path`: the first message when it is a system message (system
- * placement), else a new system message; or the first user message
- * (prefix placement).  0, or -1 after rejecting. */
-static int plan_messages(struct relabel *r, int system, struct target *tg)
+/* Find where the condition goes in the message list of target tg: the
+ * first message when it is a system message (system placement), else a
+ * new system message; or the first user message (prefix placement).  A
+ * prompt (whole) must be a message list throughout; in a conversation
+ * with an implicit prompt only the messages up to the one changed are
+ * checked.  0, or -1 after rejecting. */
+static int plan_messages(struct relabel *r, int system, int whole,
+			 struct target *tg)
 {
 	const char *path = tg->path, *v = tg->text;
+	const char *want = system ? "system" : "user";
 	struct pk_iter it;
 	size_t off, len;
-	enum pk_type t;
-	int n = 0;
+	enum pk_type t, bad = PK_T_NONE;
+	int n = 0, found = 0;
 
 	tg->new_system = 0;
+	tg->at = 0;
 	pk_iter_init(&it, v, tg->len);
 	while (pk_iter_element(&it, &off, &len, &t)) {
 		struct pk_member role, content;
 
-		/* The messages up to the one changed must be messages (for a
-		 * prompt the caller checked them all). */
-		if (t != PK_T_OBJECT ||
-		    !pk_object_find(v + off, len, "role", &role) ||
-		    role.type != PK_T_STRING ||
-		    !pk_object_find(v + off, len, "content", &content)) {
-			pk_cli_reject(r->cli, "'%s' is not a message list", path);
+		if (!pk_message_fields(v + off, len, t, &role, &content)) {
+			if (whole)
+				pk_cli_reject(r->cli, "'%s' is neither a string nor a message list (array)",
+					      path);
+			else
+				pk_cli_reject(r->cli, "'%s' is not a message list", path);
 			return -1;
 		}
-		if (pk_key_equals(v + off + role.val_off, role.val_len,
-				  system ? "system" : "user")) {
-			if (content.type != PK_T_STRING) {
-				pk_cli_reject(r->cli, "'%s': the content of the first %s message is not a string (%s)",
-					      path, system ? "system" : "user",
-					      pk_type_name(content.type));
-				return -1;
-			}
-			tg->at = off + content.val_off;
-			return 0;
-		}
 		n++;
-		if (system)
+		if (found || (system && n > 1))
+			continue; /* only checked */
+		if (pk_key_equals(v + off + role.val_off, role.val_len, want)) {
+			found = 1;
+			if (content.type != PK_T_STRING)
+				bad = content.type;
+			tg->at = off + content.val_off;
+		}
+		if (!whole && (found || system))
 			break;
 	}
 	if (n == 0) {
-		pk_cli_reject(r->cli, "'%s' is an empty message list", path);
+		pk_cli_reject(r->cli, whole ? "'%s' is neither a string nor a message list (array)"
+					    : "'%s' is an empty message list", path);
 		return -1;
 	}
+	if (bad != PK_T_NONE) {
+		pk_cli_reject(r->cli, "'%s': the content of the first %s message is not a string (%s)",
+			      path, want, pk_type_name(bad));
+		return -1;
+	}
+	if (found)
+		return 0;
 	if (system) {
 		tg->new_system = 1;
-		tg->at = 0;
 		return 0;
 	}
 	pk_cli_reject(r->cli, "'%s' has no user message to prefix", path);
@@ -438,28 +451,26 @@ static int text_member(struct relabel *r, const char *path,
 	return -1;
 }
 
-/* Make tg the value v of member path, compacted (once per record: both
- * pairs build on it).  0, or -1 after an error. */
-static int set_target(struct relabel *r, struct target *tg, const char *path,
-		      const struct pk_value *v)
+/* Point tg->text at the compact value of its member in r->obj, as
+ * loaded (before any edit of this pair).  0, or -1 after an error. */
+static int target_text(struct relabel *r, struct target *tg)
 {
-	const struct pk_record *rec = &r->cli->rec;
-
-	tg->path = path;
-	tg->text = rec->text + v->off;
-	tg->len = v->len;
-	tg->at = 0;
-	tg->new_system = 0;
-	if (rec->has_space && v->type != PK_T_STRING) {
-		pk_buf_reset(&tg->buf);
-		if (pk_compact(&tg->buf, tg->text, tg->len) < 0) {
-			pk_cli_error(r->cli, "out of memory");
-			return -1;
-		}
-		tg->text = tg->buf.data;
-		tg->len = tg->buf.len;
+	if (!pk_obj_get(r->obj, tg->path, &tg->text, &tg->len, NULL)) {
+		/* pk_record_path() found it: cannot happen */
+		pk_cli_error(r->cli, "%s: lost member '%s'", r->cli->input_name,
+			     tg->path);
+		return -1;
 	}
 	return 0;
+}
+
+/* Make tg the target for member path: both pairs build on it. */
+static int set_target(struct relabel *r, struct target *tg, const char *path)
+{
+	tg->path = path;
+	tg->at = 0;
+	tg->new_system = 0;
+	return target_text(r, tg);
 }
 
 /* Decide where the condition text goes in this record: r->tg[].
@@ -494,17 +505,11 @@ static int plan(struct relabel *r)
 			return -1;
 		}
 		r->ntg = 1;
-		return set_target(r, &r->tg[0], cli->prompt_field, &pv);
+		return set_target(r, &r->tg[0], cli->prompt_field);
 	}
 	if (pt == PK_T_ARRAY) {
-		if (set_target(r, &r->tg[0], cli->prompt_field, &pv) < 0)
-			return -1;
-		if (!pk_is_message_list(r->tg[0].text, r->tg[0].len)) {
-			pk_cli_reject(cli, "'%s' is neither a string nor a message list (array)",
-				      cli->prompt_field);
-			return -1;
-		}
-		if (plan_messages(r, pl != PLACE_PREFIX, &r->tg[0]) < 0)
+		if (set_target(r, &r->tg[0], cli->prompt_field) < 0 ||
+		    plan_messages(r, pl != PLACE_PREFIX, 1, &r->tg[0]) < 0)
 			return -1;
 		r->ntg = 1;
 		return 0;
@@ -517,45 +522,89 @@ static int plan(struct relabel *r)
 			      ct != PK_T_ARRAY ? cli->chosen_field : cli->rejected_field);
 		return -1;
 	}
-	if (set_target(r, &r->tg[0], cli->chosen_field, &cv) < 0 ||
-	    set_target(r, &r->tg[1], cli->rejected_field, &rv) < 0 ||
-	    plan_messages(r, pl != PLACE_PREFIX, &r->tg[0]) < 0 ||
-	    plan_messages(r, pl != PLACE_PREFIX, &r->tg[1]) < 0)
+	if (set_target(r, &r->tg[0], cli->chosen_field) < 0 ||
+	    set_target(r, &r->tg[1], cli->rejected_field) < 0 ||
+	    plan_messages(r, pl != PLACE_PREFIX, 0, &r->tg[0]) < 0 ||
+	    plan_messages(r, pl != PLACE_PREFIX, 0, &r->tg[1]) < 0)
 		return -1;
 	r->ntg = 2;
 	r->implicit = 1;
 	return 0;
 }
 
-/* The value of target tg with the condition put in, into r->value;
- * cond is the condition as a JSON string literal. */
-static int build_value(struct relabel *r, const struct target *tg,
-		       const struct pk_buf *cond)
+/* Room splice_condition() needs for a value of len bytes. */
+static size_t splice_room(size_t len, const struct pk_buf *cond)
 {
-	const char *v = tg->text;
+	return len + cond->len + sizeof "{\"role\":\"system\",\"content\":},";
+}
+
+/* Write value v (len bytes, the value target tg was planned on, maybe
+ * moved since) with the condition cond (a JSON string literal) put in
+ * where tg says, into d; returns the length. */
+static size_t splice_condition(char *d, const struct target *tg,
+			       const char *v, size_t len,
+			       const struct pk_buf *cond)
+{
+	static const char sys[] = "{\"role\":\"system\",\"content\":";
 	const char *q = cond->data;
 	size_t qn = cond->len;
-	struct pk_buf *b = &r->value;
+	char *p = d;
 
-	pk_buf_reset(b);
 	if (tg->new_system) {
 		/* [ + {"role":"system","content":"TEXT"} + , + the rest */
-		if (pk_buf_putc(b, '[') < 0 ||
-		    pk_buf_puts(b, "{\"role\":\"system\",\"content\":") < 0 ||
-		    pk_buf_append(b, q, qn) < 0 ||
-		    pk_buf_puts(b, "},") < 0 ||
-		    pk_buf_append(b, v + 1, tg->len - 1) < 0)
-			return PK_FATAL;
-		return PK_OK;
+		*p++ = '[';
+		memcpy(p, sys, sizeof sys - 1);
+		p += sizeof sys - 1;
+		memcpy(p, q, qn);
+		p += qn;
+		*p++ = '}';
+		*p++ = ',';
+		memcpy(p, v + 1, len - 1);
+		return (size_t)(p - d) + len - 1;
 	}
 	/* A JSON string's escapes are per character, so TEXT + "\n\n" + old
 	 * is the old literal with TEXT's escaped form after its quote. */
-	if (pk_buf_append(b, v, tg->at + 1) < 0 ||
-	    pk_buf_append(b, q + 1, qn - 2) < 0 ||
-	    pk_buf_puts(b, "\\n\\n") < 0 ||
-	    pk_buf_append(b, v + tg->at + 1, tg->len - tg->at - 1) < 0)
-		return PK_FATAL;
-	return PK_OK;
+	memcpy(p, v, tg->at + 1);
+	p += tg->at + 1;
+	memcpy(p, q + 1, qn - 2);
+	p += qn - 2;
+	memcpy(p, "\\n\\n", 4);
+	p += 4;
+	memcpy(p, v + tg->at + 1, len - tg->at - 1);
+	return (size_t)(p - d) + len - tg->at - 1;
+}
+
+/* Put the condition into the target planned as tg, whose value is now in
+ * member slot d (pair 2 of an implicit prompt moved it).  0, or -1 when
+ * out of memory. */
+static int put_condition(struct relabel *r, const struct target *tg,
+			 size_t d, const struct pk_buf *cond)
+{
+	struct pk_obj *obj = r->obj;
+	const char *v;
+	size_t len;
+	char *room;
+
+	if (r->tg_at[d] >= 0) {
+		/* built in place: the room first, then the value's address
+		 * (making room may move the values) */
+		size_t at = (size_t)r->tg_at[d];
+
+		pk_obj_value(obj, at, &len, NULL);
+		if (!(room = pk_obj_room(obj, splice_room(len, cond))))
+			return -1;
+		v = pk_obj_value(obj, at, &len, NULL);
+		pk_obj_commit_at(obj, at, splice_condition(room, tg, v, len, cond));
+		return 0;
+	}
+	if (!pk_obj_get(obj, r->tg[d].path, &v, &len, NULL))
+		return -1; /* cannot happen: the member was planned */
+	pk_buf_reset(&r->value);
+	if (pk_buf_reserve(&r->value, splice_room(len, cond)) < 0)
+		return -1;
+	r->value.len = splice_condition(r->value.data, tg, v, len, cond);
+	return pk_obj_set_compact(obj, r->tg[d].path, r->value.data,
+				  r->value.len);
 }
 
 /* The condition text for goal g as a JSON string literal, or NULL when
@@ -590,34 +639,72 @@ static const struct pk_buf *condition(struct relabel *r, const struct goal *g)
 	return q;
 }
 
-/* Write the pair conditioned on goal g, editing obj (a copy of the
- * record); swapped: pair 2. */
-static int emit_pair(struct relabel *r, struct pk_obj *obj,
-		     const struct goal *g, int swapped)
+/* The index of member path in r->obj, adding it (null; qkey is its
+ * quoted name) when absent, so that both pairs set it in place.  The
+ * members are made in the order emit_pair() sets them, so the output is
+ * the same.  -1 when out of memory. */
+static long slot(struct relabel *r, const char *path, const struct pk_buf *qkey)
 {
+	long i;
+
+	if ((i = pk_obj_find(r->obj, path)) < 0 &&
+	    pk_obj_append_compact(r->obj, qkey->data, qkey->len, "null", 4) == 0)
+		i = (long)pk_obj_count(r->obj) - 1;
+	return i;
+}
+
+/* Find or make the members emit_pair() sets; 0, or -1 when out of
+ * memory. */
+static int place_slots(struct relabel *r)
+{
+	size_t i;
+
+	r->field_at = r->goal_at = r->tg_at[0] = r->tg_at[1] = -1;
+	if (r->by_path)
+		return 0;
+	if (r->opt->placement == PLACE_FIELD &&
+	    (r->field_at = slot(r, r->opt->field, &r->field_key)) < 0)
+		return -1;
+	for (i = 0; i < r->ntg; i++)
+		if ((r->tg_at[i] = pk_obj_find(r->obj, r->tg[i].path)) < 0)
+			return -1; /* cannot happen: the member was planned */
+	r->goal_at = slot(r, r->opt->nattr ? "goal_scores" : "goal_score",
+			  &r->goal_key);
+	return r->goal_at < 0 ? -1 : 0;
+}
+
+static int set_slot(struct relabel *r, long at, const char *path,
+		    const char *raw, size_t n)
+{
+	if (at >= 0)
+		return pk_obj_set_compact_at(r->obj, (size_t)at, raw, n);
+	return pk_obj_set_compact(r->obj, path, raw, n);
+}
+
+/* Write the pair conditioned on goal g; swapped: pair 2. */
+static int emit_pair(struct relabel *r, const struct goal *g, int swapped)
+{
+	struct pk_obj *obj = r->obj;
 	struct pk_cli *cli = r->cli;
 	const struct options *o = r->opt;
 	const char *text = cli->rec.text;
 	const struct pk_buf *cond = condition(r, g);
 	size_t i;
 
-	if (!cond || (swapped && pk_obj_swap_sides(obj, r->swap) < 0))
+	if (!cond || (swapped && pk_obj_swap_sides(obj, r->swap_names) < 0))
 		goto nomem;
 	if (o->placement == PLACE_FIELD &&
-	    pk_obj_set_compact(obj, o->field, cond->data, cond->len) < 0)
+	    set_slot(r, r->field_at, o->field, cond->data, cond->len) < 0)
 		goto nomem;
-	for (i = 0; i < r->ntg; i++) {
-		/* With an implicit prompt, pair 2's chosen is the old rejected. */
-		const char *dst = swapped && r->implicit ? r->tg[1 - i].path
-							 : r->tg[i].path;
-
-		if (build_value(r, &r->tg[i], cond) < 0 ||
-		    pk_obj_set_compact(obj, dst, r->value.data, r->value.len) < 0)
+	for (i = 0; i < r->ntg; i++)
+		/* With an implicit prompt, pair 2's chosen is the old
+		 * rejected: the swap moved it to the other member. */
+		if (put_condition(r, &r->tg[i], swapped && r->implicit ? 1 - i : i,
+				  cond) < 0)
 			goto nomem;
-	}
 	if (!o->nattr) {
-		if (pk_obj_set_compact(obj, "goal_score", text + g->raw[0].off,
-				   g->raw[0].len) < 0)
+		if (set_slot(r, r->goal_at, "goal_score", text + g->raw[0].off,
+			     g->raw[0].len) < 0)
 			goto nomem;
 	} else {
 		pk_buf_reset(&r->goals);
@@ -630,7 +717,8 @@ static int emit_pair(struct relabel *r, struct pk_obj *obj,
 					  g->raw[i].len) < 0)
 				goto nomem;
 		if (pk_buf_putc(&r->goals, '}') < 0 ||
-		    pk_obj_set_compact(obj, "goal_scores", r->goals.data, r->goals.len) < 0)
+		    set_slot(r, r->goal_at, "goal_scores", r->goals.data,
+			     r->goals.len) < 0)
 			goto nomem;
 	}
 	return pk_cli_emit_obj(cli, obj);
@@ -647,8 +735,14 @@ static void relabel_record(struct relabel *r)
 	size_t n = o->nattr ? o->nattr : 1, i;
 	int tie = 1;
 
-	if (read_goal(r, 0, &g[0]) < 0 || read_goal(r, 1, &g[1]) < 0 ||
-	    plan(r) < 0)
+	if (read_goal(r, 0, &g[0]) < 0 || read_goal(r, 1, &g[1]) < 0)
+		return;
+	/* The record is compacted once, for planning and both pairs. */
+	if (pk_obj_load_record_compact(r->obj, &cli->rec) < 0) {
+		pk_cli_error(cli, "out of memory");
+		return;
+	}
+	if (plan(r) < 0)
 		return;
 	for (i = 0; i < n; i++)
 		if (g[0].v[i] != g[1].v[i])
@@ -662,16 +756,14 @@ static void relabel_record(struct relabel *r)
 	}
 	if (o->keep_original && pk_cli_emit_record(cli) < 0)
 		return;
-	/* The record is compacted once; pair 1 edits a copy, pair 2 the
-	 * record itself. */
-	if (pk_obj_load_record_compact(r->base, &cli->rec) < 0 ||
-	    pk_obj_copy(r->obj, r->base) < 0) {
+	if (place_slots(r) < 0 || pk_obj_checkpoint(r->obj) < 0) {
 		pk_cli_error(cli, "out of memory");
 		return;
 	}
-	if (emit_pair(r, r->obj, &g[0], 0) < 0)
+	if (emit_pair(r, &g[0], 0) < 0)
 		return;
-	if (!(tie && o->ties == TIES_FIRST) && emit_pair(r, r->base, &g[1], 1) < 0)
+	pk_obj_rollback(r->obj);
+	if (!(tie && o->ties == TIES_FIRST) && emit_pair(r, &g[1], 1) < 0)
 		return;
 	pk_cli_count(cli, "relabeled", 1);
 }
@@ -708,9 +800,20 @@ static void setup(struct relabel *r)
 	r->swap[2] = r->score_field[0];
 	r->swap[3] = r->score_field[1];
 	r->swap[4] = NULL;
+	r->swap_names = pk_sides_are_partners(r->swap) ? NULL : r->swap;
+	if ((o->placement == PLACE_FIELD &&
+	     pk_json_quote(&r->field_key, o->field, strlen(o->field)) < 0) ||
+	    pk_json_quote(&r->goal_key, o->nattr ? "goal_scores" : "goal_score",
+			  o->nattr ? 11 : 10) < 0)
+		pk_cli_fatal(cli, "out of memory");
+	/* In-place slots need top-level names and a swap that moves no
+	 * member (explicit pairs may delete one). */
+	r->by_path = r->swap_names || strchr(cli->prompt_field, '.') ||
+		     strchr(cli->chosen_field, '.') ||
+		     strchr(cli->rejected_field, '.') ||
+		     (o->placement == PLACE_FIELD && strchr(o->field, '.'));
 	r->obj = pk_obj_new();
-	r->base = pk_obj_new();
-	if (!r->obj || !r->base)
+	if (!r->obj)
 		pk_cli_fatal(cli, "out of memory");
 }
 
@@ -724,13 +827,12 @@ static void cleanup(struct relabel *r, struct options *o)
 	for (i = 0; i < o->nattr; i++)
 		pk_buf_free(&r->attr_key[i]);
 	pk_obj_free(r->obj);
-	pk_obj_free(r->base);
-	for (i = 0; i < 2; i++)
-		pk_buf_free(&r->tg[i].buf);
+	pk_buf_free(&r->value);
+	pk_buf_free(&r->field_key);
+	pk_buf_free(&r->goal_key);
 	pk_template_free(r->tpl);
 	pk_buf_free(&r->text);
 	pk_buf_free(&r->quoted);
-	pk_buf_free(&r->value);
 	pk_buf_free(&r->goals);
 	for (i = 0; i < CACHE_SIZE; i++)
 		pk_buf_free(&r->cache[i].quoted);

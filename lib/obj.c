@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,7 +36,7 @@ struct swap_step {
 				quoted new name in names */
 };
 
-#define SWAP_PLANS 8
+#define SWAP_PLANS 32   /* the slot hash below takes 5 bits */
 
 /* The swap worked out for one sequence of keys. */
 struct swap_plan {
@@ -54,6 +55,8 @@ struct pk_obj {
 	size_t n, cap;
 	struct pk_buf arena;
 	struct pk_buf key;   /* pk_obj_key()'s result */
+	struct omember *saved; /* pk_obj_checkpoint()'s members */
+	size_t saved_n, saved_cap, saved_arena;
 	/* pk_obj_swap_paired's plans, by key layout: the records of a file
 	 * have one layout or a few. */
 	struct swap_plan plan[SWAP_PLANS];
@@ -78,6 +81,7 @@ void pk_obj_free(struct pk_obj *o)
 	if (!o)
 		return;
 	free(o->m);
+	free(o->saved);
 	pk_buf_free(&o->arena);
 	pk_buf_free(&o->key);
 	for (i = 0; i < SWAP_PLANS; i++)
@@ -91,6 +95,8 @@ void pk_obj_clear(struct pk_obj *o)
 	o->srclen = 0;
 	o->src_has_space = 0;
 	o->n = 0;
+	o->saved_n = 0;
+	o->saved_arena = 0;
 	pk_buf_reset(&o->arena);
 }
 
@@ -173,19 +179,33 @@ int pk_obj_load_record_compact(struct pk_obj *o, const struct pk_record *rec)
 	return PK_OK;
 }
 
-int pk_obj_copy(struct pk_obj *dst, const struct pk_obj *src)
+int pk_obj_checkpoint(struct pk_obj *o)
 {
-	pk_obj_clear(dst);
-	if (grow(dst, src->n) < 0 ||
-	    pk_buf_append(&dst->arena, src->arena.data, src->arena.len) < 0)
-		return PK_FATAL;
-	if (src->n)
-		memcpy(dst->m, src->m, src->n * sizeof *src->m);
-	dst->n = src->n;
-	dst->src = src->src;
-	dst->srclen = src->srclen;
-	dst->src_has_space = src->src_has_space;
+	if (o->n > o->saved_cap) {
+		struct omember *m = realloc(o->saved, o->n * sizeof *m);
+
+		if (!m)
+			return PK_FATAL;
+		o->saved = m;
+		o->saved_cap = o->n;
+	}
+	if (o->n)
+		memcpy(o->saved, o->m, o->n * sizeof *o->m);
+	o->saved_n = o->n;
+	o->saved_arena = o->arena.len;
 	return PK_OK;
+}
+
+void pk_obj_rollback(struct pk_obj *o)
+{
+	/* Edits only append to the arena, so what the saved members point
+	 * to is still there.  grow() cannot fail: the array held this many. */
+	if (o->saved_n)
+		memcpy(o->m, o->saved, o->saved_n * sizeof *o->m);
+	o->n = o->saved_n;
+	o->arena.len = o->saved_arena;
+	if (o->arena.data)
+		o->arena.data[o->arena.len] = '\0';
 }
 
 int pk_obj_load(struct pk_obj *o, const char *text, size_t len)
@@ -279,13 +299,18 @@ int pk_obj_get(const struct pk_obj *o, const char *path, const char **val,
 	       size_t *len, enum pk_type *type)
 {
 	struct pk_buf head = PK_BUF_INIT;
-	const char *rest = split_path(path, &head);
-	long i = head.data ? pk_obj_find(o, head.data) : -1;
-	const char *v;
+	const char *rest = NULL, *v;
+	long i;
 	size_t vlen = 0;
 	enum pk_type t = PK_T_NONE;
 
-	pk_buf_free(&head);
+	if (!strchr(path, '.')) {
+		i = pk_obj_find(o, path);
+	} else {
+		rest = split_path(path, &head);
+		i = head.data ? pk_obj_find(o, head.data) : -1;
+		pk_buf_free(&head);
+	}
 	if (i < 0)
 		return 0;
 	v = pk_obj_value(o, (size_t)i, &vlen, &t);
@@ -332,15 +357,14 @@ static int arena_put(struct pk_obj *o, const char *p, size_t n, size_t *off,
 	return PK_OK;
 }
 
-/* Set a top-level member to raw text (which may live in our own arena:
- * copy it out first so that growing the arena cannot move it). */
-static int set_top(struct pk_obj *o, const char *name, const char *raw,
-		   size_t n)
+/* Put raw text (which may live in our own arena: copied out first so
+ * that growing the arena cannot move it) into the arena as a value:
+ * *off, *len. */
+static int put_value(struct pk_obj *o, const char *raw, size_t n,
+		     size_t *off, size_t *len)
 {
-	long i = pk_obj_find(o, name);
-	struct omember *d;
-	size_t voff, vlen;
 	char *copy = NULL;
+	int rc;
 
 	if (o->arena.data && raw >= o->arena.data &&
 	    raw < o->arena.data + o->arena.cap) {
@@ -350,11 +374,30 @@ static int set_top(struct pk_obj *o, const char *name, const char *raw,
 		memcpy(copy, raw, n);
 		raw = copy;
 	}
-	if (arena_put(o, raw, n, &voff, &vlen) < 0) {
-		free(copy);
-		return PK_FATAL;
-	}
+	rc = arena_put(o, raw, n, off, len);
 	free(copy);
+	return rc;
+}
+
+static void set_value(struct pk_obj *o, struct omember *d, size_t voff,
+		      size_t vlen)
+{
+	d->vwhere = IN_ARENA;
+	d->voff = voff;
+	d->vlen = vlen;
+	d->type = pk_type_of(o->arena.data + voff, vlen);
+}
+
+/* Set a top-level member to raw text. */
+static int set_top(struct pk_obj *o, const char *name, const char *raw,
+		   size_t n)
+{
+	long i = pk_obj_find(o, name);
+	struct omember *d;
+	size_t voff, vlen;
+
+	if (put_value(o, raw, n, &voff, &vlen) < 0)
+		return PK_FATAL;
 	if (i < 0) {
 		size_t koff = o->arena.len;
 
@@ -369,10 +412,67 @@ static int set_top(struct pk_obj *o, const char *name, const char *raw,
 	} else {
 		d = &o->m[i];
 	}
-	d->vwhere = IN_ARENA;
-	d->voff = voff;
-	d->vlen = vlen;
-	d->type = pk_type_of(o->arena.data + voff, vlen);
+	set_value(o, d, voff, vlen);
+	return PK_OK;
+}
+
+char *pk_obj_room(struct pk_obj *o, size_t n)
+{
+	if (pk_buf_reserve(&o->arena, n) < 0)
+		return NULL;
+	return o->arena.data + o->arena.len;
+}
+
+void pk_obj_commit_at(struct pk_obj *o, size_t i, size_t len)
+{
+	size_t voff = o->arena.len;
+
+	o->arena.len += len;
+	o->arena.data[o->arena.len] = '\0';
+	set_value(o, &o->m[i], voff, len);
+}
+
+int pk_obj_append_compact(struct pk_obj *o, const char *qkey, size_t qlen,
+			  const char *raw, size_t n)
+{
+	struct omember *d;
+	size_t koff, voff, vlen;
+
+	if (grow(o, o->n + 1) < 0)
+		return PK_FATAL;
+	/* the value first: raw may point into the arena */
+	o->trust_compact = 1;
+	if (put_value(o, raw, n, &voff, &vlen) < 0) {
+		o->trust_compact = 0;
+		return PK_FATAL;
+	}
+	o->trust_compact = 0;
+	koff = o->arena.len;
+	if (pk_buf_append(&o->arena, qkey, qlen) < 0)
+		return PK_FATAL;
+	d = &o->m[o->n++];
+	d->kwhere = IN_ARENA;
+	d->koff = koff;
+	d->klen = qlen;
+	d->kescaped = memchr(qkey, '\\', qlen) != NULL;
+	set_value(o, d, voff, vlen);
+	return PK_OK;
+}
+
+int pk_obj_set_compact_at(struct pk_obj *o, size_t i, const char *raw,
+			  size_t n)
+{
+	size_t voff, vlen;
+	int rc;
+
+	if (i >= o->n)
+		return PK_FATAL;
+	o->trust_compact = 1;
+	rc = put_value(o, raw, n, &voff, &vlen);
+	o->trust_compact = 0;
+	if (rc < 0)
+		return PK_FATAL;
+	set_value(o, &o->m[i], voff, vlen);
 	return PK_OK;
 }
 
@@ -772,12 +872,13 @@ static int swap_all(struct pk_obj *o, struct swap_plan *cache)
 	int rc = PK_OK;
 
 	if (cache) {
-		/* the slot: from the number of keys and their lengths */
-		size_t i, h = o->n;
+		/* the slot: a hash of the number of keys and their lengths */
+		uint64_t h = o->n;
+		size_t i;
 
 		for (i = 0; i < o->n; i++)
-			h = h * 31 + o->m[i].klen;
-		p = &cache[h % SWAP_PLANS];
+			h = (h ^ o->m[i].klen) * 0x100000001b3u;
+		p = &cache[(h * 0x9e3779b97f4a7c15u) >> 59];
 	}
 	if (!cache || !plan_fits(o, p))
 		rc = plan_swap(o, p);

@@ -19,6 +19,31 @@ static int canonical_string(const char *p, size_t n)
 	return memchr(p, '\\', n) == NULL;
 }
 
+int pk_message_fields(const char *msg, size_t len, enum pk_type type,
+		      struct pk_member *role, struct pk_member *content)
+{
+	struct pk_iter it;
+	struct pk_member m;
+	int have = 0; /* 1: role, 2: content */
+
+	if (type != PK_T_OBJECT)
+		return 0;
+	/* one walk over the members for both names */
+	pk_iter_init(&it, msg, len);
+	while (have != 3 && pk_iter_member(&it, &m)) {
+		const char *k = msg + m.key_off;
+
+		if (!(have & 1) && pk_key_equals(k, m.key_len, "role")) {
+			*role = m;
+			have |= 1;
+		} else if (!(have & 2) && pk_key_equals(k, m.key_len, "content")) {
+			*content = m;
+			have |= 2;
+		}
+	}
+	return have == 3 && role->type == PK_T_STRING;
+}
+
 int pk_is_message_list(const char *v, size_t n)
 {
 	struct pk_iter it;
@@ -32,10 +57,7 @@ int pk_is_message_list(const char *v, size_t n)
 	while (pk_iter_element(&it, &off, &len, &t)) {
 		struct pk_member role, content;
 
-		if (t != PK_T_OBJECT ||
-		    !pk_object_find(v + off, len, "role", &role) ||
-		    role.type != PK_T_STRING ||
-		    !pk_object_find(v + off, len, "content", &content))
+		if (!pk_message_fields(v + off, len, t, &role, &content))
 			return 0;
 		count++;
 	}

@@ -263,8 +263,11 @@ int pk_obj_load_record(struct pk_obj *o, const struct pk_record *rec);
 /* The same, with the arrays and objects of a record that has whitespace
  * compacted now, once: for a record that is written more than once. */
 int pk_obj_load_record_compact(struct pk_obj *o, const struct pk_record *rec);
-/* Make dst a copy of src (same source text). */
-int pk_obj_copy(struct pk_obj *dst, const struct pk_obj *src);
+/* Remember o as it is, and later go back to that state: to write several
+ * variants of one record without loading it again.  One checkpoint is
+ * kept; loading or clearing o drops it. */
+int pk_obj_checkpoint(struct pk_obj *o);
+void pk_obj_rollback(struct pk_obj *o);
 /* Start from the validated raw text of an object (must outlive o). */
 int pk_obj_load(struct pk_obj *o, const char *text, size_t len);
 /* Start empty. */
@@ -292,6 +295,20 @@ int pk_obj_set_raw(struct pk_obj *o, const char *path, const char *raw,
  * copied without another pass. */
 int pk_obj_set_compact(struct pk_obj *o, const char *path, const char *raw,
 		       size_t n);
+/* The same for member i (pk_obj_find()'s index), without the lookup. */
+int pk_obj_set_compact_at(struct pk_obj *o, size_t i, const char *raw,
+			  size_t n);
+/* Append a member the caller knows is absent: qkey is its key as a JSON
+ * string literal (pk_json_quote), raw its compact value. */
+int pk_obj_append_compact(struct pk_obj *o, const char *qkey, size_t qlen,
+			  const char *raw, size_t n);
+/* Build a value in place: pk_obj_room() gives space for up to n bytes (NULL
+ * when out of memory), pk_obj_commit_at() makes the len compact bytes
+ * written there the value of member i.  Values of o looked up after
+ * pk_obj_room() stay where they are until the commit, so the new value
+ * may be made from the old one without copying it first. */
+char *pk_obj_room(struct pk_obj *o, size_t n);
+void pk_obj_commit_at(struct pk_obj *o, size_t i, size_t len);
 int pk_obj_set_string(struct pk_obj *o, const char *path, const char *s,
 		      size_t n);
 int pk_obj_set_number(struct pk_obj *o, const char *path, double x);
@@ -331,6 +348,11 @@ int pk_response_text(const char *v, size_t n, struct pk_buf *out,
 /* Is the validated value a message list (array of objects each with a
  * string "role" and a "content")? */
 int pk_is_message_list(const char *v, size_t n);
+/* Is the validated value msg (of the given type) a message: an object
+ * with a string "role" and a "content"?  Then 1, with both members
+ * (offsets relative to msg). */
+int pk_message_fields(const char *msg, size_t len, enum pk_type type,
+		      struct pk_member *role, struct pk_member *content);
 
 /* SPEC 1.4 group id of a prompt value: 16 lowercase hex digits of XXH3-64
  * (seed 0) of the value as compact JSON with sorted keys, written as
@@ -831,9 +853,14 @@ int pk_record_score(const struct pk_record *rec, const char *path,
  * pk_obj_swap_paired does, and also make each pair of members
  * (names[2i], names[2i + 1]) that are not each other's paired partners
  * trade values (fields renamed by options such as --chosen-field or
- * --label-fields).  names ends with NULL; dotted paths allowed; a missing
- * member is created from its partner's value (and the partner deleted). */
+ * --label-fields).  names ends with NULL (NULL names: no such pairs);
+ * dotted paths allowed; a missing member is created from its partner's
+ * value (and the partner deleted). */
 int pk_obj_swap_sides(struct pk_obj *o, const char *const *names);
+/* Is every pair of names each other's paired partners, so that
+ * pk_obj_swap_paired alone does what pk_obj_swap_sides would?  A loop over
+ * records asks once and then passes NULL names, which skips the check. */
+int pk_sides_are_partners(const char *const *names);
 
 /* ------------------------------------------------------------------ */
 /* Sizes                                                               */

@@ -301,6 +301,18 @@ static int partners(const char *a, const char *b, struct pk_buf *tmp)
 	       strcmp(tmp->data, b + pb) == 0;
 }
 
+int pk_sides_are_partners(const char *const *names)
+{
+	struct pk_buf tmp = PK_BUF_INIT;
+	size_t i;
+	int all = 1;
+
+	for (i = 0; all && names && names[i] && names[i + 1]; i += 2)
+		all = partners(names[i], names[i + 1], &tmp);
+	pk_buf_free(&tmp);
+	return all;
+}
+
 int pk_obj_swap_sides(struct pk_obj *o, const char *const *names)
 {
 	/* Values of the pairs that need an explicit swap, taken before

@@ -1348,6 +1348,8 @@ int pk_record_path(const struct pk_record *rec, const char *path,
 	size_t cap = sizeof small;
 	int first = 1, found = 0;
 
+	if (!strchr(path, '.'))
+		return pk_record_get(rec, path, v);
 	for (;;) {
 		size_t n;
 

@@ -58,6 +58,13 @@ int pk_json_quote(struct pk_buf *out, const char *s, size_t n)
 	if (pk_buf_reserve(out, n + 2) < 0)
 		return PK_FATAL;
 	out->data[out->len++] = '"';
+	if ((i = quote_run(p, n, 0)) == n) {
+		memcpy(out->data + out->len, p, n);
+		out->len += n;
+		out->data[out->len++] = '"';
+		out->data[out->len] = '\0';
+		return PK_OK;
+	}
 	while (i < n) {
 		char e;
 
