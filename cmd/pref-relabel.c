@@ -385,17 +385,16 @@ static int plan_messages(struct relabel *r, int system, int whole,
 	const char *path = tg->path, *v = tg->text;
 	const char *want = system ? "system" : "user";
 	struct pk_iter it;
+	struct pk_member role, content;
 	size_t off, len;
-	enum pk_type t, bad = PK_T_NONE;
-	int n = 0, found = 0;
+	enum pk_type bad = PK_T_NONE;
+	int n = 0, found = 0, rc;
 
 	tg->new_system = 0;
 	tg->at = 0;
 	pk_iter_init(&it, v, tg->len);
-	while (pk_iter_element(&it, &off, &len, &t)) {
-		struct pk_member role, content;
-
-		if (!pk_message_fields(v + off, len, t, &role, &content)) {
+	while ((rc = pk_next_message(&it, &off, &len, &role, &content)) != 0) {
+		if (rc < 0) {
 			if (whole)
 				pk_cli_reject(r->cli, "'%s' is neither a string nor a message list (array)",
 					      path);

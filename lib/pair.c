@@ -19,49 +19,36 @@ static int canonical_string(const char *p, size_t n)
 	return memchr(p, '\\', n) == NULL;
 }
 
-int pk_message_fields(const char *msg, size_t len, enum pk_type type,
-		      struct pk_member *role, struct pk_member *content)
+int pk_next_message(struct pk_iter *it, size_t *off, size_t *len,
+		    struct pk_member *role, struct pk_member *content)
 {
-	struct pk_iter it;
-	struct pk_member m;
-	int have = 0; /* 1: role, 2: content */
+	static const char *const names[] = {"role", "content"};
+	struct pk_member m[2];
+	enum pk_type t;
+	unsigned found;
 
-	if (type != PK_T_OBJECT)
+	if (!pk_iter_element_members(it, off, len, &t, names, 2, m, &found))
 		return 0;
-	/* one walk over the members for both names */
-	pk_iter_init(&it, msg, len);
-	while (have != 3 && pk_iter_member(&it, &m)) {
-		const char *k = msg + m.key_off;
-
-		if (!(have & 1) && pk_key_equals(k, m.key_len, "role")) {
-			*role = m;
-			have |= 1;
-		} else if (!(have & 2) && pk_key_equals(k, m.key_len, "content")) {
-			*content = m;
-			have |= 2;
-		}
-	}
-	return have == 3 && role->type == PK_T_STRING;
+	if (found != 3 || m[0].type != PK_T_STRING)
+		return -1;
+	*role = m[0];
+	*content = m[1];
+	return 1;
 }
 
 int pk_is_message_list(const char *v, size_t n)
 {
 	struct pk_iter it;
+	struct pk_member role, content;
 	size_t off, len;
-	enum pk_type t;
-	int count = 0;
+	int rc, count = 0;
 
 	if (pk_type_of(v, n) != PK_T_ARRAY)
 		return 0;
 	pk_iter_init(&it, v, n);
-	while (pk_iter_element(&it, &off, &len, &t)) {
-		struct pk_member role, content;
-
-		if (!pk_message_fields(v + off, len, t, &role, &content))
-			return 0;
+	while ((rc = pk_next_message(&it, &off, &len, &role, &content)) > 0)
 		count++;
-	}
-	return count > 0;
+	return rc == 0 && count > 0;
 }
 
 /* Append the text of a message's content: a string, or the "text" members

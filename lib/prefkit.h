@@ -206,6 +206,12 @@ int pk_iter_member(struct pk_iter *it, struct pk_member *m);
 /* Next element of an array: 1 and off, len, type filled, 0 at the end. */
 int pk_iter_element(struct pk_iter *it, size_t *off, size_t *len,
 		    enum pk_type *type);
+/* The same, finding in the same walk the members names[0..k) (k <= 32)
+ * of an object element: bit j of *found is set when names[j] is there,
+ * in m[j] (offsets relative to the element). */
+int pk_iter_element_members(struct pk_iter *it, size_t *off, size_t *len,
+			    enum pk_type *type, const char *const *names,
+			    size_t k, struct pk_member *m, unsigned *found);
 /* Type of a validated value from its first byte (leading whitespace
  * skipped; PK_T_NONE when empty). */
 enum pk_type pk_type_of(const char *p, size_t n);
@@ -348,11 +354,12 @@ int pk_response_text(const char *v, size_t n, struct pk_buf *out,
 /* Is the validated value a message list (array of objects each with a
  * string "role" and a "content")? */
 int pk_is_message_list(const char *v, size_t n);
-/* Is the validated value msg (of the given type) a message: an object
- * with a string "role" and a "content"?  Then 1, with both members
- * (offsets relative to msg). */
-int pk_message_fields(const char *msg, size_t len, enum pk_type type,
-		      struct pk_member *role, struct pk_member *content);
+/* The next element of a message list being walked with it (pk_iter_init
+ * on the array): 1 when it is a message, an object with a string "role"
+ * and a "content" (both members given, offsets relative to the element at
+ * *off); -1 when it is not; 0 at the end. */
+int pk_next_message(struct pk_iter *it, size_t *off, size_t *len,
+		    struct pk_member *role, struct pk_member *content);
 
 /* SPEC 1.4 group id of a prompt value: 16 lowercase hex digits of XXH3-64
  * (seed 0) of the value as compact JSON with sorted keys, written as

@@ -1271,6 +1271,64 @@ int pk_iter_element(struct pk_iter *it, size_t *off, size_t *len,
 	return 1;
 }
 
+int pk_iter_element_members(struct pk_iter *it, size_t *off, size_t *len,
+			    enum pk_type *type, const char *const *names,
+			    size_t k, struct pk_member *m, unsigned *found)
+{
+	const unsigned char *s = (const unsigned char *)it->text;
+	size_t n = it->len, i = iter_next(it, '[', ']'), start, j;
+
+	*found = 0;
+	if (i >= n) {
+		it->pos = n ? n : 1;
+		return 0;
+	}
+	start = i;
+	*off = i;
+	*type = type_from_byte(s[i]);
+	if (s[i] != '{') {
+		i = skip_value(s, n, i);
+		goto done;
+	}
+	/* One walk over the object: each member's value is skipped once,
+	 * and the element ends at the closing brace. */
+	i = skip_ws(s, n, i + 1);
+	while (i < n && s[i] == '"') {
+		struct pk_member mm;
+
+		mm.key_off = i - start;
+		i = skip_string(s, n, i);
+		mm.key_len = i - start - mm.key_off;
+		mm.key_escaped = memchr(s + start + mm.key_off, '\\',
+					mm.key_len) != NULL;
+		i = skip_ws(s, n, i);
+		if (i < n && s[i] == ':')
+			i++;
+		i = skip_ws(s, n, i);
+		mm.val_off = i - start;
+		mm.type = i < n ? type_from_byte(s[i]) : PK_T_NONE;
+		i = skip_value(s, n, i);
+		mm.val_len = i - start - mm.val_off;
+		for (j = 0; j < k; j++)
+			if (!(*found & (1u << j)) &&
+			    pk_key_equals(it->text + start + mm.key_off,
+					  mm.key_len, names[j])) {
+				m[j] = mm;
+				*found |= 1u << j;
+				break;
+			}
+		i = skip_ws(s, n, i);
+		if (i < n && s[i] == ',')
+			i = skip_ws(s, n, i + 1);
+	}
+	if (i < n && s[i] == '}')
+		i++;
+done:
+	*len = i - start;
+	it->pos = i;
+	return 1;
+}
+
 enum pk_type pk_type_of(const char *p, size_t n)
 {
 	size_t i = skip_ws((const unsigned char *)p, n, 0);
