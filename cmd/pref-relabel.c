@@ -67,6 +67,10 @@ struct relabel {
 	struct pk_template *tpl;
 	const char *score_field[2];        /* chosen, rejected */
 	char *attr_path[2][MAX_ATTRIBUTES]; /* score_field.attr */
+	/* the fields read from every record: scores (or attribute scores)
+	 * of each side, and the prompt, chosen and rejected members */
+	struct pk_field score[2][MAX_ATTRIBUTES];
+	struct pk_field prompt, chosen, rejected;
 	struct pk_buf attr_key[MAX_ATTRIBUTES]; /* quoted attribute names */
 	const char *swap[5];               /* pairs for pk_obj_swap_sides */
 	const char *const *swap_names;     /* swap, or NULL when all partners */
@@ -339,21 +343,21 @@ static int print_goal_text(struct relabel *r)
 	return pk_cli_finish(r->cli);
 }
 
-/* Read one number for `path` into *x; 0, or -1 after rejecting. */
-static int read_number(struct relabel *r, const char *path, double *x,
+/* Read the number of field f into *x; 0, or -1 after rejecting. */
+static int read_number(struct relabel *r, struct pk_field *f, double *x,
 		       struct pk_value *v)
 {
 	struct pk_cli *cli = r->cli;
 	const struct options *o = r->opt;
 	struct pk_error err = {0};
 
-	if (pk_record_score(&cli->rec, path, x, v, &err) < 0) {
+	if (pk_record_score_field(&cli->rec, f, x, v, &err) < 0) {
 		pk_cli_reject_error(cli, &err);
 		return -1;
 	}
 	if (*x < o->min || *x > o->max) {
 		pk_cli_reject(cli, "score field '%s': %.*s is outside the scale %g:%g",
-			      path, v->len > 40 ? 40 : (int)v->len,
+			      f->path, v->len > 40 ? 40 : (int)v->len,
 			      cli->rec.text + v->off, o->min, o->max);
 		return -1;
 	}
@@ -363,12 +367,10 @@ static int read_number(struct relabel *r, const char *path, double *x,
 /* The goal of side s (0 chosen, 1 rejected); 0, or -1 after rejecting. */
 static int read_goal(struct relabel *r, int s, struct goal *g)
 {
-	size_t i;
+	size_t i, n = r->opt->nattr ? r->opt->nattr : 1;
 
-	if (!r->opt->nattr)
-		return read_number(r, r->score_field[s], &g->v[0], &g->raw[0]);
-	for (i = 0; i < r->opt->nattr; i++)
-		if (read_number(r, r->attr_path[s][i], &g->v[i], &g->raw[i]) < 0)
+	for (i = 0; i < n; i++)
+		if (read_number(r, &r->score[s][i], &g->v[i], &g->raw[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -434,19 +436,19 @@ static int plan_messages(struct relabel *r, int system, int whole,
 	return -1;
 }
 
-/* Is member path there, and a string or an array?  Returns the type
+/* Is field f there, and a string or an array?  Returns the type
  * (PK_T_STRING, PK_T_ARRAY), PK_T_NONE if absent, or -1 after rejecting. */
-static int text_member(struct relabel *r, const char *path,
+static int text_member(struct relabel *r, struct pk_field *f,
 		       struct pk_value *v)
 {
 	struct pk_cli *cli = r->cli;
 
-	if (!pk_record_path(&cli->rec, path, v))
+	if (!pk_record_field(&cli->rec, f, v))
 		return PK_T_NONE;
 	if (v->type == PK_T_STRING || v->type == PK_T_ARRAY)
 		return (int)v->type;
 	pk_cli_reject(cli, "'%s' is neither a string nor a message list (%s)",
-		      path, pk_type_name(v->type));
+		      f->path, pk_type_name(v->type));
 	return -1;
 }
 
@@ -484,8 +486,8 @@ static int plan(struct relabel *r)
 	r->ntg = 0;
 	r->implicit = 0;
 	/* The responses are only read when they hold the prompt. */
-	if ((ct = text_member(r, cli->chosen_field, &cv)) < 0 ||
-	    (rt = text_member(r, cli->rejected_field, &rv)) < 0)
+	if ((ct = text_member(r, &r->chosen, &cv)) < 0 ||
+	    (rt = text_member(r, &r->rejected, &rv)) < 0)
 		return -1;
 	if (ct == PK_T_NONE || rt == PK_T_NONE) {
 		pk_cli_reject(cli, "missing field '%s'",
@@ -494,7 +496,7 @@ static int plan(struct relabel *r)
 	}
 	if (pl == PLACE_FIELD)
 		return 0;
-	if ((pt = text_member(r, cli->prompt_field, &pv)) < 0)
+	if ((pt = text_member(r, &r->prompt, &pv)) < 0)
 		return -1;
 	if (pt == PK_T_STRING) {
 		if (pl == PLACE_SYSTEM) {
@@ -794,6 +796,13 @@ static void setup(struct relabel *r)
 	for (i = 0; i < o->nattr; i++)
 		if (pk_json_quote(&r->attr_key[i], o->attr[i], strlen(o->attr[i])) < 0)
 			pk_cli_fatal(cli, "out of memory");
+	for (s = 0; s < 2; s++)
+		for (i = 0; i < (o->nattr ? o->nattr : 1); i++)
+			pk_field_init(&r->score[s][i], o->nattr ? r->attr_path[s][i]
+								: r->score_field[s]);
+	pk_field_init(&r->prompt, cli->prompt_field);
+	pk_field_init(&r->chosen, cli->chosen_field);
+	pk_field_init(&r->rejected, cli->rejected_field);
 	r->swap[0] = cli->chosen_field;
 	r->swap[1] = cli->rejected_field;
 	r->swap[2] = r->score_field[0];

@@ -793,6 +793,30 @@ out:
 	return rc;
 }
 
+/* memcmp(a, b, n) == 0 for short keys, without a call: 8 bytes at a time
+ * (the first and the last 8 overlap for 8 < n < 16). */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+
+	if (n < 8)
+		return memcmp(a, b, n) == 0;
+	while (n > 16) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	memcpy(&u, a + n - 8, 8);
+	memcpy(&v, b + n - 8, 8);
+	return x == y && u == v;
+}
+
 /* Does plan p fit o's keys (the same keys in the same order)? */
 static int plan_fits(const struct pk_obj *o, const struct swap_plan *p)
 {
@@ -804,7 +828,7 @@ static int plan_fits(const struct pk_obj *o, const struct swap_plan *p)
 	for (i = 0; i < o->n; i++) {
 		size_t klen = o->m[i].klen;
 
-		if (klen != p->steps[i].klen || memcmp(kptr(o, &o->m[i]), k, klen))
+		if (klen != p->steps[i].klen || !same_bytes(kptr(o, &o->m[i]), k, klen))
 			return 0;
 		k += klen;
 	}
@@ -915,21 +939,37 @@ static inline int paired_at(const char *p, size_t n, size_t k)
  * backslash), which few positions of ordinary text have. */
 static int may_hold_paired(const char *p, size_t n)
 {
-	size_t i = 0;
-
 #ifdef __SSE2__
 	const __m128i c = _mm_set1_epi8('c'), nn = _mm_set1_epi8('n'),
 		      r = _mm_set1_epi8('r'), d = _mm_set1_epi8('d'),
 		      u = _mm_set1_epi8('_'), q = _mm_set1_epi8('"'),
 		      bs = _mm_set1_epi8('\\');
+	/* the last bytes, padded with zeros (which match nothing), so that
+	 * the tail goes 16 at a time too: it is shorter than 16 + 7 bytes,
+	 * and positions 0 and 16 read at most 16 + 7 + 16 bytes */
+	char tail[16 + 7 + 16] = {0};
+	const char *base = p;
+	size_t i = 0, end = n;
 
-	for (; i + 16 + 7 <= n; i += 16) {
-		const char *s = p + i;
-		__m128i v0 = _mm_loadu_si128((const __m128i *)s);
-		__m128i v2 = _mm_loadu_si128((const __m128i *)(s + 2));
-		__m128i v5 = _mm_loadu_si128((const __m128i *)(s + 5));
-		__m128i v7 = _mm_loadu_si128((const __m128i *)(s + 7));
-		__m128i hit = _mm_or_si128(
+	for (;;) {
+		const char *s;
+		__m128i v0, v2, v5, v7, hit;
+		unsigned mask;
+
+		if (base == tail ? i >= end : i + 16 + 7 > n) {
+			if (base == tail || i >= n)
+				return 0;
+			memcpy(tail, p + i, n - i);
+			base = tail;
+			end = n - i;
+			i = 0;
+		}
+		s = base + i;
+		v0 = _mm_loadu_si128((const __m128i *)s);
+		v2 = _mm_loadu_si128((const __m128i *)(s + 2));
+		v5 = _mm_loadu_si128((const __m128i *)(s + 5));
+		v7 = _mm_loadu_si128((const __m128i *)(s + 7));
+		hit = _mm_or_si128(
 			_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v0, c),
 						   _mm_cmpeq_epi8(v5, nn)),
 				     _mm_and_si128(_mm_cmpeq_epi8(v0, r),
@@ -937,19 +977,20 @@ static int may_hold_paired(const char *p, size_t n)
 			_mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v0, u),
 						   _mm_cmpeq_epi8(v2, q)),
 				     _mm_cmpeq_epi8(v0, bs)));
-		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-
-		while (mask) {
-			if (paired_at(p, n, i + (size_t)__builtin_ctz(mask)))
+		for (mask = (unsigned)_mm_movemask_epi8(hit); mask;
+		     mask &= mask - 1)
+			if (paired_at(base, end, i + (size_t)__builtin_ctz(mask)))
 				return 1;
-			mask &= mask - 1;
-		}
+		i += 16;
 	}
-#endif
-	for (; i < n; i++)
+#else
+	size_t i;
+
+	for (i = 0; i < n; i++)
 		if (paired_at(p, n, i))
 			return 1;
 	return 0;
+#endif
 }
 
 static int swap_nested(struct pk_obj *o, size_t i)

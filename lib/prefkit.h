@@ -238,6 +238,19 @@ int pk_record_get(const struct pk_record *rec, const char *name,
  * that itself contains a dot is never reached.  Returns 1 if found. */
 int pk_record_path(const struct pk_record *rec, const char *path,
 		   struct pk_value *v);
+/* A field looked up in record after record (pk_field_init): the records
+ * of a file mostly share one layout, so the index where the last record
+ * had it is tried first. */
+struct pk_field {
+	const char *path;   /* a name or a dotted path */
+	size_t len;
+	int dotted;
+	size_t hint;
+};
+void pk_field_init(struct pk_field *f, const char *path);
+/* pk_record_path() for a field. */
+int pk_record_field(const struct pk_record *rec, struct pk_field *f,
+		    struct pk_value *v);
 
 /* Append the record compacted (whitespace outside strings removed, every
  * other byte as it came) to out.  No newline. */
@@ -855,6 +868,9 @@ int pk_attribute_label(const char *name, struct pk_buf *out);
  * or "score field 'P': 1e400 is out of range". */
 int pk_record_score(const struct pk_record *rec, const char *path,
 		    double *x, struct pk_value *v, struct pk_error *err);
+/* The same for a field (pk_record_field). */
+int pk_record_score_field(const struct pk_record *rec, struct pk_field *f,
+			  double *x, struct pk_value *v, struct pk_error *err);
 
 /* Swap chosen and rejected in o (SPEC 1.2) with every paired field, as
  * pk_obj_swap_paired does, and also make each pair of members

@@ -265,14 +265,12 @@ int pk_attribute_label(const char *name, struct pk_buf *out)
 	return PK_OK;
 }
 
-int pk_record_score(const struct pk_record *rec, const char *path,
-		    double *x, struct pk_value *v, struct pk_error *err)
+/* The score in v (found, or not: found = 0) for field path. */
+static int score_value(const struct pk_record *rec, const char *path,
+		       int found, const struct pk_value *v, double *x,
+		       struct pk_error *err)
 {
-	struct pk_value tmp;
-
-	if (!v)
-		v = &tmp;
-	if (!pk_record_path(rec, path, v))
+	if (!found)
 		return pk_error_set(err, PK_ERR_DATA, "missing score field '%s'",
 				    path);
 	if (v->type != PK_T_NUMBER)
@@ -285,6 +283,26 @@ int pk_record_score(const struct pk_record *rec, const char *path,
 				    v->len > 40 ? 40 : (int)v->len,
 				    rec->text + v->off);
 	return PK_OK;
+}
+
+int pk_record_score(const struct pk_record *rec, const char *path,
+		    double *x, struct pk_value *v, struct pk_error *err)
+{
+	struct pk_value tmp;
+
+	if (!v)
+		v = &tmp;
+	return score_value(rec, path, pk_record_path(rec, path, v), v, x, err);
+}
+
+int pk_record_score_field(const struct pk_record *rec, struct pk_field *f,
+			  double *x, struct pk_value *v, struct pk_error *err)
+{
+	struct pk_value tmp;
+
+	if (!v)
+		v = &tmp;
+	return score_value(rec, f->path, pk_record_field(rec, f, v), v, x, err);
 }
 
 /* Are the dotted paths a and b each other's paired partners (same parent,

@@ -1397,6 +1397,40 @@ int pk_record_get(const struct pk_record *rec, const char *name,
 	return 0;
 }
 
+void pk_field_init(struct pk_field *f, const char *path)
+{
+	f->path = path;
+	f->len = strlen(path);
+	f->dotted = memchr(path, '.', f->len) != NULL;
+	f->hint = 0;
+}
+
+int pk_record_field(const struct pk_record *rec, struct pk_field *f,
+		    struct pk_value *v)
+{
+	const struct pk_member *m;
+	size_t k;
+
+	if (f->dotted)
+		return pk_record_path(rec, f->path, v);
+	/* the records of a file mostly share a layout: try the last index */
+	k = f->hint;
+	if (k >= rec->nmembers ||
+	    !key_is(rec->text, &rec->members[k], f->path, f->len)) {
+		for (k = 0; k < rec->nmembers; k++)
+			if (key_is(rec->text, &rec->members[k], f->path, f->len))
+				break;
+		if (k == rec->nmembers)
+			return 0;
+		f->hint = k;
+	}
+	m = &rec->members[k];
+	v->off = m->val_off;
+	v->len = m->val_len;
+	v->type = m->type;
+	return 1;
+}
+
 int pk_record_path(const struct pk_record *rec, const char *path,
 		   struct pk_value *v)
 {
