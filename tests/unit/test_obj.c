@@ -48,6 +48,196 @@ static int set_json(struct pk_obj *o)
 	return rc;
 }
 
+/* o written out as a C string (static buffer reused by each call). */
+static const char *written(const struct pk_obj *o)
+{
+	static struct pk_buf out = PK_BUF_INIT;
+	size_t bound = pk_obj_write_bound(o), n;
+
+	pk_buf_reset(&out);
+	if (pk_buf_reserve(&out, bound) < 0)
+		return "(out of memory)";
+	n = pk_obj_write_to(o, out.data);
+	if (n > bound)
+		return "(past pk_obj_write_bound)";
+	out.len = n;
+	out.data[n] = '\0';
+	return out.data;
+}
+
+/* Load text into o (rec keeps the scan). */
+static int load(struct pk_obj *o, struct pk_record *rec, const char *text,
+		int compact)
+{
+	struct pk_error err = {0};
+
+	if (pk_scan_record(rec, text, strlen(text), &err) != PK_OK)
+		return -1;
+	return compact ? pk_obj_load_record_compact(o, rec)
+		       : pk_obj_load_record(o, rec);
+}
+
+/* Compacting on load; checkpoint and rollback; setting members by index
+ * and building a value in place. */
+static void test_variants(void)
+{
+	static const char text[] =
+		"{ \"prompt\" : [ {\"role\": \"user\", \"content\": \"Q\"} ],"
+		" \"chosen\": \"A b\", \"rejected\": \"B\", \"n\": 1.50,"
+		" \"meta\": { \"h_w\": 1, \"h_l\": 0 } }";
+	static const char flat[] =
+		"{\"prompt\":[{\"role\":\"user\",\"content\":\"Q\"}],"
+		"\"chosen\":\"A b\",\"rejected\":\"B\",\"n\":1.50,"
+		"\"meta\":{\"h_w\":1,\"h_l\":0}}";
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_obj *o = pk_obj_new();
+	const char *v;
+	size_t n, len;
+	char *room;
+	long i;
+
+	CHECK(load(o, &rec, text, 1) == PK_OK);
+	CHECK_STR(written(o), flat);
+	CHECK(pk_obj_get(o, "meta", &v, &n, NULL) == 1);
+	CHECK_MEM(v, n, "{\"h_w\":1,\"h_l\":0}", 17);
+
+	/* one edit, then back, then another */
+	CHECK(pk_obj_checkpoint(o) == PK_OK);
+	CHECK(pk_obj_swap_paired(o) == PK_OK);
+	CHECK(pk_obj_append_compact(o, "\"goal\"", 6, "3", 1) == PK_OK);
+	CHECK_STR(written(o),
+		  "{\"prompt\":[{\"role\":\"user\",\"content\":\"Q\"}],"
+		  "\"chosen\":\"B\",\"rejected\":\"A b\",\"n\":1.50,"
+		  "\"meta\":{\"h_w\":0,\"h_l\":1},\"goal\":3}");
+	pk_obj_rollback(o);
+	CHECK_STR(written(o), flat);
+	i = pk_obj_find(o, "n");
+	CHECK_INT(i, 3);
+	CHECK(pk_obj_set_compact_at(o, (size_t)i, "[true]", 6) == PK_OK);
+	CHECK(pk_obj_value(o, (size_t)i, &n, NULL) != NULL && n == 6);
+	/* prompt rebuilt in place from its own bytes: "[" + new + old rest */
+	i = pk_obj_find(o, "prompt");
+	pk_obj_value(o, (size_t)i, &len, NULL);
+	room = pk_obj_room(o, len + 3);
+	CHECK(room != NULL);
+	v = pk_obj_value(o, (size_t)i, &len, NULL);
+	room[0] = '[';
+	memcpy(room + 1, "0,", 2);
+	memcpy(room + 3, v + 1, len - 1);
+	pk_obj_commit_at(o, (size_t)i, len + 2);
+	CHECK_STR(written(o),
+		  "{\"prompt\":[0,{\"role\":\"user\",\"content\":\"Q\"}],"
+		  "\"chosen\":\"A b\",\"rejected\":\"B\",\"n\":[true],"
+		  "\"meta\":{\"h_w\":1,\"h_l\":0}}");
+	pk_obj_rollback(o);
+	CHECK_STR(written(o), flat);
+	CHECK(pk_obj_set_compact_at(o, 99, "1", 1) == PK_FATAL);
+
+	/* without compacting, a record with whitespace is compacted when
+	 * written, the same bytes */
+	CHECK(load(o, &rec, text, 0) == PK_OK);
+	CHECK_STR(written(o), flat);
+	/* loading again drops the checkpoint: rollback gives nothing */
+	pk_obj_rollback(o);
+	CHECK_STR(written(o), "{}");
+	pk_obj_free(o);
+	pk_record_free(&rec);
+}
+
+/* The swap plans kept by key layout give what a plan made afresh gives,
+ * whatever came before: more layouts than there are slots, layouts with
+ * keys of the same lengths but other names, escaped keys. */
+static void test_swap_plans(void)
+{
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_obj *kept = pk_obj_new(), *fresh;
+	struct pk_buf text = PK_BUF_INIT, want = PK_BUF_INIT;
+	int round, k, bad = 0;
+
+	for (round = 0; round < 2; round++)
+		for (k = 0; k < 48; k++) {
+			/* k picks the layout: an extra key of length k % 40,
+			 * before or after the pair, and which name it has */
+			size_t pad = (size_t)(k % 40);
+			const char *other = k % 3 == 0 ? "chosen_y" :
+					    k % 3 == 1 ? "ch\\u006fsen_y" : "xhosen_y";
+
+			pk_buf_reset(&text);
+			pk_buf_printf(&text, "{%s\"%.*s\":%d,\"chosen\":\"A\",\"rejected\":\"B\",\"%s\":%d%s}",
+				      k & 1 ? "" : "\"h_w\":0,", (int)pad,
+				      "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk", k,
+				      other, round, k & 1 ? ",\"h_l\":1" : "");
+			fresh = pk_obj_new();
+			CHECK(load(fresh, &rec, text.data, 0) == PK_OK);
+			CHECK(pk_obj_swap_paired(fresh) == PK_OK);
+			pk_buf_reset(&want);
+			pk_buf_puts(&want, written(fresh));
+			pk_obj_free(fresh);
+			if (load(kept, &rec, text.data, 0) != PK_OK ||
+			    pk_obj_swap_paired(kept) != PK_OK ||
+			    strcmp(written(kept), want.data) != 0) {
+				printf("#   layout %d round %d: got %s want %s\n", k,
+				       round, written(kept), want.data);
+				bad++;
+			}
+		}
+	CHECK_INT(bad, 0);
+	/* and one spot check of what the plan does */
+	CHECK(load(kept, &rec, "{\"ch\\u006fsen_y\":1,\"chosen\":\"A\",\"rejected\":\"B\",\"h_w\":0}", 0) == PK_OK);
+	CHECK(pk_obj_swap_paired(kept) == PK_OK);
+	CHECK_STR(written(kept), "{\"rejected_y\":1,\"chosen\":\"B\",\"rejected\":\"A\",\"h_l\":0}");
+	pk_obj_free(kept);
+	pk_record_free(&rec);
+	pk_buf_free(&text);
+	pk_buf_free(&want);
+}
+
+/* Nested objects are rebuilt only when they may hold a paired key: one at
+ * every offset (through the 16-byte steps and the tail) is found. */
+static void test_nested_offsets(void)
+{
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_obj *o = pk_obj_new();
+	struct pk_buf text = PK_BUF_INIT, want = PK_BUF_INIT;
+	size_t pad;
+	int bad = 0;
+
+	for (pad = 0; pad < 70; pad++) {
+		static const char fill[] =
+			"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+		int tail;
+
+		for (tail = 0; tail < 2; tail++) {
+			pk_buf_reset(&text);
+			pk_buf_reset(&want);
+			pk_buf_printf(&text, "{\"m\":{\"%.*s\":1,\"rejected_x\":2%s}}",
+				      (int)pad, fill, tail ? ",\"t\":\"chosen\"" : "");
+			pk_buf_printf(&want, "{\"m\":{\"%.*s\":1,\"chosen_x\":2%s}}",
+				      (int)pad, fill, tail ? ",\"t\":\"chosen\"" : "");
+			if (load(o, &rec, text.data, 0) != PK_OK ||
+			    pk_obj_swap_paired(o) != PK_OK ||
+			    strcmp(written(o), want.data) != 0) {
+				printf("#   pad %zu: got %s want %s\n", pad, written(o),
+				       want.data);
+				bad++;
+			}
+		}
+		/* no paired key: untouched, even with "chosen" in a value */
+		pk_buf_reset(&text);
+		pk_buf_printf(&text, "{\"m\":{\"%.*s\":\"chosen rejected_w_l\"}}",
+			      (int)pad, fill);
+		if (load(o, &rec, text.data, 0) != PK_OK ||
+		    pk_obj_swap_paired(o) != PK_OK ||
+		    strcmp(written(o), text.data) != 0)
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	pk_obj_free(o);
+	pk_record_free(&rec);
+	pk_buf_free(&text);
+	pk_buf_free(&want);
+}
+
 int main(void)
 {
 	struct pk_buf b = PK_BUF_INIT;
@@ -132,5 +322,9 @@ int main(void)
 	CHECK(pk_paired_partner("prompt", 6, &b) == 0);
 	CHECK(pk_paired_partner("flow", 4, &b) == 0);
 	pk_buf_free(&b);
+
+	test_variants();
+	test_swap_plans();
+	test_nested_offsets();
 	return pk_test_done();
 }

@@ -43,9 +43,35 @@ int main(void)
 		const char *ok = "[{\"role\":\"user\",\"content\":\"x\"}]";
 		const char *no_role = "[{\"content\":\"x\"}]";
 
+		const char *role_num = "[{\"role\":1,\"content\":\"x\"}]";
+		const char *second = "[{\"role\":\"user\",\"content\":\"x\"},\"x\"]";
+		const char *spaced = "[ { \"content\" : null , \"role\" : \"user\" } ,"
+				     " {\"role\":\"assistant\",\"name\":\"n\",\"content\":[]} ]";
+		struct pk_iter it;
+		struct pk_member role, content;
+		size_t off, len;
+
 		CHECK(pk_is_message_list(ok, strlen(ok)));
+		CHECK(pk_is_message_list(spaced, strlen(spaced)));
 		CHECK(!pk_is_message_list("[]", 2));
+		CHECK(!pk_is_message_list("{}", 2));
 		CHECK(!pk_is_message_list(no_role, strlen(no_role)));
+		CHECK(!pk_is_message_list(role_num, strlen(role_num)));
+		CHECK(!pk_is_message_list(second, strlen(second)));
+
+		/* the messages one by one, members relative to each */
+		pk_iter_init(&it, spaced, strlen(spaced));
+		CHECK_INT(pk_next_message(&it, &off, &len, &role, &content), 1);
+		CHECK_MEM(spaced + off + role.val_off, role.val_len, "\"user\"", 6);
+		CHECK(content.type == PK_T_NULL);
+		CHECK_INT(pk_next_message(&it, &off, &len, &role, &content), 1);
+		CHECK_MEM(spaced + off, len,
+			  "{\"role\":\"assistant\",\"name\":\"n\",\"content\":[]}", 44);
+		CHECK_MEM(spaced + off + content.val_off, content.val_len, "[]", 2);
+		CHECK_INT(pk_next_message(&it, &off, &len, &role, &content), 0);
+		pk_iter_init(&it, second, strlen(second));
+		CHECK_INT(pk_next_message(&it, &off, &len, &role, &content), 1);
+		CHECK_INT(pk_next_message(&it, &off, &len, &role, &content), -1);
 	}
 
 	/* Expected values: python3 -c 'import json,xxhash;

@@ -187,6 +187,24 @@ static void test_score(void)
 	CHECK(pk_record_score(&rec, "big", &x, NULL, &err) == PK_BAD_RECORD);
 	CHECK_STR(err.text, "score field 'big': 1e400 is out of range");
 	CHECK(err.kind == PK_ERR_DATA);
+	{
+		/* the same through fields, whose hints follow the layout */
+		struct pk_field f, g;
+
+		pk_field_init(&f, "score_chosen");
+		pk_field_init(&g, "m.score_rejected");
+		CHECK(pk_record_score_field(&rec, &f, &x, &v, &err) == PK_OK);
+		CHECK(x == 8.5);
+		CHECK_MEM(rec.text + v.off, v.len, "8.50", 4);
+		CHECK(pk_record_score_field(&rec, &g, &x, NULL, &err) == PK_OK);
+		CHECK(x == -100);
+		line = "{\"x\":0,\"score_chosen\":\"7\"}";
+		CHECK(pk_scan_record(&rec, line, strlen(line), &err) == PK_OK);
+		CHECK(pk_record_score_field(&rec, &f, &x, NULL, &err) == PK_BAD_RECORD);
+		CHECK_STR(err.text, "score field 'score_chosen' is not a number (string)");
+		CHECK(pk_record_score_field(&rec, &g, &x, NULL, &err) == PK_BAD_RECORD);
+		CHECK_STR(err.text, "missing score field 'm.score_rejected'");
+	}
 	pk_record_free(&rec);
 }
 
@@ -238,6 +256,19 @@ static void test_swap(void)
 	SWAP("{\"good\":\"A\",\"x\":0}", other, "{\"x\":0,\"bad\":\"A\"}");
 	/* No names at all: just the paired swap. */
 	SWAP("{\"chosen_model\":\"m\"}", NULL, "{\"rejected_model\":\"m\"}");
+
+	/* Which lists need no explicit swap. */
+	CHECK(pk_sides_are_partners(plain));
+	CHECK(pk_sides_are_partners(nested));
+	CHECK(!pk_sides_are_partners(labels));
+	CHECK(!pk_sides_are_partners(other));
+	CHECK(pk_sides_are_partners(NULL));
+	{
+		const char *cross[] = {"chosen", "rejected", "m.score_chosen",
+				       "n.score_rejected", NULL};
+
+		CHECK(!pk_sides_are_partners(cross));
+	}
 }
 
 int main(void)

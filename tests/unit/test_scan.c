@@ -612,6 +612,109 @@ static void test_reuse(void)
 	pk_buf_free(&b);
 }
 
+/* pk_record_compact_to and pk_value_compact_to give pk_compact's bytes. */
+static void test_compact_to(void)
+{
+	static const char *const texts[] = {
+		" { \"a\" : [ 1 , 2 ] ,\r\n\t\"s\" : \"x y\\\" z\" , \"o\":{ \"k\" : \" v \" } }",
+		"{\"a\":1,\"b\":\"  \"}",
+		"{ }",
+		"{\"n\" : -1.5e3 , \"t\" : true , \"z\" : null }",
+	};
+	struct pk_record r = PK_RECORD_INIT;
+	struct pk_buf want = PK_BUF_INIT;
+	char got[256];
+	size_t k, n;
+
+	for (k = 0; k < sizeof texts / sizeof *texts; k++) {
+		const char *t = texts[k];
+
+		pk_buf_reset(&want);
+		CHECK_INT(pk_scan_record(&r, t, strlen(t), &err), PK_OK);
+		CHECK_INT(pk_compact(&want, t, strlen(t)), PK_OK);
+		n = pk_record_compact_to(&r, got);
+		CHECK(n <= strlen(t));
+		CHECK_MEM(got, n, want.data, want.len);
+	}
+	n = pk_value_compact_to(got, "\" a b \"", 7, PK_T_STRING);
+	CHECK_MEM(got, n, "\" a b \"", 7);
+	n = pk_value_compact_to(got, "[ 1, \" \" ]", 10, PK_T_ARRAY);
+	CHECK_MEM(got, n, "[1,\" \"]", 7);
+	pk_record_free(&r);
+	pk_buf_free(&want);
+}
+
+/* pk_field: the hint is only a first guess. */
+static void test_fields(void)
+{
+	static const char *const texts[] = {
+		"{\"a\":1,\"score\":2,\"m\":{\"s\":3}}",
+		"{\"score\":4,\"a\":1}",
+		"{\"sc\\u006fre\":5,\"scorf\":6}",
+		"{\"a\":1}",
+		"{\"m\":{\"s\":7},\"score\":8}",
+	};
+	static const int want[] = {2, 4, 5, -1, 8};
+	static const int want_nested[] = {3, -1, -1, -1, 7};
+	struct pk_record r = PK_RECORD_INIT;
+	struct pk_field f, g;
+	struct pk_value v;
+	size_t k;
+
+	pk_field_init(&f, "score");
+	pk_field_init(&g, "m.s");
+	CHECK(!f.dotted && g.dotted);
+	for (k = 0; k < sizeof texts / sizeof *texts; k++) {
+		const char *t = texts[k];
+
+		CHECK_INT(pk_scan_record(&r, t, strlen(t), &err), PK_OK);
+		if (want[k] < 0) {
+			CHECK(!pk_record_field(&r, &f, &v));
+		} else {
+			CHECK(pk_record_field(&r, &f, &v) && v.type == PK_T_NUMBER &&
+			      v.len == 1 && t[v.off] == '0' + want[k]);
+		}
+		if (want_nested[k] < 0)
+			CHECK(!pk_record_field(&r, &g, &v));
+		else
+			CHECK(pk_record_field(&r, &g, &v) && v.len == 1 &&
+			      t[v.off] == '0' + want_nested[k]);
+	}
+	pk_record_free(&r);
+}
+
+/* pk_iter_element_members: elements and the named members of objects in
+ * one walk. */
+static void test_element_members(void)
+{
+	static const char *const names[] = {"role", "content"};
+	const char *t = "[ {\"content\" : [1, {\"role\":0}] , \"x\":{}, \"role\" : \"user\" } ,"
+			" 5 , {} , {\"r\\u006fle\":\"a\",\"x\":1} ]";
+	struct pk_iter it;
+	struct pk_member m[2];
+	size_t off, len;
+	enum pk_type type;
+	unsigned found;
+
+	pk_iter_init(&it, t, strlen(t));
+	CHECK(pk_iter_element_members(&it, &off, &len, &type, names, 2, m, &found));
+	CHECK(type == PK_T_OBJECT && found == 3);
+	CHECK_MEM(t + off, len, "{\"content\" : [1, {\"role\":0}] , \"x\":{}, \"role\" : \"user\" }", 56);
+	CHECK_MEM(t + off + m[0].val_off, m[0].val_len, "\"user\"", 6);
+	CHECK_MEM(t + off + m[1].val_off, m[1].val_len, "[1, {\"role\":0}]", 15);
+	CHECK(m[1].type == PK_T_ARRAY);
+	CHECK(pk_iter_element_members(&it, &off, &len, &type, names, 2, m, &found));
+	CHECK(type == PK_T_NUMBER && found == 0);
+	CHECK_MEM(t + off, len, "5", 1);
+	CHECK(pk_iter_element_members(&it, &off, &len, &type, names, 2, m, &found));
+	CHECK(type == PK_T_OBJECT && found == 0 && len == 2);
+	/* an escaped name is the same name */
+	CHECK(pk_iter_element_members(&it, &off, &len, &type, names, 2, m, &found));
+	CHECK(found == 1 && m[0].key_escaped);
+	CHECK_MEM(t + off + m[0].val_off, m[0].val_len, "\"a\"", 3);
+	CHECK(!pk_iter_element_members(&it, &off, &len, &type, names, 2, m, &found));
+}
+
 int main(void)
 {
 	test_members();
@@ -623,6 +726,9 @@ int main(void)
 	test_iter();
 	test_lookup();
 	test_compact();
+	test_compact_to();
+	test_fields();
+	test_element_members();
 	test_reuse();
 	pk_record_free(&rec);
 	free(copy);

@@ -212,7 +212,7 @@ static void test_zstd(void)
 
 	/* and back through the reader */
 	{
-		struct pk_reader *r = pk_reader_open(path, 0, &err);
+		struct pk_reader *r = pk_reader_open(path, 1 << 24, &err);
 		struct pk_line line;
 		unsigned long long count = 0;
 
@@ -443,6 +443,75 @@ static void test_full(void)
 	CHECK(stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode));
 }
 
+/* Records built in place with pk_writer_room/pk_writer_advance, mixed
+ * with pk_writer_write, one of them longer than the buffer; plain and
+ * zstd. */
+static void test_room(void)
+{
+	static const char *const names[] = {"room.jsonl", "room.jsonl.zst"};
+	size_t big = 700000, k;
+
+	for (k = 0; k < 2; k++) {
+		const char *path = tmp_path(names[k]);
+		struct pk_writer *w;
+		struct pk_error err;
+		struct pk_buf want = PK_BUF_INIT;
+		char *got, *d;
+		size_t len, i;
+		int ok = 1;
+
+		pk_error_clear(&err);
+		w = pk_writer_open(path, PK_ZSTD_AUTO, &err);
+		CHECK(w != NULL);
+		for (i = 0; i < 3000 && ok; i++) {
+			/* a record of up to 300 bytes, room for 400: advance
+			 * takes what was written */
+			size_t n = 1 + i % 300, j;
+
+			if (i == 1500)
+				n = big; /* the buffer grows for it */
+			d = pk_writer_room(w, n + 100, &err);
+			if (!d) {
+				ok = 0;
+				break;
+			}
+			for (j = 0; j < n; j++)
+				d[j] = (char)('a' + (i + j) % 26);
+			d[n] = '\n';
+			pk_buf_append(&want, d, n + 1);
+			if (pk_writer_advance(w, n + 1, &err) != PK_OK)
+				ok = 0;
+			if (i % 7 == 0) {
+				pk_buf_append(&want, "w\n", 2);
+				if (pk_writer_write(w, "w\n", 2, &err) != PK_OK)
+					ok = 0;
+			}
+		}
+		CHECK(ok);
+		CHECK_INT(pk_writer_commit(w, &err), PK_OK);
+		if (k == 0) {
+			got = pk_test_slurp(path, &len);
+		} else {
+			struct pk_reader *r = pk_reader_open(path, 1 << 24, &err);
+			struct pk_buf all = PK_BUF_INIT;
+			struct pk_line line;
+
+			CHECK(r != NULL);
+			while (r && pk_reader_next(r, &line, &err) == PK_OK) {
+				pk_buf_append(&all, line.data, line.len);
+				pk_buf_putc(&all, '\n');
+			}
+			pk_reader_close(r);
+			len = all.len;
+			got = pk_buf_take(&all);
+		}
+		CHECK(got && len == want.len && memcmp(got, want.data, len) == 0);
+		free(got);
+		pk_buf_free(&want);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	umask(027);
@@ -452,6 +521,7 @@ int main(void)
 		return 1;
 	}
 	test_plain();
+	test_room();
 	test_abort();
 	test_zstd();
 	test_open_errors();
