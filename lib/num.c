@@ -78,15 +78,17 @@ static int is_json_number(const char *p, size_t n)
 	return i == n;
 }
 
-/* Clinger's fast path: "-ddd.ddd" with at most 15 digits in all is an
- * integer m < 10^15 < 2^53 divided by 10^k, k <= 15, both exact doubles,
- * so one correctly rounded division gives the correctly rounded value -
- * the same double strtod returns.  Scores are nearly always like this. */
+/* Clinger's fast path: "-ddd.ddd" whose digits, read as an integer m,
+ * are at most 2^53, with k <= 22 digits after the point: m and 10^k are
+ * both exact doubles, so one correctly rounded division gives the
+ * correctly rounded value - the same double strtod returns.  Scores are
+ * nearly always like this (8.333333333333334 too: 16 digits, m < 2^53). */
 static int parse_simple(const char *p, size_t n, double *out)
 {
 	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
 				       1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-				       1e14, 1e15};
+				       1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+				       1e20, 1e21, 1e22};
 	uint64_t m = 0;
 	size_t i = 0;
 	int digits = 0, frac = -1, neg = 0;
@@ -97,8 +99,9 @@ static int parse_simple(const char *p, size_t n, double *out)
 	}
 	for (; i < n; i++) {
 		if (p[i] >= '0' && p[i] <= '9') {
+			if (++digits > 19)
+				return 0; /* m could overflow: strtod */
 			m = m * 10 + (uint64_t)(p[i] - '0');
-			digits++;
 			if (frac >= 0)
 				frac++;
 		} else if (p[i] == '.' && frac < 0) {
@@ -107,7 +110,7 @@ static int parse_simple(const char *p, size_t n, double *out)
 			return 0; /* an exponent: leave it to strtod */
 		}
 	}
-	if (digits == 0 || digits > 15)
+	if (digits == 0 || m > (uint64_t)1 << 53 || frac > 22)
 		return 0;
 	*out = (double)m / pow10[frac > 0 ? frac : 0];
 	if (neg)

@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pk_private.h"
@@ -107,6 +108,58 @@ static void test_parse(void)
 			if (pk_parse_number(out, (size_t)n, &x) != PK_OK ||
 			    x != vals[k])
 				ok = 0;
+		}
+		CHECK(ok);
+	}
+
+	/* the fast path agrees with strtod bit for bit: digit counts around
+	 * 2^53 (9007199254740992), long fractions, a pseudo-random sweep */
+	{
+		static const char *const tricky[] = {
+			"8.333333333333334", "3.3333333333333335", "9007199254740992",
+			"9007199254740993", "9007199254740991", "0.9007199254740993",
+			"900719925474099.3", "1234567890123456789", "0.0000000000000000000001",
+			"0.00000000000000000000001", "-4.35", "2.675", "0.30000000000000004",
+			"99999999999999999999", "1.0000000000000002", "-0.0",
+		};
+		char txt[64];
+		size_t k;
+		unsigned long long seed = 88172645463325252ull;
+		int ok = 1;
+
+		for (k = 0; k < sizeof tricky / sizeof *tricky; k++)
+			if (pk_parse_number(tricky[k], strlen(tricky[k]), &x) != PK_OK ||
+			    memcmp(&x, &(double){strtod(tricky[k], NULL)}, sizeof x) != 0) {
+				printf("#   %s\n", tricky[k]);
+				ok = 0;
+			}
+		for (k = 0; k < 200000; k++) {
+			unsigned long long m;
+			int digits, point, len;
+
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			digits = 1 + (int)(seed % 19);
+			m = seed >> 8;
+			point = (int)((seed >> 3) % (unsigned)(digits + 1));
+			len = snprintf(txt, sizeof txt, "%0*llu", digits,
+				       m % 10000000000000000000ull);
+			len = len > digits ? digits : len;
+			txt[len] = '\0';
+			if (txt[0] == '0' && len > 1)
+				txt[0] = '1'; /* no leading zero */
+			if (point > 0 && point < len) {
+				memmove(txt + point + 1, txt + point, (size_t)(len - point + 1));
+				txt[point] = '.';
+				len++;
+			}
+			if (pk_parse_number(txt, (size_t)len, &x) != PK_OK ||
+			    memcmp(&x, &(double){strtod(txt, NULL)}, sizeof x) != 0) {
+				if (ok)
+					printf("#   %s\n", txt);
+				ok = 0;
+			}
 		}
 		CHECK(ok);
 	}
