@@ -188,6 +188,12 @@ run_cmds() {
 		a=$(tool_args "$t")
 		# shellcheck disable=SC2086
 		each prefkit "pref-$t${a:+ $a}" "$pk" $a "$f"
+		# the pass-through ceiling: pref-cat on the same input
+		case $t in relabel|flip)
+			if [ "$timing" = 1 ] && cat_pk=$(prefkit_cmd cat); then
+				each ceiling "pref-cat" "$cat_pk" "$f"
+			fi ;;
+		esac
 	fi
 	if [ "$have_jq" = 1 ]; then
 		if [ "$t" = cat ]; then
@@ -236,6 +242,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/prefkit-bench-run.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 status=0
+timing=0	# 1 while timing: run_cmds adds the pref-cat ceiling
 
 header() {
 	cpu=$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | sed 's/^[^:]*: *//')
@@ -268,7 +275,8 @@ table() {
 		return s r
 	}
 	{ kind[NR] = $1; label[NR] = $2; wall[NR] = $3; cpu[NR] = $4 + $5; rss[NR] = $6; n = NR
-	  if ($1 == "baseline" && (best == "" || $3 < best)) { best = $3; bestlabel = $2 } }
+	  if ($1 == "baseline" && (best == "" || $3 < best)) { best = $3; bestlabel = $2 }
+	  if ($1 == "ceiling") ceil = NR }
 	END {
 		printf "### %s (%s input: %.1f MB, %s records; best of %d)\n\n", tool, shape, bytes / 1e6, commas(recs), runs
 		print "| command | wall s | user+sys s | peak RSS MiB | MB/s | MB per CPU-s | records/s | vs fastest baseline |"
@@ -280,6 +288,7 @@ table() {
 			r = rss[i] < 0 ? "n/a" : sprintf("%.1f", rss[i] / 1024)
 			sp = best == "" ? "" : sprintf("%.2fx", best / wall[i])
 			if (kind[i] == "prefkit") sp = "**" sp "**"
+			if (kind[i] == "ceiling") sp = "(pass-through ceiling)"
 			c = cpu[i] > 0 ? sprintf("%.1f", bytes / cpu[i] / 1e6) : "n/a"
 			printf "| `%s` | %.3f | %.3f | %s | %.1f | %s | %s | %s |\n", label[i], wall[i], cpu[i], r,
 				bytes / wall[i] / 1e6, c, commas(recs / wall[i]), sp
@@ -292,6 +301,10 @@ table() {
 			if (best != "") {
 				x = best / wall[pk]
 				printf "; %.1fx the fastest baseline, `%s` (goal >= 5x: %s)", x, bestlabel, (x >= 5 ? "met" : "MISSED")
+			}
+			if (ceil) {
+				x = wall[pk] / wall[ceil]
+				printf "; %.2fx the time of `pref-cat` on the same input (goal <= 1.5x: %s)", x, (x <= 1.5 ? "met" : "MISSED")
 			}
 			print ".\n"
 		}
@@ -384,6 +397,7 @@ do_bench() {
 		rows="$tmp/rows.$t"
 		: >"$rows"
 		each() { bench_each "$@"; }
+		timing=1
 		run_cmds "$t" "$f"
 		if [ -s "$rows" ]; then
 			table "$t" "$shape" "$bytes" "$recs" "$rows"
