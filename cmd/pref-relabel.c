@@ -52,6 +52,7 @@ struct target {
 	size_t len;
 	size_t at;           /* offset in the value of the insertion point */
 	int new_system;      /* insert a system message after '[' */
+	long member;         /* its index in the record, -1 for a dotted path */
 };
 
 /* One side's goal: the score (or attribute scores), parsed and raw. */
@@ -71,6 +72,7 @@ struct relabel {
 	 * of each side, and the prompt, chosen and rejected members */
 	struct pk_field score[2][MAX_ATTRIBUTES];
 	struct pk_field prompt, chosen, rejected;
+	struct pk_field field, goal;       /* --placement field=NAME, goal_score(s) */
 	struct pk_buf attr_key[MAX_ATTRIBUTES]; /* quoted attribute names */
 	const char *swap[5];               /* pairs for pk_obj_swap_sides */
 	const char *const *swap_names;     /* swap, or NULL when all partners */
@@ -452,26 +454,28 @@ static int text_member(struct relabel *r, struct pk_field *f,
 	return -1;
 }
 
-/* Point tg->text at the compact value of its member in r->obj, as
- * loaded (before any edit of this pair).  0, or -1 after an error. */
-static int target_text(struct relabel *r, struct target *tg)
+/* Make tg the target for field f, just found in the record: both pairs
+ * build on it.  tg->text is its compact value in r->obj, as loaded.  0,
+ * or -1 after an error. */
+static int set_target(struct relabel *r, struct target *tg,
+		      const struct pk_field *f)
 {
-	if (!pk_obj_get(r->obj, tg->path, &tg->text, &tg->len, NULL)) {
-		/* pk_record_path() found it: cannot happen */
+	tg->path = f->path;
+	tg->at = 0;
+	tg->new_system = 0;
+	/* r->obj has the record's members in the same order */
+	tg->member = f->dotted ? -1 : (long)f->hint;
+	if (tg->member >= 0
+		    ? !pk_obj_value(r->obj, (size_t)tg->member, &tg->len, NULL)
+		    : !pk_obj_get(r->obj, tg->path, &tg->text, &tg->len, NULL)) {
+		/* pk_record_field() found it: cannot happen */
 		pk_cli_error(r->cli, "%s: lost member '%s'", r->cli->input_name,
 			     tg->path);
 		return -1;
 	}
+	if (tg->member >= 0)
+		tg->text = pk_obj_value(r->obj, (size_t)tg->member, &tg->len, NULL);
 	return 0;
-}
-
-/* Make tg the target for member path: both pairs build on it. */
-static int set_target(struct relabel *r, struct target *tg, const char *path)
-{
-	tg->path = path;
-	tg->at = 0;
-	tg->new_system = 0;
-	return target_text(r, tg);
 }
 
 /* Decide where the condition text goes in this record: r->tg[].
@@ -506,10 +510,10 @@ static int plan(struct relabel *r)
 			return -1;
 		}
 		r->ntg = 1;
-		return set_target(r, &r->tg[0], cli->prompt_field);
+		return set_target(r, &r->tg[0], &r->prompt);
 	}
 	if (pt == PK_T_ARRAY) {
-		if (set_target(r, &r->tg[0], cli->prompt_field) < 0 ||
+		if (set_target(r, &r->tg[0], &r->prompt) < 0 ||
 		    plan_messages(r, pl != PLACE_PREFIX, 1, &r->tg[0]) < 0)
 			return -1;
 		r->ntg = 1;
@@ -523,8 +527,8 @@ static int plan(struct relabel *r)
 			      ct != PK_T_ARRAY ? cli->chosen_field : cli->rejected_field);
 		return -1;
 	}
-	if (set_target(r, &r->tg[0], cli->chosen_field) < 0 ||
-	    set_target(r, &r->tg[1], cli->rejected_field) < 0 ||
+	if (set_target(r, &r->tg[0], &r->chosen) < 0 ||
+	    set_target(r, &r->tg[1], &r->rejected) < 0 ||
 	    plan_messages(r, pl != PLACE_PREFIX, 0, &r->tg[0]) < 0 ||
 	    plan_messages(r, pl != PLACE_PREFIX, 0, &r->tg[1]) < 0)
 		return -1;
@@ -644,14 +648,18 @@ static const struct pk_buf *condition(struct relabel *r, const struct goal *g)
  * quoted name) when absent, so that both pairs set it in place.  The
  * members are made in the order emit_pair() sets them, so the output is
  * the same.  -1 when out of memory. */
-static long slot(struct relabel *r, const char *path, const struct pk_buf *qkey)
+static long slot(struct relabel *r, struct pk_field *f,
+		 const struct pk_buf *qkey)
 {
-	long i;
+	struct pk_value v;
 
-	if ((i = pk_obj_find(r->obj, path)) < 0 &&
-	    pk_obj_append_compact(r->obj, qkey->data, qkey->len, "null", 4) == 0)
-		i = (long)pk_obj_count(r->obj) - 1;
-	return i;
+	/* r->obj has the record's members in the same order, and more only
+	 * after this */
+	if (pk_record_field(&r->cli->rec, f, &v))
+		return (long)f->hint;
+	if (pk_obj_append_compact(r->obj, qkey->data, qkey->len, "null", 4) < 0)
+		return -1;
+	return (long)pk_obj_count(r->obj) - 1;
 }
 
 /* Find or make the members emit_pair() sets; 0, or -1 when out of
@@ -664,13 +672,14 @@ static int place_slots(struct relabel *r)
 	if (r->by_path)
 		return 0;
 	if (r->opt->placement == PLACE_FIELD &&
-	    (r->field_at = slot(r, r->opt->field, &r->field_key)) < 0)
+	    (r->field_at = slot(r, &r->field, &r->field_key)) < 0)
 		return -1;
 	for (i = 0; i < r->ntg; i++)
-		if ((r->tg_at[i] = pk_obj_find(r->obj, r->tg[i].path)) < 0)
-			return -1; /* cannot happen: the member was planned */
-	r->goal_at = slot(r, r->opt->nattr ? "goal_scores" : "goal_score",
-			  &r->goal_key);
+		r->tg_at[i] = r->tg[i].member; /* not dotted: not by_path */
+	if (r->field_at >= 0 && strcmp(r->field.path, r->goal.path) == 0)
+		r->goal_at = r->field_at; /* --placement field=goal_score */
+	else
+		r->goal_at = slot(r, &r->goal, &r->goal_key);
 	return r->goal_at < 0 ? -1 : 0;
 }
 
@@ -801,6 +810,8 @@ static void setup(struct relabel *r)
 			pk_field_init(&r->score[s][i], o->nattr ? r->attr_path[s][i]
 								: r->score_field[s]);
 	pk_field_init(&r->prompt, cli->prompt_field);
+	pk_field_init(&r->field, o->placement == PLACE_FIELD ? o->field : "");
+	pk_field_init(&r->goal, o->nattr ? "goal_scores" : "goal_score");
 	pk_field_init(&r->chosen, cli->chosen_field);
 	pk_field_init(&r->rejected, cli->rejected_field);
 	r->swap[0] = cli->chosen_field;
