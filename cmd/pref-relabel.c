@@ -644,10 +644,9 @@ static const struct pk_buf *condition(struct relabel *r, const struct goal *g)
 	return q;
 }
 
-/* The index of member path in r->obj, adding it (null; qkey is its
- * quoted name) when absent, so that both pairs set it in place.  The
- * members are made in the order emit_pair() sets them, so the output is
- * the same.  -1 when out of memory. */
+/* The index of member f in r->obj, adding it (null; qkey is its quoted
+ * name) when absent, so that both pairs set it in place, before the goal
+ * as emit_pair() would add them.  -1 when out of memory. */
 static long slot(struct relabel *r, struct pk_field *f,
 		 const struct pk_buf *qkey)
 {
@@ -676,11 +675,16 @@ static int place_slots(struct relabel *r)
 		return -1;
 	for (i = 0; i < r->ntg; i++)
 		r->tg_at[i] = r->tg[i].member; /* not dotted: not by_path */
-	if (r->field_at >= 0 && strcmp(r->field.path, r->goal.path) == 0)
+	if (r->field_at >= 0 && strcmp(r->field.path, r->goal.path) == 0) {
 		r->goal_at = r->field_at; /* --placement field=goal_score */
-	else
-		r->goal_at = slot(r, &r->goal, &r->goal_key);
-	return r->goal_at < 0 ? -1 : 0;
+	} else {
+		struct pk_value v;
+
+		/* absent (as it mostly is): appended by each pair */
+		if (pk_record_field(&r->cli->rec, &r->goal, &v))
+			r->goal_at = (long)r->goal.hint;
+	}
+	return 0;
 }
 
 static int set_slot(struct relabel *r, long at, const char *path,
@@ -689,6 +693,15 @@ static int set_slot(struct relabel *r, long at, const char *path,
 	if (at >= 0)
 		return pk_obj_set_compact_at(r->obj, (size_t)at, raw, n);
 	return pk_obj_set_compact(r->obj, path, raw, n);
+}
+
+/* Set goal_score (goal_scores) to raw. */
+static int set_goal(struct relabel *r, const char *raw, size_t n)
+{
+	if (r->goal_at < 0 && !r->by_path)
+		return pk_obj_append_compact(r->obj, r->goal_key.data,
+					     r->goal_key.len, raw, n);
+	return set_slot(r, r->goal_at, r->goal.path, raw, n);
 }
 
 /* Write the pair conditioned on goal g; swapped: pair 2. */
@@ -713,8 +726,7 @@ static int emit_pair(struct relabel *r, const struct goal *g, int swapped)
 				  cond) < 0)
 			goto nomem;
 	if (!o->nattr) {
-		if (set_slot(r, r->goal_at, "goal_score", text + g->raw[0].off,
-			     g->raw[0].len) < 0)
+		if (set_goal(r, text + g->raw[0].off, g->raw[0].len) < 0)
 			goto nomem;
 	} else {
 		pk_buf_reset(&r->goals);
@@ -727,8 +739,7 @@ static int emit_pair(struct relabel *r, const struct goal *g, int swapped)
 					  g->raw[i].len) < 0)
 				goto nomem;
 		if (pk_buf_putc(&r->goals, '}') < 0 ||
-		    set_slot(r, r->goal_at, "goal_scores", r->goals.data,
-			     r->goals.len) < 0)
+		    set_goal(r, r->goals.data, r->goals.len) < 0)
 			goto nomem;
 	}
 	return pk_cli_emit_obj(cli, obj);
