@@ -463,18 +463,19 @@ static int set_target(struct relabel *r, struct target *tg,
 	tg->path = f->path;
 	tg->at = 0;
 	tg->new_system = 0;
-	/* r->obj has the record's members in the same order */
+	/* r->obj has the record's members in the same order: a plain
+	 * name's index is where pk_record_field() found it */
 	tg->member = f->dotted ? -1 : (long)f->hint;
-	if (tg->member >= 0
-		    ? !pk_obj_value(r->obj, (size_t)tg->member, &tg->len, NULL)
-		    : !pk_obj_get(r->obj, tg->path, &tg->text, &tg->len, NULL)) {
+	if (tg->member >= 0)
+		tg->text = pk_obj_value(r->obj, (size_t)tg->member, &tg->len, NULL);
+	else if (!pk_obj_get(r->obj, tg->path, &tg->text, &tg->len, NULL))
+		tg->text = NULL;
+	if (!tg->text) {
 		/* pk_record_field() found it: cannot happen */
 		pk_cli_error(r->cli, "%s: lost member '%s'", r->cli->input_name,
 			     tg->path);
 		return -1;
 	}
-	if (tg->member >= 0)
-		tg->text = pk_obj_value(r->obj, (size_t)tg->member, &tg->len, NULL);
 	return 0;
 }
 

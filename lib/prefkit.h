@@ -245,7 +245,7 @@ struct pk_field {
 	const char *path;   /* a name or a dotted path */
 	size_t len;
 	int dotted;
-	size_t hint;
+	size_t hint;        /* after a hit on a plain name: its member index */
 };
 void pk_field_init(struct pk_field *f, const char *path);
 /* pk_record_path() for a field. */
