@@ -27,6 +27,67 @@ static void fail(const char *why)
 	abort();
 }
 
+/* pk_record_compact_to, and a pk_obj loaded compacted (then rolled back
+ * after an edit), write what pk_compact wrote: want[0..wn). */
+static void check_compact_ways(const struct pk_record *rec, const char *want,
+			       size_t wn)
+{
+	struct pk_obj *o = pk_obj_new();
+	char *d = malloc(rec->len + 1);
+	size_t dn;
+
+	if (!o || !d)
+		fail("out of memory");
+	dn = pk_record_compact_to(rec, d);
+	if (dn != wn || memcmp(d, want, wn))
+		fail("pk_record_compact_to differs from pk_compact");
+	free(d);
+	if (pk_obj_load_record_compact(o, rec) < 0 || pk_obj_checkpoint(o) < 0 ||
+	    pk_obj_append_compact(o, "\"\"", 2, "0", 1) < 0)
+		fail("pk_obj_load_record_compact");
+	pk_obj_rollback(o);
+	d = malloc(pk_obj_write_bound(o) + 1);
+	if (!d)
+		fail("out of memory");
+	dn = pk_obj_write_to(o, d);
+	if (dn > pk_obj_write_bound(o) || dn != wn || memcmp(d, want, wn))
+		fail("a compacted pk_obj writes other bytes");
+	free(d);
+	pk_obj_free(o);
+}
+
+/* pk_iter_element_members walks an array as pk_iter_element does, and
+ * finds what pk_object_find finds. */
+static void check_elements(const char *a, size_t n)
+{
+	static const char *const names[] = {"role", "content", ""};
+	struct pk_iter it, it2;
+	size_t off, len, off2, len2, j;
+	enum pk_type t, t2;
+	struct pk_member m[3], f;
+	unsigned found;
+
+	pk_iter_init(&it, a, n);
+	pk_iter_init(&it2, a, n);
+	while (pk_iter_element(&it, &off, &len, &t)) {
+		if (!pk_iter_element_members(&it2, &off2, &len2, &t2, names, 3, m,
+					     &found) ||
+		    off2 != off || len2 != len || t2 != t)
+			fail("pk_iter_element_members walks elsewhere");
+		for (j = 0; j < 3; j++) {
+			int has = t == PK_T_OBJECT &&
+				  pk_object_find(a + off, len, names[j], &f);
+
+			if (has != !!(found & (1u << j)) ||
+			    (has && (m[j].val_off != f.val_off ||
+				     m[j].val_len != f.val_len)))
+				fail("pk_iter_element_members finds other members");
+		}
+	}
+	if (pk_iter_element_members(&it2, &off2, &len2, &t2, names, 3, m, &found))
+		fail("pk_iter_element_members finds an extra element");
+}
+
 /* On an accepted object: members, walkers, lookups and compaction. */
 static void check_record(const char *p, size_t n, int jok)
 {
@@ -92,6 +153,11 @@ static void check_record(const char *p, size_t n, int jok)
 		if (!v2 || !json_equal(v, v2))
 			fail("compaction changed the value");
 	}
+	check_compact_ways(&rec, b.data, b.len);
+	for (k = 0; k < rec.nmembers; k++)
+		if (rec.members[k].type == PK_T_ARRAY)
+			check_elements(p + rec.members[k].val_off,
+				       rec.members[k].val_len);
 	json_decref(v);
 	json_decref(v2);
 	pk_buf_free(&b);
