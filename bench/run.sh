@@ -399,15 +399,18 @@ EOF
 # bench_with_ceiling LABEL CAT FILE CMD...: time CMD and pref-cat (CAT) on
 # FILE in alternate runs, so that the ratio of the two - the goal for
 # commands that rewrite records one by one - is not skewed by a slow spell
-# of a shared machine falling on one of them; a row for each.
+# of a shared machine falling on one of them; a row for each.  At least 5
+# runs each: both take well under a second, and single runs scatter.
 bench_with_ceiling() {
 	label=$1 cat_pk=$2 file=$3
 	shift 3
-	note "timing \`$label\` and \`pref-cat\` in alternate runs ($runs each)"
+	n=$runs
+	[ "$n" -lt 5 ] && n=5
+	note "timing \`$label\` and \`pref-cat\` in alternate runs ($n each)"
 	: >"$tmp/alt.cmd"
 	: >"$tmp/alt.cat"
 	i=0
-	while [ "$i" -lt "$runs" ]; do
+	while [ "$i" -lt "$n" ]; do
 		# shellcheck disable=SC2086
 		if ! timeit --runs 1 --errlog "$tmp/err" -- $niceprefix "$@" >>"$tmp/alt.cmd" 2>"$tmp/why" ||
 		   ! timeit --runs 1 --errlog "$tmp/err" -- $niceprefix "$cat_pk" "$file" >>"$tmp/alt.cat" 2>>"$tmp/why"; then

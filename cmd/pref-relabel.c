@@ -84,7 +84,7 @@ struct relabel {
 	size_t ntg;
 	int implicit;
 	struct pk_obj *obj;                /* the record, containers compacted */
-	struct pk_buf text, quoted, goals, value;
+	struct pk_buf text, quoted, goals, value, tail;
 	struct pk_buf field_key, goal_key;  /* quoted names of added members */
 	/* Condition texts already rendered and quoted, by goal score. */
 	struct cached {
@@ -696,13 +696,26 @@ static int set_slot(struct relabel *r, long at, const char *path,
 	return pk_obj_set_compact(r->obj, path, raw, n);
 }
 
-/* Set goal_score (goal_scores) to raw. */
-static int set_goal(struct relabel *r, const char *raw, size_t n)
+/* Write the pair in r->obj with goal_score (goal_scores) set to raw: a
+ * member the record does not have is added as the writer goes.  0, or -1
+ * after an error. */
+static int emit_with_goal(struct relabel *r, const char *raw, size_t n)
 {
-	if (r->goal_at < 0 && !r->by_path)
-		return pk_obj_append_compact(r->obj, r->goal_key.data,
-					     r->goal_key.len, raw, n);
-	return set_slot(r, r->goal_at, r->goal.path, raw, n);
+	struct pk_buf *t = &r->tail;
+
+	if (r->goal_at >= 0 || r->by_path) {
+		if (set_slot(r, r->goal_at, r->goal.path, raw, n) < 0)
+			goto nomem;
+		return pk_cli_emit_obj(r->cli, r->obj);
+	}
+	pk_buf_reset(t);
+	if (pk_buf_append(t, r->goal_key.data, r->goal_key.len) < 0 ||
+	    pk_buf_putc(t, ':') < 0 || pk_buf_append(t, raw, n) < 0)
+		goto nomem;
+	return pk_cli_emit_obj_with(r->cli, r->obj, t->data, t->len);
+nomem:
+	pk_cli_error(r->cli, "out of memory");
+	return -1;
 }
 
 /* Write the pair conditioned on goal g; swapped: pair 2. */
@@ -726,10 +739,7 @@ static int emit_pair(struct relabel *r, const struct goal *g, int swapped)
 		if (put_condition(r, &r->tg[i], swapped && r->implicit ? 1 - i : i,
 				  cond) < 0)
 			goto nomem;
-	if (!o->nattr) {
-		if (set_goal(r, text + g->raw[0].off, g->raw[0].len) < 0)
-			goto nomem;
-	} else {
+	if (o->nattr) {
 		pk_buf_reset(&r->goals);
 		for (i = 0; i < o->nattr; i++)
 			if (pk_buf_putc(&r->goals, i ? ',' : '{') < 0 ||
@@ -739,11 +749,11 @@ static int emit_pair(struct relabel *r, const struct goal *g, int swapped)
 			    pk_buf_append(&r->goals, text + g->raw[i].off,
 					  g->raw[i].len) < 0)
 				goto nomem;
-		if (pk_buf_putc(&r->goals, '}') < 0 ||
-		    set_goal(r, r->goals.data, r->goals.len) < 0)
+		if (pk_buf_putc(&r->goals, '}') < 0)
 			goto nomem;
+		return emit_with_goal(r, r->goals.data, r->goals.len);
 	}
-	return pk_cli_emit_obj(cli, obj);
+	return emit_with_goal(r, text + g->raw[0].off, g->raw[0].len);
 nomem:
 	pk_cli_error(cli, "out of memory");
 	return -1;
@@ -859,6 +869,7 @@ static void cleanup(struct relabel *r, struct options *o)
 		pk_buf_free(&r->attr_key[i]);
 	pk_obj_free(r->obj);
 	pk_buf_free(&r->value);
+	pk_buf_free(&r->tail);
 	pk_buf_free(&r->field_key);
 	pk_buf_free(&r->goal_key);
 	pk_template_free(r->tpl);

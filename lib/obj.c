@@ -1042,6 +1042,12 @@ size_t pk_obj_write_bound(const struct pk_obj *o)
 
 size_t pk_obj_write_to(const struct pk_obj *o, char *dst)
 {
+	return pk_obj_write_with(o, NULL, 0, dst);
+}
+
+size_t pk_obj_write_with(const struct pk_obj *o, const char *extra, size_t n,
+			 char *dst)
+{
 	char *d = dst;
 	size_t i;
 
@@ -1061,6 +1067,12 @@ size_t pk_obj_write_to(const struct pk_obj *o, char *dst)
 		} else {
 			d += pk_value_compact_to(d, vptr(o, m), m->vlen, m->type);
 		}
+	}
+	if (n) {
+		if (o->n)
+			*d++ = ',';
+		memcpy(d, extra, n);
+		d += n;
 	}
 	*d++ = '}';
 	return (size_t)(d - dst);

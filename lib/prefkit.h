@@ -354,6 +354,12 @@ int pk_obj_write(const struct pk_obj *o, struct pk_buf *out);
  * returns the length written. */
 size_t pk_obj_write_bound(const struct pk_obj *o);
 size_t pk_obj_write_to(const struct pk_obj *o, char *dst);
+/* pk_obj_write_to with members added at the end: extra[0..n) is their
+ * compact text, '"k":v' joined by commas, keys the object does not have.
+ * dst has room for pk_obj_write_bound(o) + n + 1 bytes.  Saves adding a
+ * member to o that only one output has. */
+size_t pk_obj_write_with(const struct pk_obj *o, const char *extra, size_t n,
+			 char *dst);
 
 /* ------------------------------------------------------------------ */
 /* Preference records (pair.c)                                          */

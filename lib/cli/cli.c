@@ -731,11 +731,17 @@ int pk_cli_emit_record(struct pk_cli *cli)
 
 int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o)
 {
-	char *d = emit_room(cli, pk_obj_write_bound(o));
+	return pk_cli_emit_obj_with(cli, o, NULL, 0);
+}
+
+int pk_cli_emit_obj_with(struct pk_cli *cli, const struct pk_obj *o,
+			 const char *extra, size_t n)
+{
+	char *d = emit_room(cli, pk_obj_write_bound(o) + n + 1);
 
 	if (!d)
 		return -1;
-	return emit_done(cli, d, pk_obj_write_to(o, d));
+	return emit_done(cli, d, pk_obj_write_with(o, extra, n, d));
 }
 
 int pk_cli_hold(struct pk_cli *cli, const char *data, size_t len)

@@ -187,6 +187,9 @@ int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len);
 int pk_cli_emit_record(struct pk_cli *cli);
 /* Write an edited object. */
 int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o);
+/* The same with members added at the end (pk_obj_write_with). */
+int pk_cli_emit_obj_with(struct pk_cli *cli, const struct pk_obj *o,
+			 const char *extra, size_t n);
 
 /* Outputs derived from one input record can be held until the whole
  * record is known to be good, so that a bad record leaves nothing half

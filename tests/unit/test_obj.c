@@ -132,6 +132,24 @@ static void test_variants(void)
 	pk_obj_rollback(o);
 	CHECK_STR(written(o), flat);
 	CHECK(pk_obj_set_compact_at(o, 99, "1", 1) == PK_FATAL);
+	{
+		/* members added as the object is written */
+		char out[256];
+		size_t n2 = pk_obj_write_with(o, "\"g\":8,\"h\":[]", 12, out);
+
+		CHECK(n2 <= pk_obj_write_bound(o) + 12 + 1);
+		out[n2] = '\0';
+		CHECK_STR(out, "{\"prompt\":[{\"role\":\"user\",\"content\":\"Q\"}],"
+			  "\"chosen\":\"A b\",\"rejected\":\"B\",\"n\":1.50,"
+			  "\"meta\":{\"h_w\":1,\"h_l\":0},\"g\":8,\"h\":[]}");
+		pk_obj_clear(o);
+		n2 = pk_obj_write_with(o, "\"g\":8", 5, out);
+		CHECK_MEM(out, n2, "{\"g\":8}", 7);
+		n2 = pk_obj_write_with(o, NULL, 0, out);
+		CHECK_MEM(out, n2, "{}", 2);
+		CHECK(load(o, &rec, text, 1) == PK_OK);
+		CHECK(pk_obj_checkpoint(o) == PK_OK);
+	}
 
 	/* without compacting, a record with whitespace is compacted when
 	 * written, the same bytes */
