@@ -47,8 +47,8 @@ struct options {
 /* Where the condition text goes in one member. */
 struct target {
 	const char *path;    /* the member rewritten */
-	const char *text;    /* its value, compact (in r->obj: valid until
-				r->obj is edited; see target_text()) */
+	const char *text;    /* its value as loaded, compact, in r->obj: for
+				planning only (editing r->obj may move it) */
 	size_t len;
 	size_t at;           /* offset in the value of the insertion point */
 	int new_system;      /* insert a system message after '[' */
@@ -78,7 +78,8 @@ struct relabel {
 	const char *const *swap_names;     /* swap, or NULL when all partners */
 	int by_path;                       /* set members by path, not slot */
 	/* Where emit_pair() sets the condition field, the targets and the
-	 * goal in r->obj: member indices (-1: by path). */
+	 * goal in r->obj: member indices (-1: by path, or for the goal,
+	 * added as the pair is written). */
 	long field_at, tg_at[2], goal_at;
 	struct target tg[2];
 	size_t ntg;
