@@ -140,9 +140,10 @@ static int pend(struct state *st, const char *json, size_t len)
 	return PK_OK;
 }
 
-/* A pair: convert it as --to says, then keep it. */
-static int put_pair(struct state *st, const char *json, size_t len)
+/* A pair (ctx: the state): convert it as --to says, then keep it. */
+static int put_pair(void *ctx, const char *json, size_t len)
 {
+	struct state *st = ctx;
 	int rc;
 
 	if (st->o->to != TO_STANDARD && st->o->to != TO_CONVERSATIONAL &&
@@ -182,16 +183,7 @@ static int put_list(struct state *st, const char *json, size_t len)
 	}
 	if (pk_rank_pairs(l, &st->cli->pairs, 0, NULL) < 0)
 		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
-	for (size_t p = 0; p < l->npairs; p++) {
-		pk_buf_reset(&st->out);
-		rc = pk_rank_write_pair(l, l->pairs[p].i, l->pairs[p].j, NULL,
-					0, &st->out, &st->err);
-		if (rc == PK_OK)
-			rc = put_pair(st, st->out.data, st->out.len);
-		if (rc != PK_OK)
-			return rc;
-	}
-	return PK_OK;
+	return pk_rank_write_pairs(l, &st->out, put_pair, st, &st->err);
 }
 
 /* emit callback of the format reader */

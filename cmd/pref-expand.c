@@ -143,7 +143,6 @@ static int expand(struct state *st, const struct pk_record *rec,
 {
 	const struct options *o = st->o;
 	struct pk_rank_list *l = &st->list;
-	size_t k;
 	int rc;
 
 	rc = pk_rank_parse(l, rec, ropts, &st->err);
@@ -172,16 +171,7 @@ static int expand(struct state *st, const struct pk_record *rec,
 	}
 	if (pk_rank_pairs(l, &st->cli->pairs, o->min_gap, &st->below_gap) < 0)
 		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
-	for (k = 0; k < l->npairs; k++) {
-		pk_buf_reset(&st->out);
-		rc = pk_rank_write_pair(l, l->pairs[k].i, l->pairs[k].j, NULL,
-					0, &st->out, &st->err);
-		if (rc == PK_OK)
-			rc = put(st, st->out.data, st->out.len);
-		if (rc != PK_OK)
-			return rc;
-	}
-	return PK_OK;
+	return pk_rank_write_pairs(l, &st->out, put, st, &st->err);
 }
 
 /* A list from the format reader: scan it and expand it. */

@@ -491,8 +491,7 @@ const char *pk_writer_temp_path(const struct pk_writer *w);
  *	pk_rank_parse(&l, &rec, &opts, &err);     per record
  *	pk_rank_top(&l, k);                        optional
  *	n = pk_rank_pairs(&l, &strategy, min_gap, &nbelow);
- *	for each l.pairs[p]: pk_rank_write_pair(&l, p.i, p.j, NULL, 0,
- *						&out, &err);
+ *	pk_rank_write_pairs(&l, &out, emit, ctx, &err);
  *	pk_rank_list_free(&l);                     at the end
  */
 
@@ -625,6 +624,12 @@ long pk_rank_pairs(struct pk_rank_list *l, const struct pk_pairs_strategy *s,
 int pk_rank_write_pair(struct pk_rank_list *l, size_t i, size_t j,
 		       const char *extra, size_t extra_len,
 		       struct pk_buf *out, struct pk_error *err);
+/* Write every pair of l.pairs (pk_rank_pairs) with pk_rank_write_pair,
+ * each built in out (reset first) and passed to emit.  Returns 0, the
+ * first non-zero value of emit, or a negative status. */
+int pk_rank_write_pairs(struct pk_rank_list *l, struct pk_buf *out,
+			int (*emit)(void *ctx, const char *json, size_t len),
+			void *ctx, struct pk_error *err);
 
 /* Append a record derived from the list: its members in order
  * (compacted), the prompt's value replaced by prompt_raw when not NULL,

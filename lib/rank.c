@@ -938,3 +938,22 @@ int pk_rank_write_pair(struct pk_rank_list *l, size_t i, size_t j,
 		return pk_nomem(err);
 	return write_list(l, NULL, 0, b->data, b->len, keys, out, err);
 }
+
+int pk_rank_write_pairs(struct pk_rank_list *l, struct pk_buf *out,
+			int (*emit)(void *ctx, const char *json, size_t len),
+			void *ctx, struct pk_error *err)
+{
+	size_t k;
+	int rc;
+
+	for (k = 0; k < l->npairs; k++) {
+		pk_buf_reset(out);
+		rc = pk_rank_write_pair(l, l->pairs[k].i, l->pairs[k].j, NULL, 0,
+					out, err);
+		if (rc == PK_OK)
+			rc = emit(ctx, out->data, out->len);
+		if (rc != PK_OK)
+			return rc;
+	}
+	return PK_OK;
+}

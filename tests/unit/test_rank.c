@@ -369,6 +369,62 @@ static void test_write(struct fixture *f)
 	CHECK_STR(f->out.data, "{\"a\":1,\"prompt\":\"Q\",\"tree\":{},\"b\":2}");
 }
 
+/* emit for test_write_pairs: keeps each record, one per line; stops
+ * (returns 7) once it holds *limit of them. */
+struct collected {
+	struct pk_buf text;
+	int n, limit;
+};
+
+static int collect(void *ctx, const char *json, size_t len)
+{
+	struct collected *c = ctx;
+
+	pk_buf_append(&c->text, json, len);
+	pk_buf_putc(&c->text, '\n');
+	return ++c->n == c->limit ? 7 : 0;
+}
+
+/* pk_rank_write_pairs: every pair of the strategy, in its order, as
+ * pk_rank_write_pair writes it; the first non-zero emit ends it. */
+static void test_write_pairs(struct fixture *f)
+{
+	struct pk_pairs_strategy s;
+	struct collected c = {PK_BUF_INIT, 0, 0};
+	struct pk_buf want = PK_BUF_INIT;
+	size_t k;
+
+	CHECK_INT(load(f, "{\"prompt\":\"P\",\"responses\":[{\"text\":\"a\",\"score\":1},"
+			  "{\"text\":\"b\",\"score\":3},{\"text\":\"c\",\"score\":2}]}"),
+		  PK_OK);
+	CHECK(pk_pairs_parse("all", &s) == 0);
+	CHECK_INT(pk_rank_pairs(&f->l, &s, 0, NULL), 3);
+	for (k = 0; k < f->l.npairs; k++) {
+		pk_buf_puts(&want, pair_text(f, f->l.pairs[k].i, f->l.pairs[k].j));
+		pk_buf_putc(&want, '\n');
+	}
+	CHECK_INT(pk_rank_write_pairs(&f->l, &f->out, collect, &c, &f->err), 0);
+	CHECK_INT(c.n, 3);
+	CHECK_MEM(c.text.data, c.text.len, want.data, want.len);
+	/* best first: b (3) over c (2) is the first pair */
+	{
+		static const char first[] =
+			"{\"prompt\":\"P\",\"chosen\":\"b\",\"rejected\":\"c\","
+			"\"score_chosen\":3,\"score_rejected\":2,"
+			"\"group_id\":\"9d2ac64db9e07d34\"}\n";
+
+		CHECK(c.text.len > sizeof first - 1 &&
+		      memcmp(c.text.data, first, sizeof first - 1) == 0);
+	}
+	pk_buf_reset(&c.text);
+	c.n = 0;
+	c.limit = 2;
+	CHECK_INT(pk_rank_write_pairs(&f->l, &f->out, collect, &c, &f->err), 7);
+	CHECK_INT(c.n, 2);
+	pk_buf_free(&c.text);
+	pk_buf_free(&want);
+}
+
 int main(void)
 {
 	struct fixture f;
@@ -379,6 +435,7 @@ int main(void)
 	test_parse(&f);
 	test_errors(&f);
 	test_write(&f);
+	test_write_pairs(&f);
 	pk_rank_list_free(&f.l);
 	pk_record_free(&f.rec);
 	pk_buf_free(&f.out);
