@@ -82,6 +82,18 @@ static inline char *pk_test_slurp(const char *path, size_t *len)
 	return data; /* NULL only when memory ran out */
 }
 
+/* dir/name in a static buffer; the last two results stay valid (a test
+ * may need a source and a target name at once). */
+static inline const char *pk_test_path(const char *dir, const char *name)
+{
+	static char path[2][256];
+	static int i;
+
+	i ^= 1;
+	snprintf(path[i], sizeof path[i], "%s/%s", dir, name);
+	return path[i];
+}
+
 static inline int pk_test_done(void)
 {
 	printf("1..%d\n", pk_test_n);

@@ -95,14 +95,9 @@ static int starts_with(const char *s, const char *prefix)
 
 static char tmpdir[64];
 
-static char *tmp_path(const char *name)
+static const char *tmp_path(const char *name)
 {
-	static char path[2][128];
-	static int i;
-
-	i ^= 1;
-	snprintf(path[i], sizeof path[i], "%s/%s", tmpdir, name);
-	return path[i];
+	return pk_test_path(tmpdir, name);
 }
 
 static int write_file(const char *path, const void *p, size_t n)

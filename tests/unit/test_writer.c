@@ -24,14 +24,9 @@
 
 static char tmpdir[64];
 
-static char *tmp_path(const char *name)
+static const char *tmp_path(const char *name)
 {
-	static char path[2][128];
-	static int i;
-
-	i ^= 1;
-	snprintf(path[i], sizeof path[i], "%s/%s", tmpdir, name);
-	return path[i];
+	return pk_test_path(tmpdir, name);
 }
 
 /* Number of entries in tmpdir (besides . and ..). */
