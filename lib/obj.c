@@ -57,9 +57,9 @@ struct pk_obj {
 	struct pk_buf key;   /* pk_obj_key()'s result */
 	struct omember *saved; /* pk_obj_checkpoint()'s members */
 	size_t saved_n, saved_cap, saved_arena;
-	/* pk_obj_swap_paired's plans, by key layout: the records of a file
-	 * have one layout or a few. */
-	struct swap_plan plan[SWAP_PLANS];
+	/* pk_obj_swap_paired's plans (SWAP_PLANS, made on its first call),
+	 * by key layout: the records of a file have one layout or a few. */
+	struct swap_plan *plan;
 };
 
 static void free_plan(struct swap_plan *p)
@@ -84,8 +84,9 @@ void pk_obj_free(struct pk_obj *o)
 	free(o->saved);
 	pk_buf_free(&o->arena);
 	pk_buf_free(&o->key);
-	for (i = 0; i < SWAP_PLANS; i++)
+	for (i = 0; o->plan && i < SWAP_PLANS; i++)
 		free_plan(&o->plan[i]);
+	free(o->plan);
 	free(o);
 }
 
@@ -1028,6 +1029,8 @@ out:
 
 int pk_obj_swap_paired(struct pk_obj *o)
 {
+	if (!o->plan && !(o->plan = calloc(SWAP_PLANS, sizeof *o->plan)))
+		return PK_FATAL;
 	return swap_all(o, o->plan) < 0 ? PK_FATAL : PK_OK;
 }
 
