@@ -48,6 +48,8 @@ extern const struct pk_fmt_ops pk_fmt_trl, pk_fmt_ultrafeedback,
 
 /* Pass b's contents to the reader's emit callback. */
 int pk_fmt_emit(struct pk_format_reader *fr, const struct pk_buf *b);
+/* Write fr->obj (into fr->out) and pass it on. */
+int pk_fmt_emit_obj(struct pk_format_reader *fr, struct pk_error *err);
 /* Record a warning for the record being fed. */
 void pk_fmt_note(struct pk_format_reader *fr, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -244,6 +244,14 @@ int pk_fmt_emit(struct pk_format_reader *fr, const struct pk_buf *b)
 	return fr->emit(fr->ctx, b->data ? b->data : "", b->len);
 }
 
+int pk_fmt_emit_obj(struct pk_format_reader *fr, struct pk_error *err)
+{
+	pk_buf_reset(&fr->out);
+	if (pk_obj_write(fr->obj, &fr->out) != PK_OK)
+		return pk_nomem(err);
+	return pk_fmt_emit(fr, &fr->out);
+}
+
 void pk_fmt_note(struct pk_format_reader *fr, const char *fmt, ...)
 {
 	va_list ap;

@@ -180,10 +180,7 @@ static int lists_feed(struct pk_format_reader *fr,
 	if ((rc = pk_fmt_move(fr, rf, "responses", err)) < 0)
 		return rc;
 	fr->count[0] += l->ndropped;
-	pk_buf_reset(&fr->out);
-	if (pk_obj_write(fr->obj, &fr->out) != PK_OK)
-		return pk_nomem(err);
-	return pk_fmt_emit(fr, &fr->out);
+	return pk_fmt_emit_obj(fr, err);
 }
 
 const struct pk_fmt_ops pk_fmt_lists = {

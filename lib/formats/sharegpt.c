@@ -163,10 +163,7 @@ static int sharegpt_feed(struct pk_format_reader *fr,
 	if ((rc = response(fr, rec, "chosen", err)) != PK_OK ||
 	    (rc = response(fr, rec, "rejected", err)) != PK_OK)
 		return rc;
-	pk_buf_reset(&fr->out);
-	if (pk_obj_write(fr->obj, &fr->out) != PK_OK)
-		return pk_nomem(err);
-	return pk_fmt_emit(fr, &fr->out);
+	return pk_fmt_emit_obj(fr, err);
 }
 
 const struct pk_fmt_ops pk_fmt_sharegpt = {

@@ -70,9 +70,7 @@ static int trl_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 						      "present too",
 						      to[i])
 				       : rc;
-	if (pk_obj_write(fr->obj, &fr->out) != PK_OK)
-		return pk_nomem(err);
-	return pk_fmt_emit(fr, &fr->out);
+	return pk_fmt_emit_obj(fr, err);
 }
 
 const struct pk_fmt_ops pk_fmt_trl = {

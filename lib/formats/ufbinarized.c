@@ -95,10 +95,7 @@ static int ufb_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	    pk_buf_putc(&fr->t2, ']') ||
 	    pk_obj_set_raw(fr->obj, "rejected", fr->t2.data, fr->t2.len))
 		return pk_nomem(err);
-	pk_buf_reset(&fr->out);
-	if (pk_obj_write(fr->obj, &fr->out) != PK_OK)
-		return pk_nomem(err);
-	return pk_fmt_emit(fr, &fr->out);
+	return pk_fmt_emit_obj(fr, err);
 }
 
 const struct pk_fmt_ops pk_fmt_ufbinarized = {

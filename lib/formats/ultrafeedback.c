@@ -196,10 +196,7 @@ static int uf_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	    pk_obj_rename(fr->obj, "completions", "responses") < 0 ||
 	    pk_obj_rename(fr->obj, "instruction", "prompt") < 0)
 		return pk_nomem(err);
-	pk_buf_reset(&fr->out);
-	if (pk_obj_write(fr->obj, &fr->out) != PK_OK)
-		return pk_nomem(err);
-	return pk_fmt_emit(fr, &fr->out);
+	return pk_fmt_emit_obj(fr, err);
 }
 
 const struct pk_fmt_ops pk_fmt_ultrafeedback = {
