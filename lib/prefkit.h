@@ -391,6 +391,72 @@ uint64_t pk_hash64(const void *p, size_t n, uint64_t seed);
 void pk_hash128_hex(const void *p, size_t n, char out[33]);
 
 /* ------------------------------------------------------------------ */
+/* Patterns and tokens (tokenize.c) - SPEC 3.4; shared by pref-ches,    */
+/* pref-check --leak-ngram / --deny-regex and pref-stats.               */
+/* ------------------------------------------------------------------ */
+/*
+ * A pattern is compiled once with PCRE2 (8-bit, UTF and UCP, so \p{L},
+ * \s and \w are Unicode-aware; JIT-compiled when the library has JIT)
+ * and then matched any number of times; its match data is reused, so a
+ * match allocates nothing.  A struct pk_regex is used by one thread at a
+ * time.  Subjects must be valid UTF-8 (every text decoded from a scanned
+ * record is); they may contain NUL bytes.
+ *
+ * The tokens of a text are the non-empty matches of the pattern, left to
+ * right (Python's re.findall without the empty strings).  A token stands
+ * for the one-hot vector of its XXH3-64 hash (seed 0), pk_token_hash().
+ *
+ *	re = pk_regex_new(PK_TOKEN_REGEX_DEFAULT, &err);  NULL: err says why
+ *	n = pk_tokenize(re, text, len, NULL, &hashes, &err);  per text
+ *	or, token by token:
+ *	for (pos = 0; (rc = pk_regex_next(re, text, len, &pos, &m, &err)) == 1;)
+ *		use text[m.off .. m.off + m.len)
+ *	pk_regex_free(re);
+ */
+
+/* The GPT-2 pre-tokenizer pattern (SPEC 3.4): contractions, runs of
+ * letters, of digits and of other symbols (each with one optional
+ * leading space), and whitespace. */
+#define PK_TOKEN_REGEX_DEFAULT \
+	"'(?:[sdmt]|ll|ve|re)| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+" \
+	"|\\s+(?!\\S)|\\s+"
+
+struct pk_regex;
+
+/* A byte range of a subject. */
+struct pk_span {
+	size_t off, len;
+};
+
+/* Compile pattern (NUL-terminated).  NULL with err: PK_ERR_USAGE
+ * "pattern offset N: message" (PCRE2's message; N is the byte offset
+ * where PCRE2 stopped), or PK_ERR_NOMEM. */
+struct pk_regex *pk_regex_new(const char *pattern, struct pk_error *err);
+void pk_regex_free(struct pk_regex *re);
+/* 1 when the pattern runs JIT-compiled. */
+int pk_regex_jit(const struct pk_regex *re);
+
+/* The next non-empty match of s[0..n) that starts at or after *pos (a
+ * character boundary): 1 with *m set and *pos moved past the match, 0
+ * when there is none (*pos = n), or a negative status: PK_BAD_RECORD with
+ * err "pattern match failed: ..." (a PCRE2 resource limit hit by this
+ * subject), PK_FATAL when out of memory.  An empty match is skipped: the
+ * search goes on from its position without allowing an empty match
+ * there, one character at a time. */
+int pk_regex_next(struct pk_regex *re, const char *s, size_t n, size_t *pos,
+		  struct pk_span *m, struct pk_error *err);
+
+/* The tokens of s[0..n): appends a struct pk_span per token to spans
+ * and/or its pk_token_hash() as a uint64_t to hashes (either may be
+ * NULL; with both NULL the tokens are only counted).  Returns the number
+ * of tokens, or a negative status as pk_regex_next(). */
+long pk_tokenize(struct pk_regex *re, const char *s, size_t n,
+		 struct pk_buf *spans, struct pk_buf *hashes,
+		 struct pk_error *err);
+/* XXH3-64 (seed 0) of a token's bytes. */
+uint64_t pk_token_hash(const char *p, size_t n);
+
+/* ------------------------------------------------------------------ */
 /* Input: files, stdin, zstd, gzip, JSON arrays (zio.c, reader.c)      */
 /* ------------------------------------------------------------------ */
 

@@ -10,8 +10,6 @@
  */
 #include "config.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,20 +25,14 @@ struct node {
 	size_t depth; /* steps from the root, the node's own included */
 };
 
-struct span {
-	size_t off, len;
-};
-
 struct pk_steptree {
-	pcre2_code *re;
-	pcre2_match_data *md;
-	int jit;
+	struct pk_regex *re;
 	struct node *nodes; /* nodes[0] is the root; stored in nodes_buf */
 	size_t nnodes;
 	struct pk_buf nodes_buf;
 	struct pk_buf steps;  /* text of every node's step */
 	struct pk_buf text;   /* decoded text of the response being split */
-	struct pk_buf pieces; /* struct span: its steps, into text */
+	struct pk_buf pieces; /* struct pk_span: its steps, into text */
 	struct pk_buf tmp;
 	struct pk_buf prompt; /* the prompt of the current node's pairs */
 	struct pk_buf block;
@@ -53,31 +45,14 @@ struct pk_steptree {
 struct pk_steptree *pk_steptree_new(const char *pattern, struct pk_error *err)
 {
 	struct pk_steptree *t = calloc(1, sizeof(*t));
-	int code;
-	PCRE2_SIZE at;
 
 	if (!t) {
 		pk_nomem(err);
 		return NULL;
 	}
-	if (!pattern)
-		pattern = PK_STEP_REGEX_DEFAULT;
-	t->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-			      PCRE2_UTF | PCRE2_UCP, &code, &at, NULL);
+	t->re = pk_regex_new(pattern ? pattern : PK_STEP_REGEX_DEFAULT, err);
 	if (!t->re) {
-		PCRE2_UCHAR msg[160];
-
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		pk_error_set(err, PK_ERR_USAGE, "pattern offset %zu: %s",
-			     (size_t)at, (const char *)msg);
 		free(t);
-		return NULL;
-	}
-	t->jit = pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE) == 0;
-	t->md = pcre2_match_data_create_from_pattern(t->re, NULL);
-	if (!t->md) {
-		pk_steptree_free(t);
-		pk_nomem(err);
 		return NULL;
 	}
 	return t;
@@ -87,8 +62,7 @@ void pk_steptree_free(struct pk_steptree *t)
 {
 	if (!t)
 		return;
-	pcre2_match_data_free(t->md);
-	pcre2_code_free(t->re);
+	pk_regex_free(t->re);
 	pk_buf_free(&t->nodes_buf);
 	pk_buf_free(&t->kids);
 	pk_buf_free(&t->groups);
@@ -109,50 +83,36 @@ void pk_steptree_free(struct pk_steptree *t)
 
 static int add_piece(struct pk_buf *pieces, size_t off, size_t len)
 {
-	struct span s = {off, len};
+	struct pk_span s = {off, len};
 
 	return pk_buf_append(pieces, &s, sizeof(s));
 }
 
 /* Split t->text[from..) by the pattern into t->pieces (empty pieces left
- * out). */
+ * out; an empty match separates nothing). */
 static int split_text(struct pk_steptree *t, size_t from, struct pk_error *err)
 {
-	PCRE2_SPTR subj = (PCRE2_SPTR)t->text.data;
+	const char *subj = t->text.data;
 	size_t len = t->text.len, start = from, pos = from;
+	struct pk_span m;
+	int rc;
 
 	if (!subj)
 		return PK_OK;
-	while (pos <= len) {
-		PCRE2_SIZE *ov;
-		int rc = t->jit ? pcre2_jit_match(t->re, subj, len, pos, 0,
-						  t->md, NULL)
-				: pcre2_match(t->re, subj, len, pos,
-					      PCRE2_NO_UTF_CHECK, t->md, NULL);
-
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
-		if (rc < 0) {
-			PCRE2_UCHAR msg[160];
-
-			pcre2_get_error_message(rc, msg, sizeof(msg));
-			return pk_error_set(err, PK_ERR_DATA,
-					    "--step-regex: %s",
-					    (const char *)msg);
-		}
-		ov = pcre2_get_ovector_pointer(t->md);
-		if (ov[1] == ov[0]) {
-			/* An empty match separates nothing: look again one
-			 * character further on. */
-			pos = ov[1] + 1;
-			while (pos < len && (subj[pos] & 0xC0) == 0x80)
-				pos++;
-			continue;
-		}
-		if (ov[0] > start && add_piece(&t->pieces, start,
-					       ov[0] - start) < 0)
+	while ((rc = pk_regex_next(t->re, subj, len, &pos, &m, err)) == 1) {
+		if (m.off > start && add_piece(&t->pieces, start,
+					       m.off - start) < 0)
 			return pk_nomem(err);
-		start = pos = ov[1];
+		start = pos;
+	}
+	if (rc < 0) {
+		if (err && err->kind == PK_ERR_DATA) {
+			char msg[sizeof err->text];
+
+			memcpy(msg, err->text, sizeof msg);
+			pk_error_set(err, PK_ERR_DATA, "--step-regex: %s", msg);
+		}
+		return rc;
 	}
 	if (len > start && add_piece(&t->pieces, start, len - start) < 0)
 		return pk_nomem(err);
@@ -199,7 +159,7 @@ static int split_value(struct pk_steptree *t, const char *v, size_t n,
 long pk_steptree_split(struct pk_steptree *t, const char *v, size_t n,
 		       struct pk_buf *out, struct pk_error *err)
 {
-	const struct span *s;
+	const struct pk_span *s;
 	size_t k, np;
 	int rc = split_value(t, v, n, err);
 
@@ -272,7 +232,7 @@ int pk_steptree_build(struct pk_steptree *t, const struct pk_rank_list *l,
 		return pk_nomem(err);
 	for (k = 0; k < l->n; k++) {
 		const struct pk_rank_item *it = &l->items[k];
-		const struct span *s;
+		const struct pk_span *s;
 		size_t p, np, cur = 0;
 		int rc = split_value(t, l->text + it->text.off, it->text.len,
 				     err);
