@@ -963,6 +963,121 @@ int pk_obj_swap_sides(struct pk_obj *o, const char *const *names);
 int pk_sides_are_partners(const char *const *names);
 
 /* ------------------------------------------------------------------ */
+/* External sort in bounded memory (extsort.c)                         */
+/* ------------------------------------------------------------------ */
+/*
+ * A stable sort of records of any size - opaque byte strings - within a
+ * memory budget (SPEC 2 "Limits": --memory, --tmpdir).  Records are held
+ * in memory up to opts.memory; beyond it, the records held are sorted
+ * and spilled as a run to a temporary file in opts.tmpdir, zstd-compressed.
+ * The file has no name from the moment it is created (O_TMPFILE, or
+ * mkstemp() and unlink() at once), so nothing is ever left behind: not on
+ * an error, SIGINT, SIGTERM, nor even SIGKILL.  At the end the runs are
+ * merged by a heap; with more runs than the fan-in they are first merged
+ * in passes, so that at most fan_in temporary files are open at a time.
+ *
+ * Order: opts.cmp when given; else bytewise (memcmp) over the first
+ * opts.key_len bytes of each record (0 = the whole record; a record that
+ * is a prefix of another comes first).  Put a sort key first in each
+ * record, numbers as fixed-width big-endian bytes (pk_sort_put_u64,
+ * pk_sort_double_key), and the payload after it.  Stable: records that
+ * compare equal come out in the order they were added.
+ *
+ * Memory: every record held costs its length plus PK_SORT_ENTRY_OVERHEAD
+ * bytes; the merge reads each run through one block (4 KiB to 128 KiB,
+ * memory / 64) and keeps the fan-in within memory / 2 of blocks.  A
+ * single record larger than the budget is written out as a run of its
+ * own.  About 1 MiB for the zstd contexts comes on top.
+ *
+ *	struct pk_sort_opts o = {.memory = 64 << 20, .tmpdir = dir};
+ *	struct pk_sort *s = pk_sort_new(&o, &err);
+ *	pk_sort_add(s, rec, n, &err);               for each record
+ *	while ((rc = pk_sort_next(s, &rec, &n, &err)) == PK_OK)
+ *		use rec[0..n): borrowed until the next call on s
+ *	rc: PK_EOF at the end, or PK_FATAL with err set
+ *	pk_sort_free(s);
+ *
+ * Errors: a failed write of a temporary file (a full disk: ENOSPC, a file
+ * size limit: EFBIG) or read is PK_FATAL with kind PK_ERR_IO ("cannot
+ * write a temporary file in /tmp: No space left on device"); out of
+ * memory is PK_ERR_NOMEM.  Errors stick: every later call returns the
+ * same status and error.  A sort never stops with records silently
+ * missing.
+ *
+ * Merging inputs that are each sorted already (e.g. files written in
+ * this order before): pk_sort_add_input() adds one as a callback; the
+ * inputs go through the same merge as the runs, after the records added
+ * with pk_sort_add (so equal records come first from those, then from
+ * the inputs in the order they were added).  Only the inputs being
+ * merged are read at a time: an input may open its file at its first
+ * call and close it at its end, which keeps the open files within the
+ * fan-in.  The sort does not check that an input is in order.
+ */
+#define PK_SORT_MEMORY_DEFAULT ((size_t)512 << 20)
+#define PK_SORT_ENTRY_OVERHEAD 24
+
+struct pk_sort;
+
+struct pk_sort_opts {
+	size_t memory;       /* bytes; 0 = PK_SORT_MEMORY_DEFAULT */
+	const char *tmpdir;  /* NULL = $TMPDIR, else /tmp */
+	size_t key_len;      /* memcmp over this prefix; 0 = whole record */
+	/* Or a comparison of two records (< 0, 0, > 0); ctx is passed to it. */
+	int (*cmp)(void *ctx, const void *a, size_t an, const void *b,
+		   size_t bn);
+	void *ctx;
+	unsigned fan_in;     /* runs merged at once; 0 = 64 (fewer when the
+			      * memory is small); at least 2 */
+	int zstd_level;      /* of the runs; 0 = 1 */
+};
+
+struct pk_sort_stats {
+	unsigned long long records;       /* added with pk_sort_add */
+	unsigned long long runs;          /* runs spilled while adding */
+	unsigned long long merge_passes;  /* passes before the last merge */
+	unsigned long long bytes_spilled; /* raw bytes written to runs */
+	unsigned long long bytes_written; /* compressed bytes written */
+};
+
+/* NULL with err set when out of memory.  The temporary directory is not
+ * checked until the first run is spilled. */
+struct pk_sort *pk_sort_new(const struct pk_sort_opts *opts,
+			    struct pk_error *err);
+/* Copy one record into the sort (may spill a run). */
+int pk_sort_add(struct pk_sort *s, const void *rec, size_t n,
+		struct pk_error *err);
+/* Add an input that is sorted already.  next(ctx, &rec, &n, err) returns
+ * PK_OK with its next record (borrowed until its next call), PK_EOF at
+ * its end, or a negative status with err set, which the sort passes on
+ * as it is (so an input may stop the merge with PK_BAD_RECORD). */
+int pk_sort_add_input(struct pk_sort *s,
+		      int (*next)(void *ctx, const void **rec, size_t *n,
+				  struct pk_error *err),
+		      void *ctx, struct pk_error *err);
+/* The next record in order.  The first call ends adding.  PK_OK with
+ * *rec, *n; PK_EOF at the end (and at every call after it). */
+int pk_sort_next(struct pk_sort *s, const void **rec, size_t *n,
+		 struct pk_error *err);
+/* Start reading from the first record again (after pk_sort_next; not
+ * with inputs, which cannot be read twice): for a caller that needs
+ * several passes over the sorted records.  Runs are read again, not
+ * written again. */
+int pk_sort_rewind(struct pk_sort *s, struct pk_error *err);
+void pk_sort_get_stats(const struct pk_sort *s, struct pk_sort_stats *st);
+void pk_sort_free(struct pk_sort *s);
+
+/* Keys: big-endian bytes, so that memcmp orders them as numbers. */
+void pk_sort_put_u32(void *p, uint32_t v);
+void pk_sort_put_u64(void *p, uint64_t v);
+uint32_t pk_sort_get_u32(const void *p);
+uint64_t pk_sort_get_u64(const void *p);
+/* A double as a key that orders like the number (-0.0 as 0.0; NaN above
+ * +inf, or below -inf when its sign bit is set); ~key orders descending.
+ * pk_sort_key_double() gives the double back. */
+uint64_t pk_sort_double_key(double x);
+double pk_sort_key_double(uint64_t k);
+
+/* ------------------------------------------------------------------ */
 /* Sizes                                                               */
 /* ------------------------------------------------------------------ */
 

@@ -1,0 +1,533 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_extsort.c - struct pk_sort: every order checked against a plain
+ * in-memory stable sort of the same records (qsort with the add order as
+ * the last key); spills, merge passes, records that straddle blocks or
+ * exceed the budget, sorted inputs, rewinding, no temporary file left,
+ * and write failures (a file size limit) reported as I/O errors.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "prefkit.h"
+#include "test.h"
+
+static uint64_t rng = 88172645463325252ull;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* A set of records to sort, and the reference order. */
+struct rec {
+	char *p;
+	size_t n;
+	size_t seq;
+};
+
+static size_t ref_key_len;
+static int ref_reverse;
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+	size_t an = x->n, bn = y->n, m;
+	int c;
+
+	if (ref_key_len) {
+		an = an < ref_key_len ? an : ref_key_len;
+		bn = bn < ref_key_len ? bn : ref_key_len;
+	}
+	m = an < bn ? an : bn;
+	c = memcmp(x->p, y->p, m);
+	if (!c)
+		c = an < bn ? -1 : an > bn;
+	if (ref_reverse)
+		c = -c;
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* n records of lengths [minlen, maxlen]: a key of klen bytes drawn from
+ * an alphabet of `alpha` letters (so there are ties), then "#seq". */
+static struct rec *make(size_t n, size_t minlen, size_t maxlen, size_t klen,
+			int alpha)
+{
+	struct rec *r = calloc(n, sizeof *r);
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		size_t len = minlen + (size_t)(rnd() % (maxlen - minlen + 1));
+		char tail[32];
+		int tl = snprintf(tail, sizeof tail, "#%zu", i);
+
+		if (len < klen + (size_t)tl)
+			len = klen + (size_t)tl;
+		r[i].p = malloc(len);
+		r[i].n = len;
+		r[i].seq = i;
+		for (k = 0; k < klen; k++)
+			r[i].p[k] = (char)('a' + rnd() % (uint64_t)alpha);
+		memcpy(r[i].p + klen, tail, (size_t)tl);
+		for (k = klen + (size_t)tl; k < len; k++)
+			r[i].p[k] = (char)(rnd() & 0xff);
+	}
+	return r;
+}
+
+static void drop(struct rec *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].p);
+	free(r);
+}
+
+/* Read the sort out and compare with the reference order of r (sorted in
+ * place).  Returns 1 when every record matches. */
+static int drain_matches(struct pk_sort *s, struct rec *r, size_t n)
+{
+	struct pk_error err = {0};
+	const void *p;
+	size_t len, i = 0;
+	int rc, ok = 1;
+
+	qsort(r, n, sizeof *r, ref_cmp);
+	while ((rc = pk_sort_next(s, &p, &len, &err)) == PK_OK) {
+		if (i >= n || len != r[i].n || memcmp(p, r[i].p, len) != 0) {
+			if (ok)
+				printf("# record %zu differs\n", i);
+			ok = 0;
+		}
+		i++;
+	}
+	if (rc != PK_EOF) {
+		printf("# pk_sort_next: %d %s\n", rc, err.text);
+		ok = 0;
+	}
+	if (i != n) {
+		printf("# %zu records out, %zu in\n", i, n);
+		ok = 0;
+	}
+	return ok;
+}
+
+static struct pk_sort *sort_of(struct rec *r, size_t n,
+			       const struct pk_sort_opts *o)
+{
+	struct pk_error err = {0};
+	struct pk_sort *s = pk_sort_new(o, &err);
+	size_t i;
+
+	for (i = 0; s && i < n; i++) {
+		r[i].seq = i; /* ties come out in the order added */
+		if (pk_sort_add(s, r[i].p, r[i].n, &err) != PK_OK) {
+			printf("# pk_sort_add: %s\n", err.text);
+			break;
+		}
+	}
+	return s;
+}
+
+static const char *tmpdir;
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int count_fds(void)
+{
+	return count_entries("/proc/self/fd");
+}
+
+static void test_empty_and_small(void)
+{
+	struct pk_sort_opts o = {.tmpdir = tmpdir};
+	struct pk_error err = {0};
+	struct pk_sort *s = pk_sort_new(&o, &err);
+	const void *p;
+	size_t n;
+
+	CHECK(s != NULL);
+	CHECK_INT(pk_sort_next(s, &p, &n, &err), PK_EOF);
+	CHECK_INT(pk_sort_next(s, &p, &n, &err), PK_EOF);
+	CHECK_INT(pk_sort_add(s, "x", 1, &err), PK_FATAL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	pk_sort_free(s);
+	pk_sort_free(NULL);
+
+	/* Bytewise, shorter first, empty records allowed, stable. */
+	s = pk_sort_new(&o, &err);
+	pk_sort_add(s, "b", 1, &err);
+	pk_sort_add(s, "", 0, &err);
+	pk_sort_add(s, "ab", 2, &err);
+	pk_sort_add(s, "a", 1, &err);
+	pk_sort_add(s, "\xff", 1, &err);
+	pk_sort_add(s, "a", 1, &err);
+	{
+		const char *want[] = {"", "a", "a", "ab", "b", "\xff"};
+		size_t i;
+		int ok = 1;
+
+		for (i = 0; i < 6; i++)
+			ok &= pk_sort_next(s, &p, &n, &err) == PK_OK &&
+			      n == strlen(want[i]) &&
+			      memcmp(p, want[i], n) == 0;
+		CHECK(ok);
+		CHECK_INT(pk_sort_next(s, &p, &n, &err), PK_EOF);
+	}
+	pk_sort_free(s);
+}
+
+static void test_in_memory(void)
+{
+	struct pk_sort_opts o = {.tmpdir = tmpdir, .key_len = 3};
+	struct rec *r = make(5000, 3, 40, 3, 4);
+	struct pk_sort *s = sort_of(r, 5000, &o);
+	struct pk_sort_stats st;
+
+	ref_key_len = 3;
+	CHECK(drain_matches(s, r, 5000));
+	pk_sort_get_stats(s, &st);
+	CHECK_INT(st.records, 5000);
+	CHECK_INT(st.runs, 0);
+	CHECK_INT(st.bytes_written, 0);
+	pk_sort_free(s);
+	drop(r, 5000);
+	ref_key_len = 0;
+}
+
+/* Many runs, merge passes, whole-record and prefix keys. */
+static void test_spill(void)
+{
+	size_t n = 20000;
+	struct rec *r = make(n, 1, 700, 2, 6);
+	struct pk_sort_opts o = {.tmpdir = tmpdir, .memory = 64 << 10};
+	struct pk_sort *s;
+	struct pk_sort_stats st;
+	int fds = count_fds();
+
+	s = sort_of(r, n, &o);
+	CHECK_INT(count_entries(tmpdir), 0); /* runs have no names */
+	CHECK(drain_matches(s, r, n));
+	pk_sort_get_stats(s, &st);
+	CHECK(st.runs > 50);
+	CHECK(st.bytes_spilled > 64 << 10);
+	CHECK(st.bytes_written > 0);
+	printf("# %llu runs, %llu merge passes, %llu raw bytes, %llu written\n",
+	       st.runs, st.merge_passes, st.bytes_spilled, st.bytes_written);
+	CHECK(st.merge_passes >= 1); /* 64K allows a fan-in of 8 */
+	pk_sort_free(s);
+	CHECK_INT(count_fds(), fds);
+
+	/* A fan-in of 2: many passes; prefix keys, stable. */
+	o.fan_in = 2;
+	o.key_len = 2;
+	ref_key_len = 2;
+	s = sort_of(r, n, &o);
+	CHECK(drain_matches(s, r, n));
+	pk_sort_get_stats(s, &st);
+	CHECK(st.merge_passes >= 5);
+	pk_sort_free(s);
+	ref_key_len = 0;
+	CHECK_INT(count_fds(), fds);
+	CHECK_INT(count_entries(tmpdir), 0);
+	drop(r, n);
+}
+
+/* Records larger than a block (4 KiB here) and than the budget. */
+static void test_large_records(void)
+{
+	size_t n = 60;
+	struct rec *r = make(n, 1, 200000, 1, 3);
+	struct pk_sort_opts o = {.tmpdir = tmpdir, .memory = 64 << 10};
+	struct pk_sort *s = sort_of(r, n, &o);
+
+	CHECK(drain_matches(s, r, n));
+	pk_sort_free(s);
+	drop(r, n);
+}
+
+static int rev_cmp(void *ctx, const void *a, size_t an, const void *b,
+		   size_t bn)
+{
+	size_t m = an < bn ? an : bn;
+	int c = memcmp(a, b, m);
+
+	(*(int *)ctx)++;
+	if (!c)
+		c = an < bn ? -1 : an > bn;
+	return -c;
+}
+
+static void test_callback(void)
+{
+	size_t n = 3000;
+	int calls = 0;
+	struct rec *r = make(n, 1, 100, 1, 3);
+	struct pk_sort_opts o = {.tmpdir = tmpdir, .memory = 32 << 10,
+				 .cmp = rev_cmp, .ctx = &calls};
+	struct pk_sort *s = sort_of(r, n, &o);
+
+	ref_reverse = 1;
+	CHECK(drain_matches(s, r, n));
+	ref_reverse = 0;
+	CHECK(calls > 0);
+	pk_sort_free(s);
+	drop(r, n);
+}
+
+/* Sorted inputs through the same merge. */
+struct input {
+	struct rec *r;
+	size_t n, i;
+	int fail_at; /* return an error at this record, -1 never */
+};
+
+static int input_next(void *ctx, const void **rec, size_t *n,
+		      struct pk_error *err)
+{
+	struct input *in = ctx;
+
+	if ((int)in->i == in->fail_at)
+		return pk_error_set(err, PK_ERR_DATA, "input: bad at %zu",
+				    in->i);
+	if (in->i == in->n)
+		return PK_EOF;
+	*rec = in->r[in->i].p;
+	*n = in->r[in->i].n;
+	in->i++;
+	return PK_OK;
+}
+
+static void test_inputs(void)
+{
+	enum { K = 5, N = 700 };
+	struct input in[K];
+	struct rec *all = calloc(K * N, sizeof *all);
+	struct pk_sort_opts o = {.tmpdir = tmpdir, .memory = 64 << 10,
+				 .fan_in = 2, .key_len = 1};
+	struct pk_error err = {0};
+	struct pk_sort *s = pk_sort_new(&o, &err);
+	const void *p;
+	size_t len, i, k;
+	int rc;
+
+	ref_key_len = 1;
+	for (k = 0; k < K; k++) {
+		in[k].r = make(N, 2, 300, 1, 4);
+		in[k].n = N;
+		in[k].i = 0;
+		in[k].fail_at = -1;
+		for (i = 0; i < N; i++)
+			in[k].r[i].seq = k * N + i; /* ties: input order */
+		qsort(in[k].r, N, sizeof *in[k].r, ref_cmp);
+		memcpy(all + k * N, in[k].r, N * sizeof *all);
+		CHECK_INT(pk_sort_add_input(s, input_next, &in[k], &err), PK_OK);
+	}
+	CHECK(drain_matches(s, all, K * N));
+	pk_sort_free(s);
+
+	/* An input's error stops the merge with that error. */
+	s = pk_sort_new(&o, &err);
+	for (k = 0; k < K; k++) {
+		in[k].i = 0;
+		in[k].fail_at = k == 3 ? 100 : -1;
+		pk_sort_add_input(s, input_next, &in[k], &err);
+	}
+	while ((rc = pk_sort_next(s, &p, &len, &err)) == PK_OK)
+		;
+	CHECK_INT(rc, PK_BAD_RECORD);
+	CHECK_STR(err.text, "input: bad at 100");
+	CHECK_INT(pk_sort_next(s, &p, &len, &err), PK_BAD_RECORD);
+	CHECK_INT(pk_sort_rewind(s, &err), PK_BAD_RECORD);
+	pk_sort_free(s);
+
+	/* Rewinding a merge of inputs is refused. */
+	s = pk_sort_new(&o, &err);
+	in[0].i = 0;
+	in[0].fail_at = -1;
+	pk_sort_add_input(s, input_next, &in[0], &err);
+	pk_sort_next(s, &p, &len, &err);
+	CHECK_INT(pk_sort_rewind(s, &err), PK_FATAL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	pk_sort_free(s);
+
+	for (k = 0; k < K; k++)
+		free(in[k].r);
+	drop(all, K * N);
+	ref_key_len = 0;
+}
+
+static void test_rewind(void)
+{
+	size_t n = 4000, m;
+	struct rec *r = make(n, 1, 300, 2, 5);
+	struct pk_sort_opts o = {.tmpdir = tmpdir, .memory = 48 << 10};
+	struct pk_sort *s = sort_of(r, n, &o);
+	struct pk_error err = {0};
+
+	CHECK(drain_matches(s, r, n));
+	CHECK_INT(pk_sort_rewind(s, &err), PK_OK);
+	CHECK(drain_matches(s, r, n));
+	pk_sort_free(s);
+
+	/* In memory, and rewinding half way. */
+	o.memory = 0;
+	s = sort_of(r, n, &o);
+	for (m = 0; m < 10; m++) {
+		const void *p;
+		size_t len;
+
+		pk_sort_next(s, &p, &len, &err);
+	}
+	CHECK_INT(pk_sort_rewind(s, &err), PK_OK);
+	CHECK(drain_matches(s, r, n));
+	pk_sort_free(s);
+	drop(r, n);
+}
+
+static void test_bad_tmpdir(void)
+{
+	struct pk_sort_opts o = {.tmpdir = "/nonexistent/prefkit",
+				 .memory = 16 << 10};
+	struct pk_error err = {0};
+	struct pk_sort *s = pk_sort_new(&o, &err);
+	char rec[1000];
+	int rc = PK_OK, i;
+
+	memset(rec, 'x', sizeof rec);
+	for (i = 0; i < 100 && rc == PK_OK; i++)
+		rc = pk_sort_add(s, rec, sizeof rec, &err);
+	CHECK_INT(rc, PK_FATAL);
+	CHECK_INT(err.kind, PK_ERR_IO);
+	CHECK_STR(err.text, "cannot create a temporary file in "
+			    "/nonexistent/prefkit: No such file or directory");
+	pk_error_clear(&err);
+	CHECK_INT(pk_sort_add(s, rec, 1, &err), PK_FATAL);
+	CHECK_STR(err.text, "cannot create a temporary file in "
+			    "/nonexistent/prefkit: No such file or directory");
+	pk_sort_free(s);
+}
+
+/* A write that fails (here EFBIG under a file size limit, as ENOSPC on a
+ * full disk) is an I/O error, never a short output.  Run in a child, so
+ * the limit binds nothing else. */
+static void test_write_error(void)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		struct rlimit rl = {32 << 10, 32 << 10};
+		struct pk_sort_opts o = {.tmpdir = tmpdir,
+					 .memory = 64 << 10};
+		struct pk_error err = {0};
+		struct pk_sort *s;
+		char rec[997];
+		const void *p;
+		size_t n;
+		int rc = PK_OK, i, j;
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+			_exit(3);
+		s = pk_sort_new(&o, &err);
+		/* incompressible records, 2 MB in all */
+		for (i = 0; i < 2000 && rc == PK_OK; i++) {
+			for (j = 0; j < (int)sizeof rec; j++)
+				rec[j] = (char)rnd();
+			rc = pk_sort_add(s, rec, sizeof rec, &err);
+		}
+		if (rc == PK_OK)
+			rc = pk_sort_next(s, &p, &n, &err);
+		if (rc != PK_FATAL || err.kind != PK_ERR_IO ||
+		    strncmp(err.text, "cannot write a temporary file in ",
+			    33) != 0 ||
+		    !strstr(err.text, strerror(EFBIG)))
+			_exit(4);
+		if (pk_sort_next(s, &p, &n, &err) != PK_FATAL)
+			_exit(5);
+		pk_sort_free(s);
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st));
+	CHECK_INT(WEXITSTATUS(st), 0);
+}
+
+static void test_keys(void)
+{
+	double xs[] = {-1.0 / 0.0, -1e300, -2.5, -1e-300, 0.0, 1e-300, 0.5,
+		       1, 7.25, 1e300, 1.0 / 0.0};
+	size_t i, n = sizeof xs / sizeof xs[0];
+	int ok = 1;
+	unsigned char b[8];
+
+	for (i = 0; i < n; i++) {
+		ok &= pk_sort_key_double(pk_sort_double_key(xs[i])) == xs[i];
+		if (i + 1 < n)
+			ok &= pk_sort_double_key(xs[i]) <
+			      pk_sort_double_key(xs[i + 1]);
+	}
+	CHECK(ok);
+	CHECK(pk_sort_double_key(-0.0) == pk_sort_double_key(0.0));
+	pk_sort_put_u64(b, 0x0102030405060708ull);
+	CHECK_MEM(b, 8, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+	CHECK(pk_sort_get_u64(b) == 0x0102030405060708ull);
+	pk_sort_put_u32(b, 0xa0b0c0d0u);
+	CHECK(pk_sort_get_u32(b) == 0xa0b0c0d0u);
+	CHECK_MEM(b, 4, "\xa0\xb0\xc0\xd0", 4);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/pk-extsort.XXXXXX";
+
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	tmpdir = dir;
+	test_keys();
+	test_empty_and_small();
+	test_in_memory();
+	test_spill();
+	test_large_records();
+	test_callback();
+	test_inputs();
+	test_rewind();
+	test_bad_tmpdir();
+	test_write_error();
+	CHECK_INT(count_entries(tmpdir), 0);
+	rmdir(dir);
+	return pk_test_done();
+}
