@@ -11,14 +11,6 @@
 
 #include "pk_private.h"
 
-/* Does the literal p[0..n) need no rewriting to be in canonical form?
- * Canonical strings are what pk_json_quote writes: a literal without any
- * backslash is already canonical (raw control characters are invalid). */
-static int canonical_string(const char *p, size_t n)
-{
-	return memchr(p, '\\', n) == NULL;
-}
-
 int pk_next_message(struct pk_iter *it, size_t *off, size_t *len,
 		    struct pk_member *role, struct pk_member *content)
 {
@@ -108,28 +100,13 @@ int pk_response_text(const char *v, size_t n, struct pk_buf *out,
 
 int pk_group_id(const char *v, size_t n, char out[17], struct pk_error *err)
 {
-	struct pk_buf canon = PK_BUF_INIT;
-	const char *p = v;
-	size_t len = n;
-	json_t *j = NULL;
+	struct pk_canon scratch = PK_CANON_INIT;
 	uint64_t h;
+	int rc = pk_canonical_hash64(v, n, 0, &scratch, &h, err);
 
-	if (pk_type_of(v, n) != PK_T_STRING || !canonical_string(v, n)) {
-		j = pk_json_decode(v, n, err);
-		if (!j)
-			return PK_BAD_RECORD;
-		if (pk_json_encode(&canon, j, PK_ENC_SORT_KEYS) < 0) {
-			json_decref(j);
-			pk_buf_free(&canon);
-			return pk_error_set(err, PK_ERR_DATA,
-					    "cannot encode prompt");
-		}
-		json_decref(j);
-		p = canon.data;
-		len = canon.len;
-	}
-	h = pk_hash64(p, len, 0);
+	pk_canon_free(&scratch);
+	if (rc < 0)
+		return rc;
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
-	pk_buf_free(&canon);
 	return PK_OK;
 }

@@ -389,6 +389,57 @@ int pk_group_id(const char *v, size_t n, char out[17], struct pk_error *err);
 /* XXH3-64 of bytes, and the 128-bit variant as 32 hex digits. */
 uint64_t pk_hash64(const void *p, size_t n, uint64_t seed);
 void pk_hash128_hex(const void *p, size_t n, char out[33]);
+/* XXH3-128 of bytes as 16 bytes, high half first (big-endian), so that
+ * memcmp orders keys as the hex digits do. */
+void pk_hash128(const void *p, size_t n, unsigned char out[16]);
+
+/* ------------------------------------------------------------------ */
+/* Canonical JSON and text normalization (canon.c)                     */
+/* ------------------------------------------------------------------ */
+
+/* The canonical text of a JSON value (group ids, split decisions, dedup
+ * keys): compact, object keys sorted bytewise (= by code point), strings
+ * as pk_json_quote writes them - for strings, arrays and objects exactly
+ * Python's json.dumps(v, sort_keys=True, separators=(",", ":"),
+ * ensure_ascii=False).  Numbers: an integer as written ("-0" as "0"),
+ * any other number as pk_format_number writes its double (1.0 -> "1",
+ * 1e2 -> "100"), one beyond a double as written.  (The same text as
+ * pk_json_encode(pk_json_decode(v), PK_ENC_SORT_KEYS) wherever jansson
+ * reads the value, built without a jansson tree.) */
+struct pk_canon {
+	struct pk_buf text;   /* pk_canonical_hash64's last text */
+	struct pk_buf stack_, keys_, tmp_, tmp2_;
+};
+#define PK_CANON_INIT {PK_BUF_INIT, PK_BUF_INIT, PK_BUF_INIT, PK_BUF_INIT, \
+		       PK_BUF_INIT}
+void pk_canon_free(struct pk_canon *c);
+
+/* Normalizations of strings (pref-dedup --normalize). */
+#define PK_NORM_SPACE 1u /* each run of white space (Python's str.isspace():
+			  * U+0009-000D, 001C-001F, 0020, 0085, 00A0, 1680,
+			  * 2000-200A, 2028, 2029, 202F, 205F, 3000) becomes
+			  * one space, none at either end: " ".join(s.split()) */
+#define PK_NORM_CASE 2u  /* Unicode full case folding, character by
+			  * character (Python's s.casefold(); Unicode 14.0):
+			  * "Straße" -> "strasse", "ΣΑΣ" -> "σασ" */
+/* Append the valid UTF-8 text s[0..n) normalized by norm (PK_NORM_*). */
+int pk_normalize(struct pk_buf *out, const char *s, size_t n, unsigned norm);
+/* Parse "space", "case", "space,case": 0, or -1 for anything else. */
+int pk_normalize_parse(const char *s, unsigned *norm);
+
+/* Append the canonical text of the validated value v[0..n) (surrounding
+ * white space ignored), every string in it (object keys excepted) first
+ * normalized by norm.  scratch may be NULL (then allocated for the call);
+ * a caller that canonicalizes record after record keeps one.  PK_OK, or
+ * PK_FATAL when out of memory (nothing appended). */
+int pk_canonical(struct pk_buf *out, const char *v, size_t n, unsigned norm,
+		 struct pk_canon *scratch, struct pk_error *err);
+/* XXH3-64 with seed of the canonical text of v[0..n) (kept in
+ * scratch->text unless v is a string without escapes, which is its own
+ * canonical text and is hashed in place). */
+int pk_canonical_hash64(const char *v, size_t n, uint64_t seed,
+			struct pk_canon *scratch, uint64_t *h,
+			struct pk_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Patterns and tokens (tokenize.c) - SPEC 3.4; shared by pref-ches,    */
