@@ -98,6 +98,31 @@ int pk_response_text(const char *v, size_t n, struct pk_buf *out,
 	return PK_OK;
 }
 
+int pk_implicit_prompt(const char *t, size_t n, struct pk_buf *buf)
+{
+	struct pk_iter it;
+	size_t off, len, prev_off = 0, prev_len = 0;
+	enum pk_type type;
+	int have_prev = 0, any = 0;
+
+	pk_buf_reset(buf);
+	if (pk_buf_putc(buf, '[') < 0)
+		return -1;
+	pk_iter_init(&it, t, n);
+	while (pk_iter_element(&it, &off, &len, &type)) {
+		if (have_prev) {
+			if ((any && pk_buf_putc(buf, ',') < 0) ||
+			    pk_compact(buf, t + prev_off, prev_len) < 0)
+				return -1;
+			any = 1;
+		}
+		prev_off = off;
+		prev_len = len;
+		have_prev = 1;
+	}
+	return pk_buf_putc(buf, ']');
+}
+
 int pk_group_id(const char *v, size_t n, char out[17], struct pk_error *err)
 {
 	struct pk_canon scratch = PK_CANON_INIT;

@@ -380,6 +380,11 @@ int pk_is_message_list(const char *v, size_t n);
 int pk_next_message(struct pk_iter *it, size_t *off, size_t *len,
 		    struct pk_member *role, struct pk_member *content);
 
+/* SPEC 1.2 implicit prompt: every element of the validated array t[0..n)
+ * (a conversation) but the last, as a compact JSON array, into buf (reset
+ * first).  0, or -1 when out of memory. */
+int pk_implicit_prompt(const char *t, size_t n, struct pk_buf *buf);
+
 /* SPEC 1.4 group id of a prompt value: 16 lowercase hex digits of XXH3-64
  * (seed 0) of the value as compact JSON with sorted keys, written as
  * Python's json.dumps(v, sort_keys=True, separators=(",", ":"),
@@ -585,8 +590,15 @@ int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
  * error or when out of memory. */
 char *pk_writer_room(struct pk_writer *w, size_t n, struct pk_error *err);
 int pk_writer_advance(struct pk_writer *w, size_t n, struct pk_error *err);
-/* Flush, end the zstd frame, fsync and rename a named file into place;
- * frees w.  On failure the temporary file is removed. */
+/* Flush, end the zstd frame, fsync and close a named file, leaving only
+ * the rename for pk_writer_commit(): several files meant to appear
+ * together are each prepared first, and committed only when all are
+ * ready.  On failure the temporary file is removed (w is kept for
+ * pk_writer_abort()).  A second call returns the first one's status. */
+int pk_writer_prepare(struct pk_writer *w, struct pk_error *err);
+/* Flush, end the zstd frame, fsync and rename a named file into place
+ * (pk_writer_prepare, then the rename); frees w.  On failure the
+ * temporary file is removed. */
 int pk_writer_commit(struct pk_writer *w, struct pk_error *err);
 /* Drop everything: remove the temporary file; frees w. */
 void pk_writer_abort(struct pk_writer *w);
@@ -1127,6 +1139,47 @@ uint64_t pk_sort_get_u64(const void *p);
  * pk_sort_key_double() gives the double back. */
 uint64_t pk_sort_double_key(double x);
 double pk_sort_key_double(uint64_t k);
+
+/* ------------------------------------------------------------------ */
+/* Splits and shards (split.c) - SPEC 3.9, pref-split                  */
+/* ------------------------------------------------------------------ */
+/*
+ * The part of a record depends only on its group key and the seed:
+ *   u = XXH3-64 (seed = opts.seed) of the canonical text (pk_canonical)
+ *       of the key: the prompt (opts.prompt_field), or when the record
+ *       has none, the implicit prompt (pk_implicit_prompt) of a
+ *       conversation in opts.chosen_field; or the field opts.by.
+ *       With seed 0 and the prompt, u is the group id (SPEC 1.4).
+ *   test split (shards == 0): part 1 (test) when u < test * 2^64 (exact),
+ *       else part 0 (train); raising the fraction only moves records
+ *       from train to test.
+ *   shards: part floor(pk_split_mix(u) * shards / 2^64).
+ */
+struct pk_split_opts {
+	double test;              /* test fraction, 0..1 (shards == 0) */
+	unsigned long shards;     /* number of shards, or 0 */
+	uint64_t seed;
+	const char *by;           /* key field (dotted path), NULL = prompt */
+	const char *prompt_field; /* NULL = "prompt" */
+	const char *chosen_field; /* NULL = "chosen" */
+};
+struct pk_splitter;
+/* NULL with err (PK_ERR_USAGE) for a fraction outside 0..1. */
+struct pk_splitter *pk_splitter_new(const struct pk_split_opts *o,
+				    struct pk_error *err);
+void pk_splitter_free(struct pk_splitter *s);
+/* The part of a scanned record: PK_OK and *part (0 train, 1 test; or the
+ * shard), or PK_BAD_RECORD ("missing field 'NAME'", "no \"prompt\" (and
+ * ...)") or PK_FATAL (out of memory). */
+int pk_split_record(struct pk_splitter *s, const struct pk_record *rec,
+		    size_t *part, struct pk_error *err);
+/* The two steps of pk_split_record: the key hash u, and its part. */
+int pk_split_key(struct pk_splitter *s, const struct pk_record *rec,
+		 uint64_t *u, struct pk_error *err);
+size_t pk_split_part_of(const struct pk_splitter *s, uint64_t u);
+/* The SplitMix64 finalizer: z ^= z >> 30; z *= 0xbf58476d1ce4e5b9;
+ * z ^= z >> 27; z *= 0x94d049bb133111eb; z ^= z >> 31. */
+uint64_t pk_split_mix(uint64_t u);
 
 /* ------------------------------------------------------------------ */
 /* Sizes                                                               */

@@ -317,33 +317,6 @@ static int read_keys(struct pk_rank_list *l, size_t n, struct pk_error *err)
 	return PK_OK;
 }
 
-/* The implicit prompt of a message list (every message but the last) into
- * buf, as raw JSON. */
-static int implicit_prompt(const char *t, size_t n, struct pk_buf *buf)
-{
-	struct pk_iter it;
-	size_t off, len, prev_off = 0, prev_len = 0;
-	enum pk_type type;
-	int have_prev = 0, any = 0;
-
-	pk_buf_reset(buf);
-	if (pk_buf_putc(buf, '[') < 0)
-		return -1;
-	pk_iter_init(&it, t, n);
-	while (pk_iter_element(&it, &off, &len, &type)) {
-		if (have_prev) {
-			if ((any && pk_buf_putc(buf, ',') < 0) ||
-			    pk_compact(buf, t + prev_off, prev_len) < 0)
-				return -1;
-			any = 1;
-		}
-		prev_off = off;
-		prev_len = len;
-		have_prev = 1;
-	}
-	return pk_buf_putc(buf, ']');
-}
-
 static int read_prompt(struct pk_rank_list *l, struct pk_error *err)
 {
 	const struct pk_rank_opts *o = l->opts_;
@@ -371,7 +344,7 @@ static int read_prompt(struct pk_rank_list *l, struct pk_error *err)
 				l->items[0].text.len))
 		return pk_error_set(err, PK_ERR_DATA, "no \"%s\"",
 				    o->prompt_field);
-	if (implicit_prompt(l->text + l->items[0].text.off,
+	if (pk_implicit_prompt(l->text + l->items[0].text.off,
 			    l->items[0].text.len, &l->scratch_) < 0)
 		return pk_nomem(err);
 	rc = pk_group_id(l->scratch_.data, l->scratch_.len, l->group_id, err);

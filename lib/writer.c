@@ -35,6 +35,7 @@ struct pk_writer {
 	char *zbuf;
 	size_t zcap;
 	int status;        /* PK_OK, or the sticky failure */
+	int prepared;      /* pk_writer_prepare() done: only the rename left */
 	struct pk_error ferr;
 };
 
@@ -349,10 +350,13 @@ static void release(struct pk_writer *w)
 	free(w);
 }
 
-int pk_writer_commit(struct pk_writer *w, struct pk_error *err)
+int pk_writer_prepare(struct pk_writer *w, struct pk_error *err)
 {
 	int rc = w->status;
 
+	if (w->prepared)
+		goto out;
+	w->prepared = 1;
 	if (rc == PK_OK)
 		rc = flush_buf(w, 1);
 	if (rc == PK_OK && w->sync && fsync(w->fd) < 0)
@@ -362,17 +366,28 @@ int pk_writer_commit(struct pk_writer *w, struct pk_error *err)
 			rc = fail(w, "write error", errno);
 		w->own_fd = 0;
 	}
-	if (rc == PK_OK && w->tmp) {
-		if (rename(w->tmp, w->path) < 0)
-			rc = fail(w, "cannot rename temporary file into place",
-				  errno);
-		else
-			w->tmp_gone = 1; /* nothing left for a signal handler */
-	}
+out:
 	if (rc != PK_OK) {
 		drop_tmp(w);
 		if (err)
 			*err = w->ferr;
+	}
+	return rc;
+}
+
+int pk_writer_commit(struct pk_writer *w, struct pk_error *err)
+{
+	int rc = pk_writer_prepare(w, err);
+
+	if (rc == PK_OK && w->tmp) {
+		if (rename(w->tmp, w->path) < 0) {
+			rc = fail(w, "cannot rename temporary file into place",
+				  errno);
+			if (err)
+				*err = w->ferr;
+		} else {
+			w->tmp_gone = 1; /* nothing left for a signal handler */
+		}
 	}
 	release(w);
 	return rc;

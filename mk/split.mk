@@ -2,9 +2,15 @@
 ## normalization (canon.c), split decisions (split.c), dedup keys and the
 ## key set (dedup.c).
 
-lib_libprefkit_a_SOURCES += lib/canon.c lib/casefold.h
+lib_libprefkit_a_SOURCES += lib/canon.c lib/casefold.h lib/split.c
 EXTRA_DIST += tools/gen-casefold.py
 
-check_PROGRAMS += tests/unit/test_canon
-TESTS += tests/unit/test_canon
+check_PROGRAMS += tests/unit/test_canon tests/unit/test_split
+TESTS += tests/unit/test_canon tests/unit/test_split
 tests_unit_test_canon_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS='"$(abs_srcdir)/fuzz/corpus/scan"'
+
+## pref-split
+bin_PROGRAMS += pref-split
+pref_split_SOURCES = cmd/pref-split.c
+dist_man_MANS += man/pref-split.1
+TESTS += tests/cli/pref-split.test

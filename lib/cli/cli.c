@@ -84,16 +84,23 @@ static const struct common_option common_options[] = {
 #define NCOMMON (sizeof common_options / sizeof common_options[0])
 #define COMMON_SHORTOPTS "o:z::qhV"
 
-/* Temporary files to remove when a signal ends the program. */
+/* Temporary files to remove when a signal ends the program: the output
+ * and the quarantine file, and the outputs of pk_cli_open_outputs(). */
 static char cleanup_paths[2][PATH_MAX];
+static char **volatile cleanup_more;
+static volatile size_t ncleanup_more;
 
 static void on_fatal_signal(int sig)
 {
-	size_t i;
+	char **more = cleanup_more;
+	size_t i, n = ncleanup_more;
 
 	for (i = 0; i < 2; i++)
 		if (cleanup_paths[i][0])
 			unlink(cleanup_paths[i]);
+	for (i = 0; more && i < n; i++)
+		if (more[i])
+			unlink(more[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -431,17 +438,10 @@ static void report_writer_error(struct pk_cli *cli, const char *what,
 	pk_cli_error(cli, "%s: %s", what, err->text);
 }
 
-int pk_cli_open_output(struct pk_cli *cli)
+static int open_quarantine(struct pk_cli *cli)
 {
 	struct pk_error err = {0};
 
-	cli->out = pk_writer_open(cli->output, cli->zstd_level, &err);
-	if (!cli->out) {
-		pk_cli_error(cli, "%s: %s", cli->output ? cli->output : "-",
-			     err.text);
-		return -1;
-	}
-	remember_temp(0, cli->out);
 	if (cli->on_error == PK_ON_ERROR_QUARANTINE) {
 		cli->quarantine = pk_writer_open(cli->quarantine_path,
 						 PK_ZSTD_AUTO, &err);
@@ -453,6 +453,55 @@ int pk_cli_open_output(struct pk_cli *cli)
 		remember_temp(1, cli->quarantine);
 	}
 	return 0;
+}
+
+int pk_cli_open_output(struct pk_cli *cli)
+{
+	struct pk_error err = {0};
+
+	cli->out = pk_writer_open(cli->output, cli->zstd_level, &err);
+	if (!cli->out) {
+		pk_cli_error(cli, "%s: %s", cli->output ? cli->output : "-",
+			     err.text);
+		return -1;
+	}
+	remember_temp(0, cli->out);
+	return open_quarantine(cli);
+}
+
+int pk_cli_open_outputs(struct pk_cli *cli, char *const *paths, size_t n,
+			int zstd_level)
+{
+	struct pk_error err = {0};
+	char **temps = calloc(n + 1, sizeof *temps);
+	size_t k;
+
+	cli->outs = calloc(n + 1, sizeof *cli->outs);
+	cli->out_paths = calloc(n + 1, sizeof *cli->out_paths);
+	if (!temps || !cli->outs || !cli->out_paths) {
+		free(temps);
+		pk_cli_error(cli, "out of memory");
+		return -1;
+	}
+	cli->nouts = n;
+	cleanup_more = temps;
+	for (k = 0; k < n; k++) {
+		const char *tmp;
+
+		cli->out_paths[k] = strdup(paths[k]);
+		cli->outs[k] = pk_writer_open(paths[k], zstd_level, &err);
+		if (!cli->outs[k]) {
+			pk_cli_error(cli, "%s: %s", paths[k], err.text);
+			return -1;
+		}
+		tmp = pk_writer_temp_path(cli->outs[k]);
+		if (!cli->out_paths[k] || (tmp && !(temps[k] = strdup(tmp)))) {
+			pk_cli_error(cli, "out of memory");
+			return -1;
+		}
+		ncleanup_more = k + 1;
+	}
+	return open_quarantine(cli);
 }
 
 static void progress_tick(struct pk_cli *cli)
@@ -679,54 +728,85 @@ int pk_cli_next(struct pk_cli *cli)
 	}
 }
 
-int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len)
+/* Where records go: the output, or output k of pk_cli_open_outputs(). */
+struct dest {
+	struct pk_writer *w;
+	const char *name;
+};
+
+static struct dest main_dest(const struct pk_cli *cli)
+{
+	struct dest d = {cli->out, cli->output ? cli->output : "-"};
+
+	return d;
+}
+
+static int emit_to(struct pk_cli *cli, struct dest to, const char *data,
+		   size_t len)
 {
 	struct pk_error err = {0};
 
-	if (pk_writer_write(cli->out, data, len, &err) < 0 ||
-	    pk_writer_write(cli->out, "\n", 1, &err) < 0) {
-		report_writer_error(cli, cli->output ? cli->output : "-", &err);
+	if (pk_writer_write(to.w, data, len, &err) < 0 ||
+	    pk_writer_write(to.w, "\n", 1, &err) < 0) {
+		report_writer_error(cli, to.name, &err);
 		return -1;
 	}
 	cli->nwritten++;
 	return 0;
+}
+
+int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len)
+{
+	return emit_to(cli, main_dest(cli), data, len);
 }
 
 /* Room for one record of at most n bytes and its newline, straight in the
  * writer's buffer; NULL after reporting an error. */
-static char *emit_room(struct pk_cli *cli, size_t n)
+static char *emit_room(struct pk_cli *cli, struct dest to, size_t n)
 {
 	struct pk_error err = {0};
-	char *d = pk_writer_room(cli->out, n + 1, &err);
+	char *d = pk_writer_room(to.w, n + 1, &err);
 
 	if (!d)
-		report_writer_error(cli, cli->output ? cli->output : "-", &err);
+		report_writer_error(cli, to.name, &err);
 	return d;
 }
 
 /* Hand over the n bytes built in emit_room()'s space, adding the newline. */
-static int emit_done(struct pk_cli *cli, char *d, size_t n)
+static int emit_done(struct pk_cli *cli, struct dest to, char *d, size_t n)
 {
 	struct pk_error err = {0};
 
 	d[n] = '\n';
-	if (pk_writer_advance(cli->out, n + 1, &err) < 0) {
-		report_writer_error(cli, cli->output ? cli->output : "-", &err);
+	if (pk_writer_advance(to.w, n + 1, &err) < 0) {
+		report_writer_error(cli, to.name, &err);
 		return -1;
 	}
 	cli->nwritten++;
 	return 0;
 }
 
-int pk_cli_emit_record(struct pk_cli *cli)
+static int emit_record_to(struct pk_cli *cli, struct dest to)
 {
 	char *d;
 
 	if (!cli->rec.has_space)
-		return pk_cli_emit(cli, cli->line.data, cli->line.len);
-	if (!(d = emit_room(cli, cli->rec.len)))
+		return emit_to(cli, to, cli->line.data, cli->line.len);
+	if (!(d = emit_room(cli, to, cli->rec.len)))
 		return -1;
-	return emit_done(cli, d, pk_record_compact_to(&cli->rec, d));
+	return emit_done(cli, to, d, pk_record_compact_to(&cli->rec, d));
+}
+
+int pk_cli_emit_record(struct pk_cli *cli)
+{
+	return emit_record_to(cli, main_dest(cli));
+}
+
+int pk_cli_emit_record_to(struct pk_cli *cli, size_t k)
+{
+	struct dest to = {cli->outs[k], cli->out_paths[k]};
+
+	return emit_record_to(cli, to);
 }
 
 int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o)
@@ -737,11 +817,12 @@ int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o)
 int pk_cli_emit_obj_with(struct pk_cli *cli, const struct pk_obj *o,
 			 const char *extra, size_t n)
 {
-	char *d = emit_room(cli, pk_obj_write_bound(o) + n + 1);
+	struct dest to = main_dest(cli);
+	char *d = emit_room(cli, to, pk_obj_write_bound(o) + n + 1);
 
 	if (!d)
 		return -1;
-	return emit_done(cli, d, pk_obj_write_with(o, extra, n, d));
+	return emit_done(cli, to, d, pk_obj_write_with(o, extra, n, d));
 }
 
 int pk_cli_hold(struct pk_cli *cli, const char *data, size_t len)
@@ -873,6 +954,47 @@ static void write_stats(struct pk_cli *cli)
 	}
 }
 
+/* pk_cli_open_outputs()'s files: all of them, or none. */
+static void finish_outputs(struct pk_cli *cli)
+{
+	struct pk_error err = {0};
+	char **temps = cleanup_more;
+	int ok = cli->status == PK_EXIT_OK;
+	size_t k, renamed = 0;
+
+	for (k = 0; ok && k < cli->nouts; k++)
+		if (pk_writer_prepare(cli->outs[k], &err) < 0) {
+			report_writer_error(cli, cli->out_paths[k], &err);
+			ok = 0;
+		}
+	for (k = 0; ok && k < cli->nouts; k++) {
+		int rc = pk_writer_commit(cli->outs[k], &err);
+
+		cli->outs[k] = NULL;
+		if (rc < 0) {
+			report_writer_error(cli, cli->out_paths[k], &err);
+			while (renamed > 0)
+				unlink(cli->out_paths[--renamed]);
+			ok = 0;
+		} else {
+			renamed++;
+		}
+	}
+	ncleanup_more = 0;
+	cleanup_more = NULL;
+	for (k = 0; k < cli->nouts; k++) {
+		pk_writer_abort(cli->outs[k]);
+		free(cli->out_paths[k]);
+		free(temps ? temps[k] : NULL);
+	}
+	free(temps);
+	free(cli->outs);
+	free(cli->out_paths);
+	cli->outs = NULL;
+	cli->out_paths = NULL;
+	cli->nouts = 0;
+}
+
 int pk_cli_finish(struct pk_cli *cli)
 {
 	struct pk_error err = {0};
@@ -897,6 +1019,8 @@ int pk_cli_finish(struct pk_cli *cli)
 		cli->out = NULL;
 		cleanup_paths[0][0] = '\0';
 	}
+	if (cli->outs)
+		finish_outputs(cli);
 	if (cli->quarantine) {
 		if (cli->status == PK_EXIT_OK) {
 			if (pk_writer_commit(cli->quarantine, &err) < 0)

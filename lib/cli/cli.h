@@ -127,6 +127,9 @@ struct pk_cli {
 	unsigned nreported;
 	struct pk_reader *reader;
 	struct pk_writer *out;
+	struct pk_writer **outs;       /* pk_cli_open_outputs() */
+	char **out_paths;
+	size_t nouts;
 	struct pk_writer *quarantine;
 	struct pk_buf held;            /* pk_cli_hold(): records, '\n' ended */
 	char *input_name_buf;          /* input_name, kept past the reader */
@@ -169,6 +172,19 @@ double pk_cli_parse_double(struct pk_cli *cli, const char *opt,
 
 /* Open the output (-o, -z).  Returns 0, or prints and returns -1. */
 int pk_cli_open_output(struct pk_cli *cli);
+
+/* Several named outputs in place of one (pref-split): open paths[0..n)
+ * (copied), each written atomically and compressed at zstd_level (0 =
+ * plain), and the quarantine file.  pk_cli_finish() makes them appear
+ * together when the run succeeded - every one is flushed and synced
+ * before any is renamed into place, and if a rename fails the ones
+ * already renamed are removed - and removes them all otherwise; a fatal
+ * signal removes their temporary files.  Returns 0, or prints and
+ * returns -1. */
+int pk_cli_open_outputs(struct pk_cli *cli, char *const *paths, size_t n,
+			int zstd_level);
+/* Write the current input record unchanged (compacted) to output k. */
+int pk_cli_emit_record_to(struct pk_cli *cli, size_t k);
 
 /* Next valid record of the inputs into cli->rec / cli->line: 1, or 0 at the
  * end (or when the loop must stop). */

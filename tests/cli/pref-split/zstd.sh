@@ -1,0 +1,10 @@
+# -z compresses every part and names it .jsonl.zst; the input may be
+# compressed too; records are written compact, as pref-cat writes them.
+printf '{"prompt" : "a", "x": [1, 2]}\n{"prompt":"b"}\n{"prompt":"c"}\n' | zstd -q >in.jsonl.zst
+pref-split --shards 2 -z -o s in.jsonl.zst
+ls
+zstd -dc s-00000-of-00002.jsonl.zst s-00001-of-00002.jsonl.zst | sort
+zstd -t -q s-00000-of-00002.jsonl.zst && echo checksummed
+pref-split --test 1 --zstd=19 -o t in.jsonl.zst
+zstd -dc t.test.jsonl.zst | wc -l
+zstd -dc t.train.jsonl.zst | wc -c
