@@ -240,22 +240,26 @@ int main(int argc, char **argv)
 			pk_cli_usage_error(&cli, "--score goes with --from ultrafeedback or helpsteer");
 		if (cli.no_synthetic && strcmp(n, "oasst"))
 			pk_cli_usage_error(&cli, "--no-synthetic goes with --from oasst");
-		if (opt.strict && strcmp(n, "hh"))
-			pk_cli_usage_error(&cli, "--strict goes with --from hh");
-		if (cli.list_fields_set &&
-		    strcmp(n, "lists"))
-			pk_cli_usage_error(&cli, "--text-field, --score-field and --rank-field go with --from lists");
+		if (opt.strict && strcmp(n, "hh") && strcmp(n, "pairwise") &&
+		    strcmp(n, "arena"))
+			pk_cli_usage_error(&cli, "--strict goes with --from hh, pairwise or arena");
+		if (cli.list_fields_set && strcmp(n, "lists") &&
+		    (strcmp(n, "bon") || strcmp(cli.score_field, "score") ||
+		     strcmp(cli.rank_field, "rank")))
+			pk_cli_usage_error(&cli, "--text-field, --score-field and --rank-field go with --from lists (--text-field with bon too)");
 		if ((cli.pairs_set || cli.rank_by_set) &&
 		    (f->kind != PK_FORMAT_LISTS ||
 		     (opt.to == TO_NATIVE || opt.to == TO_LISTS)))
 			pk_cli_usage_error(&cli, "--pairs and --rank-by need ranked lists turned into pairs (--to pairs, standard or conversational)");
 	}
+	pk_cli_check_format_opts(&cli, cli.from);
 	if (opt.flatten && opt.to != TO_STANDARD)
 		pk_cli_usage_error(&cli, "--flatten-template goes with --to standard");
 
 	pk_cli_format_opts(&cli, &fo);
 	fo.strict = opt.strict;
 	fo.conversational = opt.to == TO_CONVERSATIONAL;
+	fo.keep_ties = opt.to == TO_LISTS;
 	fo.prompt_field = cli.prompt_field;
 	fo.chosen_field = cli.chosen_field;
 	fo.rejected_field = cli.rejected_field;

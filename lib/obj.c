@@ -638,6 +638,33 @@ static int rename_member(struct pk_obj *o, size_t i, const char *to)
 	return PK_OK;
 }
 
+int pk_obj_rename_at(struct pk_obj *o, size_t i, const char *name)
+{
+	return i < o->n ? rename_member(o, i, name) : PK_FATAL;
+}
+
+void pk_obj_delete_at(struct pk_obj *o, size_t i)
+{
+	if (i >= o->n)
+		return;
+	memmove(&o->m[i], &o->m[i + 1], (o->n - i - 1) * sizeof o->m[0]);
+	o->n--;
+}
+
+void pk_obj_move_at(struct pk_obj *o, size_t i, size_t j)
+{
+	struct omember m;
+
+	if (i >= o->n || j >= o->n || i == j)
+		return;
+	m = o->m[i];
+	if (i < j)
+		memmove(&o->m[i], &o->m[i + 1], (j - i) * sizeof m);
+	else
+		memmove(&o->m[j + 1], &o->m[j], (i - j) * sizeof m);
+	o->m[j] = m;
+}
+
 int pk_obj_rename(struct pk_obj *o, const char *from, const char *to)
 {
 	long i = pk_obj_find(o, from);

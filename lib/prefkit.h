@@ -338,6 +338,11 @@ int pk_obj_set_json(struct pk_obj *o, const char *path, const json_t *v);
 int pk_obj_delete(struct pk_obj *o, const char *path);
 /* Rename top-level member from -> to, keeping position. */
 int pk_obj_rename(struct pk_obj *o, const char *from, const char *to);
+/* By index (pk_obj_find()): rename member i to name (the caller keeps
+ * keys unique), delete member i, move member i to position j. */
+int pk_obj_rename_at(struct pk_obj *o, size_t i, const char *name);
+void pk_obj_delete_at(struct pk_obj *o, size_t i);
+void pk_obj_move_at(struct pk_obj *o, size_t i, size_t j);
 
 /* SPEC 1.2: swap every paired field (name containing "chosen"/"rejected",
  * or ending in "_w"/"_l") with its partner; values move, positions stay; a
@@ -891,6 +896,21 @@ struct pk_format_opts {
 	const char *text_field;
 	const char *score_field;
 	const char *rank_field;
+	/* trl, lists, pairwise, bon, unpaired: the prompt built from fields
+	 * (SPEC 1.5 --prompt-template), in place of prompt_field. */
+	const char *prompt_template;
+	/* pairwise, arena: the responses, their models, the label paths
+	 * (comma-separated: several are votes) and the label LISTs saying
+	 * who won (a_wins and b_wins required for pairwise); keep_ties
+	 * writes a tie as a pair with rank_chosen = rank_rejected = 1
+	 * instead of dropping it (for --to lists). */
+	const char *a_field, *b_field, *model_a_field, *model_b_field;
+	const char *label_fields;
+	const char *a_wins, *b_wins, *tie;
+	int keep_ties;
+	/* bon: the best response, the array of losers, and the text and
+	 * model members of a response object (text_field above). */
+	const char *best_field, *losers_field, *model_field;
 };
 
 struct pk_format_reader;

@@ -398,6 +398,8 @@ void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
 		if (!common_options[i].group ||
 		    (common_options[i].group & cli->groups))
 			opts[n++] = common_options[i].opt;
+	if (cli->groups & PK_CLI_FORMATS)
+		n += pk_cli_format_options(&opts[n]);
 	memset(&opts[n], 0, sizeof opts[n]);
 	snprintf(sopts, sizeof sopts, ":%s%s", shortopts ? shortopts : "",
 		 COMMON_SHORTOPTS);
@@ -414,7 +416,9 @@ void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
 		}
 		if (c == ':')
 			pk_cli_usage_error(cli, "option '%s' needs a value", word);
-		if (c >= PK_CLI_OPT_BASE || strchr(COMMON_SHORTOPTS, c))
+		if (c >= PK_CLI_FMT_OPT_BASE)
+			pk_cli_format_option(cli, c, optarg);
+		else if (c >= PK_CLI_OPT_BASE || strchr(COMMON_SHORTOPTS, c))
 			handle_common(cli, c, optarg, usage);
 		else if (!handle || handle(ctx, c, optarg) < 0)
 			pk_cli_usage_error(cli, "invalid option");
@@ -908,7 +912,7 @@ void pk_cli_rank_opts(const struct pk_cli *cli, struct pk_rank_opts *o)
 
 void pk_cli_format_opts(const struct pk_cli *cli, struct pk_format_opts *o)
 {
-	memset(o, 0, sizeof *o);
+	*o = cli->fmt;
 	o->score = cli->format_score;
 	o->no_synthetic = cli->no_synthetic;
 }
@@ -1083,6 +1087,8 @@ void pk_cli_common_help(const struct pk_cli *cli, FILE *fp)
 		      "                           (default helpfulness)\n"
 		      "      --no-synthetic       oasst: skip synthetic messages too\n",
 		      fp);
+	if (cli->groups & PK_CLI_FORMATS)
+		pk_cli_format_help(fp);
 	if (cli->groups & PK_CLI_SEED)
 		fputs("      --seed=N             seed for shuffling and sampling (default 0)\n", fp);
 	fputs("  -h, --help               show this help and exit\n"

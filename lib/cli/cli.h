@@ -56,6 +56,8 @@ enum {
 /* Option values at or above this are the common options' own; a command's
  * long-only options use values from CHAR_MAX + 1 up to PK_CLI_OPT_BASE - 1. */
 #define PK_CLI_OPT_BASE 0x1000
+/* The format options (lib/cli/formats.c) use values from here on. */
+#define PK_CLI_FMT_OPT_BASE 0x1100
 
 #define PK_CLI_MAX_COUNTERS 32
 #define PK_CLI_MAX_REPORTS 10   /* messages printed under skip/quarantine */
@@ -105,6 +107,8 @@ struct pk_cli {
 	const char *from;                /* --from, NULL when not given */
 	const char *format_score;        /* --score */
 	int no_synthetic;                /* --no-synthetic */
+	struct pk_format_opts fmt;       /* the format options of formats.c */
+	unsigned long fmt_given;         /* which of them were given */
 
 	/* operands */
 	char **inputs;
@@ -233,6 +237,15 @@ void pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
  * and the format options (PK_CLI_FORMATS) as pk_format_opts. */
 void pk_cli_rank_opts(const struct pk_cli *cli, struct pk_rank_opts *o);
 void pk_cli_format_opts(const struct pk_cli *cli, struct pk_format_opts *o);
+
+/* The format options (group PK_CLI_FORMATS; lib/cli/formats.c): put
+ * them in out (room for 32), returning how many; handle option c (-1 when
+ * it is not one of them); print their help; and make a usage error of one
+ * given with a --from it does not go with (none for "auto" or NULL). */
+size_t pk_cli_format_options(struct option *out);
+int pk_cli_format_option(struct pk_cli *cli, int c, const char *arg);
+void pk_cli_format_help(FILE *fp);
+void pk_cli_check_format_opts(struct pk_cli *cli, const char *from);
 
 /* Add n to the named counter reported by --stats (name must be static). */
 void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n);

@@ -390,12 +390,21 @@ int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 
 	if (rc != PK_OK)
 		goto out;
+	/* the standing: the scores, else the ranks (a tie of pairwise), else
+	 * rank 1 and 2 */
 	scored = pk_record_get(rec, "score_chosen", &sc) &&
 		 pk_record_get(rec, "score_rejected", &sr);
+	if (!scored && pk_record_get(rec, "rank_chosen", &sc) &&
+	    pk_record_get(rec, "rank_rejected", &sr))
+		scored = 2;
 	if (scored && (sc.type != PK_T_NUMBER || sr.type != PK_T_NUMBER)) {
 		rc = pk_error_set(err, PK_ERR_DATA,
-				  "score_chosen and score_rejected must be "
-				  "numbers");
+				  "%s_chosen and %s_rejected must be "
+				  "numbers (they are %s and %s)",
+				  scored == 1 ? "score" : "rank",
+				  scored == 1 ? "score" : "rank",
+				  pk_fmt_a_type(sc.type),
+				  pk_fmt_a_type(sr.type));
 		goto out;
 	}
 	/* the two responses: text, score or rank, then paired fields */
@@ -412,7 +421,7 @@ int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 				       s ? pr.rll : pr.cll, rec->has_space) ||
 			    pk_buf_putc(&side[s], ']');
 		if (!e && scored)
-			e = pk_fmt_key(&side[s], "score") ||
+			e = pk_fmt_key(&side[s], scored == 1 ? "score" : "rank") ||
 			    pk_fmt_raw(&side[s], t + (s ? sr.off : sc.off),
 				       s ? sr.len : sc.len, 0);
 		else if (!e)

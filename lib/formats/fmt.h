@@ -37,6 +37,7 @@ struct pk_format_reader {
 	int has_space;                  /* the record being fed has spaces */
 	struct pk_buf out;              /* the record being built */
 	struct pk_buf t1, t2, t3, t4;   /* scratch */
+	struct pk_buf placebuf;         /* pk_fmt_place()'s own */
 	struct pk_obj *obj;
 	int mode;                       /* the format's own option */
 	void *state;                    /* the format's own */
@@ -44,7 +45,8 @@ struct pk_format_reader {
 
 extern const struct pk_fmt_ops pk_fmt_trl, pk_fmt_ultrafeedback,
 	pk_fmt_ufbinarized, pk_fmt_hh, pk_fmt_oasst, pk_fmt_nectar,
-	pk_fmt_sharegpt, pk_fmt_helpsteer, pk_fmt_lists;
+	pk_fmt_sharegpt, pk_fmt_helpsteer, pk_fmt_lists, pk_fmt_pairwise,
+	pk_fmt_arena, pk_fmt_bon;
 
 /* Pass b's contents to the reader's emit callback. */
 int pk_fmt_emit(struct pk_format_reader *fr, const struct pk_buf *b);
@@ -103,5 +105,76 @@ int pk_fmt_split_last(const char *t, size_t n, int spaced, struct pk_buf *pre,
 int pk_fmt_hh_messages(struct pk_buf *out, const char *text, size_t n,
 		       const char *first_role, int drop_cue,
 		       struct pk_error *err);
+
+/* "an object", "an array", "a string", "a number", "a boolean", "null":
+ * for messages that name the type a value has. */
+const char *pk_fmt_a_type(enum pk_type t);
+
+/* Writing members the member-clash way (one rule for every reader): each
+ * put writes the top-level member `to`.  Where it goes: in place of a
+ * member already named `to` (which is replaced); else in place of the
+ * top-level member `from` (renamed); else at the end (at the front when
+ * `first`).  The member `from` is removed when its place is not taken
+ * (a dotted `from` is removed from its object).  raw[0..len) is the value
+ * (a span of the record's text, or compact text); raw NULL keeps from's
+ * own value; `to` NULL only removes `from`.  A put whose `from` is absent
+ * and whose raw is NULL does nothing.  fr->obj must be freshly loaded
+ * from rec. */
+struct pk_fmt_put {
+	const char *from;
+	const char *to;
+	const char *raw;
+	size_t len;
+	int first;
+};
+int pk_fmt_place(struct pk_format_reader *fr, const struct pk_record *rec,
+		 const struct pk_fmt_put *puts, size_t n,
+		 struct pk_error *err);
+
+/* Label LISTs (match.c): comma-separated values and comparisons. */
+struct match_item;
+struct pk_fmt_match {
+	const char *opt;          /* the option, for messages ("--tie") */
+	const char *list;         /* as given (NULL: the empty list) */
+	struct match_item *items;
+	size_t n;
+	struct pk_buf texts;
+};
+/* Parse list (NULL: an empty list).  PK_ERR_USAGE on a bad item. */
+int pk_fmt_match_parse(struct pk_fmt_match *m, const char *opt,
+		       const char *list, struct pk_error *err);
+/* Does the validated value v[0..n) match an item?  1, 0, or -1 when out
+ * of memory. */
+int pk_fmt_match_test(const struct pk_fmt_match *m, struct pk_buf *scratch,
+		      const char *v, size_t n);
+void pk_fmt_match_free(struct pk_fmt_match *m);
+
+/* Prompt templates (template.c; --prompt-template). */
+struct pk_fmt_template;
+struct pk_fmt_template *pk_fmt_template_new(const char *text,
+					    struct pk_error *err);
+/* Append the decoded text of the prompt of rec. */
+int pk_fmt_template_render(const struct pk_fmt_template *t,
+			   const struct pk_record *rec, struct pk_buf *out,
+			   struct pk_error *err);
+void pk_fmt_template_free(struct pk_fmt_template *t);
+
+/* The prompt of a reader that takes --prompt-field or --prompt-template. */
+struct pk_fmt_prompt {
+	struct pk_fmt_template *tmpl;
+	struct pk_field field;
+	const char *path;          /* NULL: the reader has no prompt field */
+	struct pk_buf buf, text;
+};
+int pk_fmt_prompt_init(struct pk_fmt_prompt *p, const struct pk_format_opts *o,
+		       const char *default_field, struct pk_error *err);
+void pk_fmt_prompt_free(struct pk_fmt_prompt *p);
+/* The prompt of rec: 1 with *raw, *len (the field's value, checked to be
+ * a string or a message list; or the template's text as a JSON string)
+ * and *put set to write it as "prompt"; 0 when there is no prompt field
+ * in rec; or an error (fmt names the format in messages). */
+int pk_fmt_prompt_get(struct pk_fmt_prompt *p, const char *fmt,
+		      const struct pk_record *rec, struct pk_fmt_put *put,
+		      struct pk_error *err);
 
 #endif

@@ -17,7 +17,7 @@
 static const struct pk_fmt_ops *const formats[] = {
 	&pk_fmt_trl, &pk_fmt_ultrafeedback, &pk_fmt_ufbinarized, &pk_fmt_hh,
 	&pk_fmt_oasst, &pk_fmt_nectar, &pk_fmt_sharegpt, &pk_fmt_helpsteer,
-	&pk_fmt_lists,
+	&pk_fmt_lists, &pk_fmt_pairwise, &pk_fmt_arena, &pk_fmt_bon,
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
@@ -68,6 +68,10 @@ const char *pk_format_detect(const struct pk_record *rec)
 {
 	struct pk_value p, c, r;
 
+	if (has(rec, "conversation_a", NULL) && has(rec, "conversation_b", NULL))
+		return "arena";
+	if (has(rec, "response_a", NULL) && has(rec, "response_b", NULL))
+		return "pairwise";
 	if (has(rec, "message_tree_id", NULL))
 		return "oasst";
 	if (has(rec, "conversations", NULL))
@@ -231,6 +235,7 @@ void pk_format_reader_free(struct pk_format_reader *fr)
 	pk_buf_free(&fr->t2);
 	pk_buf_free(&fr->t3);
 	pk_buf_free(&fr->t4);
+	pk_buf_free(&fr->placebuf);
 	pk_obj_free(fr->obj);
 	free(fr);
 }
@@ -412,4 +417,211 @@ int pk_fmt_split_last(const char *t, size_t n, int spaced, struct pk_buf *pre,
 			   "assistant"))
 		return 0;
 	return pk_buf_putc(pre, ']') ? -1 : 1;
+}
+
+const char *pk_fmt_a_type(enum pk_type t)
+{
+	switch (t) {
+	case PK_T_OBJECT:
+		return "an object";
+	case PK_T_ARRAY:
+		return "an array";
+	case PK_T_STRING:
+		return "a string";
+	case PK_T_NUMBER:
+		return "a number";
+	case PK_T_TRUE:
+	case PK_T_FALSE:
+		return "a boolean";
+	case PK_T_NULL:
+		return "null";
+	default:
+		return "nothing";
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Placing members (the member-clash rule)                           */
+/* ---------------------------------------------------------------- */
+
+#define PLACE_MAX 16
+
+/* raw[0..len) as compact text: spans of a spaced record are compacted
+ * into fr->placebuf. */
+static int compact_value(struct pk_format_reader *fr,
+			 const struct pk_record *rec, const char **raw,
+			 size_t *len)
+{
+	if (!rec->has_space || *raw < rec->text ||
+	    *raw >= rec->text + rec->len || (**raw != '{' && **raw != '['))
+		return PK_OK;
+	pk_buf_reset(&fr->placebuf);
+	if (pk_compact(&fr->placebuf, *raw, *len) != PK_OK)
+		return PK_FATAL;
+	*raw = fr->placebuf.data;
+	*len = fr->placebuf.len;
+	return PK_OK;
+}
+
+static int is_dotted(const char *path)
+{
+	return path && strchr(path, '.') != NULL;
+}
+
+int pk_fmt_place(struct pk_format_reader *fr, const struct pk_record *rec,
+		 const struct pk_fmt_put *puts, size_t n,
+		 struct pk_error *err)
+{
+	struct pk_obj *o = fr->obj;
+	long fi[PLACE_MAX], ti[PLACE_MAX], del[PLACE_MAX];
+	const char *raw[PLACE_MAX];
+	size_t len[PLACE_MAX], ndel = 0;
+
+	if (n > PLACE_MAX)
+		return pk_error_set(err, PK_ERR_USAGE, "too many members");
+	for (size_t k = 0; k < n; k++) {
+		const struct pk_fmt_put *p = &puts[k];
+		struct pk_value v;
+
+		raw[k] = p->raw;
+		len[k] = p->len;
+		fi[k] = p->from && !is_dotted(p->from) ? pk_obj_find(o, p->from)
+						       : -1;
+		if (!raw[k] && fi[k] >= 0)
+			raw[k] = pk_obj_value(o, (size_t)fi[k], &len[k], NULL);
+		else if (!raw[k] && is_dotted(p->from) &&
+			 pk_record_path(rec, p->from, &v)) {
+			raw[k] = rec->text + v.off;
+			len[k] = v.len;
+		}
+	}
+	/* where each member goes, by the names the record came with */
+	for (size_t k = 0; k < n; k++) {
+		const struct pk_fmt_put *p = &puts[k];
+
+		ti[k] = -1;
+		if (!p->to)
+			continue;
+		if (p->from && !strcmp(p->from, p->to)) {
+			ti[k] = fi[k];
+			continue;
+		}
+		ti[k] = pk_obj_find(o, p->to);
+		for (size_t j = 0; j < n && ti[k] >= 0; j++)
+			if (fi[j] == ti[k] &&
+			    (!puts[j].to || strcmp(puts[j].from, puts[j].to)))
+				ti[k] = -1; /* that one moves away */
+	}
+	/* nested members first: removing them keeps the indices */
+	for (size_t k = 0; k < n; k++)
+		if (is_dotted(puts[k].from) &&
+		    pk_obj_delete(o, puts[k].from) < 0)
+			return pk_nomem(err);
+	for (size_t k = 0; k < n; k++) {
+		const struct pk_fmt_put *p = &puts[k];
+		const char *r = raw[k];
+		size_t l = len[k];
+		long at = ti[k] >= 0 ? ti[k] : fi[k];
+
+		if (!p->to) {
+			if (fi[k] >= 0)
+				del[ndel++] = fi[k];
+			continue;
+		}
+		if (!r || at < 0)
+			continue;
+		if (compact_value(fr, rec, &r, &l) != PK_OK ||
+		    (ti[k] < 0 && strcmp(p->from, p->to) &&
+		     pk_obj_rename_at(o, (size_t)at, p->to) != PK_OK) ||
+		    pk_obj_set_compact_at(o, (size_t)at, r, l) != PK_OK)
+			return pk_nomem(err);
+		if (ti[k] >= 0 && fi[k] >= 0 && fi[k] != ti[k])
+			del[ndel++] = fi[k];
+	}
+	/* removals, last first */
+	for (size_t a = 0; a < ndel; a++)
+		for (size_t b = a + 1; b < ndel; b++)
+			if (del[b] > del[a]) {
+				long t = del[a];
+				del[a] = del[b];
+				del[b] = t;
+			}
+	for (size_t a = 0; a < ndel; a++)
+		if (!a || del[a] != del[a - 1])
+			pk_obj_delete_at(o, (size_t)del[a]);
+	/* members that had no place */
+	for (size_t k = 0; k < n; k++) {
+		const struct pk_fmt_put *p = &puts[k];
+		const char *r = raw[k];
+		size_t l = len[k];
+
+		if (!p->to || !r || ti[k] >= 0 || fi[k] >= 0)
+			continue;
+		if (compact_value(fr, rec, &r, &l) != PK_OK ||
+		    pk_obj_set_compact(o, p->to, r, l) != PK_OK)
+			return pk_nomem(err);
+		if (p->first)
+			pk_obj_move_at(o, pk_obj_count(o) - 1, 0);
+	}
+	return PK_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Prompts: --prompt-field or --prompt-template                      */
+/* ---------------------------------------------------------------- */
+
+int pk_fmt_prompt_init(struct pk_fmt_prompt *p, const struct pk_format_opts *o,
+		       const char *default_field, struct pk_error *err)
+{
+	memset(p, 0, sizeof *p);
+	if (o->prompt_template) {
+		p->tmpl = pk_fmt_template_new(o->prompt_template, err);
+		return p->tmpl ? PK_OK : PK_FATAL;
+	}
+	p->path = o->prompt_field ? o->prompt_field : default_field;
+	if (p->path)
+		pk_field_init(&p->field, p->path);
+	return PK_OK;
+}
+
+void pk_fmt_prompt_free(struct pk_fmt_prompt *p)
+{
+	pk_fmt_template_free(p->tmpl);
+	pk_buf_free(&p->buf);
+	pk_buf_free(&p->text);
+	memset(p, 0, sizeof *p);
+}
+
+int pk_fmt_prompt_get(struct pk_fmt_prompt *p, const char *fmt,
+		      const struct pk_record *rec, struct pk_fmt_put *put,
+		      struct pk_error *err)
+{
+	struct pk_value v;
+	int rc;
+
+	memset(put, 0, sizeof *put);
+	put->to = "prompt";
+	if (p->tmpl) {
+		pk_buf_reset(&p->text);
+		pk_buf_reset(&p->buf);
+		if ((rc = pk_fmt_template_render(p->tmpl, rec, &p->text,
+						 err)) != PK_OK)
+			return rc;
+		if (pk_json_quote(&p->buf, p->text.data ? p->text.data : "",
+				  p->text.len) != PK_OK)
+			return pk_nomem(err);
+		put->raw = p->buf.data;
+		put->len = p->buf.len;
+		put->first = 1;
+		return 1;
+	}
+	if (!p->path || !pk_record_field(rec, &p->field, &v))
+		return 0;
+	if ((rc = pk_fmt_check_text(fmt, p->path, rec->text + v.off, v.len,
+				    err)) != PK_OK)
+		return rc;
+	put->from = p->path;
+	put->raw = rec->text + v.off;
+	put->len = v.len;
+	return 1;
 }

@@ -77,7 +77,7 @@ static void test_registry(void)
 
 	for (f = pk_format_list(); f->name; f++)
 		n++;
-	CHECK_INT(n, 9);
+	CHECK_INT(n, 12);
 	CHECK(pk_format_lookup("hh")->kind == PK_FORMAT_PAIRS);
 	CHECK(pk_format_lookup("nectar")->kind == PK_FORMAT_LISTS);
 	CHECK(pk_format_lookup("auto") == NULL);
