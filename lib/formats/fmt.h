@@ -79,11 +79,6 @@ int pk_fmt_is_integral(const char *p, size_t n);
 int pk_fmt_str_equals(struct pk_buf *b, const char *p, size_t n,
 		      const char *s, size_t len);
 
-/* Move member from (a dotted path allowed) of fr->obj to the top-level
- * name to: in place when from is top-level, else appended.  Returns 0
- * when from is absent, 1 when moved, or an error (to already present). */
-int pk_fmt_move(struct pk_format_reader *fr, const char *from, const char *to,
-		struct pk_error *err);
 /* PK_OK when p[0..n) is a string or a message list, else a bad record
  * "FMT: \"WHAT\" is ..., not a string or a message list". */
 int pk_fmt_check_text(const char *fmt, const char *what, const char *p,

@@ -324,36 +324,6 @@ int pk_fmt_str_equals(struct pk_buf *b, const char *p, size_t n,
 	return b->len == len && memcmp(b->data, s, len) == 0;
 }
 
-int pk_fmt_move(struct pk_format_reader *fr, const char *from, const char *to,
-		struct pk_error *err)
-{
-	const char *v;
-	size_t n;
-	enum pk_type t;
-
-	if (!strcmp(from, to))
-		return 0;
-	if (!strchr(from, '.')) {
-		if (pk_obj_find(fr->obj, from) < 0)
-			return 0;
-	} else if (!pk_obj_get(fr->obj, from, &v, &n, &t)) {
-		return 0;
-	}
-	if (pk_obj_find(fr->obj, to) >= 0)
-		return pk_error_set(err, PK_ERR_DATA,
-				    "both \"%s\" and \"%s\" are present", from,
-				    to);
-	if (!strchr(from, '.'))
-		return pk_obj_rename(fr->obj, from, to) < 0 ? pk_nomem(err)
-							     : 1;
-	pk_buf_reset(&fr->t3);
-	if (pk_compact(&fr->t3, v, n) != PK_OK ||
-	    pk_obj_set_raw(fr->obj, to, fr->t3.data, fr->t3.len) != PK_OK ||
-	    pk_obj_delete(fr->obj, from) < 0)
-		return pk_nomem(err);
-	return 1;
-}
-
 /* A string, or a message list. */
 int pk_fmt_check_text(const char *fmt, const char *what, const char *p,
 		      size_t n, struct pk_error *err)

@@ -23,6 +23,9 @@ static const char *const lists_counters[] = {"responses_dropped", NULL};
 
 struct lists_state {
 	struct pk_rank_opts ro;
+	struct pk_fmt_prompt prompt;   /* with a template */
+	struct pk_buf prompted;        /* the record with the prompt put in */
+	struct pk_record prec;
 	struct pk_rank_list list;
 	size_t *order;
 	size_t order_cap;
@@ -48,6 +51,10 @@ static int lists_init(struct pk_format_reader *fr, struct pk_error *err)
 		st->ro.rank_field = o->rank_field;
 	st->ro.steps = 1;
 	fr->state = st;
+	if (o->prompt_template) {
+		st->ro.prompt_field = "prompt";
+		return pk_fmt_prompt_init(&st->prompt, o, NULL, err);
+	}
 	return PK_OK;
 }
 
@@ -57,6 +64,9 @@ static void lists_free(struct pk_format_reader *fr)
 
 	if (st) {
 		pk_rank_list_free(&st->list);
+		pk_fmt_prompt_free(&st->prompt);
+		pk_buf_free(&st->prompted);
+		pk_record_free(&st->prec);
 		free(st->order);
 		free(st);
 	}
@@ -137,6 +147,24 @@ static int lists_feed(struct pk_format_reader *fr,
 	size_t total;
 	int rc;
 
+	if (st->prompt.tmpl) {
+		/* the prompt built first, then the list read as usual */
+		struct pk_fmt_put put;
+		if ((rc = pk_fmt_prompt_get(&st->prompt, "lists", rec, &put,
+					    err)) < 0)
+			return rc;
+		pk_buf_reset(&st->prompted);
+		if (pk_obj_load_record(fr->obj, rec) != PK_OK)
+			return pk_nomem(err);
+		if ((rc = pk_fmt_place(fr, rec, &put, 1, err)) != PK_OK)
+			return rc;
+		if (pk_obj_write(fr->obj, &st->prompted) != PK_OK)
+			return pk_nomem(err);
+		if ((rc = pk_scan_record(&st->prec, st->prompted.data,
+					 st->prompted.len, err)) != PK_OK)
+			return rc;
+		rec = &st->prec;
+	}
 	if ((rc = pk_rank_parse(l, rec, &st->ro, err)) != PK_OK)
 		return rc;
 	/* input order: order[index] = position in items, or SIZE_MAX */
@@ -165,20 +193,19 @@ static int lists_feed(struct pk_format_reader *fr,
 	if (pk_buf_putc(&fr->t2, ']'))
 		return pk_nomem(err);
 
-	if (pk_obj_load_record(fr->obj, rec) != PK_OK)
-		return pk_nomem(err);
-	if (l->prompt.type != PK_T_NONE &&
-	    (rc = pk_fmt_move(fr, pf, "prompt", err)) < 0)
-		return rc;
-	if (strchr(rf, '.')) {
-		if ((rc = pk_fmt_move(fr, rf, "responses", err)) < 0)
+	{
+		struct pk_fmt_put puts[2] = {
+			{pf, l->prompt.type != PK_T_NONE ? "prompt" : NULL,
+			 NULL, 0, 0},
+			{rf, "responses", fr->t2.data, fr->t2.len, 0},
+		};
+		if (l->prompt.type == PK_T_NONE)
+			puts[0].from = NULL;
+		if (pk_obj_load_record(fr->obj, rec) != PK_OK)
+			return pk_nomem(err);
+		if ((rc = pk_fmt_place(fr, rec, puts, 2, err)) != PK_OK)
 			return rc;
-		rf = "responses";
 	}
-	if (pk_obj_set_raw(fr->obj, rf, fr->t2.data, fr->t2.len) != PK_OK)
-		return pk_nomem(err);
-	if ((rc = pk_fmt_move(fr, rf, "responses", err)) < 0)
-		return rc;
 	fr->count[0] += l->ndropped;
 	return pk_fmt_emit_obj(fr, err);
 }
