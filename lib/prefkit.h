@@ -235,7 +235,10 @@ int pk_record_get(const struct pk_record *rec, const char *name,
 		  struct pk_value *v);
 /* Look up a dotted path ("metadata.score_chosen"); a plain name is a
  * top-level member.  The path is always split at every dot, so a key
- * that itself contains a dot is never reached.  Returns 1 if found. */
+ * that itself contains a dot is never reached.  Inside an array, a
+ * part that is a number picks that element, from 0 ("preference.0";
+ * reading only: editing functions take object paths).  Returns 1 if
+ * found. */
 int pk_record_path(const struct pk_record *rec, const char *path,
 		   struct pk_value *v);
 /* A field looked up in record after record (pk_field_init): the records

@@ -1462,6 +1462,26 @@ int pk_record_path(const struct pk_record *rec, const char *path,
 			if (!pk_record_get(rec, name, &cur))
 				goto out;
 			first = 0;
+		} else if (cur.type == PK_T_ARRAY) {
+			/* a number indexes an array, from 0 ("preference.0") */
+			struct pk_iter it;
+			size_t off = 0, len = 0, k = 0, idx;
+			enum pk_type t = PK_T_NONE;
+			int got;
+
+			if (!n || n > 9 || strspn(name, "0123456789") != n ||
+			    (n > 1 && name[0] == '0'))
+				goto out;
+			idx = (size_t)strtoul(name, NULL, 10);
+			pk_iter_init(&it, rec->text + cur.off, cur.len);
+			while ((got = pk_iter_element(&it, &off, &len, &t)) &&
+			       k++ < idx)
+				;
+			if (!got)
+				goto out;
+			cur.off += off;
+			cur.len = len;
+			cur.type = t;
 		} else {
 			struct pk_member m;
 

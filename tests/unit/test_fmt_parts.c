@@ -289,8 +289,35 @@ static void test_place(void)
 	CHECK_STR(out.data, "{\"prompt\":\"p\",\"b\":2,\"n\":3}");
 }
 
+/* pk_record_path: a number indexes an array */
+static void test_array_paths(void)
+{
+	const char *t = "{\"p\":[0, 1, [2, {\"k\":\"v\"}]],\"o\":{\"0\":\"zero\"},"
+			"\"e\":[]}";
+	struct pk_record r = PK_RECORD_INIT;
+	struct pk_value v;
+
+	CHECK_INT(pk_scan_record(&r, t, strlen(t), &err), PK_OK);
+	CHECK_INT(pk_record_path(&r, "p.0", &v), 1);
+	CHECK_MEM(r.text + v.off, v.len, "0", 1);
+	CHECK_INT(pk_record_path(&r, "p.1", &v), 1);
+	CHECK_MEM(r.text + v.off, v.len, "1", 1);
+	CHECK_INT(pk_record_path(&r, "p.2.1.k", &v), 1);
+	CHECK_MEM(r.text + v.off, v.len, "\"v\"", 3);
+	CHECK_INT(v.type, PK_T_STRING);
+	CHECK_INT(pk_record_path(&r, "p.3", &v), 0);  /* past the end */
+	CHECK_INT(pk_record_path(&r, "p.01", &v), 0); /* not a plain index */
+	CHECK_INT(pk_record_path(&r, "p.-1", &v), 0);
+	CHECK_INT(pk_record_path(&r, "p.x", &v), 0);
+	CHECK_INT(pk_record_path(&r, "e.0", &v), 0);
+	CHECK_INT(pk_record_path(&r, "o.0", &v), 1); /* a key in an object */
+	CHECK_MEM(r.text + v.off, v.len, "\"zero\"", 6);
+	pk_record_free(&r);
+}
+
 int main(void)
 {
+	test_array_paths();
 	test_values();
 	test_comparisons();
 	test_list_errors();
