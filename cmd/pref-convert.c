@@ -235,6 +235,8 @@ int main(int argc, char **argv)
 	if (strcmp(cli.from, "auto") != 0) {
 		const char *n = cli.from;
 		f = pk_format_lookup(n);
+		if (!strcmp(n, "bon") && opt.to == TO_NATIVE)
+			opt.to = TO_PAIRS; /* best against each loser */
 		if (cli.format_score && strcmp(n, "ultrafeedback") &&
 		    strcmp(n, "helpsteer"))
 			pk_cli_usage_error(&cli, "--score goes with --from ultrafeedback or helpsteer");

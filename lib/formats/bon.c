@@ -94,14 +94,19 @@ static int put_response(struct pk_format_reader *fr, struct bon_state *st,
 	enum pk_type t = pk_type_of(v, n);
 	struct pk_member tm, mm, m;
 	struct pk_iter it;
+	char fmt[64];
 	int rc, has_model, text_dotted = strchr(st->ftext, '.') != NULL;
 	int model_dotted = strchr(st->fmodel, '.') != NULL;
 
 	if (pk_fmt_sep(b) || pk_buf_putc(b, '{'))
 		return pk_nomem(err);
 	if (t != PK_T_OBJECT) {
-		if ((rc = pk_fmt_check_text("bon", what, v, n, err)) != PK_OK)
-			return rc;
+		if (t != PK_T_STRING &&
+		    (t != PK_T_ARRAY || !pk_is_message_list(v, n)))
+			return pk_error_set(err, PK_ERR_DATA,
+					    "bon: %s is %s, not a response (a "
+					    "string, a message list or an object)",
+					    what, pk_fmt_a_type(t));
 		if (pk_buf_puts(b, "\"text\":") ||
 		    pk_fmt_raw(b, v, n, fr->has_space))
 			return pk_nomem(err);
@@ -113,7 +118,8 @@ static int put_response(struct pk_format_reader *fr, struct bon_state *st,
 		return pk_error_set(err, PK_ERR_DATA,
 				    "bon: %s has no \"%s\" member", what,
 				    st->ftext);
-	if ((rc = pk_fmt_check_text("bon", st->ftext, v + tm.val_off,
+	snprintf(fmt, sizeof fmt, "bon: %s", what);
+	if ((rc = pk_fmt_check_text(fmt, st->ftext, v + tm.val_off,
 				    tm.val_len, err)) != PK_OK)
 		return rc;
 	has_model = find_path(v, n, st->fmodel, &mm);
@@ -185,8 +191,9 @@ static int bon_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	pk_buf_reset(&fr->t2);
 	if (pk_buf_putc(&fr->t2, '['))
 		return pk_nomem(err);
+	snprintf(what, sizeof what, "\"%.24s\"", st->fbest);
 	if ((rc = put_response(fr, st, rec->text + best.off, best.len, 1,
-			       st->fbest, err)) != PK_OK)
+			       what, err)) != PK_OK)
 		return rc;
 	pk_iter_init(&it, rec->text + losers.off, losers.len);
 	while (pk_iter_element(&it, &off, &len, &t)) {
