@@ -207,11 +207,7 @@ static int bon_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	puts[np++] = (struct pk_fmt_put){st->fbest, "responses", fr->t2.data,
 					 fr->t2.len, 0};
 	puts[np++] = (struct pk_fmt_put){st->flosers, NULL, NULL, 0, 0};
-	if (pk_obj_load_record(fr->obj, rec) != PK_OK)
-		return pk_nomem(err);
-	if ((rc = pk_fmt_place(fr, rec, puts, np, err)) != PK_OK)
-		return rc;
-	return pk_fmt_emit_obj(fr, err);
+	return pk_fmt_emit_placed(fr, rec, puts, np, err);
 }
 
 const struct pk_fmt_ops pk_fmt_bon = {

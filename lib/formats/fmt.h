@@ -125,6 +125,10 @@ struct pk_fmt_put {
 int pk_fmt_place(struct pk_format_reader *fr, const struct pk_record *rec,
 		 const struct pk_fmt_put *puts, size_t n,
 		 struct pk_error *err);
+/* Load fr->obj from rec, place puts, and pass the record on. */
+int pk_fmt_emit_placed(struct pk_format_reader *fr, const struct pk_record *rec,
+		       const struct pk_fmt_put *puts, size_t n,
+		       struct pk_error *err);
 
 /* Label LISTs (match.c): comma-separated values and comparisons. */
 struct match_item;

@@ -536,6 +536,19 @@ int pk_fmt_place(struct pk_format_reader *fr, const struct pk_record *rec,
 	return PK_OK;
 }
 
+int pk_fmt_emit_placed(struct pk_format_reader *fr, const struct pk_record *rec,
+		       const struct pk_fmt_put *puts, size_t n,
+		       struct pk_error *err)
+{
+	int rc;
+
+	if (pk_obj_load_record(fr->obj, rec) != PK_OK)
+		return pk_nomem(err);
+	if ((rc = pk_fmt_place(fr, rec, puts, n, err)) != PK_OK)
+		return rc;
+	return pk_fmt_emit_obj(fr, err);
+}
+
 /* ---------------------------------------------------------------- */
 /* Prompts: --prompt-field or --prompt-template                      */
 /* ---------------------------------------------------------------- */

@@ -201,13 +201,10 @@ static int lists_feed(struct pk_format_reader *fr,
 		};
 		if (l->prompt.type == PK_T_NONE)
 			puts[0].from = NULL;
-		if (pk_obj_load_record(fr->obj, rec) != PK_OK)
-			return pk_nomem(err);
-		if ((rc = pk_fmt_place(fr, rec, puts, 2, err)) != PK_OK)
-			return rc;
+		if ((rc = pk_fmt_emit_placed(fr, rec, puts, 2, err)) == PK_OK)
+			fr->count[0] += l->ndropped;
+		return rc;
 	}
-	fr->count[0] += l->ndropped;
-	return pk_fmt_emit_obj(fr, err);
 }
 
 const struct pk_fmt_ops pk_fmt_lists = {

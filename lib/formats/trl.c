@@ -98,11 +98,7 @@ static int trl_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 		puts[0] = (struct pk_fmt_put){NULL, NULL, NULL, 0, 0};
 	for (int i = 1; i < 5; i++)
 		puts[i] = (struct pk_fmt_put){from[i], canon[i], NULL, 0, 0};
-	if (pk_obj_load_record(fr->obj, rec) != PK_OK)
-		return pk_nomem(err);
-	if ((rc = pk_fmt_place(fr, rec, puts, 5, err)) != PK_OK)
-		return rc;
-	return pk_fmt_emit_obj(fr, err);
+	return pk_fmt_emit_placed(fr, rec, puts, 5, err);
 }
 
 const struct pk_fmt_ops pk_fmt_trl = {
