@@ -21,6 +21,7 @@
 
 #include "prefkit.h"
 #include "cli.h"
+#include "pk_private.h" /* until the relabel planning moves into lib/relabel.c */
 
 #define MAX_ATTRIBUTES 64
 #define CACHE_BITS 8

@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 
 #define MAX_LINE 4096
 

@@ -16,7 +16,7 @@ int pk_buf_reserve(struct pk_buf *b, size_t extra)
 	char *p;
 
 	if (b->len + extra + 1 < b->len) /* overflow */
-		return -1;
+		return PK_FATAL;
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
@@ -30,7 +30,7 @@ int pk_buf_reserve(struct pk_buf *b, size_t extra)
 	}
 	p = realloc(b->data, cap);
 	if (!p)
-		return -1;
+		return PK_FATAL;
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -39,7 +39,7 @@ int pk_buf_reserve(struct pk_buf *b, size_t extra)
 int pk_buf_append(struct pk_buf *b, const void *p, size_t n)
 {
 	if (pk_buf_reserve(b, n) < 0)
-		return -1;
+		return PK_FATAL;
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -50,7 +50,7 @@ int pk_buf_append(struct pk_buf *b, const void *p, size_t n)
 int pk_buf_putc(struct pk_buf *b, int c)
 {
 	if (b->len + 1 >= b->cap && pk_buf_reserve(b, 1) < 0)
-		return -1;
+		return PK_FATAL;
 	b->data[b->len++] = (char)c;
 	b->data[b->len] = '\0';
 	return 0;
@@ -70,7 +70,7 @@ int pk_buf_printf(struct pk_buf *b, const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0 || pk_buf_reserve(b, (size_t)n) < 0)
-		return -1;
+		return PK_FATAL;
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -128,12 +128,12 @@ int pk_normalize_parse(const char *s, unsigned *norm)
 		else if (n == 4 && strncmp(s, "case", 4) == 0)
 			*norm |= PK_NORM_CASE;
 		else
-			return -1;
+			return PK_BAD_RECORD;
 		s += n;
 		if (*s == ',' && *++s == '\0')
-			return -1;
+			return PK_BAD_RECORD;
 	}
-	return *norm ? 0 : -1;
+	return *norm ? PK_OK : PK_BAD_RECORD;
 }
 
 /* ---------------------------------------------------------------- */

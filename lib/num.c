@@ -23,7 +23,7 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 	int p, n = -1;
 
 	if (isnan(x) || isinf(x))
-		return -1;
+		return PK_BAD_RECORD;
 	if (x == 0) {
 		/* also -0.0, which would print as "-0" */
 		out[0] = '0';

@@ -113,7 +113,7 @@ static int grow(struct pk_obj *o, size_t want)
 		cap *= 2;
 	m = realloc(o->m, cap * sizeof *m);
 	if (!m)
-		return -1;
+		return PK_FATAL;
 	o->m = m;
 	o->cap = cap;
 	return 0;
@@ -578,17 +578,6 @@ int pk_obj_set_bool(struct pk_obj *o, const char *path, int b)
 {
 	return b ? pk_obj_set_raw(o, path, "true", 4)
 		 : pk_obj_set_raw(o, path, "false", 5);
-}
-
-int pk_obj_set_json(struct pk_obj *o, const char *path, const json_t *v)
-{
-	struct pk_buf b = PK_BUF_INIT;
-	int rc = PK_FATAL;
-
-	if (pk_json_encode(&b, v, 0) == 0)
-		rc = pk_obj_set_compact(o, path, b.data, b.len);
-	pk_buf_free(&b);
-	return rc;
 }
 
 int pk_obj_delete(struct pk_obj *o, const char *path)

@@ -22,7 +22,7 @@ int pk_next_message(struct pk_iter *it, size_t *off, size_t *len,
 	if (!pk_iter_element_members(it, off, len, &t, names, 2, m, &found))
 		return 0;
 	if (found != 3 || m[0].type != PK_T_STRING)
-		return -1;
+		return PK_BAD_RECORD;
 	*role = m[0];
 	*content = m[1];
 	return 1;
@@ -63,7 +63,7 @@ static int content_text(const char *c, size_t n, enum pk_type t,
 		if (et == PK_T_OBJECT && pk_object_find(c + off, len, "text", &txt) &&
 		    txt.type == PK_T_STRING &&
 		    pk_json_unquote(out, c + off + txt.val_off, txt.val_len) < 0)
-			return -1;
+			return PK_FATAL;
 	}
 	return 0;
 }
@@ -107,13 +107,13 @@ int pk_implicit_prompt(const char *t, size_t n, struct pk_buf *buf)
 
 	pk_buf_reset(buf);
 	if (pk_buf_putc(buf, '[') < 0)
-		return -1;
+		return PK_FATAL;
 	pk_iter_init(&it, t, n);
 	while (pk_iter_element(&it, &off, &len, &type)) {
 		if (have_prev) {
 			if ((any && pk_buf_putc(buf, ',') < 0) ||
 			    pk_compact(buf, t + prev_off, prev_len) < 0)
-				return -1;
+				return PK_FATAL;
 			any = 1;
 		}
 		prev_off = off;

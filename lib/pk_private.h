@@ -1,7 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* pk_private.h - helpers shared inside libprefkit; never included from cmd/. */
+/*
+ * pk_private.h - the internal interface of libprefkit: helpers that the
+ * library's modules share but that are not part of its public API.  These
+ * functions are not exported from the shared library (no PK_API); they
+ * are linked into the commands, unit tests and fuzz targets from the
+ * static library.  Never included from cmd/ (tests/exports.test checks).
+ *
+ * THE RULE FOR MODULES (every file in lib/ and lib/formats/, new ones too):
+ *  - A module's operations - what a command calls once per record, and
+ *    their setup, counters and teardown - are public: declared in
+ *    prefkit.h with PK_API, under a banner naming the module, documented
+ *    there, and covered by a unit test in tests/unit/.
+ *  - Its helpers - hot-path variants, building blocks shared with other
+ *    modules, anything an outside program has no use for - are internal:
+ *    declared here (or in a header beside the module, such as
+ *    formats/fmt.h or zio.h), without PK_API.  Helpers used by one file
+ *    only are static.
+ *  - Failures follow the convention at the top of prefkit.h, internal
+ *    functions included: PK_OK or a negative PK_* status, never a bare -1.
+ *  - Every name starts with pk_ (types struct pk_*, macros PK_*).
+ */
 #ifndef PK_PRIVATE_H
 #define PK_PRIVATE_H
+
+#include <jansson.h>
 
 #include "prefkit.h"
 
@@ -11,5 +33,123 @@
 
 /* Set err to "out of memory" and return PK_FATAL. */
 int pk_nomem(struct pk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* JSON values with jansson (str.c)                                    */
+/* ------------------------------------------------------------------ */
+
+/* Encode a jansson value as compact JSON into out, without ever letting
+ * jansson print a real: reals go through pk_format_number, strings through
+ * pk_json_quote.  flags: PK_ENC_SORT_KEYS sorts object keys (bytewise).
+ * Returns PK_OK, or PK_FATAL for NaN/inf or ENOMEM. */
+#define PK_ENC_SORT_KEYS 1
+int pk_json_encode(struct pk_buf *out, const json_t *v, int flags);
+
+/* Decode one JSON value of the validated text p[0..n) with jansson, using
+ * the flags that match the scanner (JSON_DECODE_ANY | JSON_ALLOW_NUL |
+ * JSON_REJECT_DUPLICATES).  Returns a new reference, or NULL with *err set
+ * (e.g. "integer out of range").  */
+json_t *pk_json_decode(const char *p, size_t n, struct pk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Scanner fast paths (scan.c)                                         */
+/* ------------------------------------------------------------------ */
+
+/* pk_iter_element(), finding in the same walk the members names[0..k)
+ * (k <= 32) of an object element: bit j of *found is set when names[j] is
+ * there, in m[j] (offsets relative to the element). */
+int pk_iter_element_members(struct pk_iter *it, size_t *off, size_t *len,
+			    enum pk_type *type, const char *const *names,
+			    size_t k, struct pk_member *m, unsigned *found);
+/* pk_compact() into dst, which has room for len bytes; returns the length
+ * written. */
+size_t pk_compact_to(char *dst, const char *text, size_t len);
+/* The same for one value of the given type (a scalar is just copied). */
+size_t pk_value_compact_to(char *dst, const char *text, size_t len,
+			   enum pk_type type);
+/* The scanned record compacted into dst (room for rec->len bytes): the
+ * same bytes as pk_compact_to(dst, rec->text, rec->len), built from the
+ * member spans so that strings are copied without being scanned again. */
+size_t pk_record_compact_to(const struct pk_record *rec, char *dst);
+
+/* ------------------------------------------------------------------ */
+/* Object editing fast paths (obj.c)                                   */
+/* ------------------------------------------------------------------ */
+
+/* pk_obj_load_record(), with the arrays and objects of a record that has
+ * whitespace compacted now, once: for a record that is written more than
+ * once. */
+int pk_obj_load_record_compact(struct pk_obj *o, const struct pk_record *rec);
+/* Remember o as it is, and later go back to that state: to write several
+ * variants of one record without loading it again.  One checkpoint is
+ * kept; loading or clearing o drops it. */
+int pk_obj_checkpoint(struct pk_obj *o);
+void pk_obj_rollback(struct pk_obj *o);
+/* pk_obj_set_raw() for raw text known to be compact already (written by
+ * pk_json_quote, pk_json_encode, pk_obj_write or pk_compact): it is
+ * copied without another pass. */
+int pk_obj_set_compact(struct pk_obj *o, const char *path, const char *raw,
+		       size_t n);
+/* The same for member i (pk_obj_find()'s index), without the lookup. */
+int pk_obj_set_compact_at(struct pk_obj *o, size_t i, const char *raw,
+			  size_t n);
+/* Append a member the caller knows is absent: qkey is its key as a JSON
+ * string literal (pk_json_quote), raw its compact value. */
+int pk_obj_append_compact(struct pk_obj *o, const char *qkey, size_t qlen,
+			  const char *raw, size_t n);
+/* Build a value in place: pk_obj_room() gives space for up to n bytes (NULL
+ * when out of memory), pk_obj_commit_at() makes the len compact bytes
+ * written there the value of member i.  Values of o looked up after
+ * pk_obj_room() stay where they are until the commit, so the new value
+ * may be made from the old one without copying it first. */
+char *pk_obj_room(struct pk_obj *o, size_t n);
+void pk_obj_commit_at(struct pk_obj *o, size_t i, size_t len);
+/* pk_obj_write() into dst, which has room for pk_obj_write_bound(o)
+ * bytes; returns the length written. */
+size_t pk_obj_write_bound(const struct pk_obj *o);
+size_t pk_obj_write_to(const struct pk_obj *o, char *dst);
+/* pk_obj_write_to with members added at the end: extra[0..n) is their
+ * compact text, '"k":v' joined by commas, keys the object does not have.
+ * dst has room for pk_obj_write_bound(o) + n + 1 bytes.  Saves adding a
+ * member to o that only one output has. */
+size_t pk_obj_write_with(const struct pk_obj *o, const char *extra, size_t n,
+			 char *dst);
+
+/* ------------------------------------------------------------------ */
+/* Messages, hashes, input (pair.c, hash.c, reader.c)                  */
+/* ------------------------------------------------------------------ */
+
+/* The next element of a message list being walked with it (pk_iter_init
+ * on the array): 1 when it is a message, an object with a string "role"
+ * and a "content" (both members given, offsets relative to the element at
+ * *off); PK_BAD_RECORD when it is not; 0 at the end. */
+int pk_next_message(struct pk_iter *it, size_t *off, size_t *len,
+		    struct pk_member *role, struct pk_member *content);
+
+/* XXH3-128 of bytes as 32 lowercase hex digits (for dedup keys). */
+void pk_hash128_hex(const void *p, size_t n, char out[33]);
+
+/* Is the input seekable (a regular, uncompressed file)? */
+int pk_reader_seekable(const struct pk_reader *r);
+
+/* ------------------------------------------------------------------ */
+/* Ranked lists and step trees (rank.c, steptree.c)                    */
+/* ------------------------------------------------------------------ */
+
+/* Append a record derived from the list: its members in order
+ * (compacted), the prompt's value replaced by prompt_raw when not NULL,
+ * and the responses member replaced by the members of the object text
+ * block[0..block_len) (braces included); a list member with the name of
+ * a block member is left out.  pk_rank_write_pair() and the step trees
+ * write with it. */
+int pk_rank_write_list(struct pk_rank_list *l, const char *prompt_raw,
+		       size_t prompt_len, const char *block, size_t block_len,
+		       struct pk_buf *out, struct pk_error *err);
+
+/* Split one response text value (raw JSON) into steps, for inspection:
+ * the steps are NUL-separated in out (each followed by one NUL); returns
+ * the number of steps, or a negative status. */
+long pk_steptree_split(struct pk_steptree *t, const char *v, size_t n,
+		       struct pk_buf *out, struct pk_error *err);
 
 #endif

@@ -1,22 +1,47 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * prefkit.h - the one public header of libprefkit, the streaming JSON Lines
- * library behind the pref-* commands.
+ * prefkit.h - the public interface of libprefkit, the streaming JSON Lines
+ * library behind the pref-* commands.  Everything an outside program (a C
+ * data loader, a language binding, a new command) needs is here, and
+ * nothing else: the library exports exactly the functions declared here
+ * with PK_API (tests/exports.test checks it).  An overview with a complete
+ * example program is in libprefkit(3); build against the installed
+ * library with `pkg-config --cflags --libs prefkit`.
  *
  * Record model (SPEC section 4): every input line is validated once by a
  * scanner that records the byte spans of the record's top-level members.
- * Commands decode with jansson only the values they read, build or change
- * only the members they write, and everything else is copied byte for byte.
+ * Only the values a caller reads are decoded, only the members it writes
+ * are built, and everything else is copied byte for byte.
  *
- * Rules that hold for every function here:
- *  - The library never prints and never exits.  Errors are returned as a
- *    status and described in a caller-owned struct pk_error.
- *  - Spans are offsets into a text the caller owns; they stay valid as long
- *    as that text does.  A line returned by a reader is borrowed: it lives
- *    until the next call on that reader.
- *  - Every *_free / *_close function accepts NULL.
- *  - Functions that return int return 0 (PK_OK) on success and a negative
- *    status on failure, unless documented otherwise.
+ * THE FAILURE CONVENTION (one rule for every function here)
+ *
+ *  - A function that can fail returns a status: PK_OK (0) on success, or
+ *    one of the negative statuses below on failure - never a bare -1 or
+ *    any other negative value:
+ *	PK_BAD_RECORD  the input (a record, a value, an option string) is
+ *	               not what the function accepts; the caller may go on
+ *	               with the next record;
+ *	PK_FATAL       out of memory, an I/O error, or misuse: stop;
+ *	PK_EPIPE       the reader of the output went away: stop quietly.
+ *    Functions whose result is a count, a length or an index (long,
+ *    ssize_t) return it (>= 0) on success and a negative status on
+ *    failure, in the same way.
+ *  - Out of memory is always PK_FATAL (err->kind PK_ERR_NOMEM).
+ *  - When a function takes a struct pk_error *err, it fills err on every
+ *    failure: err->kind says what kind of failure (and so which exit
+ *    status a command gives), err->text says why.  err may be NULL.
+ *  - Lookups and predicates (pk_record_get, pk_obj_get, pk_is_*, *_equals,
+ *    iterators) cannot fail: they return 1 (found, true, one more) or 0.
+ *    pk_obj_find returns an index, or -1 for "no such member" (not a
+ *    status).  Functions returning a pointer return NULL on failure, with
+ *    err filled when they take one.
+ *  - The library never prints and never exits.
+ *
+ * Memory: spans are offsets into a text the caller owns; they stay valid
+ * as long as that text does.  A line returned by a reader is borrowed: it
+ * lives until the next call on that reader.  Records passed to an emit
+ * callback are borrowed for the duration of the call.  Every *_free and
+ * *_close function accepts NULL.
  */
 #ifndef PREFKIT_H
 #define PREFKIT_H
@@ -24,10 +49,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <jansson.h>
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/* Marks the functions the shared library exports (it is built with
+ * -fvisibility=hidden: whatever is not marked stays inside). */
+#if defined(__GNUC__) && !defined(PK_API)
+#define PK_API __attribute__((visibility("default")))
+#elif !defined(PK_API)
+#define PK_API
 #endif
 
 /* ------------------------------------------------------------------ */
@@ -60,9 +92,9 @@ struct pk_error {
 
 /* Fill *err (err may be NULL).  Returns the status that matches kind:
  * PK_BAD_RECORD for PK_ERR_DATA, PK_EPIPE for PK_ERR_PIPE, else PK_FATAL. */
-int pk_error_set(struct pk_error *err, enum pk_errkind kind,
+PK_API int pk_error_set(struct pk_error *err, enum pk_errkind kind,
 		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void pk_error_clear(struct pk_error *err);
+PK_API void pk_error_clear(struct pk_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Growable byte buffer (buf.c)                                        */
@@ -75,15 +107,15 @@ struct pk_buf {
 };
 #define PK_BUF_INIT {NULL, 0, 0}
 
-int pk_buf_reserve(struct pk_buf *b, size_t extra);  /* -1 on ENOMEM */
-int pk_buf_append(struct pk_buf *b, const void *p, size_t n);
-int pk_buf_putc(struct pk_buf *b, int c);
-int pk_buf_puts(struct pk_buf *b, const char *s);
-int pk_buf_printf(struct pk_buf *b, const char *fmt, ...)
+PK_API int pk_buf_reserve(struct pk_buf *b, size_t extra);  /* PK_FATAL on ENOMEM */
+PK_API int pk_buf_append(struct pk_buf *b, const void *p, size_t n);
+PK_API int pk_buf_putc(struct pk_buf *b, int c);
+PK_API int pk_buf_puts(struct pk_buf *b, const char *s);
+PK_API int pk_buf_printf(struct pk_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void pk_buf_reset(struct pk_buf *b);                 /* len = 0, keeps memory */
-void pk_buf_free(struct pk_buf *b);
-char *pk_buf_take(struct pk_buf *b);                 /* caller frees */
+PK_API void pk_buf_reset(struct pk_buf *b);                 /* len = 0, keeps memory */
+PK_API void pk_buf_free(struct pk_buf *b);
+PK_API char *pk_buf_take(struct pk_buf *b);                 /* caller frees */
 
 /* ------------------------------------------------------------------ */
 /* Numbers and strings (num.c, str.c)                                  */
@@ -95,39 +127,27 @@ char *pk_buf_take(struct pk_buf *b);                 /* caller frees */
 /* Format a double as the project writes every computed number: an integral
  * value with |x| < 1e17 as an integer ("8", "-3"), anything else in the
  * shortest %.{1..17}g form that reads back to the same double ("7.5",
- * "0.1", "1e+300").  Returns the length, or -1 for NaN/infinity. */
-int pk_format_number(char out[PK_NUMBER_MAX], double x);
+ * "0.1", "1e+300").  Returns the length, or PK_BAD_RECORD for NaN/infinity. */
+PK_API int pk_format_number(char out[PK_NUMBER_MAX], double x);
 
 /* Parse the raw text of a JSON number (already validated).  Returns
  * PK_OK, or PK_BAD_RECORD when the value overflows a double (1e400). */
-int pk_parse_number(const char *p, size_t n, double *out);
+PK_API int pk_parse_number(const char *p, size_t n, double *out);
 
 /* Append the JSON string literal (with quotes) for the UTF-8 bytes s[0..n):
  * escapes '"', '\\' and control characters (\b \f \n \r \t, others as
  * \u00XX), everything else verbatim - the same text as Python's
  * json.dumps(s, ensure_ascii=False).  s must be valid UTF-8. */
-int pk_json_quote(struct pk_buf *out, const char *s, size_t n);
+PK_API int pk_json_quote(struct pk_buf *out, const char *s, size_t n);
 
 /* Append the decoded contents of the validated JSON string literal p[0..n)
  * (quotes included).  The result may contain NUL bytes. */
-int pk_json_unquote(struct pk_buf *out, const char *p, size_t n);
+PK_API int pk_json_unquote(struct pk_buf *out, const char *p, size_t n);
 
 /* Compare the validated string literal p[0..n) (quotes included) with the
  * NUL-terminated UTF-8 name.  Fast when the literal has no escapes. */
-int pk_key_equals(const char *p, size_t n, const char *name);
+PK_API int pk_key_equals(const char *p, size_t n, const char *name);
 
-/* Encode a jansson value as compact JSON into out, without ever letting
- * jansson print a real: reals go through pk_format_number, strings through
- * pk_json_quote.  flags: PK_ENC_SORT_KEYS sorts object keys (bytewise).
- * Returns PK_OK, or PK_FATAL for NaN/inf or ENOMEM. */
-#define PK_ENC_SORT_KEYS 1
-int pk_json_encode(struct pk_buf *out, const json_t *v, int flags);
-
-/* Decode one JSON value of the validated text p[0..n) with jansson, using
- * the flags that match the scanner (JSON_DECODE_ANY | JSON_ALLOW_NUL |
- * JSON_REJECT_DUPLICATES).  Returns a new reference, or NULL with *err set
- * (e.g. "integer out of range").  */
-json_t *pk_json_decode(const char *p, size_t n, struct pk_error *err);
 
 /* ------------------------------------------------------------------ */
 /* The validating scanner (scan.c)                                     */
@@ -179,9 +199,9 @@ struct pk_record {
  * jansson's range (integers past 64 bits, 1e400) are valid and accepted,
  * and a NUL byte right after a number or literal, which jansson 2.14
  * silently skips, is rejected. */
-int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
+PK_API int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
 		   struct pk_error *err);
-void pk_record_free(struct pk_record *rec);
+PK_API void pk_record_free(struct pk_record *rec);
 
 /* Validate one JSON value of any type starting at text[*pos] (leading
  * whitespace skipped); on success *pos is just past the value and the
@@ -189,7 +209,7 @@ void pk_record_free(struct pk_record *rec);
  * pk_scan_record; nesting is counted from this value; err->column is the
  * byte offset from text + 1.  *pos is unchanged on failure.  Used by the
  * JSON array reader. */
-int pk_scan_value(const char *text, size_t len, size_t *pos,
+PK_API int pk_scan_value(const char *text, size_t len, size_t *pos,
 		  enum pk_type *type, struct pk_error *err);
 
 /* Iterating already validated text (fast: no validation).  Start with
@@ -199,29 +219,23 @@ struct pk_iter {
 	size_t len;
 	size_t pos;
 };
-void pk_iter_init(struct pk_iter *it, const char *text, size_t len);
+PK_API void pk_iter_init(struct pk_iter *it, const char *text, size_t len);
 /* Next member of an object: 1 and *m filled (offsets relative to the
  * iterator's text), 0 at the end. */
-int pk_iter_member(struct pk_iter *it, struct pk_member *m);
+PK_API int pk_iter_member(struct pk_iter *it, struct pk_member *m);
 /* Next element of an array: 1 and off, len, type filled, 0 at the end. */
-int pk_iter_element(struct pk_iter *it, size_t *off, size_t *len,
+PK_API int pk_iter_element(struct pk_iter *it, size_t *off, size_t *len,
 		    enum pk_type *type);
-/* The same, finding in the same walk the members names[0..k) (k <= 32)
- * of an object element: bit j of *found is set when names[j] is there,
- * in m[j] (offsets relative to the element). */
-int pk_iter_element_members(struct pk_iter *it, size_t *off, size_t *len,
-			    enum pk_type *type, const char *const *names,
-			    size_t k, struct pk_member *m, unsigned *found);
 /* Type of a validated value from its first byte (leading whitespace
  * skipped; PK_T_NONE when empty). */
-enum pk_type pk_type_of(const char *p, size_t n);
+PK_API enum pk_type pk_type_of(const char *p, size_t n);
 /* "object", "array", "string", "number", "boolean" (for both PK_T_TRUE
  * and PK_T_FALSE), "null"; "nothing" for PK_T_NONE. */
-const char *pk_type_name(enum pk_type t);
+PK_API const char *pk_type_name(enum pk_type t);
 
 /* Find member `name` of the validated object text[0..len).  Returns 1 and
  * fills *m, or 0. */
-int pk_object_find(const char *text, size_t len, const char *name,
+PK_API int pk_object_find(const char *text, size_t len, const char *name,
 		   struct pk_member *m);
 
 /* A value located in a record: offsets into rec->text. */
@@ -231,7 +245,7 @@ struct pk_value {
 };
 
 /* Look up a top-level member. Returns 1 if found. */
-int pk_record_get(const struct pk_record *rec, const char *name,
+PK_API int pk_record_get(const struct pk_record *rec, const char *name,
 		  struct pk_value *v);
 /* Look up a dotted path ("metadata.score_chosen"); a plain name is a
  * top-level member.  The path is always split at every dot, so a key
@@ -239,7 +253,7 @@ int pk_record_get(const struct pk_record *rec, const char *name,
  * part that is a number picks that element, from 0 ("preference.0";
  * reading only: editing functions take object paths).  Returns 1 if
  * found. */
-int pk_record_path(const struct pk_record *rec, const char *path,
+PK_API int pk_record_path(const struct pk_record *rec, const char *path,
 		   struct pk_value *v);
 /* A field looked up in record after record (pk_field_init): the records
  * of a file mostly share one layout, so the index where the last record
@@ -250,24 +264,14 @@ struct pk_field {
 	int dotted;
 	size_t hint;        /* after a hit on a plain name: its member index */
 };
-void pk_field_init(struct pk_field *f, const char *path);
+PK_API void pk_field_init(struct pk_field *f, const char *path);
 /* pk_record_path() for a field. */
-int pk_record_field(const struct pk_record *rec, struct pk_field *f,
+PK_API int pk_record_field(const struct pk_record *rec, struct pk_field *f,
 		    struct pk_value *v);
 
 /* Append the record compacted (whitespace outside strings removed, every
  * other byte as it came) to out.  No newline. */
-int pk_compact(struct pk_buf *out, const char *text, size_t len);
-/* The same into dst, which has room for len bytes; returns the length
- * written. */
-size_t pk_compact_to(char *dst, const char *text, size_t len);
-/* The same for one value of the given type (a scalar is just copied). */
-size_t pk_value_compact_to(char *dst, const char *text, size_t len,
-			   enum pk_type type);
-/* The scanned record compacted into dst (room for rec->len bytes): the
- * same bytes as pk_compact_to(dst, rec->text, rec->len), built from the
- * member spans so that strings are copied without being scanned again. */
-size_t pk_record_compact_to(const struct pk_record *rec, char *dst);
+PK_API int pk_compact(struct pk_buf *out, const char *text, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Editing a record: ordered members, untouched ones kept raw (obj.c)  */
@@ -278,96 +282,57 @@ size_t pk_record_compact_to(const struct pk_record *rec, char *dst);
  * object's own arena.  Writing it copies untouched bytes as they came. */
 struct pk_obj;
 
-struct pk_obj *pk_obj_new(void);
-void pk_obj_free(struct pk_obj *o);
+PK_API struct pk_obj *pk_obj_new(void);
+PK_API void pk_obj_free(struct pk_obj *o);
 /* Start from a scanned record (rec->text must outlive o's use). */
-int pk_obj_load_record(struct pk_obj *o, const struct pk_record *rec);
-/* The same, with the arrays and objects of a record that has whitespace
- * compacted now, once: for a record that is written more than once. */
-int pk_obj_load_record_compact(struct pk_obj *o, const struct pk_record *rec);
-/* Remember o as it is, and later go back to that state: to write several
- * variants of one record without loading it again.  One checkpoint is
- * kept; loading or clearing o drops it. */
-int pk_obj_checkpoint(struct pk_obj *o);
-void pk_obj_rollback(struct pk_obj *o);
+PK_API int pk_obj_load_record(struct pk_obj *o, const struct pk_record *rec);
 /* Start from the validated raw text of an object (must outlive o). */
-int pk_obj_load(struct pk_obj *o, const char *text, size_t len);
+PK_API int pk_obj_load(struct pk_obj *o, const char *text, size_t len);
 /* Start empty. */
-void pk_obj_clear(struct pk_obj *o);
+PK_API void pk_obj_clear(struct pk_obj *o);
 
-size_t pk_obj_count(const struct pk_obj *o);
-/* Index of the member named name, or -1. */
-long pk_obj_find(const struct pk_obj *o, const char *name);
+PK_API size_t pk_obj_count(const struct pk_obj *o);
+/* Index of the member named name, or -1 (absent). */
+PK_API long pk_obj_find(const struct pk_obj *o, const char *name);
 /* Raw value of member i; *type set when type != NULL. */
-const char *pk_obj_value(const struct pk_obj *o, size_t i, size_t *len,
+PK_API const char *pk_obj_value(const struct pk_obj *o, size_t i, size_t *len,
 			 enum pk_type *type);
 /* Decoded key of member i (NUL-terminated, valid until the next edit). */
-const char *pk_obj_key(const struct pk_obj *o, size_t i);
+PK_API const char *pk_obj_key(const struct pk_obj *o, size_t i);
 /* Look up name (dotted path allowed); returns 1 and the raw value. */
-int pk_obj_get(const struct pk_obj *o, const char *path, const char **val,
+PK_API int pk_obj_get(const struct pk_obj *o, const char *path, const char **val,
 	       size_t *len, enum pk_type *type);
 
 /* Set member `path` (dotted paths edit nested objects, creating them when
  * absent) to the raw JSON text raw[0..n) (copied).  An existing member
  * keeps its position; a new one is appended. */
-int pk_obj_set_raw(struct pk_obj *o, const char *path, const char *raw,
+PK_API int pk_obj_set_raw(struct pk_obj *o, const char *path, const char *raw,
 		   size_t n);
-/* The same for raw text known to be compact already (written by
- * pk_json_quote, pk_json_encode, pk_obj_write or pk_compact): it is
- * copied without another pass. */
-int pk_obj_set_compact(struct pk_obj *o, const char *path, const char *raw,
-		       size_t n);
-/* The same for member i (pk_obj_find()'s index), without the lookup. */
-int pk_obj_set_compact_at(struct pk_obj *o, size_t i, const char *raw,
-			  size_t n);
-/* Append a member the caller knows is absent: qkey is its key as a JSON
- * string literal (pk_json_quote), raw its compact value. */
-int pk_obj_append_compact(struct pk_obj *o, const char *qkey, size_t qlen,
-			  const char *raw, size_t n);
-/* Build a value in place: pk_obj_room() gives space for up to n bytes (NULL
- * when out of memory), pk_obj_commit_at() makes the len compact bytes
- * written there the value of member i.  Values of o looked up after
- * pk_obj_room() stay where they are until the commit, so the new value
- * may be made from the old one without copying it first. */
-char *pk_obj_room(struct pk_obj *o, size_t n);
-void pk_obj_commit_at(struct pk_obj *o, size_t i, size_t len);
-int pk_obj_set_string(struct pk_obj *o, const char *path, const char *s,
+PK_API int pk_obj_set_string(struct pk_obj *o, const char *path, const char *s,
 		      size_t n);
-int pk_obj_set_number(struct pk_obj *o, const char *path, double x);
-int pk_obj_set_bool(struct pk_obj *o, const char *path, int b);
-/* Encoded with pk_json_encode; v is borrowed. */
-int pk_obj_set_json(struct pk_obj *o, const char *path, const json_t *v);
+PK_API int pk_obj_set_number(struct pk_obj *o, const char *path, double x);
+PK_API int pk_obj_set_bool(struct pk_obj *o, const char *path, int b);
 /* Remove member path; returns 1 if it was there. */
-int pk_obj_delete(struct pk_obj *o, const char *path);
+PK_API int pk_obj_delete(struct pk_obj *o, const char *path);
 /* Rename top-level member from -> to, keeping position. */
-int pk_obj_rename(struct pk_obj *o, const char *from, const char *to);
+PK_API int pk_obj_rename(struct pk_obj *o, const char *from, const char *to);
 /* By index (pk_obj_find()): rename member i to name (the caller keeps
  * keys unique), delete member i, move member i to position j. */
-int pk_obj_rename_at(struct pk_obj *o, size_t i, const char *name);
-void pk_obj_delete_at(struct pk_obj *o, size_t i);
-void pk_obj_move_at(struct pk_obj *o, size_t i, size_t j);
+PK_API int pk_obj_rename_at(struct pk_obj *o, size_t i, const char *name);
+PK_API void pk_obj_delete_at(struct pk_obj *o, size_t i);
+PK_API void pk_obj_move_at(struct pk_obj *o, size_t i, size_t j);
 
 /* SPEC 1.2: swap every paired field (name containing "chosen"/"rejected",
  * or ending in "_w"/"_l") with its partner; values move, positions stay; a
  * field whose partner is missing is renamed to the partner's name.  Done
  * inside nested objects too (the values of unpaired members). */
-int pk_obj_swap_paired(struct pk_obj *o);
+PK_API int pk_obj_swap_paired(struct pk_obj *o);
 /* The partner name of a paired field into out (NUL-terminated); returns 1
  * if name is paired, 0 if not, PK_FATAL when out of memory. */
-int pk_paired_partner(const char *name, size_t n, struct pk_buf *out);
+PK_API int pk_paired_partner(const char *name, size_t n, struct pk_buf *out);
 
 /* Append the object as compact JSON (no newline). */
-int pk_obj_write(const struct pk_obj *o, struct pk_buf *out);
-/* The same into dst, which has room for pk_obj_write_bound(o) bytes;
- * returns the length written. */
-size_t pk_obj_write_bound(const struct pk_obj *o);
-size_t pk_obj_write_to(const struct pk_obj *o, char *dst);
-/* pk_obj_write_to with members added at the end: extra[0..n) is their
- * compact text, '"k":v' joined by commas, keys the object does not have.
- * dst has room for pk_obj_write_bound(o) + n + 1 bytes.  Saves adding a
- * member to o that only one output has. */
-size_t pk_obj_write_with(const struct pk_obj *o, const char *extra, size_t n,
-			 char *dst);
+PK_API int pk_obj_write(const struct pk_obj *o, struct pk_buf *out);
 
 /* ------------------------------------------------------------------ */
 /* Preference records (pair.c)                                          */
@@ -376,35 +341,29 @@ size_t pk_obj_write_with(const struct pk_obj *o, const char *extra, size_t n,
 /* SPEC 1.1 "the text of a response": the decoded string, or the
  * concatenated content of the assistant messages of a message list.
  * Appends to out.  PK_BAD_RECORD with err->text when v is neither. */
-int pk_response_text(const char *v, size_t n, struct pk_buf *out,
+PK_API int pk_response_text(const char *v, size_t n, struct pk_buf *out,
 		     struct pk_error *err);
 /* Is the validated value a message list (array of objects each with a
  * string "role" and a "content")? */
-int pk_is_message_list(const char *v, size_t n);
-/* The next element of a message list being walked with it (pk_iter_init
- * on the array): 1 when it is a message, an object with a string "role"
- * and a "content" (both members given, offsets relative to the element at
- * *off); -1 when it is not; 0 at the end. */
-int pk_next_message(struct pk_iter *it, size_t *off, size_t *len,
-		    struct pk_member *role, struct pk_member *content);
+PK_API int pk_is_message_list(const char *v, size_t n);
 
 /* SPEC 1.2 implicit prompt: every element of the validated array t[0..n)
  * (a conversation) but the last, as a compact JSON array, into buf (reset
- * first).  0, or -1 when out of memory. */
-int pk_implicit_prompt(const char *t, size_t n, struct pk_buf *buf);
+ * first).  PK_OK, or PK_FATAL when out of memory. */
+PK_API int pk_implicit_prompt(const char *t, size_t n, struct pk_buf *buf);
 
 /* SPEC 1.4 group id of a prompt value: 16 lowercase hex digits of XXH3-64
  * (seed 0) of the value as compact JSON with sorted keys, written as
  * Python's json.dumps(v, sort_keys=True, separators=(",", ":"),
  * ensure_ascii=False) writes it.  out gets 17 bytes (NUL included). */
-int pk_group_id(const char *v, size_t n, char out[17], struct pk_error *err);
+PK_API int pk_group_id(const char *v, size_t n, char out[17], struct pk_error *err);
 
-/* XXH3-64 of bytes, and the 128-bit variant as 32 hex digits. */
-uint64_t pk_hash64(const void *p, size_t n, uint64_t seed);
-void pk_hash128_hex(const void *p, size_t n, char out[33]);
+/* XXH3-64 of bytes. */
+PK_API uint64_t pk_hash64(const void *p, size_t n, uint64_t seed);
+
 /* XXH3-128 of bytes as 16 bytes, high half first (big-endian), so that
  * memcmp orders keys as the hex digits do. */
-void pk_hash128(const void *p, size_t n, unsigned char out[16]);
+PK_API void pk_hash128(const void *p, size_t n, unsigned char out[16]);
 
 /* ------------------------------------------------------------------ */
 /* Canonical JSON and text normalization (canon.c)                     */
@@ -425,7 +384,7 @@ struct pk_canon {
 };
 #define PK_CANON_INIT {PK_BUF_INIT, PK_BUF_INIT, PK_BUF_INIT, PK_BUF_INIT, \
 		       PK_BUF_INIT}
-void pk_canon_free(struct pk_canon *c);
+PK_API void pk_canon_free(struct pk_canon *c);
 
 /* Normalizations of strings (pref-dedup --normalize). */
 #define PK_NORM_SPACE 1u /* each run of white space (Python's str.isspace():
@@ -436,23 +395,52 @@ void pk_canon_free(struct pk_canon *c);
 			  * character (Python's s.casefold(); Unicode 14.0):
 			  * "Straße" -> "strasse", "ΣΑΣ" -> "σασ" */
 /* Append the valid UTF-8 text s[0..n) normalized by norm (PK_NORM_*). */
-int pk_normalize(struct pk_buf *out, const char *s, size_t n, unsigned norm);
-/* Parse "space", "case", "space,case": 0, or -1 for anything else. */
-int pk_normalize_parse(const char *s, unsigned *norm);
+PK_API int pk_normalize(struct pk_buf *out, const char *s, size_t n, unsigned norm);
+/* Parse "space", "case", "space,case": PK_OK, or PK_BAD_RECORD for
+ * anything else. */
+PK_API int pk_normalize_parse(const char *s, unsigned *norm);
 
 /* Append the canonical text of the validated value v[0..n) (surrounding
  * white space ignored), every string in it (object keys excepted) first
  * normalized by norm.  scratch may be NULL (then allocated for the call);
  * a caller that canonicalizes record after record keeps one.  PK_OK, or
  * PK_FATAL when out of memory (nothing appended). */
-int pk_canonical(struct pk_buf *out, const char *v, size_t n, unsigned norm,
+PK_API int pk_canonical(struct pk_buf *out, const char *v, size_t n, unsigned norm,
 		 struct pk_canon *scratch, struct pk_error *err);
 /* XXH3-64 with seed of the canonical text of v[0..n) (kept in
  * scratch->text unless v is a string without escapes, which is its own
  * canonical text and is hashed in place). */
-int pk_canonical_hash64(const char *v, size_t n, uint64_t seed,
+PK_API int pk_canonical_hash64(const char *v, size_t n, uint64_t seed,
 			struct pk_canon *scratch, uint64_t *h,
 			struct pk_error *err);
+
+/* ------------------------------------------------------------------ */
+/* The two sides of a pair: scores and the side swap (sides.c)         */
+/* ------------------------------------------------------------------ */
+
+/* Read the score at path (dotted paths allowed) of a scanned record: a
+ * JSON number (booleans are not scores).  PK_OK with *x and, when v is not
+ * NULL, *v (its raw span, for copying); or PK_BAD_RECORD with err->text
+ * "missing score field 'P'", "score field 'P' is not a number (string)"
+ * or "score field 'P': 1e400 is out of range". */
+PK_API int pk_record_score(const struct pk_record *rec, const char *path,
+		    double *x, struct pk_value *v, struct pk_error *err);
+/* The same for a field (pk_record_field). */
+PK_API int pk_record_score_field(const struct pk_record *rec, struct pk_field *f,
+			  double *x, struct pk_value *v, struct pk_error *err);
+
+/* Swap chosen and rejected in o (SPEC 1.2) with every paired field, as
+ * pk_obj_swap_paired does, and also make each pair of members
+ * (names[2i], names[2i + 1]) that are not each other's paired partners
+ * trade values (fields renamed by options such as --chosen-field or
+ * --label-fields).  names ends with NULL (NULL names: no such pairs);
+ * dotted paths allowed; a missing member is created from its partner's
+ * value (and the partner deleted). */
+PK_API int pk_obj_swap_sides(struct pk_obj *o, const char *const *names);
+/* Is every pair of names each other's paired partners, so that
+ * pk_obj_swap_paired alone does what pk_obj_swap_sides would?  A loop over
+ * records asks once and then passes NULL names, which skips the check. */
+PK_API int pk_sides_are_partners(const char *const *names);
 
 /* ------------------------------------------------------------------ */
 /* Patterns and tokens (tokenize.c) - SPEC 3.4; shared by pref-ches,    */
@@ -495,10 +483,10 @@ struct pk_span {
 /* Compile pattern (NUL-terminated).  NULL with err: PK_ERR_USAGE
  * "pattern offset N: message" (PCRE2's message; N is the byte offset
  * where PCRE2 stopped), or PK_ERR_NOMEM. */
-struct pk_regex *pk_regex_new(const char *pattern, struct pk_error *err);
-void pk_regex_free(struct pk_regex *re);
+PK_API struct pk_regex *pk_regex_new(const char *pattern, struct pk_error *err);
+PK_API void pk_regex_free(struct pk_regex *re);
 /* 1 when the pattern runs JIT-compiled. */
-int pk_regex_jit(const struct pk_regex *re);
+PK_API int pk_regex_jit(const struct pk_regex *re);
 
 /* The next non-empty match of s[0..n) that starts at or after *pos (a
  * character boundary): 1 with *m set and *pos moved past the match, 0
@@ -507,18 +495,18 @@ int pk_regex_jit(const struct pk_regex *re);
  * subject), PK_FATAL when out of memory.  An empty match is skipped: the
  * search goes on from its position without allowing an empty match
  * there, one character at a time. */
-int pk_regex_next(struct pk_regex *re, const char *s, size_t n, size_t *pos,
+PK_API int pk_regex_next(struct pk_regex *re, const char *s, size_t n, size_t *pos,
 		  struct pk_span *m, struct pk_error *err);
 
 /* The tokens of s[0..n): appends a struct pk_span per token to spans
  * and/or its pk_token_hash() as a uint64_t to hashes (either may be
  * NULL; with both NULL the tokens are only counted).  Returns the number
  * of tokens, or a negative status as pk_regex_next(). */
-long pk_tokenize(struct pk_regex *re, const char *s, size_t n,
+PK_API long pk_tokenize(struct pk_regex *re, const char *s, size_t n,
 		 struct pk_buf *spans, struct pk_buf *hashes,
 		 struct pk_error *err);
 /* XXH3-64 (seed 0) of a token's bytes. */
-uint64_t pk_token_hash(const char *p, size_t n);
+PK_API uint64_t pk_token_hash(const char *p, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Input: files, stdin, zstd, gzip, JSON arrays (zio.c, reader.c)      */
@@ -536,7 +524,7 @@ struct pk_line {
  * skippable frames) and gzip (when built with zlib) are recognised by
  * their magic number, on files and pipes alike.  max_line bounds one
  * record (0 = no bound). */
-struct pk_reader *pk_reader_open(const char *path, size_t max_line,
+PK_API struct pk_reader *pk_reader_open(const char *path, size_t max_line,
 				 struct pk_error *err);
 /* Next record line.  Blank lines (only whitespace) are skipped and
  * counted; a UTF-8 BOM at the start is dropped; "\r\n" ends a line like
@@ -551,7 +539,7 @@ struct pk_reader *pk_reader_open(const char *path, size_t max_line,
  * truncated or corrupt compressed stream, a JSON array file that is not a
  * valid array: kind PK_ERR_DATA with err->line and err->column).  After
  * PK_FATAL every call returns PK_FATAL. */
-int pk_reader_next(struct pk_reader *r, struct pk_line *line,
+PK_API int pk_reader_next(struct pk_reader *r, struct pk_line *line,
 		   struct pk_error *err);
 /* After PK_BAD_RECORD for a long line: pass the rest of that line to sink
  * (or discard it when sink is NULL), without its line end, so that
@@ -559,19 +547,17 @@ int pk_reader_next(struct pk_reader *r, struct pk_line *line,
  * returns 0 to go on; a nonzero return stops the drain and is returned
  * (the next pk_reader_next() skips what is left).  PK_OK when there is
  * nothing to drain. */
-int pk_reader_drain(struct pk_reader *r,
+PK_API int pk_reader_drain(struct pk_reader *r,
 		    int (*sink)(void *ctx, const void *p, size_t n),
 		    void *ctx, struct pk_error *err);
 /* The name used in messages: the path, or "-" for standard input. */
-const char *pk_reader_name(const struct pk_reader *r);
-unsigned long long pk_reader_blank_lines(const struct pk_reader *r);
+PK_API const char *pk_reader_name(const struct pk_reader *r);
+PK_API unsigned long long pk_reader_blank_lines(const struct pk_reader *r);
 /* Bytes read from the underlying file so far (compressed), for progress. */
-unsigned long long pk_reader_bytes_in(const struct pk_reader *r);
+PK_API unsigned long long pk_reader_bytes_in(const struct pk_reader *r);
 /* Is the input a JSON array file (its records may span lines)? */
-int pk_reader_is_array(const struct pk_reader *r);
-/* Is the input seekable (a regular, uncompressed file)? */
-int pk_reader_seekable(const struct pk_reader *r);
-void pk_reader_close(struct pk_reader *r);
+PK_API int pk_reader_is_array(const struct pk_reader *r);
+PK_API void pk_reader_close(struct pk_reader *r);
 
 /* ------------------------------------------------------------------ */
 /* Output: stdout or atomic file, optional zstd (writer.c)             */
@@ -586,32 +572,32 @@ struct pk_writer;
  * ".zst", else plain. */
 #define PK_ZSTD_AUTO (-1000)
 #define PK_ZSTD_DEFAULT_LEVEL 3
-struct pk_writer *pk_writer_open(const char *path, int zstd_level,
+PK_API struct pk_writer *pk_writer_open(const char *path, int zstd_level,
 				 struct pk_error *err);
 /* Buffered write.  Errors stick: after one, every call fails the same way.
  * PK_EPIPE when the reader of a pipe went away. */
-int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
+PK_API int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
 		    struct pk_error *err);
 /* Room for n bytes in the output buffer, to be filled in place and then
  * handed over with pk_writer_advance() (which may take fewer than n):
  * saves building a record elsewhere and copying it.  NULL on a (sticky)
  * error or when out of memory. */
-char *pk_writer_room(struct pk_writer *w, size_t n, struct pk_error *err);
-int pk_writer_advance(struct pk_writer *w, size_t n, struct pk_error *err);
+PK_API char *pk_writer_room(struct pk_writer *w, size_t n, struct pk_error *err);
+PK_API int pk_writer_advance(struct pk_writer *w, size_t n, struct pk_error *err);
 /* Flush, end the zstd frame, fsync and close a named file, leaving only
  * the rename for pk_writer_commit(): several files meant to appear
  * together are each prepared first, and committed only when all are
  * ready.  On failure the temporary file is removed (w is kept for
  * pk_writer_abort()).  A second call returns the first one's status. */
-int pk_writer_prepare(struct pk_writer *w, struct pk_error *err);
+PK_API int pk_writer_prepare(struct pk_writer *w, struct pk_error *err);
 /* Flush, end the zstd frame, fsync and rename a named file into place
  * (pk_writer_prepare, then the rename); frees w.  On failure the
  * temporary file is removed. */
-int pk_writer_commit(struct pk_writer *w, struct pk_error *err);
+PK_API int pk_writer_commit(struct pk_writer *w, struct pk_error *err);
 /* Drop everything: remove the temporary file; frees w. */
-void pk_writer_abort(struct pk_writer *w);
+PK_API void pk_writer_abort(struct pk_writer *w);
 /* Path of the temporary file (NULL for stdout), for a signal handler. */
-const char *pk_writer_temp_path(const struct pk_writer *w);
+PK_API const char *pk_writer_temp_path(const struct pk_writer *w);
 
 /* ------------------------------------------------------------------ */
 /* Ranked lists and pair strategies (rank.c) - shared by pref-expand   */
@@ -649,7 +635,7 @@ struct pk_rank_opts {
 	int steps;  /* accept a text that is an array of strings (steps) */
 	int need_prompt; /* a missing prompt is bad even for message lists */
 };
-void pk_rank_opts_init(struct pk_rank_opts *o);
+PK_API void pk_rank_opts_init(struct pk_rank_opts *o);
 
 /* One response.  Spans are offsets into the list's text. */
 struct pk_rank_item {
@@ -709,14 +695,14 @@ struct pk_rank_list {
  * field, else the other field when every one has it.  A list with no
  * responses is fine (n = 0).  PK_BAD_RECORD with err->text for a list
  * that is not what SPEC 1.3 describes ("responses[1]: no \"text\""). */
-int pk_rank_parse(struct pk_rank_list *l, const struct pk_record *rec,
+PK_API int pk_rank_parse(struct pk_rank_list *l, const struct pk_record *rec,
 		  const struct pk_rank_opts *opts, struct pk_error *err);
 /* Keep only the k best responses (the first k in sorted order). */
-void pk_rank_top(struct pk_rank_list *l, size_t k);
+PK_API void pk_rank_top(struct pk_rank_list *l, size_t k);
 /* Standing difference of items i and j: score(i) - score(j), or for
  * lists ordered by rank, rank(j) - rank(i). */
-double pk_rank_gap(const struct pk_rank_list *l, size_t i, size_t j);
-void pk_rank_list_free(struct pk_rank_list *l);
+PK_API double pk_rank_gap(const struct pk_rank_list *l, size_t i, size_t j);
+PK_API void pk_rank_list_free(struct pk_rank_list *l);
 
 /* Pair strategies (SPEC 3.2).  With ties, a "standing" is a tie group:
  * every strategy is applied to standings and pairs every response of one
@@ -735,19 +721,19 @@ struct pk_pairs_strategy {
 	size_t skip; /* K of skip=K (>= 1) */
 };
 /* Parse "all", "adjacent", "best-vs-rest", "rest-vs-worst",
- * "best-vs-worst" or "skip=K".  Returns 0, or -1 for anything else. */
-int pk_pairs_parse(const char *s, struct pk_pairs_strategy *out);
+ * "best-vs-worst" or "skip=K".  Returns PK_OK, or PK_BAD_RECORD for anything else. */
+PK_API int pk_pairs_parse(const char *s, struct pk_pairs_strategy *out);
 /* The pairs of n items sorted best first whose tie groups are group[0..n)
  * (non-decreasing, starting at 0), in (i, j) order, appended to out as
  * struct pk_rank_pair values (so out->data holds an array of them).
- * Returns the number appended, or -1 on ENOMEM. */
-long pk_pairs_build(const size_t *group, size_t n,
+ * Returns the number appended, or PK_FATAL on ENOMEM. */
+PK_API long pk_pairs_build(const size_t *group, size_t n,
 		    const struct pk_pairs_strategy *s, struct pk_buf *out);
 /* pk_pairs_build() on a list into l->pairs / l->npairs, then drop the
  * pairs whose gap is below min_gap (pass 0 to keep all; the number
  * dropped is added to *nbelow when nbelow != NULL).  Returns npairs or
- * -1 on ENOMEM. */
-long pk_rank_pairs(struct pk_rank_list *l, const struct pk_pairs_strategy *s,
+ * PK_FATAL on ENOMEM. */
+PK_API long pk_rank_pairs(struct pk_rank_list *l, const struct pk_pairs_strategy *s,
 		   double min_gap, unsigned long long *nbelow);
 
 /* Append the pair record of items i and j (positions) to out, without a
@@ -758,25 +744,16 @@ long pk_rank_pairs(struct pk_rank_list *l, const struct pk_pairs_strategy *s,
  * "chosen_<key>"/"rejected_<key>", the members of the object text extra
  * (may be NULL; e.g. {"gap":2,"stage":1}) and "group_id".  Untouched
  * bytes are copied (compacted). */
-int pk_rank_write_pair(struct pk_rank_list *l, size_t i, size_t j,
+PK_API int pk_rank_write_pair(struct pk_rank_list *l, size_t i, size_t j,
 		       const char *extra, size_t extra_len,
 		       struct pk_buf *out, struct pk_error *err);
 /* Write every pair of l.pairs (pk_rank_pairs) with pk_rank_write_pair,
  * each built in out (reset first) and passed to emit.  Returns 0, the
  * first non-zero value of emit, or a negative status. */
-int pk_rank_write_pairs(struct pk_rank_list *l, struct pk_buf *out,
+PK_API int pk_rank_write_pairs(struct pk_rank_list *l, struct pk_buf *out,
 			int (*emit)(void *ctx, const char *json, size_t len),
 			void *ctx, struct pk_error *err);
 
-/* Append a record derived from the list: its members in order
- * (compacted), the prompt's value replaced by prompt_raw when not NULL,
- * and the responses member replaced by the members of the object text
- * block[0..block_len) (braces included); a list member with the name of
- * a block member is left out.  pk_rank_write_pair() and the step trees
- * write with it. */
-int pk_rank_write_list(struct pk_rank_list *l, const char *prompt_raw,
-		       size_t prompt_len, const char *block, size_t block_len,
-		       struct pk_buf *out, struct pk_error *err);
 
 /* Step trees (steptree.c, SPEC 3.2 "Trees"): the prefix tree of a list's
  * responses split into steps.  A response's steps are its text's elements
@@ -787,21 +764,16 @@ struct pk_steptree;
 #define PK_STEP_REGEX_DEFAULT "\\n\\n+"
 /* pattern NULL = PK_STEP_REGEX_DEFAULT; a bad pattern is PK_ERR_USAGE
  * ("pattern offset N: message"). */
-struct pk_steptree *pk_steptree_new(const char *pattern, struct pk_error *err);
-void pk_steptree_free(struct pk_steptree *t);
+PK_API struct pk_steptree *pk_steptree_new(const char *pattern, struct pk_error *err);
+PK_API void pk_steptree_free(struct pk_steptree *t);
 /* Build the tree of a parsed list (every item, best first). */
-int pk_steptree_build(struct pk_steptree *t, const struct pk_rank_list *l,
+PK_API int pk_steptree_build(struct pk_steptree *t, const struct pk_rank_list *l,
 		      struct pk_error *err);
-/* Split one response text value (raw JSON) into steps, for inspection:
- * the steps are NUL-separated in out (each followed by one NUL); returns
- * the number of steps, or a negative status. */
-long pk_steptree_split(struct pk_steptree *t, const char *v, size_t n,
-		       struct pk_buf *out, struct pk_error *err);
 /* Append the tree record of the built list: its members with the
  * responses replaced by "group_id" and "tree": {"children": [{"step",
  * "score" (or "rank" for lists ordered by rank: the best through the
  * node), "count", "children"}]}. */
-int pk_steptree_write(struct pk_steptree *t, struct pk_rank_list *l,
+PK_API int pk_steptree_write(struct pk_steptree *t, struct pk_rank_list *l,
 		      struct pk_buf *out, struct pk_error *err);
 /* Call emit once per step pair of the built list: at each node, the
  * strategy applied to its children ordered by their best standing (ties
@@ -812,7 +784,7 @@ int pk_steptree_write(struct pk_steptree *t, struct pk_rank_list *l,
  * rejected as one-message lists), with "depth" (steps shared) and
  * "group_id".  Returns 0, the first non-zero value of emit, or a
  * negative status. */
-int pk_steptree_pairs(struct pk_steptree *t, struct pk_rank_list *l,
+PK_API int pk_steptree_pairs(struct pk_steptree *t, struct pk_rank_list *l,
 		      const struct pk_pairs_strategy *s, double min_gap,
 		      unsigned long long *nbelow,
 		      int (*emit)(void *ctx, const char *json, size_t len),
@@ -865,12 +837,12 @@ struct pk_format_info {
 };
 
 /* The known formats, in order, ending with an entry whose name is NULL. */
-const struct pk_format_info *pk_format_list(void);
+PK_API const struct pk_format_info *pk_format_list(void);
 /* The entry for name, or NULL ("auto" is not an entry). */
-const struct pk_format_info *pk_format_lookup(const char *name);
+PK_API const struct pk_format_info *pk_format_lookup(const char *name);
 /* Detect the format of a record: a name from pk_format_list(), or NULL
  * when the record looks like none of them. */
-const char *pk_format_detect(const struct pk_record *rec);
+PK_API const char *pk_format_detect(const struct pk_record *rec);
 
 struct pk_format_opts {
 	/* ultrafeedback: "overall" (default), "fine-grained" or
@@ -920,31 +892,31 @@ struct pk_format_reader;
 
 /* name: a format name or "auto"; opts may be NULL (defaults).  NULL with
  * err (PK_ERR_USAGE) for an unknown format or a bad option value. */
-struct pk_format_reader *pk_format_reader_new(const char *name,
+PK_API struct pk_format_reader *pk_format_reader_new(const char *name,
 					      const struct pk_format_opts *opts,
 					      struct pk_error *err);
-int pk_format_reader_feed(struct pk_format_reader *fr,
+PK_API int pk_format_reader_feed(struct pk_format_reader *fr,
 			  const struct pk_record *rec,
 			  int (*emit)(void *ctx, const char *json, size_t len),
 			  void *ctx, struct pk_error *err);
-int pk_format_reader_finish(struct pk_format_reader *fr,
+PK_API int pk_format_reader_finish(struct pk_format_reader *fr,
 			    int (*emit)(void *ctx, const char *json,
 					size_t len),
 			    void *ctx, struct pk_error *err);
 /* Warning for the record last fed (accepted), or NULL.  Valid until the
  * next feed.  Only hh notes records ("hh: prefix: ..."). */
-const char *pk_format_reader_note(const struct pk_format_reader *fr);
+PK_API const char *pk_format_reader_note(const struct pk_format_reader *fr);
 /* The format being read (resolved from "auto" after the first record;
  * NULL before it), and what it yields (0 before it). */
-const char *pk_format_reader_format(const struct pk_format_reader *fr);
-enum pk_format_kind pk_format_reader_kind(const struct pk_format_reader *fr);
+PK_API const char *pk_format_reader_format(const struct pk_format_reader *fr);
+PK_API enum pk_format_kind pk_format_reader_kind(const struct pk_format_reader *fr);
 /* Counter i of the reader (i = 0, 1, ... until it returns NULL): its
  * name (static, e.g. "hh_diverges_early", "completions_dropped",
  * "oasst_messages_skipped") and value.  Counters are per format, listed
  * even when zero; NULL at once before "auto" has decided. */
-const char *pk_format_reader_counter(const struct pk_format_reader *fr,
+PK_API const char *pk_format_reader_counter(const struct pk_format_reader *fr,
 				     size_t i, unsigned long long *value);
-void pk_format_reader_free(struct pk_format_reader *fr);
+PK_API void pk_format_reader_free(struct pk_format_reader *fr);
 
 /* Conversions of canonical pairs (canonical field names), appended to out
  * as compact JSON.  Other fields are kept byte for byte in their place.
@@ -964,12 +936,12 @@ void pk_format_reader_free(struct pk_format_reader *fr);
  *    scores when both are present, else "rank" 1 and 2; other fields of
  *    the pair carried (paired ones go into the responses, their
  *    chosen/rejected part removed from the name).  */
-int pk_pair_to_conversational(const struct pk_record *rec, struct pk_buf *out,
+PK_API int pk_pair_to_conversational(const struct pk_record *rec, struct pk_buf *out,
 			      struct pk_error *err);
-int pk_pair_to_standard(const struct pk_record *rec,
+PK_API int pk_pair_to_standard(const struct pk_record *rec,
 			const char *flatten_template, struct pk_buf *out,
 			struct pk_error *err);
-int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
+PK_API int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 		    struct pk_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -1001,20 +973,20 @@ struct pk_template;
  * {foo} ..."), an unterminated '{', a single '}', a template without
  * {score}, or text that is not valid UTF-8; PK_ERR_NOMEM when out of
  * memory. */
-struct pk_template *pk_template_new(const char *text, size_t n, double min,
+PK_API struct pk_template *pk_template_new(const char *text, size_t n, double min,
 				    double max, struct pk_error *err);
-void pk_template_free(struct pk_template *t);
+PK_API void pk_template_free(struct pk_template *t);
 
 /* Append the condition text for goal score (as pk_format_number writes
  * it: 8.0 -> "8", 7.5 -> "7.5") to out, unquoted.  PK_FATAL for a
  * non-finite score or ENOMEM. */
-int pk_template_render(const struct pk_template *t, double score,
+PK_API int pk_template_render(const struct pk_template *t, double score,
 		       struct pk_buf *out);
 
 /* Multi-attribute goals: {score} becomes one line per attribute,
  * "Label: value." joined by "\n", where Label is pk_attribute_label() of
  * names[i] and value is values[i] formatted as above. */
-int pk_template_render_attributes(const struct pk_template *t,
+PK_API int pk_template_render_attributes(const struct pk_template *t,
 				  const char *const *names,
 				  const double *values, size_t n,
 				  struct pk_buf *out);
@@ -1022,31 +994,7 @@ int pk_template_render_attributes(const struct pk_template *t,
 /* Append the display form of an attribute name: first letter upper case
  * (ASCII), '_' as ' ' ("instruction_following" -> "Instruction
  * following"). */
-int pk_attribute_label(const char *name, struct pk_buf *out);
-
-/* Read the score at path (dotted paths allowed) of a scanned record: a
- * JSON number (booleans are not scores).  PK_OK with *x and, when v is not
- * NULL, *v (its raw span, for copying); or PK_BAD_RECORD with err->text
- * "missing score field 'P'", "score field 'P' is not a number (string)"
- * or "score field 'P': 1e400 is out of range". */
-int pk_record_score(const struct pk_record *rec, const char *path,
-		    double *x, struct pk_value *v, struct pk_error *err);
-/* The same for a field (pk_record_field). */
-int pk_record_score_field(const struct pk_record *rec, struct pk_field *f,
-			  double *x, struct pk_value *v, struct pk_error *err);
-
-/* Swap chosen and rejected in o (SPEC 1.2) with every paired field, as
- * pk_obj_swap_paired does, and also make each pair of members
- * (names[2i], names[2i + 1]) that are not each other's paired partners
- * trade values (fields renamed by options such as --chosen-field or
- * --label-fields).  names ends with NULL (NULL names: no such pairs);
- * dotted paths allowed; a missing member is created from its partner's
- * value (and the partner deleted). */
-int pk_obj_swap_sides(struct pk_obj *o, const char *const *names);
-/* Is every pair of names each other's paired partners, so that
- * pk_obj_swap_paired alone does what pk_obj_swap_sides would?  A loop over
- * records asks once and then passes NULL names, which skips the check. */
-int pk_sides_are_partners(const char *const *names);
+PK_API int pk_attribute_label(const char *name, struct pk_buf *out);
 
 /* ------------------------------------------------------------------ */
 /* External sort in bounded memory (extsort.c)                         */
@@ -1127,41 +1075,41 @@ struct pk_sort_stats {
 
 /* NULL with err set when out of memory.  The temporary directory is not
  * checked until the first run is spilled. */
-struct pk_sort *pk_sort_new(const struct pk_sort_opts *opts,
+PK_API struct pk_sort *pk_sort_new(const struct pk_sort_opts *opts,
 			    struct pk_error *err);
 /* Copy one record into the sort (may spill a run). */
-int pk_sort_add(struct pk_sort *s, const void *rec, size_t n,
+PK_API int pk_sort_add(struct pk_sort *s, const void *rec, size_t n,
 		struct pk_error *err);
 /* Add an input that is sorted already.  next(ctx, &rec, &n, err) returns
  * PK_OK with its next record (borrowed until its next call), PK_EOF at
  * its end, or a negative status with err set, which the sort passes on
  * as it is (so an input may stop the merge with PK_BAD_RECORD). */
-int pk_sort_add_input(struct pk_sort *s,
+PK_API int pk_sort_add_input(struct pk_sort *s,
 		      int (*next)(void *ctx, const void **rec, size_t *n,
 				  struct pk_error *err),
 		      void *ctx, struct pk_error *err);
 /* The next record in order.  The first call ends adding.  PK_OK with
  * *rec, *n; PK_EOF at the end (and at every call after it). */
-int pk_sort_next(struct pk_sort *s, const void **rec, size_t *n,
+PK_API int pk_sort_next(struct pk_sort *s, const void **rec, size_t *n,
 		 struct pk_error *err);
 /* Start reading from the first record again (after pk_sort_next; not
  * with inputs, which cannot be read twice): for a caller that needs
  * several passes over the sorted records.  Runs are read again, not
  * written again. */
-int pk_sort_rewind(struct pk_sort *s, struct pk_error *err);
-void pk_sort_get_stats(const struct pk_sort *s, struct pk_sort_stats *st);
-void pk_sort_free(struct pk_sort *s);
+PK_API int pk_sort_rewind(struct pk_sort *s, struct pk_error *err);
+PK_API void pk_sort_get_stats(const struct pk_sort *s, struct pk_sort_stats *st);
+PK_API void pk_sort_free(struct pk_sort *s);
 
 /* Keys: big-endian bytes, so that memcmp orders them as numbers. */
-void pk_sort_put_u32(void *p, uint32_t v);
-void pk_sort_put_u64(void *p, uint64_t v);
-uint32_t pk_sort_get_u32(const void *p);
-uint64_t pk_sort_get_u64(const void *p);
+PK_API void pk_sort_put_u32(void *p, uint32_t v);
+PK_API void pk_sort_put_u64(void *p, uint64_t v);
+PK_API uint32_t pk_sort_get_u32(const void *p);
+PK_API uint64_t pk_sort_get_u64(const void *p);
 /* A double as a key that orders like the number (-0.0 as 0.0; NaN above
  * +inf, or below -inf when its sign bit is set); ~key orders descending.
  * pk_sort_key_double() gives the double back. */
-uint64_t pk_sort_double_key(double x);
-double pk_sort_key_double(uint64_t k);
+PK_API uint64_t pk_sort_double_key(double x);
+PK_API double pk_sort_key_double(uint64_t k);
 
 /* ------------------------------------------------------------------ */
 /* Splits and shards (split.c) - SPEC 3.9, pref-split                  */
@@ -1188,28 +1136,28 @@ struct pk_split_opts {
 };
 struct pk_splitter;
 /* NULL with err (PK_ERR_USAGE) for a fraction outside 0..1. */
-struct pk_splitter *pk_splitter_new(const struct pk_split_opts *o,
+PK_API struct pk_splitter *pk_splitter_new(const struct pk_split_opts *o,
 				    struct pk_error *err);
-void pk_splitter_free(struct pk_splitter *s);
+PK_API void pk_splitter_free(struct pk_splitter *s);
 /* The part of a scanned record: PK_OK and *part (0 train, 1 test; or the
  * shard), or PK_BAD_RECORD ("missing field 'NAME'", "no \"prompt\" (and
  * ...)") or PK_FATAL (out of memory). */
-int pk_split_record(struct pk_splitter *s, const struct pk_record *rec,
+PK_API int pk_split_record(struct pk_splitter *s, const struct pk_record *rec,
 		    size_t *part, struct pk_error *err);
 /* The two steps of pk_split_record: the key hash u, and its part. */
-int pk_split_key(struct pk_splitter *s, const struct pk_record *rec,
+PK_API int pk_split_key(struct pk_splitter *s, const struct pk_record *rec,
 		 uint64_t *u, struct pk_error *err);
-size_t pk_split_part_of(const struct pk_splitter *s, uint64_t u);
+PK_API size_t pk_split_part_of(const struct pk_splitter *s, uint64_t u);
 /* The SplitMix64 finalizer: z ^= z >> 30; z *= 0xbf58476d1ce4e5b9;
  * z ^= z >> 27; z *= 0x94d049bb133111eb; z ^= z >> 31. */
-uint64_t pk_split_mix(uint64_t u);
+PK_API uint64_t pk_split_mix(uint64_t u);
 
 /* ------------------------------------------------------------------ */
 /* Sizes                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Parse "512", "64K", "256M", "2G" (powers of 1024).  Returns 0 or -1. */
-int pk_parse_size(const char *s, size_t *out);
+/* Parse "512", "64K", "256M", "2G" (powers of 1024).  Returns PK_OK, or PK_BAD_RECORD for anything else. */
+PK_API int pk_parse_size(const char *s, size_t *out);
 
 #ifdef __cplusplus
 }

@@ -103,7 +103,7 @@ static int read_score(const char *p, size_t n, enum pk_type t, double *x)
 	case PK_T_NULL:
 		return 0;
 	default:
-		return -1;
+		return PK_BAD_RECORD;
 	}
 }
 
@@ -114,7 +114,7 @@ static int read_rank(const char *p, size_t n, enum pk_type t, double *x)
 		return 0;
 	if (t != PK_T_NUMBER || pk_parse_number(p, n, x) != PK_OK ||
 	    *x != floor(*x))
-		return -1;
+		return PK_BAD_RECORD;
 	return 1;
 }
 
@@ -548,7 +548,7 @@ int pk_pairs_parse(const char *s, struct pk_pairs_strategy *out)
 			return 0;
 		}
 	}
-	return -1;
+	return PK_BAD_RECORD;
 }
 
 /* Does the strategy pair standing a with the worse standing b (of
@@ -591,7 +591,7 @@ long pk_pairs_build(const size_t *group, size_t n,
 			    !pairs_groups(s, group[i], group[j], ngroups))
 				continue;
 			if (pk_buf_append(out, &p, sizeof(p)) < 0)
-				return -1;
+				return PK_FATAL;
 			np++;
 		}
 	}
@@ -610,7 +610,7 @@ long pk_rank_pairs(struct pk_rank_list *l, const struct pk_pairs_strategy *s,
 	l->pairs = (void *)l->pairs_buf_.data;
 	l->npairs = 0;
 	if (np < 0)
-		return -1;
+		return PK_FATAL;
 	for (k = 0; k < (size_t)np; k++) {
 		struct pk_rank_pair p = l->pairs[k];
 
@@ -687,7 +687,7 @@ static int put_members(struct pk_buf *out, const char *block, size_t n,
 	if (a >= b)
 		return 0;
 	if (!*first && pk_buf_putc(out, ',') < 0)
-		return -1;
+		return PK_FATAL;
 	*first = 0;
 	return pk_buf_append(out, block + a, b - a);
 }
@@ -696,10 +696,10 @@ static int put_members(struct pk_buf *out, const char *block, size_t n,
 static int put_key(struct pk_buf *out, const char *key, size_t n, int *first)
 {
 	if (!*first && pk_buf_putc(out, ',') < 0)
-		return -1;
+		return PK_FATAL;
 	*first = 0;
 	if (pk_buf_append(out, key, n) < 0)
-		return -1;
+		return PK_FATAL;
 	return pk_buf_putc(out, ':');
 }
 
@@ -814,18 +814,18 @@ static int block_key(struct pk_buf *b, struct pk_buf *keys, const char *prefix,
 	size_t start;
 
 	if (b->len > 1 && pk_buf_putc(b, ',') < 0)
-		return -1;
+		return PK_FATAL;
 	start = b->len;
 	if (prefix) {
 		if (pk_buf_putc(b, '"') < 0 || pk_buf_puts(b, prefix) < 0 ||
 		    pk_buf_putc(b, '_') < 0 ||
 		    pk_buf_append(b, qkey + 1, n - 1) < 0)
-			return -1;
+			return PK_FATAL;
 	} else if (pk_buf_append(b, qkey, n) < 0) {
-		return -1;
+		return PK_FATAL;
 	}
 	if (add_key(keys, b->data, start, b->len - start) < 0)
-		return -1;
+		return PK_FATAL;
 	return pk_buf_putc(b, ':');
 }
 
@@ -840,7 +840,7 @@ static int put_standing(struct pk_buf *b, struct pk_buf *keys,
 	if (v->type == PK_T_NONE)
 		return 0;
 	if (block_key(b, keys, NULL, qkey, n) < 0)
-		return -1;
+		return PK_FATAL;
 	if (v->type == PK_T_TRUE)
 		return pk_buf_putc(b, '1');
 	if (v->type == PK_T_FALSE)
@@ -863,7 +863,7 @@ static int put_carried(struct pk_buf *b, struct pk_buf *keys,
 			      m[k].key_len) < 0 ||
 		    pk_buf_append(b, l->text + m[k].val_off, m[k].val_len) <
 			    0)
-			return -1;
+			return PK_FATAL;
 	return 0;
 }
 
@@ -879,7 +879,7 @@ static int put_extra(struct pk_buf *b, struct pk_buf *keys, const char *extra,
 		if (block_key(b, keys, NULL, extra + m.key_off, m.key_len) <
 			    0 ||
 		    pk_compact(b, extra + m.val_off, m.val_len) < 0)
-			return -1;
+			return PK_FATAL;
 	return 0;
 }
 

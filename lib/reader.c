@@ -114,7 +114,7 @@ static int make_room(struct pk_reader *r, size_t limit)
 			return 0;
 	}
 	if (r->end > SIZE_MAX / 2 - CHUNK)
-		return -1;
+		return PK_FATAL;
 	/* double, so that reading a long line or an array stays linear */
 	cap = r->cap * 2;
 	if (cap < r->end + CHUNK)
@@ -125,7 +125,7 @@ static int make_room(struct pk_reader *r, size_t limit)
 		cap = r->end + CHUNK;
 	p = realloc(r->buf, cap);
 	if (!p)
-		return -1;
+		return PK_FATAL;
 	r->buf = p;
 	r->cap = cap;
 	return 0;

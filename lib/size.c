@@ -15,11 +15,11 @@ int pk_parse_size(const char *s, size_t *out)
 	char *end;
 
 	if (!s || !isdigit((unsigned char)*s))
-		return -1;
+		return PK_BAD_RECORD;
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno)
-		return -1;
+		return PK_BAD_RECORD;
 	switch (*end) {
 	case '\0':
 		break;
@@ -36,14 +36,14 @@ int pk_parse_size(const char *s, size_t *out)
 		end++;
 		break;
 	default:
-		return -1;
+		return PK_BAD_RECORD;
 	}
 	if (*end == 'B' || *end == 'b')
 		end++;
 	if (*end != '\0')
-		return -1;
+		return PK_BAD_RECORD;
 	if (v > SIZE_MAX / mult)
-		return -1;
+		return PK_BAD_RECORD;
 	*out = (size_t)(v * mult);
 	return 0;
 }

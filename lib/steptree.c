@@ -306,7 +306,7 @@ static int open_node(struct pk_buf *out, const struct pk_steptree *t,
 	    pk_buf_puts(out, l->by == PK_RANK_BY_SCORE ? ",\"score\":"
 						       : ",\"rank\":") < 0 ||
 	    put_standing(out, l, t->nodes[c].best) < 0)
-		return -1;
+		return PK_FATAL;
 	return pk_buf_printf(out, ",\"count\":%zu,\"children\":[",
 			     t->nodes[c].count);
 }
@@ -318,27 +318,27 @@ static int put_tree(struct pk_buf *out, const struct pk_steptree *t,
 	size_t c = t->nodes[0].first;
 
 	if (pk_buf_puts(out, "{\"children\":[") < 0)
-		return -1;
+		return PK_FATAL;
 	while (c != NONE) {
 		if (open_node(out, t, l, c) < 0)
-			return -1;
+			return PK_FATAL;
 		if (t->nodes[c].first != NONE) {
 			c = t->nodes[c].first;
 			continue;
 		}
 		if (pk_buf_puts(out, "]}") < 0)
-			return -1;
+			return PK_FATAL;
 		while (c != NONE && t->nodes[c].next == NONE) {
 			c = t->nodes[c].parent;
 			if (c == 0)
 				c = NONE;
 			else if (pk_buf_puts(out, "]}") < 0)
-				return -1;
+				return PK_FATAL;
 		}
 		if (c == NONE)
 			break;
 		if (pk_buf_putc(out, ',') < 0)
-			return -1;
+			return PK_FATAL;
 		c = t->nodes[c].next;
 	}
 	return pk_buf_puts(out, "]}");
@@ -371,7 +371,7 @@ static int shared_steps(struct pk_steptree *t, size_t c)
 		return 0;
 	path = malloc(depth * sizeof(*path));
 	if (!path)
-		return -1;
+		return PK_FATAL;
 	for (k = depth; k > 0; k--) {
 		path[k - 1] = c;
 		c = t->nodes[c].parent;
@@ -383,7 +383,7 @@ static int shared_steps(struct pk_steptree *t, size_t c)
 		    pk_buf_append(&t->tmp, t->steps.data + nd->step_off,
 				  nd->step_len) < 0) {
 			free(path);
-			return -1;
+			return PK_FATAL;
 		}
 	}
 	free(path);
@@ -435,7 +435,7 @@ static int put_response(struct pk_buf *b, const struct pk_steptree *t,
 		return put_step(b, t, c);
 	if (pk_buf_puts(b, "[{\"role\":\"assistant\",\"content\":") < 0 ||
 	    put_step(b, t, c) < 0)
-		return -1;
+		return PK_FATAL;
 	return pk_buf_puts(b, "}]");
 }
 

@@ -1,5 +1,5 @@
 ## pref-convert and the foreign-format readers (issue 4).
-lib_libprefkit_a_SOURCES += \
+lib_libprefkit_la_SOURCES += \
 	lib/formats/fmt.h \
 	lib/formats/formats.c \
 	lib/formats/convert.c \

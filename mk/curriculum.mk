@@ -1,7 +1,7 @@
 ## pref-curriculum (issue 10): easy-to-hard orderings (SPEC 3.3) on the
 ## bounded-memory external sort of the library (lib/extsort.c, shared with
 ## pref-dedup and pref-convert --from unpaired).
-lib_libprefkit_a_SOURCES += lib/extsort.c
+lib_libprefkit_la_SOURCES += lib/extsort.c
 
 check_PROGRAMS += tests/unit/test_extsort
 TESTS += tests/unit/test_extsort

@@ -1,5 +1,5 @@
 ## pref-expand and the ranked-list library module (issue 4).
-lib_libprefkit_a_SOURCES += lib/rank.c lib/steptree.c
+lib_libprefkit_la_SOURCES += lib/rank.c lib/steptree.c
 
 bin_PROGRAMS += pref-expand
 pref_expand_SOURCES = cmd/pref-expand.c

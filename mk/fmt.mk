@@ -1,12 +1,12 @@
 ## Real datasets in (issue 12): the pairwise, arena, best-of-N and unpaired
 ## readers, label LISTs, prompt templates, and the format options.
-lib_libprefkit_a_SOURCES += \
+lib_libprefkit_la_SOURCES += \
 	lib/formats/bon.c \
 	lib/formats/match.c \
 	lib/formats/pairwise.c \
 	lib/formats/template.c
 
-lib_cli_libpkcli_a_SOURCES += lib/cli/formats.c
+lib_cli_libpkcli_la_SOURCES += lib/cli/formats.c
 
 check_PROGRAMS += tests/unit/test_fmt_parts
 TESTS += tests/unit/test_fmt_parts

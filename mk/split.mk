@@ -2,7 +2,7 @@
 ## normalization (canon.c), split decisions (split.c), dedup keys and the
 ## key set (dedup.c).
 
-lib_libprefkit_a_SOURCES += lib/canon.c lib/casefold.h lib/split.c
+lib_libprefkit_la_SOURCES += lib/canon.c lib/casefold.h lib/split.c
 EXTRA_DIST += tools/gen-casefold.py
 
 check_PROGRAMS += tests/unit/test_canon tests/unit/test_split

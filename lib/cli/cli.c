@@ -20,6 +20,7 @@
 #include <zstd.h>
 
 #include "cli.h"
+#include "pk_private.h"
 
 enum {
 	OPT_MAX_LINE = PK_CLI_OPT_BASE,

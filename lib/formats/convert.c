@@ -155,7 +155,7 @@ static int apply_template(struct pk_buf *b, const char *tmpl, const char *role,
 			e = pk_buf_putc(b, *s);
 		}
 		if (e)
-			return -1;
+			return PK_FATAL;
 	}
 	return 0;
 }

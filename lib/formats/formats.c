@@ -282,14 +282,14 @@ int pk_fmt_sep(struct pk_buf *b)
 int pk_fmt_key(struct pk_buf *b, const char *key)
 {
 	if (pk_fmt_sep(b) || pk_buf_putc(b, '"') || pk_buf_puts(b, key))
-		return -1;
+		return PK_FATAL;
 	return pk_buf_append(b, "\":", 2);
 }
 
 int pk_fmt_raw(struct pk_buf *b, const char *p, size_t n, int spaced)
 {
 	if (pk_fmt_sep(b))
-		return -1;
+		return PK_FATAL;
 	if (spaced && (*p == '{' || *p == '['))
 		return pk_compact(b, p, n) == PK_OK ? 0 : -1;
 	return pk_buf_append(b, p, n);
@@ -301,7 +301,7 @@ int pk_fmt_message(struct pk_buf *b, const char *role, const char *p,
 	if (pk_fmt_sep(b) || pk_buf_puts(b, "{\"role\":\"") ||
 	    pk_buf_puts(b, role) || pk_buf_puts(b, "\",\"content\":") ||
 	    pk_fmt_raw(b, p, n, spaced))
-		return -1;
+		return PK_FATAL;
 	return pk_buf_putc(b, '}');
 }
 
@@ -372,12 +372,12 @@ int pk_fmt_split_last(const char *t, size_t n, int spaced, struct pk_buf *pre,
 		return 0;
 	pk_buf_reset(pre);
 	if (pk_buf_putc(pre, '['))
-		return -1;
+		return PK_FATAL;
 	pk_iter_init(&it, t, n);
 	while (pk_iter_element(&it, &off, &len, &ty)) {
 		if (count++ &&
 		    pk_fmt_raw(pre, t + *last_off, *last_len, spaced))
-			return -1;
+			return PK_FATAL;
 		*last_off = off;
 		*last_len = len;
 	}

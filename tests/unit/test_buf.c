@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 #include "test.h"
 
 int main(void)

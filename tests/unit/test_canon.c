@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 #include "test.h"
 
 static struct pk_canon scratch = PK_CANON_INIT;
@@ -189,10 +189,10 @@ int main(void)
 		CHECK_INT(norm, PK_NORM_SPACE);
 		CHECK_INT(pk_normalize_parse("case,space", &norm), 0);
 		CHECK_INT(norm, PK_NORM_SPACE | PK_NORM_CASE);
-		CHECK_INT(pk_normalize_parse("", &norm), -1);
-		CHECK_INT(pk_normalize_parse("space,", &norm), -1);
-		CHECK_INT(pk_normalize_parse("spaces", &norm), -1);
-		CHECK_INT(pk_normalize_parse("case,,space", &norm), -1);
+		CHECK_INT(pk_normalize_parse("", &norm), PK_BAD_RECORD);
+		CHECK_INT(pk_normalize_parse("space,", &norm), PK_BAD_RECORD);
+		CHECK_INT(pk_normalize_parse("spaces", &norm), PK_BAD_RECORD);
+		CHECK_INT(pk_normalize_parse("case,,space", &norm), PK_BAD_RECORD);
 	}
 
 	/* the hash of the canonical text, in place for plain strings */

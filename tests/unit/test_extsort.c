@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 #include "test.h"
 
 static uint64_t rng = 88172645463325252ull;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 #include "test.h"
 
 /* Scan text, apply edit(), write; compare with want. */
@@ -39,15 +39,6 @@ static int set_new_nested(struct pk_obj *o) { return pk_obj_set_bool(o, "x.y.z",
 static int del_b(struct pk_obj *o) { return pk_obj_delete(o, "b") == 1 ? 0 : -1; }
 static int del_nested(struct pk_obj *o) { return pk_obj_delete(o, "m.k") == 1 ? 0 : -1; }
 static int ren(struct pk_obj *o) { return pk_obj_rename(o, "a", "z") == 1 ? 0 : -1; }
-static int set_json(struct pk_obj *o)
-{
-	json_t *v = json_pack("[{s:s},f]", "role", "system", 0.1);
-	int rc = pk_obj_set_json(o, "prompt", v);
-
-	json_decref(v);
-	return rc;
-}
-
 /* o written out as a C string (static buffer reused by each call). */
 static const char *written(const struct pk_obj *o)
 {
@@ -305,8 +296,6 @@ int main(void)
 	check_edit("{\"a\":1,\"b\":2,\"c\":3}", del_b, "{\"a\":1,\"c\":3}", "delete");
 	check_edit("{\"m\":{\"k\":1,\"j\":2}}", del_nested, "{\"m\":{\"j\":2}}", "nested delete");
 	check_edit("{\"a\":1,\"b\":2}", ren, "{\"z\":1,\"b\":2}", "rename keeps position");
-	check_edit("{\"prompt\":\"p\"}", set_json,
-		   "{\"prompt\":[{\"role\":\"system\"},0.1]}", "json value encoded, real shortest");
 
 	/* Lookups. */
 	o = pk_obj_new();

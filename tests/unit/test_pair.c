@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 #include "test.h"
 
 static void check_text(const char *v, const char *want, int want_rc)

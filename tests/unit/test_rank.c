@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 #include "test.h"
 
 /* "i-j i-j ..." for the pairs of a strategy over tie groups. */

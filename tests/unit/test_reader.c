@@ -19,7 +19,7 @@
 
 #include <zstd.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 #include "test.h"
 
 #ifndef TESTDATA

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 #include "test.h"
 
 static struct pk_splitter *make(double test, unsigned long shards,

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 #include "test.h"
 
 /* Tokens of s[0..n) joined by '|' into out (at most cap bytes, length in

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefkit.h"
+#include "pk_private.h"
 
 int main(int argc, char **argv)
 {
