@@ -33,13 +33,9 @@ struct state {
 	struct pk_cli *cli;
 	const struct options *o;
 	struct pk_format_reader *fr;
-	struct pk_rank_opts ropts;     /* canonical lists */
-	struct pk_rank_list list;
-	struct pk_record frec;         /* a record from the reader */
+	struct pk_expand *x;           /* canonical lists into pairs */
 	struct pk_record prec;         /* a pair to convert */
-	struct pk_buf out;             /* a pair made from a list */
 	struct pk_buf conv;            /* a converted pair */
-	unsigned long long lists, too_small, dropped;
 	struct pk_error err;
 };
 
@@ -167,23 +163,9 @@ static int put_pair(void *ctx, const char *json, size_t len)
 /* A ranked list: keep it, or expand it into pairs. */
 static int put_list(struct state *st, const char *json, size_t len)
 {
-	struct pk_rank_list *l = &st->list;
-	int rc;
-
 	if (st->o->to == TO_NATIVE || st->o->to == TO_LISTS)
 		return pend(st, json, len);
-	if ((rc = pk_scan_record(&st->frec, json, len, &st->err)) != PK_OK ||
-	    (rc = pk_rank_parse(l, &st->frec, &st->ropts, &st->err)) != PK_OK)
-		return rc;
-	st->lists++;
-	st->dropped += l->ndropped;
-	if (l->ngroups < 2) {
-		st->too_small++;
-		return PK_OK;
-	}
-	if (pk_rank_pairs(l, &st->cli->pairs, 0, NULL) < 0)
-		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
-	return pk_rank_write_pairs(l, &st->out, put_pair, st, &st->err);
+	return pk_expand_text(st->x, json, len, put_pair, st, &st->err);
 }
 
 /* emit callback of the format reader */
@@ -207,12 +189,13 @@ static void run(struct state *st)
 
 static void count_all(struct state *st)
 {
-	struct pk_cli *cli = st->cli;
+	const struct pk_expand_counts *n = pk_expand_counts(st->x);
 
-	if (st->lists) {
-		pk_cli_count(cli, "lists_expanded", st->lists);
-		pk_cli_count(cli, "lists_too_small", st->too_small);
-		pk_cli_count(cli, "list_responses_dropped", st->dropped);
+	if (n->lists) {
+		pk_cli_count(st->cli, "lists_expanded", n->lists);
+		pk_cli_count(st->cli, "lists_too_small", n->too_small);
+		pk_cli_count(st->cli, "list_responses_dropped",
+			     n->responses_dropped);
 	}
 }
 
@@ -222,6 +205,7 @@ int main(int argc, char **argv)
 	struct options opt = {0};
 	struct state st = {0};
 	struct pk_format_opts fo = {0};
+	struct pk_expand_opts xo;
 	struct pk_error err = {0};
 	const struct pk_format_info *f = NULL;
 	int status;
@@ -271,27 +255,23 @@ int main(int argc, char **argv)
 	fo.text_field = cli.text_field;
 	fo.score_field = cli.score_field;
 	fo.rank_field = cli.rank_field;
-	st.fr = pk_format_reader_new(cli.from, &fo, &err);
-	if (!st.fr) {
-		if (err.kind == PK_ERR_USAGE)
-			pk_cli_usage_error(&cli, "%s", err.text);
-		pk_cli_fatal(&cli, "%s", err.text);
-	}
+	st.fr = pk_cli_format_reader(&cli, cli.from, &fo);
 	st.cli = &cli;
 	st.o = &opt;
-	pk_rank_opts_init(&st.ropts);
-	st.ropts.rank_by = cli.rank_by;
-	st.ropts.steps = 1;
+	pk_expand_opts_init(&xo);
+	xo.rank.rank_by = cli.rank_by;
+	xo.rank.steps = 1;
+	xo.pairs = cli.pairs;
+	if (!(st.x = pk_expand_new(&xo, &err)))
+		pk_cli_fatal(&cli, "%s", err.text);
 
 	if (pk_cli_open_output(&cli) == 0)
 		run(&st);
 	count_all(&st);
 	status = pk_cli_finish(&cli);
-	pk_rank_list_free(&st.list);
+	pk_expand_free(st.x);
 	pk_format_reader_free(st.fr);
-	pk_record_free(&st.frec);
 	pk_record_free(&st.prec);
-	pk_buf_free(&st.out);
 	pk_buf_free(&st.conv);
 	return status;
 }

@@ -18,33 +18,16 @@
 #include "prefkit.h"
 #include "cli.h"
 
-enum to { TO_PAIRS, TO_TREE, TO_STEP_PAIRS };
-
 struct options {
 	struct pk_cli *cli;         /* --pairs, --rank-by, --from ... */
-	long long top;              /* --top K, 0 = all */
-	double min_gap;             /* --min-gap G, 0 = none */
-	enum to to;
-	const char *step_regex;
+	struct pk_expand_opts x;    /* --top, --min-gap, --to, --step-regex */
 };
 
 /* What the loop carries from record to record. */
 struct state {
 	struct pk_cli *cli;
-	const struct options *o;
-	struct pk_rank_opts ropts;   /* native lists */
-	struct pk_rank_opts fopts;   /* lists from a format reader */
-	struct pk_rank_list list;
-	struct pk_steptree *tree;
-	struct pk_format_reader *fr;
-	struct pk_record frec;       /* a list from the format reader */
-	struct pk_buf out;           /* one record being built */
-	/* A record of a foreign format may give several lists: their
-	 * records are held (pk_cli_hold) until all of them are expanded, so
-	 * that a bad one leaves nothing written.  Native lists are written
-	 * at once (nothing can go wrong once a list is parsed). */
-	int hold;
-	unsigned long long lists, too_small, dropped, below_gap, steps_pairs;
+	struct pk_expand *x;
+	struct pk_format_reader *fr; /* --from: lists of a foreign format */
 	struct pk_error err;
 };
 
@@ -98,25 +81,25 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 
 	switch (opt) {
 	case OPT_MIN_GAP:
-		o->min_gap = pk_cli_parse_double(o->cli, "--min-gap", arg);
-		if (!(o->min_gap >= 0))
+		o->x.min_gap = pk_cli_parse_double(o->cli, "--min-gap", arg);
+		if (!(o->x.min_gap >= 0))
 			pk_cli_usage_error(o->cli, "--min-gap: invalid value '%s' (a number >= 0)", arg);
 		break;
 	case OPT_STEP_REGEX:
-		o->step_regex = arg;
+		o->x.step_regex = arg;
 		break;
 	case OPT_TO:
 		if (strcmp(arg, "pairs") == 0)
-			o->to = TO_PAIRS;
+			o->x.to = PK_EXPAND_PAIRS;
 		else if (strcmp(arg, "tree") == 0)
-			o->to = TO_TREE;
+			o->x.to = PK_EXPAND_TREE;
 		else if (strcmp(arg, "step-pairs") == 0)
-			o->to = TO_STEP_PAIRS;
+			o->x.to = PK_EXPAND_STEP_PAIRS;
 		else
 			pk_cli_usage_error(o->cli, "--to: invalid value '%s' (pairs, tree or step-pairs)", arg);
 		break;
 	case OPT_TOP:
-		o->top = pk_cli_parse_int(o->cli, "--top", arg, 1, LLONG_MAX);
+		o->x.top = (size_t)pk_cli_parse_int(o->cli, "--top", arg, 1, LLONG_MAX);
 		break;
 	default:
 		return -1;
@@ -124,65 +107,15 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
-/* Write one output record, or hold it. */
-static int put(void *ctx, const char *json, size_t len)
-{
-	struct state *st = ctx;
-	int rc = st->hold ? pk_cli_hold(st->cli, json, len)
-			  : pk_cli_emit(st->cli, json, len);
-
-	if (rc < 0)
-		return st->hold ? pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory")
-				: PK_FATAL;
-	return PK_OK;
-}
-
-/* Expand one scanned list. */
-static int expand(struct state *st, const struct pk_record *rec,
-		  const struct pk_rank_opts *ropts)
-{
-	const struct options *o = st->o;
-	struct pk_rank_list *l = &st->list;
-	int rc;
-
-	rc = pk_rank_parse(l, rec, ropts, &st->err);
-	if (rc != PK_OK)
-		return rc;
-	st->lists++;
-	st->dropped += l->ndropped;
-	if (o->top > 0)
-		pk_rank_top(l, (size_t)o->top);
-	if (o->to == TO_TREE) {
-		if ((rc = pk_steptree_build(st->tree, l, &st->err)) != PK_OK)
-			return rc;
-		pk_buf_reset(&st->out);
-		rc = pk_steptree_write(st->tree, l, &st->out, &st->err);
-		return rc == PK_OK ? put(st, st->out.data, st->out.len) : rc;
-	}
-	if (l->ngroups < 2) {
-		st->too_small++;
-		return PK_OK;
-	}
-	if (o->to == TO_STEP_PAIRS) {
-		if ((rc = pk_steptree_build(st->tree, l, &st->err)) != PK_OK)
-			return rc;
-		return pk_steptree_pairs(st->tree, l, &st->cli->pairs, o->min_gap,
-					 &st->below_gap, put, st, &st->err);
-	}
-	if (pk_rank_pairs(l, &st->cli->pairs, o->min_gap, &st->below_gap) < 0)
-		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
-	return pk_rank_write_pairs(l, &st->out, put, st, &st->err);
-}
-
-/* A list from the format reader: scan it and expand it. */
+/* A list from the format reader.  A record of a foreign format may give
+ * several lists: their records are held (pk_cli_hold) until all of them
+ * are expanded, so that a bad one leaves nothing written. */
 static int from_format(void *ctx, const char *json, size_t len)
 {
 	struct state *st = ctx;
-	int rc = pk_scan_record(&st->frec, json, len, &st->err);
 
-	if (rc != PK_OK)
-		return rc == PK_BAD_RECORD ? PK_BAD_RECORD : PK_FATAL;
-	return expand(st, &st->frec, &st->fopts);
+	return pk_expand_text(st->x, json, len, pk_cli_hold_cb, st->cli,
+			      &st->err);
 }
 
 static void run(struct state *st)
@@ -194,23 +127,27 @@ static void run(struct state *st)
 			pk_cli_feed(cli, st->fr, from_format, st, &st->err);
 			continue;
 		}
+		/* native lists are written at once: nothing can go wrong
+		 * once a list is parsed */
 		pk_error_clear(&st->err);
-		pk_cli_settle(cli, expand(st, &cli->rec, &st->ropts), &st->err);
+		pk_cli_settle(cli, pk_expand_record(st->x, &cli->rec,
+						    pk_cli_emit_cb, cli,
+						    &st->err), &st->err);
 	}
 	if (st->fr)
 		pk_cli_feed_end(cli, st->fr, from_format, st, &st->err);
 }
 
-static void count_all(struct state *st)
+static void count_all(struct state *st, const struct options *o)
 {
-	struct pk_cli *cli = st->cli;
+	const struct pk_expand_counts *n = pk_expand_counts(st->x);
 
-	pk_cli_count(cli, "lists", st->lists);
-	if (st->o->to != TO_TREE) {
-		pk_cli_count(cli, "lists_too_small", st->too_small);
-		pk_cli_count(cli, "pairs_below_min_gap", st->below_gap);
+	pk_cli_count(st->cli, "lists", n->lists);
+	if (o->x.to != PK_EXPAND_TREE) {
+		pk_cli_count(st->cli, "lists_too_small", n->too_small);
+		pk_cli_count(st->cli, "pairs_below_min_gap", n->below_gap);
 	}
-	pk_cli_count(cli, "responses_dropped", st->dropped);
+	pk_cli_count(st->cli, "responses_dropped", n->responses_dropped);
 }
 
 int main(int argc, char **argv)
@@ -218,24 +155,16 @@ int main(int argc, char **argv)
 	struct pk_cli cli;
 	struct options opt = {0};
 	struct state st = {0};
-	struct pk_format_opts fo = {0};
+	struct pk_format_opts fo;
 	struct pk_error err = {0};
 	int status;
 
 	opt.cli = &cli;
+	pk_expand_opts_init(&opt.x);
 	pk_cli_init(&cli, "pref-expand", GROUPS);
 	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
 
 	st.cli = &cli;
-	st.o = &opt;
-	pk_cli_rank_opts(&cli, &st.ropts);
-	st.ropts.steps = opt.to != TO_PAIRS;
-	st.ropts.need_prompt = opt.to == TO_STEP_PAIRS;
-	pk_rank_opts_init(&st.fopts);
-	st.fopts.rank_by = cli.rank_by;
-	st.fopts.steps = st.ropts.steps;
-	st.fopts.need_prompt = st.ropts.need_prompt;
-
 	if (cli.from && (strcmp(cli.from, "lists") == 0 ||
 			 strcmp(cli.from, "auto") == 0))
 		cli.from = NULL;
@@ -246,38 +175,33 @@ int main(int argc, char **argv)
 			   strcmp(cli.from, "helpsteer") == 0)))
 		pk_cli_usage_error(&cli, "--score needs --from ultrafeedback or --from helpsteer");
 	if (cli.from) {
-		const struct pk_format_info *f = pk_format_lookup(cli.from);
-
-		if (f->kind != PK_FORMAT_LISTS)
+		if (pk_format_lookup(cli.from)->kind != PK_FORMAT_LISTS)
 			pk_cli_usage_error(&cli, "--from: %s gives pairs, not ranked lists (see pref-convert)", cli.from);
 		pk_cli_format_opts(&cli, &fo);
-		st.fr = pk_format_reader_new(cli.from, &fo, &err);
-		st.hold = 1;
-		if (!st.fr) {
-			if (err.kind == PK_ERR_USAGE)
-				pk_cli_usage_error(&cli, "%s", err.text);
-			pk_cli_fatal(&cli, "%s", err.text);
-		}
+		st.fr = pk_cli_format_reader(&cli, cli.from, &fo);
+		/* lists of a format have their parts under the SPEC names */
+		pk_rank_opts_init(&opt.x.rank);
+		opt.x.rank.rank_by = cli.rank_by;
+	} else {
+		pk_cli_rank_opts(&cli, &opt.x.rank);
 	}
-	if (opt.step_regex && opt.to == TO_PAIRS)
+	opt.x.rank.steps = opt.x.to != PK_EXPAND_PAIRS;
+	opt.x.rank.need_prompt = opt.x.to == PK_EXPAND_STEP_PAIRS;
+	opt.x.pairs = cli.pairs;
+	if (opt.x.step_regex && opt.x.to == PK_EXPAND_PAIRS)
 		pk_cli_usage_error(&cli, "--step-regex needs --to tree or --to step-pairs");
-	if (opt.to != TO_PAIRS) {
-		st.tree = pk_steptree_new(opt.step_regex, &err);
-		if (!st.tree) {
-			if (err.kind == PK_ERR_USAGE)
-				pk_cli_usage_error(&cli, "--step-regex: %s", err.text);
-			pk_cli_fatal(&cli, "%s", err.text);
-		}
+	st.x = pk_expand_new(&opt.x, &err);
+	if (!st.x) {
+		if (err.kind == PK_ERR_USAGE)
+			pk_cli_usage_error(&cli, "--step-regex: %s", err.text);
+		pk_cli_fatal(&cli, "%s", err.text);
 	}
 
 	if (pk_cli_open_output(&cli) == 0)
 		run(&st);
-	count_all(&st);
+	count_all(&st, &opt);
 	status = pk_cli_finish(&cli);
-	pk_rank_list_free(&st.list);
-	pk_steptree_free(st.tree);
+	pk_expand_free(st.x);
 	pk_format_reader_free(st.fr);
-	pk_record_free(&st.frec);
-	pk_buf_free(&st.out);
 	return status;
 }

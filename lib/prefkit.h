@@ -791,6 +791,65 @@ PK_API int pk_steptree_pairs(struct pk_steptree *t, struct pk_rank_list *l,
 		      void *ctx, struct pk_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Expanding ranked lists (expand.c) - the operation of pref-expand,   */
+/* and of pref-convert for the lists a format gives.                   */
+/* ------------------------------------------------------------------ */
+/*
+ * One call per list: the list is parsed and sorted (pk_rank_parse), cut
+ * to its top responses, and written as pairs of a strategy (the default),
+ * as the step tree of its responses, or as pairs of sibling steps.
+ *
+ *	pk_expand_opts_init(&o);  ... set o ...
+ *	x = pk_expand_new(&o, &err);               NULL: err says why
+ *	for each scanned list rec:
+ *		rc = pk_expand_record(x, &rec, emit, ctx, &err);
+ *		PK_OK: zero or more records were passed to emit;
+ *		PK_BAD_RECORD: err->text says why (records may have been
+ *		       passed to emit before it: hold them until the call
+ *		       returns when that matters);
+ *		else stop (out of memory, or emit's own negative status)
+ *	pk_expand_counts(x) for --stats; pk_expand_free(x);
+ */
+enum pk_expand_to {
+	PK_EXPAND_PAIRS = 0,   /* pairs of a strategy (SPEC 3.2) */
+	PK_EXPAND_TREE,        /* one tree record per list */
+	PK_EXPAND_STEP_PAIRS,  /* pairs of sibling steps */
+};
+
+struct pk_expand_opts {
+	struct pk_rank_opts rank;        /* where lists keep their parts */
+	struct pk_pairs_strategy pairs;  /* default best-vs-rest */
+	size_t top;                      /* keep the top best, 0 = all */
+	double min_gap;                  /* drop pairs with a smaller gap */
+	enum pk_expand_to to;
+	const char *step_regex;          /* NULL = PK_STEP_REGEX_DEFAULT */
+};
+
+/* What has been expanded so far. */
+struct pk_expand_counts {
+	unsigned long long lists;             /* lists read */
+	unsigned long long too_small;         /* fewer than two standings */
+	unsigned long long responses_dropped; /* null score or rank */
+	unsigned long long below_gap;         /* pairs dropped by min_gap */
+};
+
+struct pk_expand;
+
+PK_API void pk_expand_opts_init(struct pk_expand_opts *o);
+/* NULL with err: PK_ERR_USAGE for a bad step_regex, or PK_ERR_NOMEM. */
+PK_API struct pk_expand *pk_expand_new(const struct pk_expand_opts *o,
+				       struct pk_error *err);
+PK_API int pk_expand_record(struct pk_expand *x, const struct pk_record *rec,
+			    int (*emit)(void *ctx, const char *json, size_t len),
+			    void *ctx, struct pk_error *err);
+/* The same for a list given as JSON text (scanned first). */
+PK_API int pk_expand_text(struct pk_expand *x, const char *json, size_t len,
+			  int (*emit)(void *ctx, const char *json, size_t len),
+			  void *ctx, struct pk_error *err);
+PK_API const struct pk_expand_counts *pk_expand_counts(const struct pk_expand *x);
+PK_API void pk_expand_free(struct pk_expand *x);
+
+/* ------------------------------------------------------------------ */
 /* Foreign formats (lib/formats) - SPEC 1.5, shared by pref-convert     */
 /* and every --from option.                                            */
 /* ------------------------------------------------------------------ */

@@ -900,6 +900,31 @@ void pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
 		pk_cli_count(cli, name, v);
 }
 
+int pk_cli_emit_cb(void *cli, const char *json, size_t len)
+{
+	return pk_cli_emit(cli, json, len) < 0 ? PK_FATAL : PK_OK;
+}
+
+int pk_cli_hold_cb(void *cli, const char *json, size_t len)
+{
+	return pk_cli_hold(cli, json, len);
+}
+
+struct pk_format_reader *pk_cli_format_reader(struct pk_cli *cli,
+					      const char *name,
+					      const struct pk_format_opts *fo)
+{
+	struct pk_error err = {0};
+	struct pk_format_reader *fr = pk_format_reader_new(name, fo, &err);
+
+	if (!fr) {
+		if (err.kind == PK_ERR_USAGE)
+			pk_cli_usage_error(cli, "%s", err.text);
+		pk_cli_fatal(cli, "%s", err.text);
+	}
+	return fr;
+}
+
 void pk_cli_rank_opts(const struct pk_cli *cli, struct pk_rank_opts *o)
 {
 	pk_rank_opts_init(o);

@@ -233,6 +233,19 @@ void pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
 		     int (*emit)(void *ctx, const char *json, size_t len),
 		     void *ctx, struct pk_error *err);
 
+/* Emit callbacks for library operations (ctx: the struct pk_cli): write
+ * each record at once, or hold it until pk_cli_settle().  They return
+ * PK_OK, or PK_FATAL after the error has been reported (or, holding, when
+ * out of memory: pk_cli_settle() then says so). */
+int pk_cli_emit_cb(void *cli, const char *json, size_t len);
+int pk_cli_hold_cb(void *cli, const char *json, size_t len);
+
+/* The format reader for format name with options fo: a usage error for a
+ * bad option value, a fatal one when out of memory. */
+struct pk_format_reader *pk_cli_format_reader(struct pk_cli *cli,
+					      const char *name,
+					      const struct pk_format_opts *fo);
+
 /* Ranked-list options (PK_CLI_LISTS) and field options as pk_rank_opts,
  * and the format options (PK_CLI_FORMATS) as pk_format_opts. */
 void pk_cli_rank_opts(const struct pk_cli *cli, struct pk_rank_opts *o);
