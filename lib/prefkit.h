@@ -96,6 +96,20 @@ PK_API int pk_error_set(struct pk_error *err, enum pk_errkind kind,
 		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 PK_API void pk_error_clear(struct pk_error *err);
 
+/* Where an operation sends the records it makes (compact JSON, no
+ * newline).  emit is required: it gets each record, borrowed for the
+ * call, and returns PK_OK or a negative status that the operation stops
+ * on and returns.  room and commit are optional (NULL: not used): room
+ * gives space for a record of up to n bytes in the caller's own buffer
+ * (NULL on failure), commit hands over the len bytes written there -
+ * this saves a copy per record. */
+struct pk_sink {
+	int (*emit)(void *ctx, const char *json, size_t len);
+	char *(*room)(void *ctx, size_t n);
+	int (*commit)(void *ctx, char *p, size_t len);
+	void *ctx;
+};
+
 /* ------------------------------------------------------------------ */
 /* Growable byte buffer (buf.c)                                        */
 /* ------------------------------------------------------------------ */
@@ -1054,6 +1068,100 @@ PK_API int pk_template_render_attributes(const struct pk_template *t,
  * (ASCII), '_' as ' ' ("instruction_following" -> "Instruction
  * following"). */
 PK_API int pk_attribute_label(const char *name, struct pk_buf *out);
+
+/* Longest text pk_format_rounded writes, NUL included, and the most
+ * decimals it rounds to. */
+#define PK_ROUNDED_MAX 48
+#define PK_ROUND_MAX_DECIMALS 17
+/* x rounded to `decimals` places, half to even (Python's round(x, n):
+ * the exact binary value, ties to even), written in fixed notation with
+ * trailing zeros and a trailing point removed: 3.9552000000053766e-05 to
+ * 6 places is "0.00004", 2.5 to 0 places "2", 0.125 to 2 places "0.12";
+ * "-0" is written "0".  decimals < 0, or |x| >= 1e17: as
+ * pk_format_number.  Returns the length, or PK_BAD_RECORD for NaN or
+ * infinity. */
+PK_API int pk_format_rounded(char out[PK_ROUNDED_MAX], double x, int decimals);
+/* Render {score} rounded to `decimals` places (pk_format_rounded; < 0:
+ * as pk_format_number, the default). */
+PK_API void pk_template_round(struct pk_template *t, int decimals);
+
+/* ------------------------------------------------------------------ */
+/* Reward-conditioned relabeling (relabel.c) - the operation of        */
+/* pref-relabel (SPEC 3.1)                                             */
+/* ------------------------------------------------------------------ */
+/*
+ * Each pair (x, y_w, y_l, r_w, r_l) becomes two pairs: one conditioned on
+ * the goal r_w that keeps the order, and one conditioned on r_l with
+ * chosen and rejected (and every paired field) swapped.  The condition
+ * text goes into a system message, before the prompt, or into a field of
+ * its own; "goal_score" ("goal_scores" with attributes) is set.  Only the
+ * members that change are rebuilt.
+ *
+ *	pk_relabel_opts_init(&o);  ... set o ...
+ *	r = pk_relabel_new(&o, &err);                  NULL: err says why
+ *	for each scanned pair rec:
+ *		rc = pk_relabel_record(r, &rec, &sink, &err);
+ *		PK_OK: 0 to 3 records went to sink (--keep-original, pair 1,
+ *		       pair 2); PK_BAD_RECORD: nothing went, err says why;
+ *		a record with a string prompt under PK_PLACE_SYSTEM is
+ *		PK_FATAL with err->kind PK_ERR_USAGE; else stop.
+ *	pk_relabel_counts(r); pk_relabel_free(r);
+ */
+#define PK_RELABEL_MAX_ATTRIBUTES 64
+
+enum pk_relabel_placement {
+	PK_PLACE_AUTO = 0,  /* system message for message lists, else prefix */
+	PK_PLACE_SYSTEM,    /* a system message (message-list prompts only) */
+	PK_PLACE_PREFIX,    /* before the prompt text (or first user message) */
+	PK_PLACE_FIELD,     /* a member of its own: opts.field */
+};
+enum pk_relabel_ties {
+	PK_TIES_KEEP = 0,   /* both pairs */
+	PK_TIES_DROP,       /* nothing written (counted) */
+	PK_TIES_FIRST,      /* pair 1 only */
+};
+
+struct pk_relabel_opts {
+	/* field names (dotted paths allowed); defaults as SPEC 1.2 */
+	const char *prompt_field, *chosen_field, *rejected_field;
+	const char *score_chosen_field, *score_rejected_field;
+	/* template text (NULL: PK_TEMPLATE_DEFAULT, or
+	 * PK_TEMPLATE_DEFAULT_ATTRIBUTES with attributes) */
+	const char *template_text;
+	size_t template_len;
+	double min, max;                   /* the scale, default 1:10 */
+	enum pk_relabel_placement placement;
+	const char *field;                 /* PK_PLACE_FIELD: its name */
+	enum pk_relabel_ties ties;
+	int keep_original;                 /* also write the input pair */
+	/* multi-attribute goals from the score objects (default names
+	 * scores_chosen / scores_rejected) */
+	const char *const *attributes;
+	size_t nattributes;
+	int round;                         /* decimals of goals, -1 = none */
+};
+
+struct pk_relabel_counts {
+	unsigned long long relabeled, ties, dropped_ties;
+};
+
+struct pk_relabel;
+
+PK_API void pk_relabel_opts_init(struct pk_relabel_opts *o);
+/* NULL with err: PK_ERR_USAGE for a bad template (pk_template_new) or
+ * options, PK_ERR_NOMEM. */
+PK_API struct pk_relabel *pk_relabel_new(const struct pk_relabel_opts *o,
+					 struct pk_error *err);
+PK_API int pk_relabel_record(struct pk_relabel *r, const struct pk_record *rec,
+			     const struct pk_sink *out, struct pk_error *err);
+/* Append the condition text for a goal to out (for inference): goal is
+ * a score ("8.5"; with attributes, every attribute's), or with attributes
+ * "A=S,B=S" naming each one.  PK_FATAL with PK_ERR_USAGE for a goal that
+ * does not parse or lies outside the scale. */
+PK_API int pk_relabel_goal_text(struct pk_relabel *r, const char *goal,
+				struct pk_buf *out, struct pk_error *err);
+PK_API const struct pk_relabel_counts *pk_relabel_counts(const struct pk_relabel *r);
+PK_API void pk_relabel_free(struct pk_relabel *r);
 
 /* ------------------------------------------------------------------ */
 /* External sort in bounded memory (extsort.c)                         */

@@ -1,7 +1,7 @@
 ## pref-relabel and pref-flip (issue 3): reward-conditioned relabeling
 ## (SPEC 3.1) and factuality-aware flipping (SPEC 3.5).
 
-lib_libprefkit_la_SOURCES += lib/relabel.c lib/sides.c
+lib_libprefkit_la_SOURCES += lib/relabel.c lib/sides.c lib/sink.c
 
 ## pref-relabel
 bin_PROGRAMS += pref-relabel

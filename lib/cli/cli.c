@@ -910,6 +910,24 @@ int pk_cli_hold_cb(void *cli, const char *json, size_t len)
 	return pk_cli_hold(cli, json, len);
 }
 
+static char *sink_room(void *ctx, size_t n)
+{
+	return emit_room(ctx, main_dest(ctx), n);
+}
+
+static int sink_commit(void *ctx, char *p, size_t len)
+{
+	return emit_done(ctx, main_dest(ctx), p, len) < 0 ? PK_FATAL : PK_OK;
+}
+
+void pk_cli_sink(struct pk_cli *cli, struct pk_sink *s)
+{
+	s->emit = pk_cli_emit_cb;
+	s->room = sink_room;
+	s->commit = sink_commit;
+	s->ctx = cli;
+}
+
 struct pk_format_reader *pk_cli_format_reader(struct pk_cli *cli,
 					      const char *name,
 					      const struct pk_format_opts *fo)

@@ -240,6 +240,10 @@ void pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
 int pk_cli_emit_cb(void *cli, const char *json, size_t len);
 int pk_cli_hold_cb(void *cli, const char *json, size_t len);
 
+/* A sink (struct pk_sink) writing each record to the output at once,
+ * built in place in the output buffer. */
+void pk_cli_sink(struct pk_cli *cli, struct pk_sink *s);
+
 /* The format reader for format name with options fo: a usage error for a
  * bad option value, a fatal one when out of memory. */
 struct pk_format_reader *pk_cli_format_reader(struct pk_cli *cli,

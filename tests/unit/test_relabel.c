@@ -271,8 +271,113 @@ static void test_swap(void)
 	}
 }
 
+/* pk_format_rounded: half to even on the exact value, fixed notation,
+ * trailing zeros dropped (each value worked out by hand). */
+static void test_rounded(void)
+{
+	char b[PK_ROUNDED_MAX];
+
+	CHECK_INT(pk_format_rounded(b, 3.9552000000053766e-05, 6), 7);
+	CHECK_STR(b, "0.00004");
+	pk_format_rounded(b, 3.9552000000053766e-05, 7);
+	CHECK_STR(b, "0.0000396");
+	pk_format_rounded(b, 3.9552000000053766e-05, 4);
+	CHECK_STR(b, "0");
+	pk_format_rounded(b, 2.5, 0);
+	CHECK_STR(b, "2");
+	pk_format_rounded(b, 3.5, 0);
+	CHECK_STR(b, "4");
+	pk_format_rounded(b, 0.125, 2);
+	CHECK_STR(b, "0.12");
+	pk_format_rounded(b, 2.675, 2); /* 2.67499999999999982... */
+	CHECK_STR(b, "2.67");
+	pk_format_rounded(b, -0.04, 1);
+	CHECK_STR(b, "0");
+	pk_format_rounded(b, 7.5, 3);
+	CHECK_STR(b, "7.5");
+	pk_format_rounded(b, 8, 2);
+	CHECK_STR(b, "8");
+	pk_format_rounded(b, 0.1, -1); /* no rounding: pk_format_number */
+	CHECK_STR(b, "0.1");
+	pk_format_rounded(b, 1e20, 2);
+	CHECK_STR(b, "1e+20");
+	CHECK_INT(pk_format_rounded(b, 0.0 / 0.0, 2), PK_BAD_RECORD);
+}
+
+/* The records pk_relabel_record passes on, one per line. */
+static int collect(void *ctx, const char *json, size_t len)
+{
+	struct pk_buf *b = ctx;
+
+	return pk_buf_append(b, json, len) < 0 || pk_buf_putc(b, '\n') < 0
+		? PK_FATAL : PK_OK;
+}
+
+static int relabel_one(const struct pk_relabel_opts *o, const char *in,
+		       struct pk_buf *out, struct pk_error *err)
+{
+	struct pk_relabel *r = pk_relabel_new(o, err);
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_sink sink = {collect, NULL, NULL, out};
+	int rc = PK_FATAL;
+
+	pk_buf_reset(out);
+	pk_buf_puts(out, "");
+	if (r && pk_scan_record(&rec, in, strlen(in), err) == PK_OK)
+		rc = pk_relabel_record(r, &rec, &sink, err);
+	pk_record_free(&rec);
+	pk_relabel_free(r);
+	return rc;
+}
+
+/* The operation through a sink without room (an outside caller's). */
+static void test_operation(void)
+{
+	struct pk_relabel_opts o;
+	struct pk_error err = {0};
+	struct pk_buf out = PK_BUF_INIT;
+
+	pk_relabel_opts_init(&o);
+	o.template_text = "Goal {score}.";
+	o.template_len = strlen(o.template_text);
+	CHECK_INT(relabel_one(&o, "{\"prompt\":\"p\",\"chosen\":\"A\",\"rejected\":\"B\","
+				 "\"score_chosen\":8.0,\"score_rejected\":3}", &out, &err), PK_OK);
+	CHECK_STR(out.data,
+		  "{\"prompt\":\"Goal 8.\\n\\np\",\"chosen\":\"A\",\"rejected\":\"B\",\"score_chosen\":8.0,\"score_rejected\":3,\"goal_score\":8.0}\n"
+		  "{\"prompt\":\"Goal 3.\\n\\np\",\"chosen\":\"B\",\"rejected\":\"A\",\"score_chosen\":3,\"score_rejected\":8.0,\"goal_score\":3}\n");
+	/* a message-list prompt gets a system message; keep the original
+	 * first (compacted); round 0: 7.5 -> 8 (to even), 6.5 -> 6 */
+	o.keep_original = 1;
+	o.round = 0;
+	CHECK_INT(relabel_one(&o, "{\"prompt\": [{\"role\":\"user\",\"content\":\"q\"}],"
+				 "\"chosen\":\"A\",\"rejected\":\"B\",\"score_chosen\":7.5,\"score_rejected\":6.5}",
+			      &out, &err), PK_OK);
+	CHECK_STR(out.data,
+		  "{\"prompt\":[{\"role\":\"user\",\"content\":\"q\"}],\"chosen\":\"A\",\"rejected\":\"B\",\"score_chosen\":7.5,\"score_rejected\":6.5}\n"
+		  "{\"prompt\":[{\"role\":\"system\",\"content\":\"Goal 8.\"},{\"role\":\"user\",\"content\":\"q\"}],\"chosen\":\"A\",\"rejected\":\"B\",\"score_chosen\":7.5,\"score_rejected\":6.5,\"goal_score\":8}\n"
+		  "{\"prompt\":[{\"role\":\"system\",\"content\":\"Goal 6.\"},{\"role\":\"user\",\"content\":\"q\"}],\"chosen\":\"B\",\"rejected\":\"A\",\"score_chosen\":6.5,\"score_rejected\":7.5,\"goal_score\":6}\n");
+	/* bad records: nothing passed on */
+	o.keep_original = 1;
+	CHECK_INT(relabel_one(&o, "{\"prompt\":\"p\",\"chosen\":\"A\",\"rejected\":\"B\","
+				 "\"score_chosen\":11,\"score_rejected\":3}", &out, &err), PK_BAD_RECORD);
+	CHECK_STR(err.text, "score field 'score_chosen': 11 is outside the scale 1:10");
+	CHECK_STR(out.data, "");
+	CHECK_INT(relabel_one(&o, "{\"chosen\":\"A\",\"rejected\":\"B\","
+				 "\"score_chosen\":1,\"score_rejected\":3}", &out, &err), PK_BAD_RECORD);
+	CHECK_STR(err.text, "missing field 'prompt' (and 'chosen' is not a message list with an implicit prompt)");
+	CHECK_STR(out.data, "");
+	/* a string prompt cannot take a system message: a usage error */
+	o.placement = PK_PLACE_SYSTEM;
+	CHECK_INT(relabel_one(&o, "{\"prompt\":\"p\",\"chosen\":\"A\",\"rejected\":\"B\","
+				 "\"score_chosen\":1,\"score_rejected\":3}", &out, &err), PK_FATAL);
+	CHECK(err.kind == PK_ERR_USAGE);
+	pk_buf_free(&out);
+}
+
 int main(void)
 {
+	test_rounded();
+	test_operation();
 	test_default();
 	test_custom();
 	test_attributes();
