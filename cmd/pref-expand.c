@@ -155,7 +155,6 @@ int main(int argc, char **argv)
 	struct pk_cli cli;
 	struct options opt = {0};
 	struct state st = {0};
-	struct pk_format_opts fo;
 	struct pk_error err = {0};
 	int status;
 
@@ -165,20 +164,7 @@ int main(int argc, char **argv)
 	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
 
 	st.cli = &cli;
-	if (cli.from && (strcmp(cli.from, "lists") == 0 ||
-			 strcmp(cli.from, "auto") == 0))
-		cli.from = NULL;
-	if (cli.no_synthetic && !(cli.from && strcmp(cli.from, "oasst") == 0))
-		pk_cli_usage_error(&cli, "--no-synthetic needs --from oasst");
-	if (cli.format_score &&
-	    !(cli.from && (strcmp(cli.from, "ultrafeedback") == 0 ||
-			   strcmp(cli.from, "helpsteer") == 0)))
-		pk_cli_usage_error(&cli, "--score needs --from ultrafeedback or --from helpsteer");
-	if (cli.from) {
-		if (pk_format_lookup(cli.from)->kind != PK_FORMAT_LISTS)
-			pk_cli_usage_error(&cli, "--from: %s gives pairs, not ranked lists (see pref-convert)", cli.from);
-		pk_cli_format_opts(&cli, &fo);
-		st.fr = pk_cli_format_reader(&cli, cli.from, &fo);
+	if ((st.fr = pk_cli_open_list_format(&cli))) {
 		/* lists of a format have their parts under the SPEC names */
 		pk_rank_opts_init(&opt.x.rank);
 		opt.x.rank.rank_by = cli.rank_by;

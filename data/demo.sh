@@ -31,8 +31,12 @@ if command -v pref-expand >/dev/null; then
 	# 3. OpenAssistant trees: every ranked sibling group into pairs.
 	step expand-oasst pref-expand --from oasst -o "$out/oasst-pairs.jsonl" "$data/sample-oasst.jsonl"
 fi
+if command -v pref-curriculum >/dev/null; then
+	# 4. The same replies as a curriculum, easy pairs first (Curry-DPO).
+	step curriculum-oasst pref-curriculum --from oasst -o "$out/oasst-curriculum.jsonl" "$data/sample-oasst.jsonl"
+fi
 if command -v pref-relabel >/dev/null; then
-	# 4. Reward-conditioned relabeling of scored pairs (Reward-Augmented DPO).
+	# 5. Reward-conditioned relabeling of scored pairs (Reward-Augmented DPO).
 	step relabel pref-relabel --score-chosen-field metadata.score_chosen \
 		--score-rejected-field metadata.score_rejected \
 		-o "$out/relabeled.jsonl.zst" "$data/sample-pairs.jsonl"

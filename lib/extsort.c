@@ -1177,6 +1177,12 @@ int pk_sort_rewind(struct pk_sort *s, struct pk_error *err)
 	return heap_build(s, 0, s->nsrcs, err);
 }
 
+int pk_sort_compare(const struct pk_sort *s, const void *a, size_t an,
+		    const void *b, size_t bn)
+{
+	return rec_cmp(s, a, an, b, bn);
+}
+
 void pk_sort_get_stats(const struct pk_sort *s, struct pk_sort_stats *st)
 {
 	*st = s->stats;

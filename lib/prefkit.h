@@ -683,6 +683,10 @@ struct pk_rank_list {
 	/* filled by pk_rank_pairs() */
 	struct pk_rank_pair *pairs;
 	size_t npairs;
+	/* filled by pk_rank_write_pair(): where the members of extra begin
+	 * in out (an offset from out->data), or (size_t)-1 when there is no
+	 * extra or it is not written in one piece */
+	size_t extra_at;
 	/* private */
 	const struct pk_record *rec_;
 	const struct pk_rank_opts *opts_;
@@ -696,6 +700,7 @@ struct pk_rank_list {
 	struct pk_buf ctext_;      /* the record compacted, when spaced */
 	struct pk_record crec_;    /* ... and scanned */
 	struct pk_buf block_;      /* scratch for derived records */
+	ptrdiff_t block_at_;       /* where block_[0] went in out, or -1 */
 	struct pk_buf scratch_;
 };
 #define PK_RANK_LIST_INIT {0}
@@ -1265,6 +1270,10 @@ PK_API int pk_sort_next(struct pk_sort *s, const void **rec, size_t *n,
  * written again. */
 PK_API int pk_sort_rewind(struct pk_sort *s, struct pk_error *err);
 PK_API void pk_sort_get_stats(const struct pk_sort *s, struct pk_sort_stats *st);
+/* Compare two records as s orders them (< 0, 0, > 0; equal ones keep
+ * their order): e.g. to check that an input is sorted. */
+PK_API int pk_sort_compare(const struct pk_sort *s, const void *a, size_t an,
+			   const void *b, size_t bn);
 PK_API void pk_sort_free(struct pk_sort *s);
 
 /* Keys: big-endian bytes, so that memcmp orders them as numbers. */
@@ -1318,6 +1327,128 @@ PK_API size_t pk_split_part_of(const struct pk_splitter *s, uint64_t u);
 /* The SplitMix64 finalizer: z ^= z >> 30; z *= 0xbf58476d1ce4e5b9;
  * z ^= z >> 27; z *= 0x94d049bb133111eb; z ^= z >> 31. */
 PK_API uint64_t pk_split_mix(uint64_t u);
+
+/* ------------------------------------------------------------------ */
+/* Curriculum orderings (curriculum.c) - SPEC 3.3, Curry-DPO            */
+/* ------------------------------------------------------------------ */
+/*
+ * Pairs ordered easy to hard (Pattnaik et al. 2024, Curry-DPO): every
+ * pair gets "gap" (score(chosen) - score(rejected); for lists ordered by
+ * rank, rank(rejected) - rank(chosen)) and "stage" (1 = easiest), and the
+ * pairs come out ordered by stage, within a stage by a seeded shuffle or
+ * by gap.  Built on pk_sort, so it runs in bounded memory.
+ *
+ *	c = pk_curriculum_new(&opts, &err);
+ *	for each input record:  pk_curriculum_feed(c, &rec, &err);
+ *	   (lists from a format reader: pk_curriculum_feed_held() for each,
+ *	    then pk_curriculum_settle(c, keep, &err) once per input record)
+ *	or, to merge outputs:   pk_curriculum_merge_file(c, path, ...)
+ *	while (pk_curriculum_next(c, &json, &n, &stage, &err) == PK_OK)
+ *		write json[0..n) (borrowed until the next call)
+ *	pk_curriculum_counter(c, i, &value) for --stats
+ *	pk_curriculum_free(c);
+ *
+ * Stages (SPEC 3.3).  --stage-by rank: a pair of standings a < b (tie
+ * groups, 0-based, G in the list) is in stage G - (b - a), so the widest
+ * pair of every list is stage 1.  --stage-by gap: the pairs with gap > 0,
+ * n of them, sorted by gap descending, are cut into K stages of n / K
+ * (the first n mod K one more); a group of equal gaps goes wholly to the
+ * stage its first pair is in, the cuts stay where they are (a stage may
+ * be empty).  Pairs with gap <= 0 are dropped and counted, or with
+ * keep_ties put in stage K (rank: lists never pair tied responses).
+ *
+ * Order within a stage: by gap descending, then input order (within gap);
+ * or (shuffle, the default) by the XXH3-64 hash, seeded with seed, of the
+ * pair as written with its stage taken as 0, then the pair's gap and text:
+ * a seeded shuffle that depends only on the pairs themselves, so shards
+ * ordered apart and merged (pk_curriculum_merge_file) give the same
+ * output as one run, and pairs keep their relative order when data is
+ * added.
+ *
+ * Members written ("gap", "stage") replace members of those names in
+ * place.  A pair is held in the sort as a 24-byte key (stage, order, gap,
+ * where its stage digit is) and its text, written with stage 0; the stage
+ * is put in as it comes out (with gap stages it is known only then).
+ */
+struct pk_curriculum;
+
+enum pk_curr_input { PK_CURR_AUTO = 0, PK_CURR_LISTS, PK_CURR_PAIRS };
+enum pk_curr_stage_by {
+	PK_CURR_STAGE_DEFAULT = 0, /* rank for lists, gap for pairs */
+	PK_CURR_STAGE_RANK,
+	PK_CURR_STAGE_GAP,
+};
+enum pk_curr_within { PK_CURR_SHUFFLE = 0, PK_CURR_WITHIN_GAP };
+#define PK_CURR_STAGES_DEFAULT 3
+
+struct pk_curriculum_opts {
+	enum pk_curr_input input;   /* AUTO: lists when the first record has
+				     * the responses field */
+	enum pk_curr_stage_by stage_by;
+	unsigned stages;            /* K of gap stages; 0 = 3 */
+	enum pk_curr_within within;
+	uint64_t seed;
+	int keep_ties;
+	struct pk_pairs_strategy pairs;        /* lists (best-vs-rest = 0) */
+	const struct pk_rank_opts *rank;       /* lists; NULL = defaults */
+	/* pairs: field names (dotted paths); NULL = the SPEC names.  A pair
+	 * without scores but with rank_chosen / rank_rejected (as pref-expand
+	 * writes for lists ordered by rank) uses those. */
+	const char *chosen_field, *rejected_field;
+	const char *score_chosen_field, *score_rejected_field;
+	size_t memory;              /* of the sort; 0 = 512M */
+	const char *tmpdir;         /* NULL = $TMPDIR or /tmp */
+};
+
+/* NULL with err set (PK_ERR_USAGE for options that do not go together:
+ * stage_by rank with input pairs, stages of 0 or more than 2^31). */
+PK_API struct pk_curriculum *pk_curriculum_new(const struct pk_curriculum_opts *o,
+					struct pk_error *err);
+/* One input record: a ranked list (its pairs are built with opts.pairs)
+ * or a pair.  All or nothing: PK_BAD_RECORD (err says why) leaves nothing
+ * of the record in the curriculum.  PK_FATAL: out of memory, a temporary
+ * file could not be written (PK_ERR_IO), or with kind PK_ERR_USAGE the
+ * input is pairs and stage_by is rank. */
+PK_API int pk_curriculum_feed(struct pk_curriculum *c, const struct pk_record *rec,
+		       struct pk_error *err);
+/* A list read with ropts (e.g. made by a format reader), held until
+ * pk_curriculum_settle(): for input records that give several lists. */
+PK_API int pk_curriculum_feed_held(struct pk_curriculum *c,
+			    const struct pk_record *rec,
+			    const struct pk_rank_opts *ropts,
+			    struct pk_error *err);
+/* keep: add what is held (and its counts); else drop it. */
+PK_API int pk_curriculum_settle(struct pk_curriculum *c, int keep,
+			 struct pk_error *err);
+/* Merge mode: add a file written by pref-curriculum with the same seed and
+ * within (path "-" = standard input; opened at its turn in the merge).
+ * Its records are not ordered again, but each one is checked: a record
+ * without a whole "stage" >= 1 and a numeric "gap", or out of order, ends
+ * the merge with PK_BAD_RECORD and err->text "FILE:LINE: message". */
+PK_API int pk_curriculum_merge_file(struct pk_curriculum *c, const char *path,
+			     size_t max_line, struct pk_error *err);
+/* The next pair in curriculum order, as compact JSON (no newline),
+ * borrowed until the next call, and its stage.  The first call ends the
+ * input.  PK_OK, PK_EOF, or a negative status. */
+PK_API int pk_curriculum_next(struct pk_curriculum *c, const char **json,
+		       size_t *n, unsigned *stage, struct pk_error *err);
+/* The number of stages: K for gap stages, the largest stage for rank
+ * stages and for a merge (after the first pk_curriculum_next; a merge
+ * knows it at the end). */
+PK_API unsigned pk_curriculum_stages(const struct pk_curriculum *c);
+/* The input kind, once known (AUTO before the first record). */
+PK_API enum pk_curr_input pk_curriculum_input(const struct pk_curriculum *c);
+/* Counter i (0, 1, ... until NULL): a static name and its value:
+ * "lists", "lists_too_small", "responses_dropped" (lists), "ties_dropped",
+ * "misordered_dropped", "stages", "sort_runs", "sort_merge_passes",
+ * "sort_bytes_spilled"; merge mode: "stages" and the sort's only. */
+PK_API const char *pk_curriculum_counter(const struct pk_curriculum *c, size_t i,
+				  unsigned long long *value);
+/* Lines read and blank lines skipped by a merge, for the accounting. */
+PK_API void pk_curriculum_merge_lines(const struct pk_curriculum *c,
+			       unsigned long long *read,
+			       unsigned long long *blank);
+PK_API void pk_curriculum_free(struct pk_curriculum *c);
 
 /* ------------------------------------------------------------------ */
 /* Sizes                                                               */

@@ -675,9 +675,10 @@ static int in_keys(const char *key, size_t n, const char *block,
 	return 0;
 }
 
-/* The members of the object text block (without its braces). */
-static int put_members(struct pk_buf *out, const char *block, size_t n,
-		       int *first)
+/* The members of the object text block (without its braces).  Sets
+ * l->block_at_ to where block[0] would be in out. */
+static int put_members(struct pk_rank_list *l, struct pk_buf *out,
+		       const char *block, size_t n, int *first)
 {
 	size_t a = 1, b = n - 1;
 
@@ -689,6 +690,7 @@ static int put_members(struct pk_buf *out, const char *block, size_t n,
 	if (!*first && pk_buf_putc(out, ',') < 0)
 		return PK_FATAL;
 	*first = 0;
+	l->block_at_ = (ptrdiff_t)out->len - (ptrdiff_t)a;
 	return pk_buf_append(out, block + a, b - a);
 }
 
@@ -757,7 +759,7 @@ static int write_list(struct pk_rank_list *l, const char *prompt_raw,
 				}
 			}
 			if (rc < 0 ||
-			    put_members(out, block, block_len, &first) < 0)
+			    put_members(l, out, block, block_len, &first) < 0)
 				return pk_nomem(err);
 			continue;
 		}
@@ -777,7 +779,7 @@ static int write_list(struct pk_rank_list *l, const char *prompt_raw,
 			return pk_nomem(err);
 	}
 	if (l->resp_member_ < 0 &&
-	    put_members(out, block, block_len, &first) < 0)
+	    put_members(l, out, block, block_len, &first) < 0)
 		return pk_nomem(err);
 	if (pk_buf_putc(out, '}') < 0)
 		return pk_nomem(err);
@@ -889,9 +891,13 @@ int pk_rank_write_pair(struct pk_rank_list *l, size_t i, size_t j,
 {
 	const struct pk_rank_item *c = &l->items[i], *r = &l->items[j];
 	struct pk_buf *b = &l->block_, *keys = &l->scratch_;
+	size_t xoff = 0;
+	int rc;
 
 	pk_buf_reset(b);
 	pk_buf_reset(keys);
+	l->block_at_ = -1;
+	l->extra_at = (size_t)-1;
 	if (pk_buf_putc(b, '{') < 0 ||
 	    block_key(b, keys, NULL, QKEY("\"chosen\"")) < 0 ||
 	    pk_buf_append(b, l->text + c->text.off, c->text.len) < 0 ||
@@ -904,12 +910,16 @@ int pk_rank_write_pair(struct pk_rank_list *l, size_t i, size_t j,
 	    put_standing(b, keys, QKEY("\"rank_rejected\""), l, &r->rank) < 0 ||
 	    put_carried(b, keys, l, c, "chosen") < 0 ||
 	    put_carried(b, keys, l, r, "rejected") < 0 ||
-	    (extra && put_extra(b, keys, extra, extra_len) < 0) ||
+	    (extra && ((xoff = b->len + 1),
+		       put_extra(b, keys, extra, extra_len) < 0)) ||
 	    block_key(b, keys, NULL, QKEY("\"group_id\"")) < 0 ||
 	    pk_buf_putc(b, '"') < 0 || pk_buf_puts(b, l->group_id) < 0 ||
 	    pk_buf_puts(b, "\"}") < 0)
 		return pk_nomem(err);
-	return write_list(l, NULL, 0, b->data, b->len, keys, out, err);
+	rc = write_list(l, NULL, 0, b->data, b->len, keys, out, err);
+	if (rc == PK_OK && xoff && l->block_at_ >= 0)
+		l->extra_at = (size_t)l->block_at_ + xoff;
+	return rc;
 }
 
 int pk_rank_write_pairs(struct pk_rank_list *l, struct pk_buf *out,

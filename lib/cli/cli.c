@@ -509,6 +509,48 @@ int pk_cli_open_outputs(struct pk_cli *cli, char *const *paths, size_t n,
 	return open_quarantine(cli);
 }
 
+int pk_cli_add_output(struct pk_cli *cli, const char *path, int zstd_level)
+{
+	struct pk_error err = {0};
+	size_t n = cli->nouts;
+	struct pk_writer **outs, *w;
+	char **paths, **temps, **old = cleanup_more, *name, *tmp = NULL;
+	const char *t;
+
+	if (!(w = pk_writer_open(path, zstd_level, &err))) {
+		pk_cli_error(cli, "%s: %s", path, err.text);
+		return -1;
+	}
+	t = pk_writer_temp_path(w);
+	if ((outs = realloc(cli->outs, (n + 2) * sizeof *outs)))
+		cli->outs = outs;
+	if ((paths = realloc(cli->out_paths, (n + 2) * sizeof *paths)))
+		cli->out_paths = paths;
+	temps = calloc(n + 2, sizeof *temps);
+	name = strdup(path);
+	if (t)
+		tmp = strdup(t);
+	if (!outs || !paths || !temps || !name || (t && !tmp)) {
+		free(temps);
+		free(name);
+		free(tmp);
+		pk_writer_abort(w);
+		pk_cli_error(cli, "out of memory");
+		return -1;
+	}
+	if (old)
+		memcpy(temps, old, n * sizeof *temps);
+	temps[n] = tmp;
+	cli->outs[n] = w;
+	cli->out_paths[n] = name;
+	cli->nouts = n + 1;
+	/* a signal sees the old list or the new one, each whole */
+	cleanup_more = temps;
+	ncleanup_more = n + 1;
+	free(old);
+	return 0;
+}
+
 static void progress_tick(struct pk_cli *cli)
 {
 	double t;
@@ -807,6 +849,14 @@ int pk_cli_emit_record(struct pk_cli *cli)
 	return emit_record_to(cli, main_dest(cli));
 }
 
+int pk_cli_emit_to(struct pk_cli *cli, size_t k, const char *data,
+		   size_t len)
+{
+	struct dest to = {cli->outs[k], cli->out_paths[k]};
+
+	return emit_to(cli, to, data, len);
+}
+
 int pk_cli_emit_record_to(struct pk_cli *cli, size_t k)
 {
 	struct dest to = {cli->outs[k], cli->out_paths[k]};
@@ -868,9 +918,9 @@ void pk_cli_settle(struct pk_cli *cli, int rc, const struct pk_error *err)
 			     cli->line.lineno, err->text);
 }
 
-void pk_cli_feed(struct pk_cli *cli, struct pk_format_reader *fr,
-		 int (*emit)(void *ctx, const char *json, size_t len),
-		 void *ctx, struct pk_error *err)
+int pk_cli_feed(struct pk_cli *cli, struct pk_format_reader *fr,
+		int (*emit)(void *ctx, const char *json, size_t len),
+		void *ctx, struct pk_error *err)
 {
 	const char *note;
 	int rc;
@@ -881,23 +931,26 @@ void pk_cli_feed(struct pk_cli *cli, struct pk_format_reader *fr,
 	if (rc == PK_OK && note)
 		pk_cli_warn(cli, "%s", note);
 	pk_cli_settle(cli, rc, err);
+	return rc;
 }
 
-void pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
-		     int (*emit)(void *ctx, const char *json, size_t len),
-		     void *ctx, struct pk_error *err)
+int pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
+		    int (*emit)(void *ctx, const char *json, size_t len),
+		    void *ctx, struct pk_error *err)
 {
 	unsigned long long v;
 	const char *name;
 	size_t i;
+	int rc = PK_OK;
 
 	if (!cli->stop) {
 		pk_error_clear(err);
-		pk_cli_settle(cli, pk_format_reader_finish(fr, emit, ctx, err),
-			      err);
+		rc = pk_format_reader_finish(fr, emit, ctx, err);
+		pk_cli_settle(cli, rc, err);
 	}
 	for (i = 0; (name = pk_format_reader_counter(fr, i, &v)); i++)
 		pk_cli_count(cli, name, v);
+	return rc;
 }
 
 int pk_cli_emit_cb(void *cli, const char *json, size_t len)
@@ -959,6 +1012,27 @@ void pk_cli_format_opts(const struct pk_cli *cli, struct pk_format_opts *o)
 	*o = cli->fmt;
 	o->score = cli->format_score;
 	o->no_synthetic = cli->no_synthetic;
+}
+
+struct pk_format_reader *pk_cli_open_list_format(struct pk_cli *cli)
+{
+	struct pk_format_opts fo;
+	const char *f = cli->from;
+
+	if (f && (strcmp(f, "lists") == 0 || strcmp(f, "auto") == 0))
+		f = cli->from = NULL;
+	if (cli->no_synthetic && !(f && strcmp(f, "oasst") == 0))
+		pk_cli_usage_error(cli, "--no-synthetic needs --from oasst");
+	if (cli->format_score &&
+	    !(f && (strcmp(f, "ultrafeedback") == 0 ||
+		    strcmp(f, "helpsteer") == 0)))
+		pk_cli_usage_error(cli, "--score needs --from ultrafeedback or --from helpsteer");
+	if (!f)
+		return NULL;
+	if (pk_format_lookup(f)->kind != PK_FORMAT_LISTS)
+		pk_cli_usage_error(cli, "--from: %s gives pairs, not ranked lists (see pref-convert)", f);
+	pk_cli_format_opts(cli, &fo);
+	return pk_cli_format_reader(cli, f, &fo);
 }
 
 void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n)

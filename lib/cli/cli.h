@@ -187,8 +187,17 @@ int pk_cli_open_output(struct pk_cli *cli);
  * returns -1. */
 int pk_cli_open_outputs(struct pk_cli *cli, char *const *paths, size_t n,
 			int zstd_level);
+/* One more such output, opened later (after pk_cli_open_outputs(), which
+ * may open none: n = 0 opens the quarantine file only): for a command
+ * that learns how many it writes as it goes (pref-curriculum's stages).
+ * Its index is the number of outputs before it.  0, or prints and
+ * returns -1. */
+int pk_cli_add_output(struct pk_cli *cli, const char *path, int zstd_level);
 /* Write the current input record unchanged (compacted) to output k. */
 int pk_cli_emit_record_to(struct pk_cli *cli, size_t k);
+/* Write one record (data, no newline) to output k: counted as written. */
+int pk_cli_emit_to(struct pk_cli *cli, size_t k, const char *data,
+		   size_t len);
 
 /* Next valid record of the inputs into cli->rec / cli->line: 1, or 0 at the
  * end (or when the loop must stop). */
@@ -225,13 +234,14 @@ void pk_cli_settle(struct pk_cli *cli, int rc, const struct pk_error *err);
  * its derived records go to emit(ctx, ...), which writes or holds them;
  * the reader's note on the record is printed as a warning.  err is the
  * one emit() reports into.  pk_cli_feed_end() at the end of the input
- * flushes the reader's last group and adds its counters to --stats. */
-void pk_cli_feed(struct pk_cli *cli, struct pk_format_reader *fr,
-		 int (*emit)(void *ctx, const char *json, size_t len),
-		 void *ctx, struct pk_error *err);
-void pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
-		     int (*emit)(void *ctx, const char *json, size_t len),
-		     void *ctx, struct pk_error *err);
+ * flushes the reader's last group and adds its counters to --stats.  Both
+ * return the reader's status for the record (PK_OK when it was good). */
+int pk_cli_feed(struct pk_cli *cli, struct pk_format_reader *fr,
+		int (*emit)(void *ctx, const char *json, size_t len),
+		void *ctx, struct pk_error *err);
+int pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
+		    int (*emit)(void *ctx, const char *json, size_t len),
+		    void *ctx, struct pk_error *err);
 
 /* Emit callbacks for library operations (ctx: the struct pk_cli): write
  * each record at once, or hold it until pk_cli_settle().  They return
@@ -254,6 +264,11 @@ struct pk_format_reader *pk_cli_format_reader(struct pk_cli *cli,
  * and the format options (PK_CLI_FORMATS) as pk_format_opts. */
 void pk_cli_rank_opts(const struct pk_cli *cli, struct pk_rank_opts *o);
 void pk_cli_format_opts(const struct pk_cli *cli, struct pk_format_opts *o);
+/* --from for a command that reads ranked lists: checks --no-synthetic and
+ * --score against it and opens the format reader; NULL when there is no
+ * --from (or it is "lists" or "auto", which the command reads itself).
+ * Misuse (a format that gives pairs) is a usage error: exit 2. */
+struct pk_format_reader *pk_cli_open_list_format(struct pk_cli *cli);
 
 /* The format options (group PK_CLI_FORMATS; lib/cli/formats.c): put
  * them in out (room for 32), returning how many; handle option c (-1 when

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pref-curriculum - easy-to-hard orderings of preference pairs (SPEC 3.3;
+ * Pattnaik et al. 2024, Curry-DPO).  Ranked lists are expanded into pairs
+ * (best-vs-rest unless --pairs says otherwise), scored pairs are taken as
+ * they are; every pair gets "gap" and "stage", and all of them come out
+ * ordered by stage, within a stage shuffled (--seed) or by gap, through
+ * the library's external sort (--memory, --tmpdir).  --split-stages
+ * writes one file per stage; --merge merges outputs of shards.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefkit.h"
+#include "cli.h"
+
+struct options {
+	struct pk_cli *cli;
+	struct pk_curriculum_opts co;
+	const char *split;          /* --split-stages PREFIX */
+	int merge;
+};
+
+/* What the loop carries from record to record. */
+struct state {
+	struct pk_cli *cli;
+	struct pk_curriculum *c;
+	struct pk_rank_opts fopts;   /* lists from a format reader */
+	struct pk_format_reader *fr;
+	struct pk_record frec;
+	unsigned nfiles;             /* --split-stages: stage s is output s-1 */
+	struct pk_error err;
+};
+
+enum {
+	OPT_INPUT = CHAR_MAX + 1,
+	OPT_KEEP_TIES,
+	OPT_MERGE,
+	OPT_SPLIT_STAGES,
+	OPT_STAGE_BY,
+	OPT_STAGES,
+	OPT_WITHIN,
+};
+
+#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_SORT | PK_CLI_SEED | \
+		PK_CLI_FORMATS)
+
+/* Keep this list sorted. */
+static const struct option longopts[] = {
+	{"input", required_argument, NULL, OPT_INPUT},
+	{"keep-ties", no_argument, NULL, OPT_KEEP_TIES},
+	{"merge", no_argument, NULL, OPT_MERGE},
+	{"split-stages", required_argument, NULL, OPT_SPLIT_STAGES},
+	{"stage-by", required_argument, NULL, OPT_STAGE_BY},
+	{"stages", required_argument, NULL, OPT_STAGES},
+	{"within", required_argument, NULL, OPT_WITHIN},
+	{NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *fp, int status)
+{
+	struct pk_cli help = {.groups = GROUPS};
+
+	fputs("Usage: pref-curriculum [OPTION]... [FILE]...\n"
+	      "Order preference pairs easy to hard (Curry-DPO): ranked lists become pairs\n"
+	      "(best-vs-rest), every pair gets \"gap\" and \"stage\", and all come out by stage.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --input=KIND         lists or pairs (default: from the first record)\n"
+	      "      --stage-by=HOW       rank (default for lists): pair (R1, Rk) of N\n"
+	      "                           responses is stage N-k+1; gap (default for pairs):\n"
+	      "                           K stages of equal size by gap, largest first\n"
+	      "      --stages=K           number of gap stages (default 3; implies gap)\n"
+	      "      --within=ORDER       shuffle (default; seeded by --seed) or gap\n"
+	      "                           (descending, then input order) within a stage\n"
+	      "      --keep-ties          keep pairs with gap <= 0 (in the last stage)\n"
+	      "      --split-stages=PREFIX  write PREFIX.stage1.jsonl ... (.zst with -z)\n"
+	      "      --merge              merge FILEs ordered before with the same --seed and\n"
+	      "                           --within (shards), without sorting again\n",
+	      fp);
+	pk_cli_common_help(&help, fp);
+	(void)status;
+}
+
+static int handle_opt(void *ctx, int opt, const char *arg)
+{
+	struct options *o = ctx;
+
+	switch (opt) {
+	case OPT_INPUT:
+		if (strcmp(arg, "lists") == 0)
+			o->co.input = PK_CURR_LISTS;
+		else if (strcmp(arg, "pairs") == 0)
+			o->co.input = PK_CURR_PAIRS;
+		else
+			pk_cli_usage_error(o->cli, "--input: invalid value '%s' (lists or pairs)", arg);
+		break;
+	case OPT_KEEP_TIES:
+		o->co.keep_ties = 1;
+		break;
+	case OPT_MERGE:
+		o->merge = 1;
+		break;
+	case OPT_SPLIT_STAGES:
+		if (!*arg)
+			pk_cli_usage_error(o->cli, "--split-stages: empty prefix");
+		o->split = arg;
+		break;
+	case OPT_STAGE_BY:
+		if (strcmp(arg, "rank") == 0)
+			o->co.stage_by = PK_CURR_STAGE_RANK;
+		else if (strcmp(arg, "gap") == 0)
+			o->co.stage_by = PK_CURR_STAGE_GAP;
+		else
+			pk_cli_usage_error(o->cli, "--stage-by: invalid value '%s' (rank or gap)", arg);
+		break;
+	case OPT_STAGES:
+		o->co.stages = (unsigned)pk_cli_parse_int(o->cli, "--stages", arg, 1, 1000000);
+		break;
+	case OPT_WITHIN:
+		if (strcmp(arg, "shuffle") == 0)
+			o->co.within = PK_CURR_SHUFFLE;
+		else if (strcmp(arg, "gap") == 0)
+			o->co.within = PK_CURR_WITHIN_GAP;
+		else
+			pk_cli_usage_error(o->cli, "--within: invalid value '%s' (shuffle or gap)", arg);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* A list from the format reader: held until its input record is good. */
+static int from_format(void *ctx, const char *json, size_t len)
+{
+	struct state *st = ctx;
+	int rc = pk_scan_record(&st->frec, json, len, &st->err);
+
+	if (rc != PK_OK)
+		return rc == PK_BAD_RECORD ? PK_BAD_RECORD : PK_FATAL;
+	return pk_curriculum_feed_held(st->c, &st->frec, &st->fopts, &st->err);
+}
+
+/* After a record of a foreign format: keep its lists or drop them. */
+static void settle(struct state *st, int rc)
+{
+	struct pk_error err = {0};
+
+	if (pk_curriculum_settle(st->c, rc == PK_OK, &err) != PK_OK && !st->cli->stop)
+		pk_cli_error(st->cli, "%s", err.text);
+}
+
+static void read_input(struct state *st)
+{
+	struct pk_cli *cli = st->cli;
+	int rc;
+
+	while (pk_cli_next(cli)) {
+		if (st->fr) {
+			settle(st, pk_cli_feed(cli, st->fr, from_format, st, &st->err));
+			continue;
+		}
+		pk_error_clear(&st->err);
+		rc = pk_curriculum_feed(st->c, &cli->rec, &st->err);
+		if (rc == PK_FATAL && st->err.kind == PK_ERR_IO) /* a temporary file */
+			pk_cli_error(cli, "%s", st->err.text);
+		else
+			pk_cli_settle(cli, rc, &st->err);
+	}
+	if (st->fr)
+		settle(st, pk_cli_feed_end(cli, st->fr, from_format, st, &st->err));
+}
+
+/* --split-stages: open the files of the stages up to s (a stage may be
+ * empty: its file is still written); 0, or -1 after an error. */
+static int stage_files(struct state *st, const char *prefix, unsigned s)
+{
+	int z = st->cli->zstd_level;
+	char path[strlen(prefix) + 40];
+
+	while (st->nfiles < s) {
+		snprintf(path, sizeof path, "%s.stage%u.jsonl%s", prefix, st->nfiles + 1,
+			 z != PK_ZSTD_AUTO ? ".zst" : "");
+		if (pk_cli_add_output(st->cli, path, z) < 0)
+			return -1;
+		st->nfiles++;
+	}
+	return 0;
+}
+
+static void write_output(struct state *st, const char *split)
+{
+	struct pk_cli *cli = st->cli;
+	const char *json;
+	size_t n;
+	unsigned stage;
+	int rc;
+
+	while (!cli->stop && (rc = pk_curriculum_next(st->c, &json, &n, &stage, &st->err)) == PK_OK) {
+		if (!split)
+			pk_cli_emit(cli, json, n);
+		else if (stage_files(st, split, stage) == 0)
+			pk_cli_emit_to(cli, stage - 1, json, n);
+	}
+	if (cli->stop)
+		return;
+	if (rc == PK_BAD_RECORD) { /* a merge input out of order */
+		fprintf(stderr, "%s: %s\n", cli->progname, st->err.text);
+		cli->status = PK_EXIT_DATA;
+	} else if (rc != PK_EOF) {
+		pk_cli_error(cli, "%s", st->err.text);
+	} else if (split) {
+		stage_files(st, split, pk_curriculum_stages(st->c));
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct pk_cli cli;
+	struct options opt = {0};
+	struct state st = {0};
+	struct pk_rank_opts ropts;
+	struct pk_error err = {0};
+	unsigned long long v, nblank;
+	const char *name;
+	size_t i;
+	int status;
+
+	opt.cli = &cli;
+	pk_cli_init(&cli, "pref-curriculum", GROUPS);
+	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
+	st.cli = &cli;
+	if ((st.fr = pk_cli_open_list_format(&cli))) {
+		pk_rank_opts_init(&st.fopts);
+		st.fopts.rank_by = cli.rank_by;
+	}
+
+	if (opt.co.stages && opt.co.stage_by == PK_CURR_STAGE_RANK)
+		pk_cli_usage_error(&cli, "--stages goes with --stage-by gap");
+	if (opt.co.stages)
+		opt.co.stage_by = PK_CURR_STAGE_GAP;
+	if (st.fr && opt.co.input == PK_CURR_PAIRS)
+		pk_cli_usage_error(&cli, "--from %s gives lists, not pairs", cli.from);
+	if (opt.split && cli.output)
+		pk_cli_usage_error(&cli, "--split-stages writes files of its own: no -o");
+	if (opt.merge && st.fr)
+		pk_cli_usage_error(&cli, "--merge reads pref-curriculum output, not --from");
+	pk_cli_rank_opts(&cli, &ropts);
+	opt.co.rank = &ropts;
+	opt.co.pairs = cli.pairs;
+	opt.co.seed = cli.seed;
+	opt.co.chosen_field = cli.chosen_field;
+	opt.co.rejected_field = cli.rejected_field;
+	opt.co.score_chosen_field = cli.score_chosen_field;
+	opt.co.score_rejected_field = cli.score_rejected_field;
+	opt.co.memory = cli.memory;
+	opt.co.tmpdir = cli.tmpdir;
+	if (!(st.c = pk_curriculum_new(&opt.co, &err))) {
+		if (err.kind == PK_ERR_USAGE)
+			pk_cli_usage_error(&cli, "%s", err.text);
+		pk_cli_fatal(&cli, "%s", err.text);
+	}
+
+	if ((opt.split ? pk_cli_open_outputs(&cli, NULL, 0, 0) : pk_cli_open_output(&cli)) == 0) {
+		if (!opt.merge)
+			read_input(&st);
+		for (i = 0; opt.merge && !cli.stop && i < (size_t)(cli.ninputs ? cli.ninputs : 1); i++)
+			if (pk_curriculum_merge_file(st.c, cli.ninputs ? cli.inputs[i] : "-",
+						     cli.max_line, &err) != PK_OK)
+				pk_cli_error(&cli, "%s", err.text);
+		if (!cli.stop)
+			write_output(&st, opt.split);
+	}
+	if (opt.merge) {
+		pk_curriculum_merge_lines(st.c, &cli.nread, &nblank);
+		cli.nblank += nblank;
+	}
+	for (i = 0; (name = pk_curriculum_counter(st.c, i, &v)); i++)
+		pk_cli_count(&cli, name, v);
+	status = pk_cli_finish(&cli);
+	pk_curriculum_free(st.c);
+	pk_format_reader_free(st.fr);
+	pk_record_free(&st.frec);
+	return status;
+}
