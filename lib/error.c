@@ -38,3 +38,22 @@ int pk_nomem(struct pk_error *err)
 {
 	return pk_error_set(err, PK_ERR_NOMEM, "out of memory");
 }
+
+int pk_error_prefix(struct pk_error *err, const char *fmt, ...)
+{
+	char why[sizeof err->text];
+	size_t n;
+	va_list ap;
+
+	if (!err)
+		return PK_BAD_RECORD;
+	memcpy(why, err->text, sizeof why);
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof err->text, fmt, ap);
+	va_end(ap);
+	n = strlen(err->text);
+	snprintf(err->text + n, sizeof err->text - n, "%s", why);
+	return err->kind == PK_ERR_DATA	  ? PK_BAD_RECORD
+	       : err->kind == PK_ERR_PIPE ? PK_EPIPE
+					  : PK_FATAL;
+}

@@ -139,6 +139,43 @@ int pk_sink_record(const struct pk_sink *s, const struct pk_record *rec,
 int pk_next_message(struct pk_iter *it, size_t *off, size_t *len,
 		    struct pk_member *role, struct pk_member *content);
 
+/* Put the formatted text before err->text ("'prompt': " + "message 2,
+ * ..."); returns the status of err->kind (PK_BAD_RECORD when err is
+ * NULL). */
+int pk_error_prefix(struct pk_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Message content (pair.c; SPEC 1.5): a string, or a list of parts
+ * [{"type": "text", "text"|"value": S}].  Walk it with pk_content_init
+ * (c[0..n) the validated content value, msgno the message's 1-based
+ * number for messages, 0 for none) and pk_content_next: 1 and the span
+ * (relative to c) of the next string literal of text (the string itself,
+ * or a part's text), 0 at the end, PK_BAD_RECORD with err naming the
+ * message and part (1-based) when content is not a string or a list of
+ * text parts: a non-text part (image, audio) names its type. */
+struct pk_content {
+	struct pk_iter it;
+	const char *c;
+	size_t n, msgno, part;
+	int done;
+};
+void pk_content_init(struct pk_content *ci, const char *c, size_t n,
+		     size_t msgno);
+int pk_content_next(struct pk_content *ci, size_t *off, size_t *len,
+		    struct pk_error *err);
+/* The text of a content value (its parts joined with nothing between
+ * them), decoded, appended to out. */
+int pk_content_text(const char *c, size_t n, size_t msgno,
+		    struct pk_buf *out, struct pk_error *err);
+/* The same as a JSON string literal appended to out (a string content is
+ * copied as it is; scratch is reset and used for parts). */
+int pk_content_quoted(const char *c, size_t n, size_t msgno,
+		      struct pk_buf *out, struct pk_buf *scratch,
+		      struct pk_error *err);
+/* Check that every message of the validated message list v[0..n) has a
+ * readable content: PK_OK or PK_BAD_RECORD with err. */
+int pk_messages_check(const char *v, size_t n, struct pk_error *err);
+
 /* XXH3-128 of bytes as 32 lowercase hex digits (for dedup keys). */
 void pk_hash128_hex(const void *p, size_t n, char out[33]);
 

@@ -657,9 +657,27 @@ static int plan_messages(int system, int whole, struct target *tg,
 			continue; /* only checked */
 		if (pk_key_equals(v + off + role.val_off, role.val_len, want)) {
 			found = 1;
-			if (content.type != PK_T_STRING)
-				bad = content.type;
 			tg->at = off + content.val_off;
+			if (content.type == PK_T_ARRAY) {
+				/* content parts: the first text part */
+				struct pk_content ci;
+				size_t poff, plen;
+
+				pk_content_init(&ci, v + tg->at,
+						content.val_len, (size_t)n);
+				if ((rc = pk_content_next(&ci, &poff, &plen,
+							  err)) < 0)
+					return pk_error_prefix(err, "'%s': ",
+							       path);
+				if (rc == 0)
+					return pk_error_set(
+						err, PK_ERR_DATA,
+						"'%s': message %d has no "
+						"content parts", path, n);
+				tg->at += poff;
+			} else if (content.type != PK_T_STRING) {
+				bad = content.type;
+			}
 		}
 		if (!whole && (found || system))
 			break;

@@ -177,10 +177,9 @@ static int prompt_string(struct pk_buf *out, const char *t, size_t n,
 		const char *msg = t + off;
 		count++;
 		if (!pk_object_find(msg, len, "role", &rm) ||
-		    !pk_object_find(msg, len, "content", &cm) ||
-		    cm.type != PK_T_STRING) {
+		    !pk_object_find(msg, len, "content", &cm)) {
 			rc = pk_error_set(err, PK_ERR_DATA,
-					  "prompt message %zu has no string "
+					  "prompt message %zu has no "
 					  "\"content\"",
 					  count);
 			goto out;
@@ -189,12 +188,16 @@ static int prompt_string(struct pk_buf *out, const char *t, size_t n,
 							rm.val_len, "user");
 		lone_off = off + cm.val_off;
 		lone_len = cm.val_len;
+		if (!tmpl && cm.type == PK_T_STRING)
+			continue;
+		pk_buf_reset(&content);
+		if ((rc = pk_content_text(msg + cm.val_off, cm.val_len, count,
+					  &content, err)) != PK_OK)
+			goto out;
 		if (!tmpl)
 			continue;
 		pk_buf_reset(&role);
-		pk_buf_reset(&content);
 		if (pk_json_unquote(&role, msg + rm.val_off, rm.val_len) ||
-		    pk_json_unquote(&content, msg + cm.val_off, cm.val_len) ||
 		    pk_buf_reserve(&role, 1) || pk_buf_reserve(&content, 1) ||
 		    apply_template(&text, tmpl, role.data, role.len,
 				   content.data, content.len)) {
@@ -203,8 +206,8 @@ static int prompt_string(struct pk_buf *out, const char *t, size_t n,
 		}
 	}
 	if (count == 1 && lone_user) {
-		if (pk_buf_append(out, t + lone_off, lone_len))
-			rc = pk_nomem(err);
+		rc = pk_content_quoted(t + lone_off, lone_len, 1, out, &content,
+				       err);
 	} else if (!tmpl) {
 		rc = pk_error_set(err, PK_ERR_DATA,
 				  "the prompt has %zu messages (a system "
@@ -247,14 +250,9 @@ static int last_string(struct pk_buf *out, struct pk_buf *scratch,
 
 	if (!pk_object_find(m, n, "content", &cm))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "a message has no \"content\"");
-	if (cm.type == PK_T_STRING)
-		return pk_buf_append(out, m + cm.val_off, cm.val_len)
-			       ? pk_nomem(err)
-			       : PK_OK;
-	return pk_error_set(err, PK_ERR_DATA,
-			    "a message's \"content\" is not a string");
-	PK_UNUSED(scratch);
+				    "the last message has no \"content\"");
+	return pk_content_quoted(m + cm.val_off, cm.val_len, 0, out, scratch,
+				 err);
 }
 
 int pk_pair_to_standard(const struct pk_record *rec,

@@ -330,8 +330,15 @@ int pk_fmt_check_text(const char *fmt, const char *what, const char *p,
 {
 	enum pk_type t = pk_type_of(p, n);
 
-	if (t == PK_T_STRING || (t == PK_T_ARRAY && pk_is_message_list(p, n)))
+	int rc;
+
+	if (t == PK_T_STRING)
 		return PK_OK;
+	if (t == PK_T_ARRAY && pk_is_message_list(p, n)) {
+		if ((rc = pk_messages_check(p, n, err)) == PK_OK)
+			return rc;
+		return pk_error_prefix(err, "%s: '%s': ", fmt, what);
+	}
 	return pk_error_set(err, PK_ERR_DATA,
 			    "%s: \"%s\" is not a string or a message list (%s)",
 			    fmt, what,

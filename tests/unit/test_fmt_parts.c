@@ -315,8 +315,110 @@ static void test_array_paths(void)
 	pk_record_free(&r);
 }
 
+/* The text of a message content value (pk_content_text): "" + the error
+ * text when it is bad, prefixed "!". */
+static const char *content(const char *c, size_t msgno)
+{
+	static char res[300];
+
+	pk_buf_reset(&scratch);
+	if (pk_content_text(c, strlen(c), msgno, &scratch, &err) != PK_OK) {
+		snprintf(res, sizeof res, "!%s", err.text);
+		return res;
+	}
+	snprintf(res, sizeof res, "%.*s", (int)scratch.len, scratch.data);
+	return res;
+}
+
+static void test_content(void)
+{
+	struct pk_content ci;
+	size_t off, len;
+	const char *c;
+
+	CHECK_STR(content("\"a\\u0062c\"", 1), "abc");
+	CHECK_STR(content("[]", 1), "");
+	CHECK_STR(content("[{\"type\":\"text\",\"text\":\"ab\"}]", 1), "ab");
+	CHECK_STR(content("[{\"type\":\"text\",\"value\":\"ab\"}]", 1), "ab");
+	/* joined with nothing between them; other keys of a part ignored */
+	CHECK_STR(content("[{\"type\":\"text\",\"text\":\"a \"},"
+			  "{\"value\":\"b\",\"type\":\"text\",\"x\":1}]", 2),
+		  "a b");
+	/* "text" wins over "value" when a part has both */
+	CHECK_STR(content("[{\"type\":\"text\",\"value\":\"v\",\"text\":\"t\"}]",
+			  1), "t");
+	CHECK_STR(content("[{\"type\":\"text\",\"text\":\"a\"},"
+			  "{\"type\":\"image_url\",\"image_url\":{}}]", 3),
+		  "!message 3, content part 2 is of type \"image_url\": only "
+		  "text parts can be read");
+	CHECK_STR(content("[{\"type\":\"audio\"}]", 0),
+		  "!content part 1 is of type \"audio\": only text parts can "
+		  "be read");
+	CHECK_STR(content("null", 4),
+		  "!message 4, \"content\" is null, not a string or a list of "
+		  "parts");
+	CHECK_STR(content("{\"text\":\"a\"}", 1),
+		  "!message 1, \"content\" is an object, not a string or a "
+		  "list of parts");
+	CHECK_STR(content("[\"a\"]", 1),
+		  "!message 1, content part 1 is a string, not an object");
+	CHECK_STR(content("[{\"text\":\"a\"}]", 1),
+		  "!message 1, content part 1 has no \"type\"");
+	CHECK_STR(content("[{\"type\":1,\"text\":\"a\"}]", 1),
+		  "!message 1, content part 1: \"type\" is a number, not a "
+		  "string");
+	CHECK_STR(content("[{\"type\":\"text\"}]", 1),
+		  "!message 1, content part 1 (a text part) has no \"text\" or "
+		  "\"value\"");
+	CHECK_STR(content("[{\"type\":\"text\",\"text\":null}]", 1),
+		  "!message 1, content part 1: the text is null, not a string");
+
+	/* the spans of the literals, for editing in place */
+	c = "[{\"type\":\"text\",\"text\":\"x\"}, {\"value\":\"yz\",\"type\":\"text\"}]";
+	pk_content_init(&ci, c, strlen(c), 1);
+	CHECK_INT(pk_content_next(&ci, &off, &len, &err), 1);
+	CHECK_MEM(c + off, len, "\"x\"", 3);
+	CHECK_INT(pk_content_next(&ci, &off, &len, &err), 1);
+	CHECK_MEM(c + off, len, "\"yz\"", 4);
+	CHECK_INT(pk_content_next(&ci, &off, &len, &err), 0);
+	c = "\"s\"";
+	pk_content_init(&ci, c, 3, 1);
+	CHECK_INT(pk_content_next(&ci, &off, &len, &err), 1);
+	CHECK_INT((int)off, 0);
+	CHECK_INT((int)len, 3);
+	CHECK_INT(pk_content_next(&ci, &off, &len, &err), 0);
+
+	/* as a JSON string: a string content as it came, parts requoted */
+	pk_buf_reset(&out);
+	CHECK_INT(pk_content_quoted("\"a\\/b\"", 6, 1, &out, &scratch, &err),
+		  PK_OK);
+	CHECK_MEM(out.data, out.len, "\"a\\/b\"", 6);
+	pk_buf_reset(&out);
+	c = "[{\"type\":\"text\",\"text\":\"a\\\"\"},{\"type\":\"text\",\"value\":\"\\n\"}]";
+	CHECK_INT(pk_content_quoted(c, strlen(c), 1, &out, &scratch, &err),
+		  PK_OK);
+	CHECK_MEM(out.data, out.len, "\"a\\\"\\n\"", 7);
+
+	/* a whole message list; message numbers are 1-based */
+	c = "[{\"role\":\"user\",\"content\":\"q\"},"
+	    "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"value\":\"v\"}]}]";
+	CHECK_INT(pk_messages_check(c, strlen(c), &err), PK_OK);
+	pk_buf_reset(&out);
+	CHECK_INT(pk_response_text(c, strlen(c), &out, &err), PK_OK);
+	CHECK_MEM(out.data, out.len, "v", 1);
+	c = "[{\"role\":\"user\",\"content\":\"q\"},"
+	    "{\"role\":\"assistant\",\"content\":[{\"type\":\"video\"}]}]";
+	CHECK_INT(pk_messages_check(c, strlen(c), &err), PK_BAD_RECORD);
+	CHECK_STR(err.text, "message 2, content part 1 is of type \"video\": "
+			    "only text parts can be read");
+	CHECK_INT(pk_response_text(c, strlen(c), &out, &err), PK_BAD_RECORD);
+	CHECK_STR(err.text, "message 2, content part 1 is of type \"video\": "
+			    "only text parts can be read");
+}
+
 int main(void)
 {
+	test_content();
 	test_array_paths();
 	test_values();
 	test_comparisons();
