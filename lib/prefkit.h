@@ -1169,6 +1169,79 @@ PK_API const struct pk_relabel_counts *pk_relabel_counts(const struct pk_relabel
 PK_API void pk_relabel_free(struct pk_relabel *r);
 
 /* ------------------------------------------------------------------ */
+/* Factuality-aware flipping (flip.c) - the operation of pref-flip     */
+/* (SPEC 3.5, F-DPO)                                                   */
+/* ------------------------------------------------------------------ */
+/*
+ * Each pair carries two labels, 1 when that response is hallucinated
+ * (true/false read as 1/0; with opts.factual, 1 means factual).  A pair
+ * (h_w, h_l) = (1, 0) has chosen and rejected swapped with every paired
+ * field (pk_obj_swap_sides, the label fields too) and gets "flipped":
+ * true; every other pair gets "flipped": false unless it has a "flipped"
+ * member already.  Every pair gets "delta_h" = h_l - h_w after the flip,
+ * and with has_lambda "margin" = lambda * delta_h.  With
+ * PK_FLIP_BY_SCORE a pair whose chosen score is below its rejected score
+ * is flipped instead (no labels, no delta_h).  drop_flipped drops the
+ * pairs that would be flipped, drop_both the (1, 1) pairs (labels).
+ *
+ *	pk_flip_opts_init(&o);  ... set o ...
+ *	f = pk_flip_new(&o, &err);                  NULL: err says why
+ *	for each scanned pair rec:
+ *		rc = pk_flip_record(f, &rec, &sink, &err);
+ *		PK_OK: 0 or 1 record went to sink; PK_BAD_RECORD: nothing
+ *		went, err says why ("missing label field 'h_w'"); else stop.
+ *	pk_flip_counter(f, i, &v) for --stats; pk_flip_free(f);
+ */
+enum pk_flip_by {
+	PK_FLIP_BY_LABELS = 0,  /* the hallucination labels */
+	PK_FLIP_BY_SCORE,       /* score_chosen < score_rejected */
+};
+
+struct pk_flip_opts {
+	/* field names (dotted paths allowed); NULL = the SPEC 1.2 names */
+	const char *chosen_field, *rejected_field;
+	const char *score_chosen_field, *score_rejected_field;
+	const char *label_fields[2];  /* NULL = "h_w", "h_l" */
+	enum pk_flip_by by;
+	int factual;                  /* labels: 1 means factual */
+	int has_lambda;               /* write "margin" = lambda * delta_h */
+	double lambda;
+	int drop_flipped;             /* drop instead of flipping */
+	int drop_both;                /* drop (1, 1) pairs */
+};
+
+struct pk_flip_counts {
+	unsigned long long h[2][2];   /* pairs by (h_w, h_l) as read */
+	unsigned long long flipped, unchanged;
+	unsigned long long dropped_flipped, dropped_both;
+};
+
+struct pk_flip;
+
+PK_API void pk_flip_opts_init(struct pk_flip_opts *o);
+/* NULL with err: PK_ERR_USAGE when the two label fields are the same
+ * (labels), PK_ERR_NOMEM. */
+PK_API struct pk_flip *pk_flip_new(const struct pk_flip_opts *o,
+				   struct pk_error *err);
+/* One pair.  PK_BAD_RECORD with err->text: "missing field 'chosen'",
+ * "missing label field 'h_w'", "label field 'h_w' is 2, not 0 or 1",
+ * "label field 'h_w' is not 0 or 1 (string)", or a score message of
+ * pk_record_score (by score).  A negative status of the sink is returned
+ * as it is. */
+PK_API int pk_flip_record(struct pk_flip *f, const struct pk_record *rec,
+			  const struct pk_sink *out, struct pk_error *err);
+PK_API const struct pk_flip_counts *pk_flip_counts(const struct pk_flip *f);
+/* Counter i (0, 1, ... until NULL): a static name and its value, in the
+ * order --stats lists them: labels "h_00", "h_01", "h_10", "h_11",
+ * "flipped", "unchanged", "dropped_flipped",
+ * "dropped_both_hallucinated"; by score "flipped", "unchanged",
+ * "dropped_flipped".  A pair counts as flipped or unchanged once the
+ * sink took it. */
+PK_API const char *pk_flip_counter(const struct pk_flip *f, size_t i,
+				   unsigned long long *value);
+PK_API void pk_flip_free(struct pk_flip *f);
+
+/* ------------------------------------------------------------------ */
 /* External sort in bounded memory (extsort.c)                         */
 /* ------------------------------------------------------------------ */
 /*

@@ -25,3 +25,8 @@ installcheck-libprefkit:
 	pkgconfigdir='$(pkgconfigdir)' srcdir='$(abs_srcdir)' \
 	$(SHELL) $(srcdir)/tests/installcheck.sh
 .PHONY: installcheck-libprefkit
+
+## Factuality-aware flipping (pref-flip's operation) and its unit test.
+lib_libprefkit_la_SOURCES += lib/flip.c
+check_PROGRAMS += tests/unit/test_flip
+TESTS += tests/unit/test_flip
