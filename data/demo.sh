@@ -41,4 +41,12 @@ if command -v pref-relabel >/dev/null; then
 		--score-rejected-field metadata.score_rejected \
 		-o "$out/relabeled.jsonl.zst" "$data/sample-pairs.jsonl"
 fi
+if command -v pref-stats >/dev/null; then
+	# 6. What relabeling did, before and after: a text report and a page
+	#    to open in a browser.
+	step stats-relabel pref-stats --score-chosen-field metadata.score_chosen \
+		--score-rejected-field metadata.score_rejected \
+		--html="$out/relabel-audit.html" -o "$out/relabel-audit.txt" \
+		"$data/sample-pairs.jsonl" "$out/relabeled.jsonl.zst"
+fi
 echo "done: $(ls "$out" | grep -v stats | tr '\n' ' ')"

@@ -222,6 +222,29 @@ int pk_response_text(const char *v, size_t n, struct pk_buf *out,
 	return PK_OK;
 }
 
+int pk_messages_text(const char *v, size_t n, size_t from, size_t to,
+		     struct pk_buf *out, size_t *count, struct pk_error *err)
+{
+	struct pk_iter it;
+	struct pk_member role, content;
+	size_t off, len, k = 0;
+	int rc;
+
+	pk_iter_init(&it, v, n);
+	while ((rc = pk_next_message(&it, &off, &len, &role, &content)) > 0) {
+		if (k >= from && k < to &&
+		    (rc = pk_content_text(v + off + content.val_off,
+					  content.val_len, k + 1, out, err)) < 0)
+			return rc;
+		k++;
+	}
+	if (rc < 0)
+		return pk_error_set(err, PK_ERR_DATA, "not a message list");
+	if (count)
+		*count = k;
+	return PK_OK;
+}
+
 int pk_implicit_prompt(const char *t, size_t n, struct pk_buf *buf)
 {
 	struct pk_iter it;

@@ -176,6 +176,16 @@ int pk_content_quoted(const char *c, size_t n, size_t msgno,
  * readable content: PK_OK or PK_BAD_RECORD with err. */
 int pk_messages_check(const char *v, size_t n, struct pk_error *err);
 
+/* Append the text (pk_content_text) of the messages from..to-1 (0-based;
+ * to = SIZE_MAX for all) of the validated message list v[0..n), every
+ * role, joined without separator; *count (may be NULL) gets the number
+ * of messages.  PK_OK, PK_BAD_RECORD with err when v is not a message
+ * list or a content is not text, PK_FATAL when out of memory.
+ * (pref-stats: prompt lengths, and implicit prompts: all messages but
+ * the last, and the last.) */
+int pk_messages_text(const char *v, size_t n, size_t from, size_t to,
+		     struct pk_buf *out, size_t *count, struct pk_error *err);
+
 /* XXH3-128 of bytes as 32 lowercase hex digits (for dedup keys). */
 void pk_hash128_hex(const void *p, size_t n, char out[33]);
 

@@ -1524,6 +1524,188 @@ PK_API void pk_curriculum_merge_lines(const struct pk_curriculum *c,
 PK_API void pk_curriculum_free(struct pk_curriculum *c);
 
 /* ------------------------------------------------------------------ */
+/* What is in a dataset (stats.c, stats_report.c) - SPEC 3.8,          */
+/* pref-stats                                                          */
+/* ------------------------------------------------------------------ */
+/*
+ * One struct pk_stats describes one dataset: every record is fed once
+ * (pk_stats_record, no jansson tree: only the scores and texts are
+ * decoded), then pk_stats_finish() settles the figures, which the
+ * report functions write as text, JSON or HTML.
+ *
+ *	s = pk_stats_new(&opts, &err);           NULL: err says why
+ *	for each scanned record rec:  pk_stats_record(s, &rec, &err);
+ *	pk_stats_input(s, bad, blank);           lines the reader refused
+ *	pk_stats_finish(s, &err);
+ *	pk_stats_json(&s, 1, &out); pk_stats_free(s);
+ *
+ * What a record is: a pair when it has the chosen and rejected fields,
+ * else a ranked list when it has the responses field (pk_rank_parse),
+ * else "other" (counted, its fields and format still described).
+ *  - Scores (pairs): score_chosen, score_rejected read as
+ *    pk_record_score_field reads them; a pair with both is "scored", its
+ *    gap is chosen - rejected, a tie when the gap is 0, misordered when
+ *    below 0.  A score field present but not a number (or out of range)
+ *    is counted in scores_invalid, not used.
+ *  - Lists: the number of responses kept (list_size), every numeric
+ *    or boolean (1/0) score (response_score), a tie when two responses have equal
+ *    standing (pk_rank_list.ngroups < n).
+ *  - Lengths of the prompt, chosen, rejected and list responses, in
+ *    characters (Unicode code points of the decoded text) and tokens
+ *    (pk_tokenize with PK_TOKEN_REGEX_DEFAULT).  The text of a response
+ *    is SPEC 1.1's; of a message-list prompt, the content of all its
+ *    messages; a pair without prompt whose chosen is a message list has
+ *    the implicit prompt (SPEC 1.2): every message but the last, and the
+ *    last message is the response.
+ *  - Duplicates: records whose key equals an earlier record's; the key is
+ *    XXH3-128 of the canonical JSON (pk_canonical) of [prompt, chosen,
+ *    rejected] for a pair (null for an absent prompt), [prompt,
+ *    responses] for a list, the record for any other.  The keys are
+ *    counted with pk_sort in half of opts.memory (16 bytes plus
+ *    PK_SORT_ENTRY_OVERHEAD per record, spilled beyond it).
+ *
+ * Distributions: count, min, max and mean (a long double sum) are
+ * exact.  Quartiles are exact while the values held (8 bytes each, all
+ * distributions together) fit in the other half of opts.memory:
+ * q_i (i = 1, 2, 3) of the sorted values x[0..n) is linear
+ * interpolation (Hyndman and Fan type 7, Python's
+ * statistics.quantiles(method="inclusive")): j = floor(i (n - 1) / 4),
+ * d = i (n - 1) - 4 j, q_i = (x[j] (4 - d) + x[j + 1] d) / 4.  When a
+ * value would go beyond that budget, the distribution it belongs to
+ * moves into a sketch: logarithmic buckets of ratio
+ * gamma = (1 + a) / (1 - a) with a = PK_STATS_SKETCH_ACCURACY, so
+ * that each order statistic is estimated within a relative error of a
+ * (|estimate - x| <= a |x|; 0 exactly), and so each quartile within
+ * a times the larger magnitude of the two values it interpolates.  The
+ * sketch is at most a few hundred kilobytes whatever the data.
+ *
+ * Histograms: PK_STATS_BINS bins of equal width over [min, max]
+ * (lo = min, width = (max - min) / PK_STATS_BINS, a value x in bin
+ * floor((x - lo) / width), max in the last); when every value is an
+ * integer and max - min < PK_STATS_BINS, one bin per integer (width 1);
+ * one bin when min = max (width 0).  In a sketch, each bucket's count
+ * goes to the bin of its estimate.
+ */
+#define PK_STATS_BINS 20
+#define PK_STATS_SKETCH_ACCURACY 0.005
+
+enum pk_stats_dist_id {
+	PK_SD_SCORE_CHOSEN = 0, PK_SD_SCORE_REJECTED, PK_SD_GAP,
+	PK_SD_RESPONSE_SCORE, PK_SD_LIST_SIZE,
+	PK_SD_PROMPT_CHARS, PK_SD_CHOSEN_CHARS, PK_SD_REJECTED_CHARS,
+	PK_SD_RESPONSE_CHARS,
+	PK_SD_PROMPT_TOKENS, PK_SD_CHOSEN_TOKENS, PK_SD_REJECTED_TOKENS,
+	PK_SD_RESPONSE_TOKENS,
+	PK_SD_COUNT
+};
+
+/* A distribution, settled by pk_stats_finish().  With n = 0 the other
+ * members are 0. */
+struct pk_stats_dist {
+	unsigned long long n;
+	double min, q1, median, q3, max, mean;
+	int exact;                /* quartiles exact (not from the sketch) */
+	unsigned nbins;           /* 0 when n = 0 */
+	double lo, width;         /* bin k: [lo + k width, lo + (k+1) width) */
+	unsigned long long bins[PK_STATS_BINS];
+};
+
+struct pk_stats_opts {
+	/* field names (dotted paths); NULL = the SPEC names */
+	const char *prompt_field, *chosen_field, *rejected_field;
+	const char *score_chosen_field, *score_rejected_field;
+	const struct pk_rank_opts *rank;  /* lists; NULL = defaults */
+	size_t memory;        /* 0 = 512M: half for quartiles, half keys */
+	const char *tmpdir;   /* NULL = $TMPDIR or /tmp */
+	const char *name;     /* the dataset's name in reports (copied) */
+};
+
+struct pk_stats;
+
+/* NULL with err (PK_ERR_NOMEM). */
+PK_API struct pk_stats *pk_stats_new(const struct pk_stats_opts *o,
+				     struct pk_error *err);
+/* Describe one record.  PK_OK, or PK_FATAL (out of memory, a temporary
+ * file that cannot be written: err says which).  A record is never bad
+ * for pref-stats: what it lacks is counted. */
+PK_API int pk_stats_record(struct pk_stats *s, const struct pk_record *rec,
+			   struct pk_error *err);
+/* Lines of the input that were not records: bad ones (skipped or
+ * quarantined by the reader's caller) and blank ones. */
+PK_API void pk_stats_input(struct pk_stats *s, unsigned long long bad,
+			   unsigned long long blank);
+/* Settle the figures (counts the duplicates, sorts the values).  After
+ * it, only the accessors and reports below.  PK_OK or PK_FATAL. */
+PK_API int pk_stats_finish(struct pk_stats *s, struct pk_error *err);
+PK_API void pk_stats_free(struct pk_stats *s);
+
+/* Settled figures.  Counter i (0, 1, ... until NULL): its name (static)
+ * and value: "read" (records + bad), "records", "bad", "blank",
+ * "pairs", "lists", "other", "scored_pairs", "ties", "misordered",
+ * "scores_invalid", "lists_invalid", "list_ties", "texts_invalid",
+ * "duplicates". */
+PK_API const char *pk_stats_counter(const struct pk_stats *s, size_t i,
+				    unsigned long long *value);
+/* The value of a named counter (0 when unknown). */
+PK_API unsigned long long pk_stats_get(const struct pk_stats *s,
+				       const char *name);
+PK_API const struct pk_stats_dist *pk_stats_dist(const struct pk_stats *s,
+						 enum pk_stats_dist_id id);
+/* "score_chosen", "score_rejected", "gap", "response_score",
+ * "list_size", "prompt_chars", ... "response_tokens". */
+PK_API const char *pk_stats_dist_name(enum pk_stats_dist_id id);
+/* Detected formats (pk_format_detect; "unknown" for none), most records
+ * first (then by name): i-th name and count, NULL after the last. */
+PK_API const char *pk_stats_format(const struct pk_stats *s, size_t i,
+				   unsigned long long *count);
+/* Top-level fields in order of first appearance: i-th name (decoded),
+ * how many records have it, and of which JSON type (counts indexed by
+ * enum pk_type); NULL after the last.  At most PK_STATS_MAX_FIELDS
+ * names; the members of further names are counted in
+ * pk_stats_get(s, "fields_other"). */
+#define PK_STATS_MAX_FIELDS 64
+PK_API const char *pk_stats_field(const struct pk_stats *s, size_t i,
+				  unsigned long long *count,
+				  const unsigned long long **by_type);
+PK_API const char *pk_stats_name(const struct pk_stats *s);
+
+/* Reports of n settled datasets (1, or 2 = before and after, shown side
+ * by side with their differences).
+ * pk_stats_json: one JSON object and "\n": for one dataset its figures;
+ * for two {"before": ..., "after": ..., "diff": {counter: after -
+ * before}}.  Numbers as pk_format_number writes them; rates (ties /
+ * scored_pairs, duplicates / records) are null when undefined.
+ * pk_stats_text: the aligned text report; flags PK_STATS_ASCII draws the
+ * histograms with ASCII characters instead of Unicode blocks.
+ * pk_stats_html: one self-contained HTML page (inline SVG histograms, no
+ * script, nothing external) with the figures of the text report. */
+#define PK_STATS_ASCII 1u
+PK_API int pk_stats_json(struct pk_stats *const *s, size_t n,
+			 struct pk_buf *out);
+PK_API int pk_stats_text(struct pk_stats *const *s, size_t n, unsigned flags,
+			 struct pk_buf *out);
+PK_API int pk_stats_html(struct pk_stats *const *s, size_t n,
+			 struct pk_buf *out);
+/* How the reports write a figure for people (text and HTML): an
+ * integral value below 1e15 as an integer, anything else as printf
+ * "%.6g".  Returns the length. */
+PK_API int pk_stats_display(char out[PK_NUMBER_MAX], double x);
+
+/* Adding up --stats files (pref-stats --sum, issue 14): every member of
+ * each object must be a whole number >= 0; the members are added by name
+ * (the largest is kept for "stages", which is not a count), in the order
+ * they first appear. */
+struct pk_statsum;
+PK_API struct pk_statsum *pk_statsum_new(struct pk_error *err);
+/* Add one --stats object (a scanned record).  PK_BAD_RECORD with err for
+ * a member that is not a whole number >= 0 or a sum beyond 2^64 - 1. */
+PK_API int pk_statsum_add(struct pk_statsum *t, const struct pk_record *rec,
+			  struct pk_error *err);
+/* The sum as one compact JSON object (no newline) appended to out. */
+PK_API int pk_statsum_write(const struct pk_statsum *t, struct pk_buf *out);
+PK_API void pk_statsum_free(struct pk_statsum *t);
+
+/* ------------------------------------------------------------------ */
 /* Sizes                                                               */
 /* ------------------------------------------------------------------ */
 

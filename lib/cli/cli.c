@@ -697,6 +697,8 @@ static int next_input(struct pk_cli *cli)
 
 	if (cli->ninputs == 0 && cli->input_index == 0)
 		path = "-";
+	else if (cli->input_limit && cli->input_index >= cli->input_limit)
+		return -1;
 	else if (cli->input_index < cli->ninputs)
 		path = cli->inputs[cli->input_index];
 	else
@@ -805,6 +807,18 @@ static int emit_to(struct pk_cli *cli, struct dest to, const char *data,
 int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len)
 {
 	return emit_to(cli, main_dest(cli), data, len);
+}
+
+int pk_cli_write(struct pk_cli *cli, const void *data, size_t len)
+{
+	struct pk_error err = {0};
+	struct dest to = main_dest(cli);
+
+	if (pk_writer_write(to.w, data, len, &err) < 0) {
+		report_writer_error(cli, to.name, &err);
+		return -1;
+	}
+	return 0;
 }
 
 /* Room for one record of at most n bytes and its newline, straight in the

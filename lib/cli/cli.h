@@ -113,6 +113,9 @@ struct pk_cli {
 	/* operands */
 	char **inputs;
 	int ninputs;
+	int input_limit;   /* read operands below this index only (0 = all):
+			    * a command that reads its inputs one at a time
+			    * raises it between pk_cli_next() loops */
 
 	/* the record being processed: valid inside the pk_cli_next() loop */
 	struct pk_record rec;
@@ -214,6 +217,9 @@ void pk_cli_reject_error(struct pk_cli *cli, const struct pk_error *err);
 int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len);
 /* Write the current input record unchanged (compacted). */
 int pk_cli_emit_record(struct pk_cli *cli);
+/* Write bytes as they are to the output (a report, not records: not
+ * counted as written).  0, or -1 after reporting the error. */
+int pk_cli_write(struct pk_cli *cli, const void *data, size_t len);
 /* Write an edited object. */
 int pk_cli_emit_obj(struct pk_cli *cli, const struct pk_obj *o);
 /* The same with members added at the end (pk_obj_write_with). */

@@ -1,0 +1,776 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stats.c - what is in a dataset (SPEC 3.8, pref-stats): one pass over the
+ * records, each scanned once; only the scores and the texts measured are
+ * decoded.  Counts, formats, field presence, distributions (exact
+ * quartiles within a memory budget, then a relative-error sketch),
+ * duplicates through the external sort.  The definitions are in
+ * prefkit.h; the reports are in stats_report.c.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pk_private.h"
+#include "stats.h"
+
+/* ---------------------------------------------------------------- */
+/* The sketch: logarithmic buckets (relative error a)                */
+/* ---------------------------------------------------------------- */
+
+static double sk_gamma(void)
+{
+	return (1 + PK_STATS_SKETCH_ACCURACY) / (1 - PK_STATS_SKETCH_ACCURACY);
+}
+
+/* Bucket i holds (gamma^(i-1), gamma^i]. */
+static long sk_index(double x)
+{
+	return (long)ceil(log(x) / log(sk_gamma()));
+}
+
+/* The estimate of bucket i: 2 gamma^i / (gamma + 1), within a of every
+ * value of the bucket. */
+static double sk_value(long i)
+{
+	double g = sk_gamma();
+
+	return 2 * pow(g, (double)i) / (g + 1);
+}
+
+static int store_add(struct pk_stats_store *st, long i,
+		     unsigned long long add)
+{
+	if (st->n == 0) {
+		if (!(st->c = calloc(1, sizeof *st->c)))
+			return PK_FATAL;
+		st->lo = i;
+		st->n = 1;
+	} else if (i < st->lo || i >= st->lo + (long)st->n) {
+		long lo = i < st->lo ? i : st->lo;
+		long hi = i >= st->lo + (long)st->n ? i + 1
+						    : st->lo + (long)st->n;
+		size_t n = (size_t)(hi - lo);
+		unsigned long long *c = calloc(n, sizeof *c);
+
+		if (!c)
+			return PK_FATAL;
+		memcpy(c + (st->lo - lo), st->c, st->n * sizeof *c);
+		free(st->c);
+		st->c = c;
+		st->lo = lo;
+		st->n = n;
+	}
+	st->c[i - st->lo] += add;
+	return PK_OK;
+}
+
+static int sketch_add(struct pk_stats_sketch *sk, double x)
+{
+	if (x > 0)
+		return store_add(&sk->pos, sk_index(x), 1);
+	if (x < 0)
+		return store_add(&sk->neg, sk_index(-x), 1);
+	sk->zero++;
+	return PK_OK;
+}
+
+/* Walk the sketch's buckets in ascending order of value: f(ctx, estimate,
+ * count) for each non-empty one. */
+static void sketch_walk(const struct pk_stats_sketch *sk,
+			void (*f)(void *ctx, double v, unsigned long long c),
+			void *ctx)
+{
+	size_t k;
+
+	for (k = sk->neg.n; k-- > 0;)
+		if (sk->neg.c[k])
+			f(ctx, -sk_value(sk->neg.lo + (long)k), sk->neg.c[k]);
+	if (sk->zero)
+		f(ctx, 0, sk->zero);
+	for (k = 0; k < sk->pos.n; k++)
+		if (sk->pos.c[k])
+			f(ctx, sk_value(sk->pos.lo + (long)k), sk->pos.c[k]);
+}
+
+struct rank_query {
+	unsigned long long want, seen;
+	double v;
+	int found;
+};
+
+static void rank_visit(void *ctx, double v, unsigned long long c)
+{
+	struct rank_query *q = ctx;
+
+	if (!q->found && q->seen + c > q->want) {
+		q->v = v;
+		q->found = 1;
+	}
+	q->seen += c;
+}
+
+/* ---------------------------------------------------------------- */
+/* Distributions                                                     */
+/* ---------------------------------------------------------------- */
+
+static const char *const dist_names[PK_SD_COUNT] = {
+	"score_chosen", "score_rejected", "gap", "response_score",
+	"list_size", "prompt_chars", "chosen_chars", "rejected_chars",
+	"response_chars", "prompt_tokens", "chosen_tokens",
+	"rejected_tokens", "response_tokens",
+};
+
+const char *pk_stats_dist_name(enum pk_stats_dist_id id)
+{
+	return (unsigned)id < PK_SD_COUNT ? dist_names[id] : NULL;
+}
+
+static int to_sketch(struct pk_stats *s, struct pk_stats_acc *a)
+{
+	size_t k;
+
+	for (k = 0; k < a->nv; k++)
+		if (sketch_add(&a->sk, a->v[k]) < 0)
+			return PK_FATAL;
+	s->held -= a->nv;
+	free(a->v);
+	a->v = NULL;
+	a->nv = a->cap = 0;
+	a->sketch = 1;
+	return PK_OK;
+}
+
+static int add_value(struct pk_stats *s, enum pk_stats_dist_id id, double x,
+		     struct pk_error *err)
+{
+	struct pk_stats_acc *a = &s->acc[id];
+
+	if (a->count == 0 || x < a->min)
+		a->min = x;
+	if (a->count == 0 || x > a->max)
+		a->max = x;
+	if (a->count == 0)
+		a->integral = 1;
+	if (a->integral && !(x == floor(x) && fabs(x) < 9007199254740992.0))
+		a->integral = 0;
+	a->count++;
+	a->sum += x;
+	if (!a->sketch && s->held >= s->max_held && to_sketch(s, a) < 0)
+		return pk_nomem(err);
+	if (a->sketch)
+		return sketch_add(&a->sk, x) < 0 ? pk_nomem(err) : PK_OK;
+	if (a->nv == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 256;
+		double *v = realloc(a->v, cap * sizeof *v);
+
+		if (!v)
+			return pk_nomem(err);
+		a->v = v;
+		a->cap = cap;
+	}
+	a->v[a->nv++] = x;
+	s->held++;
+	return PK_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The value of rank k (0-based) in ascending order. */
+static double order_stat(const struct pk_stats_acc *a, unsigned long long k)
+{
+	struct rank_query q = {k, 0, 0, 0};
+
+	if (!a->sketch)
+		return a->v[k];
+	sketch_walk(&a->sk, rank_visit, &q);
+	if (q.v < a->min)
+		return a->min;
+	if (q.v > a->max)
+		return a->max;
+	return q.v;
+}
+
+/* Quartile i (1..3), type 7 as Python's statistics.quantiles computes it. */
+static double quartile(const struct pk_stats_acc *a, unsigned i)
+{
+	unsigned long long m = a->count - 1, j = i * m / 4, d = i * m - 4 * j;
+
+	if (d == 0)
+		return order_stat(a, j);
+	return (order_stat(a, j) * (double)(4 - d) +
+		order_stat(a, j + 1) * (double)d) / 4;
+}
+
+static void bin_add(struct pk_stats_dist *d, double x, unsigned long long c)
+{
+	size_t k = 0;
+
+	if (d->width > 0) {
+		double b = floor((x - d->lo) / d->width);
+
+		k = b < 0 ? 0 : b >= d->nbins ? d->nbins - 1 : (size_t)b;
+	}
+	d->bins[k] += c;
+}
+
+static void bin_visit(void *ctx, double v, unsigned long long c)
+{
+	bin_add(ctx, v, c);
+}
+
+static void settle(struct pk_stats_acc *a, struct pk_stats_dist *d)
+{
+	size_t k;
+
+	memset(d, 0, sizeof *d);
+	if (a->count == 0) {
+		d->exact = 1;
+		return;
+	}
+	d->n = a->count;
+	d->min = a->min;
+	d->max = a->max;
+	d->mean = (double)(a->sum / (long double)a->count);
+	d->exact = !a->sketch;
+	if (!a->sketch)
+		qsort(a->v, a->nv, sizeof *a->v, cmp_double);
+	d->q1 = quartile(a, 1);
+	d->median = quartile(a, 2);
+	d->q3 = quartile(a, 3);
+	d->lo = a->min;
+	if (a->min == a->max) {
+		d->nbins = 1;
+		d->width = 0;
+	} else if (a->integral && a->max - a->min < PK_STATS_BINS) {
+		d->nbins = (unsigned)(a->max - a->min) + 1;
+		d->width = 1;
+	} else {
+		d->nbins = PK_STATS_BINS;
+		d->width = (a->max - a->min) / PK_STATS_BINS;
+	}
+	if (a->sketch)
+		sketch_walk(&a->sk, bin_visit, d);
+	else
+		for (k = 0; k < a->nv; k++)
+			bin_add(d, a->v[k], 1);
+}
+
+/* ---------------------------------------------------------------- */
+/* Counters                                                          */
+/* ---------------------------------------------------------------- */
+
+static const char *const counter_names[PK_SC_COUNT] = {
+	"read", "records", "bad", "blank", "pairs", "lists", "other",
+	"scored_pairs", "ties", "misordered", "scores_invalid",
+	"lists_invalid", "list_ties", "texts_invalid", "duplicates",
+	"fields_other",
+};
+
+const char *pk_stats_counter(const struct pk_stats *s, size_t i,
+			     unsigned long long *value)
+{
+	if (i >= PK_SC_COUNT - 1) /* fields_other is asked for by name */
+		return NULL;
+	*value = s->count[i];
+	return counter_names[i];
+}
+
+unsigned long long pk_stats_get(const struct pk_stats *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < PK_SC_COUNT; i++)
+		if (strcmp(counter_names[i], name) == 0)
+			return s->count[i];
+	return 0;
+}
+
+const struct pk_stats_dist *pk_stats_dist(const struct pk_stats *s,
+					  enum pk_stats_dist_id id)
+{
+	return (unsigned)id < PK_SD_COUNT ? &s->dist[id] : NULL;
+}
+
+const char *pk_stats_name(const struct pk_stats *s)
+{
+	return s->name;
+}
+
+/* ---------------------------------------------------------------- */
+/* Setup                                                             */
+/* ---------------------------------------------------------------- */
+
+struct pk_stats *pk_stats_new(const struct pk_stats_opts *o,
+			      struct pk_error *err)
+{
+	struct pk_stats *s = calloc(1, sizeof *s);
+	struct pk_sort_opts so = {0};
+	size_t memory = o->memory ? o->memory : PK_SORT_MEMORY_DEFAULT;
+
+	if (!s) {
+		pk_nomem(err);
+		return NULL;
+	}
+	pk_field_init(&s->f_prompt, o->prompt_field ? o->prompt_field : "prompt");
+	pk_field_init(&s->f_chosen, o->chosen_field ? o->chosen_field : "chosen");
+	pk_field_init(&s->f_rejected,
+		      o->rejected_field ? o->rejected_field : "rejected");
+	pk_field_init(&s->f_sc, o->score_chosen_field ? o->score_chosen_field
+						      : "score_chosen");
+	pk_field_init(&s->f_sr, o->score_rejected_field
+					? o->score_rejected_field
+					: "score_rejected");
+	if (o->rank)
+		s->ropts = *o->rank;
+	else
+		pk_rank_opts_init(&s->ropts);
+	pk_field_init(&s->f_responses, s->ropts.responses_field
+					       ? s->ropts.responses_field
+					       : "responses");
+	s->max_held = memory / 2 / sizeof(double);
+	so.memory = memory / 2;
+	so.tmpdir = o->tmpdir;
+	so.key_len = 16;
+	if (!(s->name = strdup(o->name ? o->name : "-"))) {
+		pk_nomem(err);
+		goto fail;
+	}
+	if (!(s->re = pk_regex_new(PK_TOKEN_REGEX_DEFAULT, err)) ||
+	    !(s->keys = pk_sort_new(&so, err)))
+		goto fail;
+	return s;
+fail:
+	pk_stats_free(s);
+	return NULL;
+}
+
+void pk_stats_free(struct pk_stats *s)
+{
+	size_t k;
+
+	if (!s)
+		return;
+	for (k = 0; k < PK_SD_COUNT; k++) {
+		free(s->acc[k].v);
+		free(s->acc[k].sk.pos.c);
+		free(s->acc[k].sk.neg.c);
+	}
+	for (k = 0; k < s->nfields; k++)
+		free(s->fields[k].name);
+	pk_regex_free(s->re);
+	pk_sort_free(s->keys);
+	pk_rank_list_free(&s->list);
+	pk_canon_free(&s->canon);
+	pk_buf_free(&s->text);
+	pk_buf_free(&s->key);
+	free(s->name);
+	free(s);
+}
+
+void pk_stats_input(struct pk_stats *s, unsigned long long bad,
+		    unsigned long long blank)
+{
+	s->count[PK_SC_BAD] += bad;
+	s->count[PK_SC_BLANK] += blank;
+}
+
+/* ---------------------------------------------------------------- */
+/* Per record                                                        */
+/* ---------------------------------------------------------------- */
+
+static int count_format(struct pk_stats *s, const struct pk_record *rec)
+{
+	const char *name = pk_format_detect(rec);
+	size_t k;
+
+	if (!name)
+		name = "unknown";
+	for (k = 0; k < s->nformats; k++)
+		if (strcmp(s->formats[k].name, name) == 0)
+			break;
+	if (k == s->nformats) {
+		if (k == PK_STATS_MAX_FORMATS)
+			return PK_OK;
+		s->formats[k].name = name;
+		s->nformats++;
+	}
+	s->formats[k].count++;
+	return PK_OK;
+}
+
+static int count_fields(struct pk_stats *s, const struct pk_record *rec,
+			struct pk_error *err)
+{
+	size_t i, k;
+
+	for (i = 0; i < rec->nmembers; i++) {
+		const struct pk_member *m = &rec->members[i];
+		const char *key = rec->text + m->key_off + 1;
+		size_t klen = m->key_len - 2;
+		struct pk_buf dec = PK_BUF_INIT;
+
+		if (m->key_escaped) {
+			if (pk_json_unquote(&dec, rec->text + m->key_off,
+					    m->key_len) < 0)
+				return pk_nomem(err);
+			key = dec.data;
+			klen = dec.len;
+		}
+		k = i < s->nfields && s->fields[i].len == klen &&
+				    memcmp(s->fields[i].name, key, klen) == 0
+			    ? i
+			    : s->nfields;
+		if (k == s->nfields)
+			for (k = 0; k < s->nfields; k++)
+				if (s->fields[k].len == klen &&
+				    memcmp(s->fields[k].name, key, klen) == 0)
+					break;
+		if (k == s->nfields) {
+			if (k == PK_STATS_MAX_FIELDS) {
+				s->count[PK_SC_FIELDS_OTHER]++;
+				pk_buf_free(&dec);
+				continue;
+			}
+			if (!(s->fields[k].name = malloc(klen + 1))) {
+				pk_buf_free(&dec);
+				return pk_nomem(err);
+			}
+			memcpy(s->fields[k].name, key, klen);
+			s->fields[k].name[klen] = '\0';
+			s->fields[k].len = klen;
+			s->nfields++;
+		}
+		s->fields[k].count++;
+		s->fields[k].by_type[m->type]++;
+		pk_buf_free(&dec);
+	}
+	return PK_OK;
+}
+
+/* Characters (code points) of valid UTF-8. */
+static size_t count_chars(const char *p, size_t n)
+{
+	size_t k, c = 0;
+
+	for (k = 0; k < n; k++)
+		c += ((unsigned char)p[k] & 0xC0) != 0x80;
+	return c;
+}
+
+/* Measure the text now in s->text as characters and tokens. */
+static int measure_text(struct pk_stats *s, enum pk_stats_dist_id chars,
+			enum pk_stats_dist_id tokens, struct pk_error *err)
+{
+	struct pk_error terr = {0};
+	long t;
+	int rc = add_value(s, chars, (double)count_chars(s->text.data ? s->text.data : "",
+							 s->text.len), err);
+
+	if (rc < 0)
+		return rc;
+	t = pk_tokenize(s->re, s->text.data ? s->text.data : "", s->text.len,
+			NULL, NULL, &terr);
+	if (t == PK_BAD_RECORD) { /* a PCRE2 limit: no token count */
+		s->count[PK_SC_TEXTS_INVALID]++;
+		return PK_OK;
+	}
+	if (t < 0) {
+		*err = terr;
+		return (int)t;
+	}
+	return add_value(s, tokens, (double)t, err);
+}
+
+/* A prompt or response value: its text measured, or counted as invalid. */
+static int measure(struct pk_stats *s, const char *v, size_t n, int prompt,
+		   enum pk_stats_dist_id chars, enum pk_stats_dist_id tokens,
+		   struct pk_error *err)
+{
+	enum pk_type t = pk_type_of(v, n);
+	int rc;
+
+	pk_buf_reset(&s->text);
+	if (t == PK_T_STRING)
+		rc = pk_json_unquote(&s->text, v, n) < 0 ? PK_FATAL : PK_OK;
+	else if (!pk_is_message_list(v, n))
+		rc = PK_BAD_RECORD;
+	else if (prompt)
+		rc = pk_messages_text(v, n, 0, (size_t)-1, &s->text, NULL,
+				      NULL);
+	else
+		rc = pk_response_text(v, n, &s->text, NULL);
+	if (rc == PK_BAD_RECORD) {
+		s->count[PK_SC_TEXTS_INVALID]++;
+		return PK_OK;
+	}
+	if (rc < 0)
+		return pk_nomem(err);
+	return measure_text(s, chars, tokens, err);
+}
+
+/* The messages of a message list but the last (last = 0), or the last
+ * one only (last = 1), measured. */
+static int measure_msgs(struct pk_stats *s, const char *v, size_t n, int last,
+			enum pk_stats_dist_id chars,
+			enum pk_stats_dist_id tokens, struct pk_error *err)
+{
+	size_t m = 0;
+	int rc;
+
+	pk_buf_reset(&s->text);
+	rc = pk_messages_text(v, n, 0, 0, &s->text, &m, NULL);
+	if (rc == PK_OK && m > 0)
+		rc = pk_messages_text(v, n, last ? m - 1 : 0, last ? m : m - 1,
+				      &s->text, NULL, NULL);
+	if (rc == PK_BAD_RECORD) { /* a content that is not text */
+		s->count[PK_SC_TEXTS_INVALID]++;
+		return PK_OK;
+	}
+	if (rc < 0)
+		return pk_nomem(err);
+	return measure_text(s, chars, tokens, err);
+}
+
+/* A score: 1 with *x, 0 when absent; invalid ones are counted. */
+static int read_score(struct pk_stats *s, const struct pk_record *rec,
+		      struct pk_field *f, double *x)
+{
+	struct pk_value v;
+
+	if (!pk_record_field(rec, f, &v))
+		return 0;
+	if (pk_record_score_field(rec, f, x, NULL, NULL) < 0) {
+		s->count[PK_SC_SCORES_INVALID]++;
+		return 0;
+	}
+	return 1;
+}
+
+static int canon_into(struct pk_stats *s, const char *v, size_t n,
+		      struct pk_error *err)
+{
+	return pk_canonical(&s->key, v, n, 0, &s->canon, err);
+}
+
+static int add_key(struct pk_stats *s, struct pk_error *err)
+{
+	unsigned char h[16];
+
+	pk_hash128(s->key.data, s->key.len, h);
+	return pk_sort_add(s->keys, h, sizeof h, err);
+}
+
+static int do_pair(struct pk_stats *s, const struct pk_record *rec,
+		   const struct pk_value *c, const struct pk_value *r,
+		   struct pk_error *err)
+{
+	const char *t = rec->text;
+	struct pk_value p;
+	double sc, sr;
+	int hc, hr, rc, has_prompt = pk_record_field(rec, &s->f_prompt, &p);
+
+	s->count[PK_SC_PAIRS]++;
+	hc = read_score(s, rec, &s->f_sc, &sc);
+	hr = read_score(s, rec, &s->f_sr, &sr);
+	if (hc && (rc = add_value(s, PK_SD_SCORE_CHOSEN, sc, err)) < 0)
+		return rc;
+	if (hr && (rc = add_value(s, PK_SD_SCORE_REJECTED, sr, err)) < 0)
+		return rc;
+	if (hc && hr) {
+		double gap = sc - sr;
+
+		s->count[PK_SC_SCORED_PAIRS]++;
+		if (gap == 0)
+			s->count[PK_SC_TIES]++;
+		else if (gap < 0)
+			s->count[PK_SC_MISORDERED]++;
+		if (isfinite(gap) &&
+		    (rc = add_value(s, PK_SD_GAP, gap, err)) < 0)
+			return rc;
+	}
+
+	if (!has_prompt && c->type == PK_T_ARRAY &&
+	    pk_is_message_list(t + c->off, c->len)) {
+		/* implicit prompt: all but the last message of chosen */
+		if ((rc = measure_msgs(s, t + c->off, c->len, 0,
+				       PK_SD_PROMPT_CHARS, PK_SD_PROMPT_TOKENS,
+				       err)) < 0 ||
+		    (rc = measure_msgs(s, t + c->off, c->len, 1,
+				       PK_SD_CHOSEN_CHARS, PK_SD_CHOSEN_TOKENS,
+				       err)) < 0)
+			return rc;
+		if (r->type == PK_T_ARRAY &&
+		    pk_is_message_list(t + r->off, r->len))
+			rc = measure_msgs(s, t + r->off, r->len, 1,
+					  PK_SD_REJECTED_CHARS,
+					  PK_SD_REJECTED_TOKENS, err);
+		else
+			rc = measure(s, t + r->off, r->len, 0,
+				     PK_SD_REJECTED_CHARS,
+				     PK_SD_REJECTED_TOKENS, err);
+		if (rc < 0)
+			return rc;
+	} else {
+		if (has_prompt &&
+		    (rc = measure(s, t + p.off, p.len, 1, PK_SD_PROMPT_CHARS,
+				  PK_SD_PROMPT_TOKENS, err)) < 0)
+			return rc;
+		if ((rc = measure(s, t + c->off, c->len, 0, PK_SD_CHOSEN_CHARS,
+				  PK_SD_CHOSEN_TOKENS, err)) < 0 ||
+		    (rc = measure(s, t + r->off, r->len, 0,
+				  PK_SD_REJECTED_CHARS, PK_SD_REJECTED_TOKENS,
+				  err)) < 0)
+			return rc;
+	}
+
+	pk_buf_reset(&s->key);
+	if (pk_buf_putc(&s->key, '[') < 0 ||
+	    (has_prompt ? canon_into(s, t + p.off, p.len, err)
+			: pk_buf_puts(&s->key, "null")) < 0 ||
+	    pk_buf_putc(&s->key, ',') < 0 ||
+	    canon_into(s, t + c->off, c->len, err) < 0 ||
+	    pk_buf_putc(&s->key, ',') < 0 ||
+	    canon_into(s, t + r->off, r->len, err) < 0 ||
+	    pk_buf_putc(&s->key, ']') < 0)
+		return pk_nomem(err);
+	return add_key(s, err);
+}
+
+static int do_list(struct pk_stats *s, const struct pk_record *rec,
+		   const struct pk_value *resp, struct pk_error *err)
+{
+	struct pk_rank_list *l = &s->list;
+	struct pk_value p;
+	size_t k;
+	int rc, has_prompt = pk_record_field(rec, &s->f_prompt, &p);
+
+	s->count[PK_SC_LISTS]++;
+	if (pk_rank_parse(l, rec, &s->ropts, NULL) < 0) {
+		s->count[PK_SC_LISTS_INVALID]++;
+	} else {
+		if ((rc = add_value(s, PK_SD_LIST_SIZE, (double)l->n, err)) < 0)
+			return rc;
+		if (l->n >= 2 && l->ngroups < l->n)
+			s->count[PK_SC_LIST_TIES]++;
+		for (k = 0; k < l->n; k++) {
+			const struct pk_rank_item *it = &l->items[k];
+			double x;
+
+			/* a boolean score counts as 1/0 (SPEC 1.3) */
+			if (it->score.type == PK_T_TRUE ||
+			    it->score.type == PK_T_FALSE)
+				x = it->score.type == PK_T_TRUE;
+			else if (it->score.type != PK_T_NUMBER ||
+				 pk_parse_number(l->text + it->score.off,
+						 it->score.len, &x) < 0)
+				x = NAN;
+			if (!isnan(x) &&
+			    (rc = add_value(s, PK_SD_RESPONSE_SCORE, x, err)) < 0)
+				return rc;
+			if ((rc = measure(s, l->text + it->text.off,
+					  it->text.len, 0,
+					  PK_SD_RESPONSE_CHARS,
+					  PK_SD_RESPONSE_TOKENS, err)) < 0)
+				return rc;
+		}
+	}
+	if (has_prompt &&
+	    (rc = measure(s, rec->text + p.off, p.len, 1, PK_SD_PROMPT_CHARS,
+			  PK_SD_PROMPT_TOKENS, err)) < 0)
+		return rc;
+	pk_buf_reset(&s->key);
+	if (pk_buf_putc(&s->key, '[') < 0 ||
+	    (has_prompt ? canon_into(s, rec->text + p.off, p.len, err)
+			: pk_buf_puts(&s->key, "null")) < 0 ||
+	    pk_buf_putc(&s->key, ',') < 0 ||
+	    canon_into(s, rec->text + resp->off, resp->len, err) < 0 ||
+	    pk_buf_putc(&s->key, ']') < 0)
+		return pk_nomem(err);
+	return add_key(s, err);
+}
+
+int pk_stats_record(struct pk_stats *s, const struct pk_record *rec,
+		    struct pk_error *err)
+{
+	struct pk_value c, r, resp;
+	int rc;
+
+	s->count[PK_SC_RECORDS]++;
+	if ((rc = count_fields(s, rec, err)) < 0 ||
+	    (rc = count_format(s, rec)) < 0)
+		return rc;
+	if (pk_record_field(rec, &s->f_chosen, &c) &&
+	    pk_record_field(rec, &s->f_rejected, &r))
+		return do_pair(s, rec, &c, &r, err);
+	if (pk_record_field(rec, &s->f_responses, &resp))
+		return do_list(s, rec, &resp, err);
+	s->count[PK_SC_OTHER]++;
+	pk_buf_reset(&s->key);
+	if (canon_into(s, rec->text, rec->len, err) < 0)
+		return PK_FATAL;
+	return add_key(s, err);
+}
+
+/* ---------------------------------------------------------------- */
+/* Settling                                                          */
+/* ---------------------------------------------------------------- */
+
+static int cmp_format(const void *a, const void *b)
+{
+	const struct pk_stats_format *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int pk_stats_finish(struct pk_stats *s, struct pk_error *err)
+{
+	const void *key, *prev = NULL;
+	unsigned char last[16];
+	size_t n, k;
+	int rc;
+
+	while ((rc = pk_sort_next(s->keys, &key, &n, err)) == PK_OK) {
+		if (prev && memcmp(last, key, 16) == 0)
+			s->count[PK_SC_DUPLICATES]++;
+		memcpy(last, key, 16);
+		prev = last;
+	}
+	if (rc != PK_EOF)
+		return rc;
+	for (k = 0; k < PK_SD_COUNT; k++)
+		settle(&s->acc[k], &s->dist[k]);
+	qsort(s->formats, s->nformats, sizeof *s->formats, cmp_format);
+	s->count[PK_SC_READ] = s->count[PK_SC_RECORDS] + s->count[PK_SC_BAD];
+	return PK_OK;
+}
+
+const char *pk_stats_format(const struct pk_stats *s, size_t i,
+			    unsigned long long *count)
+{
+	if (i >= s->nformats)
+		return NULL;
+	*count = s->formats[i].count;
+	return s->formats[i].name;
+}
+
+const char *pk_stats_field(const struct pk_stats *s, size_t i,
+			   unsigned long long *count,
+			   const unsigned long long **by_type)
+{
+	if (i >= s->nfields)
+		return NULL;
+	*count = s->fields[i].count;
+	if (by_type)
+		*by_type = s->fields[i].by_type;
+	return s->fields[i].name;
+}

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_stats.c - the dataset description of pref-stats (stats.c,
+ * stats_report.c): quartiles worked by hand (type 7), histograms, ties,
+ * lengths in characters and tokens, implicit prompts, lists, duplicates,
+ * the sketch's error bound beyond the memory budget, the JSON report of a
+ * one-record dataset written out by hand, and sums of --stats objects.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pk_private.h"
+#include "test.h"
+
+static struct pk_stats *make(size_t memory)
+{
+	struct pk_stats_opts o = {0};
+	struct pk_error err = {0};
+	struct pk_stats *s;
+
+	o.memory = memory;
+	o.name = "t.jsonl";
+	s = pk_stats_new(&o, &err);
+	CHECK(s != NULL);
+	return s;
+}
+
+static void feed(struct pk_stats *s, const char *text)
+{
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_error err = {0};
+
+	CHECK_INT(pk_scan_record(&rec, text, strlen(text), &err), PK_OK);
+	CHECK_INT(pk_stats_record(s, &rec, &err), PK_OK);
+	pk_record_free(&rec);
+}
+
+static void finish(struct pk_stats *s)
+{
+	struct pk_error err = {0};
+
+	CHECK_INT(pk_stats_finish(s, &err), PK_OK);
+}
+
+#define D(s, id) pk_stats_dist((s), (id))
+#define CHECK_DBL(got, want) CHECK((got) == (want))
+
+static void test_quartiles(void)
+{
+	struct pk_stats *s = make(0);
+	const struct pk_stats_dist *d;
+	char line[160];
+	int i;
+	/* chosen 1..10 (in a shuffled order); rejected 2, 2, 3, 7 on the
+	 * first four, absent after */
+	static const int sc[10] = {7, 3, 10, 1, 5, 9, 2, 8, 6, 4};
+	static const int sr[4] = {7, 2, 3, 2};
+
+	for (i = 0; i < 10; i++) {
+		if (i < 4)
+			snprintf(line, sizeof line,
+				 "{\"prompt\":\"p%d\",\"chosen\":\"a\",\"rejected\":\"b\",\"score_chosen\":%d,\"score_rejected\":%d}",
+				 i, sc[i], sr[i]);
+		else
+			snprintf(line, sizeof line,
+				 "{\"prompt\":\"p%d\",\"chosen\":\"a\",\"rejected\":\"b\",\"score_chosen\":%d}",
+				 i, sc[i]);
+		feed(s, line);
+	}
+	finish(s);
+	/* n = 10: q1 j = 9/4 = 2, d = 1: (3*3 + 4)/4 = 3.25; median j = 4,
+	 * d = 2: (5 + 6)/2 = 5.5; q3 j = 6, d = 3: (7 + 8*3)/4 = 7.75 */
+	d = D(s, PK_SD_SCORE_CHOSEN);
+	CHECK_INT(d->n, 10);
+	CHECK_DBL(d->min, 1);
+	CHECK_DBL(d->q1, 3.25);
+	CHECK_DBL(d->median, 5.5);
+	CHECK_DBL(d->q3, 7.75);
+	CHECK_DBL(d->max, 10);
+	CHECK_DBL(d->mean, 5.5);
+	CHECK(d->exact);
+	/* whole numbers over a range below 20: one bin per number */
+	CHECK_INT(d->nbins, 10);
+	CHECK_DBL(d->lo, 1);
+	CHECK_DBL(d->width, 1);
+	for (i = 0; i < 10; i++)
+		CHECK_INT(d->bins[i], 1);
+	/* 2, 2, 3, 7: q1 j = 0, d = 3: (2 + 2*3)/4 = 2; median j = 1, d = 2:
+	 * 2.5; q3 j = 2, d = 1: (3*3 + 7)/4 = 4; mean 3.5 */
+	d = D(s, PK_SD_SCORE_REJECTED);
+	CHECK_INT(d->n, 4);
+	CHECK_DBL(d->q1, 2);
+	CHECK_DBL(d->median, 2.5);
+	CHECK_DBL(d->q3, 4);
+	CHECK_DBL(d->mean, 3.5);
+	CHECK_INT(d->nbins, 6); /* 2..7 */
+	CHECK_INT(d->bins[0], 2);
+	CHECK_INT(d->bins[1], 1);
+	CHECK_INT(d->bins[5], 1);
+	/* gaps 7-7=0, 3-2=1, 10-3=7, 1-2=-1: one tie, one misordered */
+	d = D(s, PK_SD_GAP);
+	CHECK_INT(d->n, 4);
+	CHECK_DBL(d->min, -1);
+	CHECK_DBL(d->q1, -0.25); /* (-1*3 + 0)/4 */
+	CHECK_DBL(d->median, 0.5);
+	CHECK_DBL(d->q3, 2.5);   /* (1*3 + 7)/4 */
+	CHECK_DBL(d->mean, 1.75);
+	CHECK_INT(pk_stats_get(s, "pairs"), 10);
+	CHECK_INT(pk_stats_get(s, "scored_pairs"), 4);
+	CHECK_INT(pk_stats_get(s, "ties"), 1);
+	CHECK_INT(pk_stats_get(s, "misordered"), 1);
+	CHECK_INT(pk_stats_get(s, "duplicates"), 0);
+	pk_stats_free(s);
+
+	/* one value; and 20 bins of equal width for reals */
+	s = make(0);
+	feed(s, "{\"chosen\":\"a\",\"rejected\":\"b\",\"score_chosen\":0.5,\"score_rejected\":0}");
+	feed(s, "{\"chosen\":\"a\",\"rejected\":\"c\",\"score_chosen\":10.5,\"score_rejected\":0}");
+	feed(s, "{\"chosen\":\"a\",\"rejected\":\"d\",\"score_chosen\":3,\"score_rejected\":0}");
+	finish(s);
+	d = D(s, PK_SD_SCORE_REJECTED);
+	CHECK_INT(d->nbins, 1);
+	CHECK_DBL(d->width, 0);
+	CHECK_INT(d->bins[0], 3);
+	CHECK_DBL(d->q1, 0);
+	d = D(s, PK_SD_SCORE_CHOSEN);
+	CHECK_INT(d->nbins, 20);
+	CHECK_DBL(d->width, 0.5);
+	CHECK_INT(d->bins[0], 1);
+	CHECK_INT(d->bins[5], 1);  /* (3 - 0.5) / 0.5 = 5 */
+	CHECK_INT(d->bins[19], 1); /* the maximum: the last bin */
+	CHECK_DBL(d->q1, 1.75);    /* (0.5 + 3)/2 */
+	CHECK_INT(pk_stats_get(s, "misordered"), 0);
+	pk_stats_free(s);
+}
+
+static void test_texts(void)
+{
+	struct pk_stats *s = make(0);
+	const struct pk_stats_dist *d;
+
+	/* "héllo wörld": 11 characters, tokens "héllo", " wörld" */
+	feed(s, "{\"prompt\":\"h\\u00e9llo w\xc3\xb6rld\",\"chosen\":\"Yes, it's 42.\",\"rejected\":\"\"}");
+	/* a message-list prompt: every message's content; chosen the
+	 * assistant text of its messages */
+	feed(s, "{\"prompt\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi\"}],"
+		"\"chosen\":[{\"role\":\"assistant\",\"content\":\"Hello there\"}],\"rejected\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Go\"}]}]}");
+	/* implicit prompt: all but the last message */
+	feed(s, "{\"chosen\":[{\"role\":\"user\",\"content\":\"2+2?\"},{\"role\":\"assistant\",\"content\":\"4\"}],"
+		"\"rejected\":[{\"role\":\"user\",\"content\":\"2+2?\"},{\"role\":\"assistant\",\"content\":\"five\"}]}");
+	/* not text */
+	feed(s, "{\"prompt\":7,\"chosen\":\"x\",\"rejected\":null}");
+	finish(s);
+	d = D(s, PK_SD_PROMPT_CHARS);
+	CHECK_INT(d->n, 3);
+	CHECK_DBL(d->min, 4);    /* "2+2?" */
+	CHECK_DBL(d->median, 11);
+	CHECK_DBL(d->max, 11);   /* "Be brief.Hi" = 11 too */
+	d = D(s, PK_SD_PROMPT_TOKENS);
+	/* "héllo"," wörld" = 2; "Be"," brief","."  "Hi" -> "Be brief.Hi":
+	 * "Be"," brief",".","Hi"? "." and "Hi" are separate classes = 4;
+	 * "2","+","2","?" -> "2","+","2","?" = 4 (digits / symbols runs) */
+	CHECK_INT(d->n, 3);
+	CHECK_DBL(d->min, 2);
+	CHECK_DBL(d->max, 4);
+	d = D(s, PK_SD_CHOSEN_CHARS);
+	CHECK_INT(d->n, 4); /* 13, 11, 1, 1 */
+	CHECK_DBL(d->min, 1);
+	CHECK_DBL(d->max, 13);
+	CHECK_DBL(d->mean, 6.5);
+	d = D(s, PK_SD_CHOSEN_TOKENS);
+	/* "Yes", ",", " it", "'s", " 42", "." = 6; "Hello", " there" = 2 */
+	CHECK_DBL(d->max, 6);
+	CHECK_DBL(d->mean, 2.5); /* (6 + 2 + 1 + 1) / 4 */
+	d = D(s, PK_SD_REJECTED_CHARS);
+	CHECK_INT(d->n, 3);      /* "", "Go", "five" */
+	CHECK_DBL(d->min, 0);
+	CHECK_DBL(d->max, 4);
+	CHECK_INT(pk_stats_get(s, "texts_invalid"), 2);
+	CHECK_INT(pk_stats_get(s, "pairs"), 4);
+	pk_stats_free(s);
+}
+
+static void test_lists_dups_fields(void)
+{
+	struct pk_stats *s = make(0);
+	const struct pk_stats_dist *d;
+	const unsigned long long *bt;
+	unsigned long long v;
+	const char *name;
+
+	feed(s, "{\"prompt\":\"q\",\"responses\":[{\"text\":\"a\",\"score\":3},{\"text\":\"bb\",\"score\":3},{\"text\":\"c\",\"score\":1}]}");
+	feed(s, "{\"prompt\":\"q\",\"responses\":[{\"text\":\"a\",\"rank\":1},{\"text\":\"bb\",\"rank\":2}]}");
+	feed(s, "{\"prompt\":\"q\",\"responses\":7}");
+	/* the same pair three times: spaces and key order do not matter */
+	feed(s, "{\"prompt\":\"p\",\"chosen\":{\"x\":1,\"y\":2},\"rejected\":\"r\"}");
+	feed(s, "{ \"prompt\" : \"p\", \"chosen\": {\"y\":2, \"x\":1.0}, \"rejected\":\"r\", \"id\": 5}");
+	feed(s, "{\"rejected\":\"r\",\"chosen\":{\"x\":1,\"y\":2},\"prompt\":\"p\"}");
+	feed(s, "{\"something\":\"else\"}");
+	feed(s, "{\"something\":\"else\"}");
+	finish(s);
+	CHECK_INT(pk_stats_get(s, "records"), 8);
+	CHECK_INT(pk_stats_get(s, "lists"), 3);
+	CHECK_INT(pk_stats_get(s, "lists_invalid"), 1);
+	CHECK_INT(pk_stats_get(s, "list_ties"), 1);
+	CHECK_INT(pk_stats_get(s, "pairs"), 3);
+	CHECK_INT(pk_stats_get(s, "other"), 2);
+	CHECK_INT(pk_stats_get(s, "duplicates"), 3);
+	d = D(s, PK_SD_LIST_SIZE);
+	CHECK_INT(d->n, 2);
+	CHECK_DBL(d->mean, 2.5);
+	d = D(s, PK_SD_RESPONSE_SCORE);
+	CHECK_INT(d->n, 3);
+	CHECK_DBL(d->median, 3);
+	d = D(s, PK_SD_RESPONSE_CHARS);
+	CHECK_INT(d->n, 5);
+	CHECK_DBL(d->max, 2);
+	/* formats, most records first */
+	name = pk_stats_format(s, 0, &v);
+	CHECK_STR(name, "lists");
+	CHECK_INT(v, 3);
+	name = pk_stats_format(s, 1, &v);
+	CHECK_STR(name, "trl");
+	CHECK_INT(v, 3);
+	name = pk_stats_format(s, 2, &v);
+	CHECK_STR(name, "unknown");
+	CHECK_INT(v, 2);
+	CHECK(pk_stats_format(s, 3, &v) == NULL);
+	/* fields in order of appearance */
+	name = pk_stats_field(s, 0, &v, &bt);
+	CHECK_STR(name, "prompt");
+	CHECK_INT(v, 6);
+	CHECK_INT(bt[PK_T_STRING], 6);
+	name = pk_stats_field(s, 1, &v, &bt);
+	CHECK_STR(name, "responses");
+	CHECK_INT(bt[PK_T_ARRAY], 2);
+	CHECK_INT(bt[PK_T_NUMBER], 1);
+	name = pk_stats_field(s, 2, &v, &bt);
+	CHECK_STR(name, "chosen");
+	CHECK_INT(bt[PK_T_OBJECT], 3);
+	name = pk_stats_field(s, 4, &v, &bt);
+	CHECK_STR(name, "id");
+	CHECK_INT(v, 1);
+	pk_stats_free(s);
+}
+
+/* Beyond the memory budget: the sketch, within its documented bound. */
+static void test_sketch(void)
+{
+	struct pk_stats *s = make(1024); /* 64 values held */
+	const struct pk_stats_dist *d;
+	char line[160];
+	int i;
+
+	for (i = 1000; i >= 1; i--) {
+		snprintf(line, sizeof line,
+			 "{\"chosen\":\"a%d\",\"rejected\":\"b\",\"score_chosen\":%d,\"score_rejected\":-%d.5}",
+			 i, i, i);
+		feed(s, line);
+	}
+	finish(s);
+	d = D(s, PK_SD_SCORE_CHOSEN);
+	CHECK(!d->exact);
+	CHECK_INT(d->n, 1000);
+	CHECK_DBL(d->min, 1);
+	CHECK_DBL(d->max, 1000);
+	CHECK_DBL(d->mean, 500.5);
+	/* exact: q1 = (250 + 251*3)/4 = 250.75, median 500.5, q3 =
+	 * (750*3 + 751)/4 = 750.25; bound a * the larger neighbour */
+	CHECK(fabs(d->q1 - 250.75) <= PK_STATS_SKETCH_ACCURACY * 251 + 1e-9);
+	CHECK(fabs(d->median - 500.5) <= PK_STATS_SKETCH_ACCURACY * 501 + 1e-9);
+	CHECK(fabs(d->q3 - 750.25) <= PK_STATS_SKETCH_ACCURACY * 751 + 1e-9);
+	d = D(s, PK_SD_SCORE_REJECTED); /* -1000.5 .. -1.5 */
+	CHECK(!d->exact);
+	CHECK(fabs(d->median + 501) <= PK_STATS_SKETCH_ACCURACY * 501.5 + 1e-9);
+	CHECK(fabs(d->q1 + 750.75) <= PK_STATS_SKETCH_ACCURACY * 751.5 + 1e-9);
+	{
+		unsigned long long total = 0;
+		unsigned k;
+
+		for (k = 0; k < d->nbins; k++)
+			total += d->bins[k];
+		CHECK_INT(total, 1000);
+	}
+	pk_stats_free(s);
+}
+
+static void test_json(void)
+{
+	struct pk_stats *s = make(0);
+	struct pk_buf b = PK_BUF_INIT;
+
+	feed(s, "{\"prompt\":\"Hi\",\"chosen\":\"Yo\",\"rejected\":\"No\",\"score_chosen\":2,\"score_rejected\":2}");
+	pk_stats_input(s, 1, 2);
+	finish(s);
+	CHECK_INT(pk_stats_json(&s, 1, &b), PK_OK);
+	CHECK_STR(b.data,
+		  "{\"file\":\"t.jsonl\",\"read\":2,\"records\":1,\"bad\":1,\"blank\":2,"
+		  "\"pairs\":1,\"lists\":0,\"other\":0,\"scored_pairs\":1,\"ties\":1,"
+		  "\"misordered\":0,\"scores_invalid\":0,\"lists_invalid\":0,"
+		  "\"list_ties\":0,\"texts_invalid\":0,\"duplicates\":0,"
+		  "\"tie_rate\":1,\"duplicate_rate\":0,\"format\":\"trl\","
+		  "\"formats\":{\"trl\":1},\"fields\":{"
+		  "\"prompt\":{\"count\":1,\"types\":{\"string\":1}},"
+		  "\"chosen\":{\"count\":1,\"types\":{\"string\":1}},"
+		  "\"rejected\":{\"count\":1,\"types\":{\"string\":1}},"
+		  "\"score_chosen\":{\"count\":1,\"types\":{\"number\":1}},"
+		  "\"score_rejected\":{\"count\":1,\"types\":{\"number\":1}}},"
+		  "\"distributions\":{"
+		  "\"score_chosen\":{\"n\":1,\"min\":2,\"q1\":2,\"median\":2,\"q3\":2,\"max\":2,\"mean\":2,\"exact\":true,\"histogram\":{\"lo\":2,\"width\":0,\"counts\":[1]}},"
+		  "\"score_rejected\":{\"n\":1,\"min\":2,\"q1\":2,\"median\":2,\"q3\":2,\"max\":2,\"mean\":2,\"exact\":true,\"histogram\":{\"lo\":2,\"width\":0,\"counts\":[1]}},"
+		  "\"gap\":{\"n\":1,\"min\":0,\"q1\":0,\"median\":0,\"q3\":0,\"max\":0,\"mean\":0,\"exact\":true,\"histogram\":{\"lo\":0,\"width\":0,\"counts\":[1]}},"
+		  "\"response_score\":{\"n\":0},\"list_size\":{\"n\":0},"
+		  "\"prompt_chars\":{\"n\":1,\"min\":2,\"q1\":2,\"median\":2,\"q3\":2,\"max\":2,\"mean\":2,\"exact\":true,\"histogram\":{\"lo\":2,\"width\":0,\"counts\":[1]}},"
+		  "\"chosen_chars\":{\"n\":1,\"min\":2,\"q1\":2,\"median\":2,\"q3\":2,\"max\":2,\"mean\":2,\"exact\":true,\"histogram\":{\"lo\":2,\"width\":0,\"counts\":[1]}},"
+		  "\"rejected_chars\":{\"n\":1,\"min\":2,\"q1\":2,\"median\":2,\"q3\":2,\"max\":2,\"mean\":2,\"exact\":true,\"histogram\":{\"lo\":2,\"width\":0,\"counts\":[1]}},"
+		  "\"response_chars\":{\"n\":0},"
+		  "\"prompt_tokens\":{\"n\":1,\"min\":1,\"q1\":1,\"median\":1,\"q3\":1,\"max\":1,\"mean\":1,\"exact\":true,\"histogram\":{\"lo\":1,\"width\":0,\"counts\":[1]}},"
+		  "\"chosen_tokens\":{\"n\":1,\"min\":1,\"q1\":1,\"median\":1,\"q3\":1,\"max\":1,\"mean\":1,\"exact\":true,\"histogram\":{\"lo\":1,\"width\":0,\"counts\":[1]}},"
+		  "\"rejected_tokens\":{\"n\":1,\"min\":1,\"q1\":1,\"median\":1,\"q3\":1,\"max\":1,\"mean\":1,\"exact\":true,\"histogram\":{\"lo\":1,\"width\":0,\"counts\":[1]}},"
+		  "\"response_tokens\":{\"n\":0}}}\n");
+	pk_buf_free(&b);
+	pk_stats_free(s);
+}
+
+static void test_sum(void)
+{
+	struct pk_error err = {0};
+	struct pk_statsum *t = pk_statsum_new(&err);
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_buf b = PK_BUF_INIT;
+	static const char *const in[] = {
+		"{\"read\":3,\"written\":2,\"stages\":3}",
+		"{\"read\":18446744073709551610,\"ties\":1,\"stages\":2}",
+	};
+	const char *bad = "{\"read\":1.5}", *over = "{\"read\":9}";
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		CHECK_INT(pk_scan_record(&rec, in[k], strlen(in[k]), &err), PK_OK);
+		CHECK_INT(pk_statsum_add(t, &rec, &err), PK_OK);
+	}
+	CHECK_INT(pk_statsum_write(t, &b), PK_OK);
+	CHECK_STR(b.data, "{\"read\":18446744073709551613,\"written\":2,\"stages\":3,\"ties\":1}");
+	CHECK_INT(pk_scan_record(&rec, bad, strlen(bad), &err), PK_OK);
+	CHECK_INT(pk_statsum_add(t, &rec, &err), PK_BAD_RECORD);
+	CHECK_STR(err.text, "member \"read\" is not a count (a whole number >= 0)");
+	CHECK_INT(pk_scan_record(&rec, over, strlen(over), &err), PK_OK);
+	CHECK_INT(pk_statsum_add(t, &rec, &err), PK_BAD_RECORD);
+	CHECK_STR(err.text, "member \"read\": sum out of range");
+	pk_record_free(&rec);
+	pk_buf_free(&b);
+	pk_statsum_free(t);
+}
+
+static void test_display(void)
+{
+	char t[PK_NUMBER_MAX];
+
+	pk_stats_display(t, 3);
+	CHECK_STR(t, "3");
+	pk_stats_display(t, -0.0);
+	CHECK_STR(t, "0");
+	pk_stats_display(t, 3.25);
+	CHECK_STR(t, "3.25");
+	pk_stats_display(t, 1.0 / 3);
+	CHECK_STR(t, "0.333333");
+	pk_stats_display(t, 1e15);
+	CHECK_STR(t, "1e+15");
+}
+
+int main(void)
+{
+	test_quartiles();
+	test_texts();
+	test_lists_dups_fields();
+	test_sketch();
+	test_json();
+	test_sum();
+	test_display();
+	return pk_test_done();
+}
