@@ -855,11 +855,13 @@ static int put_carried(struct pk_buf *b, struct pk_buf *keys,
 		       const struct pk_rank_list *l,
 		       const struct pk_rank_item *it, const char *side)
 {
-	const struct pk_member *m =
-		(const struct pk_member *)(void *)l->carried_buf_.data +
-		it->carried_;
+	const struct pk_member *m;
 	size_t k;
 
+	if (!it->ncarried_) /* carried_buf_ may hold nothing at all */
+		return 0;
+	m = (const struct pk_member *)(void *)l->carried_buf_.data +
+	    it->carried_;
 	for (k = 0; k < it->ncarried_; k++)
 		if (block_key(b, keys, side, l->text + m[k].key_off,
 			      m[k].key_len) < 0 ||

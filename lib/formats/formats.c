@@ -176,6 +176,10 @@ int pk_format_reader_feed(struct pk_format_reader *fr,
 					    "record (name it with --from)");
 		rc = start(fr, find_ops(name), err);
 		if (rc != PK_OK) {
+			/* init may have made part of its state */
+			if (fr->ops->free)
+				fr->ops->free(fr);
+			fr->state = NULL;
 			fr->ops = NULL;
 			return rc;
 		}

@@ -156,8 +156,13 @@ static int hs_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	for (size_t i = 0; !e && i < rec->nmembers; i++) {
 		const struct pk_member *m = &rec->members[i];
 		const char *k = rec->text + m->key_off;
+		/* the members written above replace those of the row
+		 * (the member-clash rule of pk_fmt_place) */
 		if (m->val_off == p.off || m->val_off == r.off ||
-		    is_attribute(k, m->key_len, attr))
+		    is_attribute(k, m->key_len, attr) ||
+		    pk_key_equals(k, m->key_len, "text") ||
+		    pk_key_equals(k, m->key_len, "score") ||
+		    pk_key_equals(k, m->key_len, "scores"))
 			continue;
 		e = pk_fmt_sep(b) || pk_buf_append(b, k, m->key_len) ||
 		    pk_buf_putc(b, ':') ||
