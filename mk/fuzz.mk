@@ -48,5 +48,16 @@ endif
 
 clean-local: clean-fuzz
 clean-fuzz:
-	-rm -rf fuzz-out
+	-rm -rf fuzz-out tests/fault/failmalloc.so
 .PHONY: clean-fuzz
+
+## Allocation-failure injection: an LD_PRELOAD shim failing the Nth
+## allocation (never a sanitizer build's: alloc.test skips those), run
+## over relabel, expand, convert and cat for every N.
+check_DATA = tests/fault/failmalloc.so
+tests/fault/failmalloc.so: tests/fault/failmalloc.c
+	@mkdir -p tests/fault
+	$(AM_V_CC)$(CC) -shared -fPIC -O1 -g $(WARN_CFLAGS) -o $@ \
+		$(srcdir)/tests/fault/failmalloc.c -ldl
+TESTS += tests/fault/alloc.test
+EXTRA_DIST += tests/fault/alloc.test tests/fault/failmalloc.c tests/fault/sites.sh

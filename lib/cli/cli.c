@@ -711,7 +711,13 @@ static int next_input(struct pk_cli *cli)
 	}
 	free(cli->input_name_buf);
 	cli->input_name_buf = strdup(pk_reader_name(cli->reader));
-	cli->input_name = cli->input_name_buf ? cli->input_name_buf : "-";
+	if (!cli->input_name_buf) { /* never report under another name */
+		pk_cli_error(cli, "%s: %s", path, strerror(ENOMEM));
+		pk_reader_close(cli->reader);
+		cli->reader = NULL;
+		return -1;
+	}
+	cli->input_name = cli->input_name_buf;
 	return 0;
 }
 
