@@ -17,8 +17,8 @@ the same generated input, and print one Markdown table per command.
   --bin DIR           directory holding the pref-* binaries (default: the
                       first of .., ../build, ../_build relative to bench/
                       that holds pref-cat, else pref-cat on PATH)
-  --tools LIST        comma-separated, from cat,relabel,flip,expand,convert
-                      (default: all)
+  --tools LIST        comma-separated, from cat,relabel,flip,expand,convert,
+                      curriculum (default: all)
   --baselines LIST    comma-separated, from jq,mlr,py (default: all)
   --runs N            best of N runs per command (default 3)
   --seed N            generator seed (default 1)
@@ -50,7 +50,7 @@ note() { printf '%s: %s\n' "$prog" "$*" >&2; }
 size=200M
 runs=3
 seed=1
-tools=cat,relabel,flip,expand,convert
+tools=cat,relabel,flip,expand,convert,curriculum
 baselines=jq,mlr,py
 bin=
 cache=${PREFKIT_BENCH_CACHE:-${TMPDIR:-/tmp}/prefkit-bench}
@@ -103,10 +103,10 @@ niceprefix=${nice:+nice -n $nice}
 for s in "$size" "$verify_size" "$rss_size"; do
 	case $s in ''|*[!0-9KMGkmg]*|[!0-9]*) die "bad size '$s' (e.g. 10M, 200M, 1G)" ;; esac
 done
-all_tools=" cat relabel flip expand convert "
+all_tools=" cat relabel flip expand convert curriculum "
 tools=$(printf '%s' "$tools" | tr ',' ' ')
 for t in $tools; do
-	case $all_tools in *" $t "*) ;; *) die "unknown tool '$t' (cat, relabel, flip, expand, convert)" ;; esac
+	case $all_tools in *" $t "*) ;; *) die "unknown tool '$t' (cat, relabel, flip, expand, convert, curriculum)" ;; esac
 done
 baselines=$(printf '%s' "$baselines" | tr ',' ' ')
 for b in $baselines; do
@@ -161,7 +161,7 @@ tool_shape() {
 	case $1 in
 	cat|relabel) echo pairs ;;
 	flip) echo labeled-pairs ;;
-	expand) echo lists ;;
+	expand|curriculum) echo lists ;;
 	convert) echo hh ;;
 	esac
 }
@@ -173,12 +173,20 @@ tool_args() {		# options given to pref-$1 (SPEC 3.x defaults otherwise)
 	case $1 in
 	expand) echo "--pairs all" ;;
 	convert) echo "--from hh" ;;
+	# order fixed by the data (no seeded shuffle: the baselines lack XXH3);
+	# memory a tenth of the default input, so the sort spills
+	curriculum) echo "--within gap --memory 20M" ;;
 	*) echo "" ;;
 	esac
 }
 
 prefkit_cmd() {		# prints the path of pref-$1, or fails
 	[ "$no_prefkit" = 0 ] && [ -x "$bin/pref-$1" ] && printf '%s' "$bin/pref-$1"
+}
+
+curriculum_memory() {	# the --memory given to pref-curriculum
+	printf '%s\n' "$(tool_args curriculum)" |
+		sed -n 's/.*--memory[= ]\([0-9]*[KMGkmg]\{0,1\}\).*/\1/p' | grep . || echo 512M
 }
 
 # run_cmds TOOL FILE: calls "each KIND LABEL CMD..." for every command to compare
@@ -197,7 +205,15 @@ run_cmds() {
 		# shellcheck disable=SC2086
 		[ -n "$pk" ] && each prefkit "pref-$t${a:+ $a}" "$pk" $a "$f"
 	fi
-	if [ "$have_jq" = 1 ]; then
+	if [ "$have_jq" = 1 ] && [ "$t" = curriculum ]; then
+		# the whole file in memory (jq -n + inputs), and jq + sort(1) on
+		# extracted keys (bounded memory, like prefkit: spills to $TMPDIR)
+		each baseline "jq -f jq/curriculum.jq" jq -cn -L "$here/jq" -f "$here/jq/curriculum.jq" "$f"
+		each baseline "jq -f jq/curriculum-keys.jq | sort | cut" sh -c \
+			'jq -c -r -L "$1/jq" -f "$1/jq/curriculum-keys.jq" "$2" |
+			 LC_ALL=C sort -s -t "$(printf "\t")" -k1,1n -k2,2gr -S "$3" | cut -f3-' \
+			sh "$here" "$f" "$(curriculum_memory)"
+	elif [ "$have_jq" = 1 ]; then
 		if [ "$t" = cat ]; then
 			each baseline "jq -c ." jq -c . "$f"
 		else
@@ -432,6 +448,20 @@ bench_with_ceiling() {
 	}
 }
 
+# rss_goal_sort ROWS: pref-curriculum's peak RSS against --memory + 32 MiB
+rss_goal_sort() {
+	m=$(curriculum_memory)
+	awk -F '\t' -v m="$m" '$1 == "prefkit" {
+		mib = m + 0
+		if (m ~ /[Kk]$/) mib /= 1024
+		if (m ~ /[Gg]$/) mib *= 1024
+		if ($6 < 0) { print "peak RSS not measured (GNU time missing).\n"; exit }
+		r = $6 / 1024
+		printf "%s: peak RSS %.1f MiB with --memory %s (goal <= --memory + 32 MiB = %.0f MiB: %s).\n\n",
+			$2, r, m, mib + 32, (r <= mib + 32 ? "met" : "MISSED")
+	}' "$1"
+}
+
 do_bench() {
 	for t in $tools; do
 		shape=$(tool_shape "$t")
@@ -447,6 +477,7 @@ do_bench() {
 		run_cmds "$t" "$f"
 		if [ -s "$rows" ]; then
 			table "$t" "$shape" "$bytes" "$recs" "$rows"
+			[ "$t" = curriculum ] && rss_goal_sort "$rows"
 			load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
 			printf '_1-minute load average after these runs: %s (about 1 is this benchmark itself)_\n\n' "$load"
 		else

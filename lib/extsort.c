@@ -3,7 +3,13 @@
  * extsort.c - struct pk_sort: a stable sort of opaque records in bounded
  * memory (SPEC 2 "Limits": --memory, --tmpdir).
  *
- * Records are copied into one arena and indexed by 24-byte entries.  When
+ * Records are copied into one arena and indexed by 32-byte entries that
+ * hold the first 16 bytes of the compared part, so that sorting short keys
+ * (the common case: a fixed-width key first in each record) never reads
+ * the arena, where every access would be a cache miss.  The arena is one
+ * reservation of the memory budget, mapped with transparent huge pages
+ * where the system has them: it never moves, and filling it does not take
+ * a page fault every 4 KiB.  When
  * the next record would take the records, their entries and the merge's
  * buffers past the budget, the entries are sorted and the run is spilled
  * to a temporary file that never has a name in the file system after it
@@ -35,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <zstd.h>
@@ -49,6 +56,7 @@
 
 struct entry {
 	uint64_t k0;  /* first 8 bytes of the key, big-endian (memcmp order) */
+	uint64_t k1;  /* the next 8 (zero bytes past the compared part) */
 	size_t off;   /* in the arena: also the order records were added */
 	size_t len;
 };
@@ -100,6 +108,7 @@ struct pk_sort {
 	/* records in memory */
 	char *arena;
 	size_t arena_len, arena_cap;
+	int arena_mapped; /* reserved with mmap (else malloc'd) */
 	struct entry *ents;
 	size_t nents, ents_cap;
 
@@ -206,17 +215,27 @@ static int rec_cmp(const struct pk_sort *s, const char *a, size_t an,
 	return an < bn ? -1 : an > bn;
 }
 
-/* The first 8 bytes of the compared part as a number (memcmp order). */
-static uint64_t first8(const struct pk_sort *s, const char *p, size_t n)
+/* The length of the compared part of a record of n bytes. */
+static size_t cmp_len(const struct pk_sort *s, size_t n)
 {
-	unsigned char b[8] = {0};
+	return s->key_len && n > s->key_len ? s->key_len : n;
+}
 
-	if (s->cmp)
-		return 0;
-	if (s->key_len && n > s->key_len)
-		n = s->key_len;
-	memcpy(b, p, n < 8 ? n : 8);
-	return pk_sort_get_u64(b);
+/* The first 16 bytes of the compared part as two numbers (memcmp order;
+ * zero bytes past its end). */
+static void first16(const struct pk_sort *s, const char *p, size_t n,
+		    struct entry *e)
+{
+	unsigned char b[16] = {0};
+
+	if (s->cmp) {
+		e->k0 = e->k1 = 0;
+		return;
+	}
+	n = cmp_len(s, n);
+	memcpy(b, p, n < 16 ? n : 16);
+	e->k0 = pk_sort_get_u64(b);
+	e->k1 = pk_sort_get_u64(b + 8);
 }
 
 static int ent_cmp(const struct pk_sort *s, const struct entry *a,
@@ -226,6 +245,19 @@ static int ent_cmp(const struct pk_sort *s, const struct entry *a,
 
 	if (a->k0 != b->k0)
 		return a->k0 < b->k0 ? -1 : 1;
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1 ? -1 : 1;
+	if (!s->cmp) {
+		size_t an = cmp_len(s, a->len), bn = cmp_len(s, b->len);
+
+		/* Both compared parts are in the entries: equal up to the
+		 * shorter, which comes first. */
+		if (an <= 16 && bn <= 16) {
+			if (an != bn)
+				return an < bn ? -1 : 1;
+			return a->off < b->off ? -1 : a->off > b->off;
+		}
+	}
 	c = rec_cmp(s, s->arena + a->off, a->len, s->arena + b->off, b->len);
 	if (c)
 		return c;
@@ -672,12 +704,52 @@ static size_t held(const struct pk_sort *s, size_t n)
 	return s->arena_len + n + (s->nents + 1) * ENTRY_SIZE;
 }
 
+/* Reserve the whole budget for the arena at once.  Pages are only taken
+ * as records are written; huge pages (when the system has them) take the
+ * page faults of filling a large arena from one per 4 KiB to one per
+ * 2 MiB.  0 when the reservation fails (the arena then grows by realloc). */
+static int reserve_arena(struct pk_sort *s)
+{
+	size_t len = s->memory;
+	void *p;
+
+	if (len < ((size_t)4 << 20))
+		return 0;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return 0;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+	s->arena = p;
+	s->arena_cap = len;
+	s->arena_mapped = 1;
+	return 1;
+}
+
+static void release_arena(struct pk_sort *s)
+{
+	if (s->arena_mapped)
+		munmap(s->arena, s->arena_cap);
+	else
+		free(s->arena);
+	s->arena = NULL;
+	s->arena_mapped = 0;
+}
+
 static int grow(struct pk_sort *s, size_t n, struct pk_error *err)
 {
 	struct entry *e;
 
+	if (!s->arena)
+		(void)reserve_arena(s); /* else grown below by realloc */
 	if (s->arena_cap - s->arena_len < n) {
 		size_t cap = s->arena_cap ? s->arena_cap : 64 << 10;
+
+		if (s->arena_mapped) /* held() keeps records within it */
+			return fail(s, err, PK_ERR_USAGE,
+				    "pk_sort: arena overflow");
 		char *p;
 
 		while (cap - s->arena_len < n)
@@ -735,7 +807,7 @@ int pk_sort_add(struct pk_sort *s, const void *rec, size_t n,
 	e = &s->ents[s->nents++];
 	e->off = s->arena_len;
 	e->len = n;
-	e->k0 = first8(s, rec, n);
+	first16(s, rec, n, e);
 	if (n)
 		memcpy(s->arena + s->arena_len, rec, n);
 	s->arena_len += n;
@@ -907,9 +979,8 @@ static int advance(struct pk_sort *s, struct source *src, struct pk_error *err)
 /* Give back the memory of the records held. */
 static void free_memory(struct pk_sort *s)
 {
-	free(s->arena);
+	release_arena(s);
 	free(s->ents);
-	s->arena = NULL;
 	s->ents = NULL;
 	s->arena_len = s->arena_cap = s->nents = s->ents_cap = 0;
 }
@@ -1198,7 +1269,7 @@ void pk_sort_free(struct pk_sort *s)
 		if (s->srcs[i].kind != SRC_MEM)
 			source_close(s, &s->srcs[i]);
 	free(s->srcs);
-	free(s->arena);
+	release_arena(s);
 	free(s->ents);
 	free(s->heap);
 	free(s->wraw);

@@ -1293,7 +1293,7 @@ PK_API void pk_flip_free(struct pk_flip *f);
  * fan-in.  The sort does not check that an input is in order.
  */
 #define PK_SORT_MEMORY_DEFAULT ((size_t)512 << 20)
-#define PK_SORT_ENTRY_OVERHEAD 24
+#define PK_SORT_ENTRY_OVERHEAD 32
 
 struct pk_sort;
 

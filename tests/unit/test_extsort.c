@@ -224,6 +224,42 @@ static void test_in_memory(void)
 	ref_key_len = 0;
 }
 
+/* Short records of zero bytes and near-zero bytes, many of them prefixes
+ * of others: the entries hold the first 16 compared bytes zero-padded, so
+ * "a" and "a\0" have equal entry keys and only their lengths tell them
+ * apart.  Whole-record keys and prefix keys shorter and longer than 16,
+ * in memory and spilled. */
+static void test_short_keys(void)
+{
+	static const size_t key_lens[] = {0, 5, 16, 17, 20};
+	size_t n = 4000, i, k, kl;
+
+	for (kl = 0; kl < sizeof key_lens / sizeof *key_lens; kl++)
+		for (k = 0; k < 2; k++) {
+			struct pk_sort_opts o = {.tmpdir = tmpdir,
+						 .key_len = key_lens[kl],
+						 .memory = k ? 16 << 10 : 0};
+			struct rec *r = calloc(n, sizeof *r);
+			struct pk_sort *s;
+
+			for (i = 0; i < n; i++) {
+				size_t j, len = (size_t)(rnd() % 25);
+
+				r[i].p = malloc(len ? len : 1);
+				r[i].n = len;
+				r[i].seq = i;
+				for (j = 0; j < len; j++)
+					r[i].p[j] = "\0\0\1a"[rnd() % 4];
+			}
+			s = sort_of(r, n, &o);
+			ref_key_len = key_lens[kl];
+			CHECK(drain_matches(s, r, n));
+			ref_key_len = 0;
+			pk_sort_free(s);
+			drop(r, n);
+		}
+}
+
 /* Many runs, merge passes, whole-record and prefix keys. */
 static void test_spill(void)
 {
@@ -520,6 +556,7 @@ int main(void)
 	test_keys();
 	test_empty_and_small();
 	test_in_memory();
+	test_short_keys();
 	test_spill();
 	test_large_records();
 	test_callback();
