@@ -212,6 +212,7 @@ static ssize_t read_zstd(struct pk_zin *z, void *p, size_t n,
 
 	while (out.pos == 0) {
 		ZSTD_inBuffer in;
+		size_t ret;
 
 		if (z->in_pos == z->in_len && !z->pending) {
 			if (!z->eof) {
@@ -228,12 +229,20 @@ static ssize_t read_zstd(struct pk_zin *z, void *p, size_t n,
 		in.src = z->in;
 		in.size = z->in_len;
 		in.pos = z->in_pos;
-		z->zret = ZSTD_decompressStream(z->zd, &out, &in);
-		z->in_pos = in.pos;
-		if (ZSTD_isError(z->zret))
+		ret = ZSTD_decompressStream(z->zd, &out, &in);
+		if (ZSTD_isError(ret))
 			return pk_error_set(err, PK_ERR_IO,
 					    "corrupt zstd stream: %s",
-					    ZSTD_getErrorName(z->zret));
+					    ZSTD_getErrorName(ret));
+		/* A call that neither reads nor writes a byte leaves the
+		 * decoder where it was, and its hint says nothing: after a
+		 * frame that ended exactly as the caller's buffer filled up,
+		 * the hint would ask for the next frame's header, which is
+		 * no reason to call the stream truncated.  Keep the hint of
+		 * the last call that moved. */
+		if (in.pos != z->in_pos || out.pos > 0)
+			z->zret = ret;
+		z->in_pos = in.pos;
 		z->pending = out.pos == out.size;
 	}
 	return (ssize_t)out.pos;
