@@ -212,4 +212,12 @@ int pk_rank_write_list(struct pk_rank_list *l, const char *prompt_raw,
 long pk_steptree_split(struct pk_steptree *t, const char *v, size_t n,
 		       struct pk_buf *out, struct pk_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Files (writer.c)                                                    */
+/* ------------------------------------------------------------------ */
+
+/* path with its symbolic links followed, even a dangling last one (the
+ * name the link would create); malloc'd, NULL when out of memory. */
+char *pk_path_resolve(const char *path);
+
 #endif

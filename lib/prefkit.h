@@ -612,6 +612,8 @@ PK_API int pk_writer_commit(struct pk_writer *w, struct pk_error *err);
 PK_API void pk_writer_abort(struct pk_writer *w);
 /* Path of the temporary file (NULL for stdout), for a signal handler. */
 PK_API const char *pk_writer_temp_path(const struct pk_writer *w);
+/* 1 when a write, flush or sync has failed (the error sticks), else 0. */
+PK_API int pk_writer_failed(const struct pk_writer *w);
 
 /* ------------------------------------------------------------------ */
 /* Ranked lists and pair strategies (rank.c) - shared by pref-expand   */

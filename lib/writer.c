@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,9 +140,42 @@ static int flush_buf(struct pk_writer *w, int end)
 	return PK_OK;
 }
 
-/* Name the temporary file "<dir>/.<base>.XXXXXX" and create it. */
+char *pk_path_resolve(const char *path)
+{
+	char *p = strdup(path);
+	int hops;
+
+	/* as the kernel does for open(2), at most 40 links */
+	for (hops = 0; p && hops < 40; hops++) {
+		struct stat st;
+		char target[PATH_MAX], *next;
+		const char *slash;
+		ssize_t n;
+		size_t dirlen;
+
+		if (lstat(p, &st) < 0 || !S_ISLNK(st.st_mode))
+			break;
+		n = readlink(p, target, sizeof target - 1);
+		if (n < 0)
+			break;
+		target[n] = '\0';
+		slash = strrchr(p, '/');
+		dirlen = target[0] != '/' && slash ? (size_t)(slash - p) + 1 : 0;
+		next = malloc(dirlen + (size_t)n + 1);
+		if (next) {
+			memcpy(next, p, dirlen);
+			memcpy(next + dirlen, target, (size_t)n + 1);
+		}
+		free(p);
+		p = next;
+	}
+	return p;
+}
+
+/* Name the temporary file "<dir>/.<base>.XXXXXX" and create it, with the
+ * permissions (and, where allowed, the owner) of a file it replaces. */
 static int create_tmp(struct pk_writer *w, const char *path,
-		      struct pk_error *err)
+		      const struct stat *old, struct pk_error *err)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
@@ -179,10 +213,17 @@ static int create_tmp(struct pk_writer *w, const char *path,
 	w->own_fd = 1;
 	w->sync = 1;
 	if (fcntl(w->fd, F_SETFD, FD_CLOEXEC) < 0 ||
-	    fchmod(w->fd, file_mode()) < 0) {
+	    fchmod(w->fd, old ? old->st_mode & 0777 : file_mode()) < 0) {
 		e = errno;
 		drop_tmp(w);
 		return pk_error_set(err, PK_ERR_IO, "%s", strerror(e));
+	}
+	/* keep the owner too when we may (root, or a group we are in);
+	 * otherwise the file becomes ours, as with any editor */
+	if (old && (old->st_uid != geteuid() || old->st_gid != getegid()) &&
+	    fchown(w->fd, old->st_uid, old->st_gid) < 0 &&
+	    fchown(w->fd, (uid_t)-1, old->st_gid) < 0) {
+		/* nothing better to do: the file is ours */
 	}
 	return PK_OK;
 }
@@ -218,6 +259,8 @@ struct pk_writer *pk_writer_open(const char *path, int zstd_level,
 {
 	struct pk_writer *w;
 	struct stat st;
+	char *real = NULL;
+	int exists;
 
 	if (path && strcmp(path, "-") == 0)
 		path = NULL;
@@ -243,9 +286,16 @@ struct pk_writer *pk_writer_open(const char *path, int zstd_level,
 		pk_nomem(err);
 		goto fail;
 	}
+	/* -o over a symbolic link writes the file it points to, which
+	 * keeps the link (a dangling link makes its target) */
+	if (path && !(real = pk_path_resolve(path))) {
+		pk_nomem(err);
+		goto fail;
+	}
+	exists = real && stat(real, &st) == 0;
 	if (!path) {
 		/* standard output: fd 1, never closed here */
-	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	} else if (exists && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode)) {
 			pk_error_set(err, PK_ERR_IO, "%s", strerror(EISDIR));
 			goto fail;
@@ -253,20 +303,22 @@ struct pk_writer *pk_writer_open(const char *path, int zstd_level,
 		/* a device or a FIFO (/dev/null, /dev/stdout): write to it
 		 * in place, since renaming over it would replace it */
 		do
-			w->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+			w->fd = open(real, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 		while (w->fd < 0 && errno == EINTR);
 		if (w->fd < 0) {
 			pk_error_set(err, PK_ERR_IO, "%s", strerror(errno));
 			goto fail;
 		}
 		w->own_fd = 1;
-	} else if (create_tmp(w, path, err) != PK_OK) {
+	} else if (create_tmp(w, real, exists ? &st : NULL, err) != PK_OK) {
 		goto fail;
 	}
 	if (zstd_level != 0 && open_zstd(w, zstd_level, err) != PK_OK)
 		goto fail;
+	free(real);
 	return w;
 fail:
+	free(real);
 	pk_writer_abort(w);
 	return NULL;
 }
@@ -401,6 +453,11 @@ void pk_writer_abort(struct pk_writer *w)
 		close(w->fd); /* the data is being thrown away */
 	drop_tmp(w);
 	release(w);
+}
+
+int pk_writer_failed(const struct pk_writer *w)
+{
+	return w->status != PK_OK;
 }
 
 const char *pk_writer_temp_path(const struct pk_writer *w)

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -85,26 +87,41 @@ static const struct common_option common_options[] = {
 #define NCOMMON (sizeof common_options / sizeof common_options[0])
 #define COMMON_SHORTOPTS "o:z::qhV"
 
-/* Temporary files to remove when a signal ends the program: the output
- * and the quarantine file, and the outputs of pk_cli_open_outputs(). */
-static char cleanup_paths[2][PATH_MAX];
+/* Temporary files to remove when a signal or exit() ends the program:
+ * the output, the quarantine file and the stats file, and the outputs of
+ * pk_cli_open_outputs(). */
+enum { TEMP_OUT, TEMP_QUARANTINE, TEMP_STATS, NTEMP };
+static char cleanup_paths[NTEMP][PATH_MAX];
 static char **volatile cleanup_more;
 static volatile size_t ncleanup_more;
 
-static void on_fatal_signal(int sig)
+/* Async-signal-safe: unlink(2) only. */
+static void remove_temps(void)
 {
 	char **more = cleanup_more;
 	size_t i, n = ncleanup_more;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < NTEMP; i++)
 		if (cleanup_paths[i][0])
 			unlink(cleanup_paths[i]);
 	for (i = 0; more && i < n; i++)
 		if (more[i])
 			unlink(more[i]);
+}
+
+static void on_fatal_signal(int sig)
+{
+	remove_temps();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
+
+/* The signals that end a process by default, apart from the ones that
+ * report a fault in the program itself (SIGSEGV, SIGBUS, ...). */
+static const int fatal_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2,
+	SIGXCPU, SIGXFSZ, SIGVTALRM,
+};
 
 static void remember_temp(int slot, const struct pk_writer *w)
 {
@@ -114,6 +131,30 @@ static void remember_temp(int slot, const struct pk_writer *w)
 		strcpy(cleanup_paths[slot], p);
 	else
 		cleanup_paths[slot][0] = '\0';
+}
+
+/* Open /dev/null on a closed standard descriptor, as git and coreutils
+ * do, so that no file we open becomes descriptor 0, 1 or 2 by accident.
+ * It is opened for the other direction, so that reading a closed
+ * standard input or writing a closed standard output still fails
+ * (EBADF) as it would have: an error, never an empty input or a lost
+ * output. */
+static void sanitize_std_fds(const char *progname)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		nfd = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+		if (nfd != fd) {
+			fprintf(stderr, "%s: cannot open /dev/null: %s\n",
+				progname, strerror(errno));
+			_exit(PK_EXIT_ERROR);
+		}
+	}
 }
 
 static double now(void)
@@ -127,6 +168,7 @@ static double now(void)
 void pk_cli_init(struct pk_cli *cli, const char *progname, unsigned groups)
 {
 	const char *tmp = getenv("TMPDIR");
+	size_t i;
 
 	memset(cli, 0, sizeof *cli);
 	cli->progname = progname;
@@ -148,11 +190,23 @@ void pk_cli_init(struct pk_cli *cli, const char *progname, unsigned groups)
 	cli->score_field = "score";
 	cli->rank_field = "rank";
 
-	/* A closed pipe ends us quietly, as it ends cat (git common-init.c). */
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, on_fatal_signal);
-	signal(SIGTERM, on_fatal_signal);
-	signal(SIGHUP, on_fatal_signal);
+	sanitize_std_fds(progname);
+	/* A signal that ends us removes our temporary files first, then ends
+	 * us by the same signal.  A closed pipe ends us quietly, as it ends
+	 * cat (git common-init.c), even when the parent ignored SIGPIPE; any
+	 * other signal the parent ignored (nohup, a background job's SIGINT)
+	 * stays ignored. */
+	for (i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+		struct sigaction old;
+
+		if (fatal_signals[i] != SIGPIPE &&
+		    sigaction(fatal_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		signal(fatal_signals[i], on_fatal_signal);
+	}
+	/* and exit() (a usage error, out of memory) removes them too */
+	atexit(remove_temps);
 }
 
 static void vmsg(const struct pk_cli *cli, const char *fmt, va_list ap)
@@ -269,6 +323,22 @@ static void print_version(const struct pk_cli *cli)
 	);
 }
 
+/* Flush standard output: 0, or -1 after "write error" (and status 2). */
+static int flush_stdout(struct pk_cli *cli)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "%s: write error: %s\n", cli->progname,
+		strerror(errno));
+	cli->status = PK_EXIT_ERROR;
+	return -1;
+}
+
+void pk_cli_exit_stdout(struct pk_cli *cli)
+{
+	exit(flush_stdout(cli) < 0 ? PK_EXIT_ERROR : PK_EXIT_OK);
+}
+
 static void handle_common(struct pk_cli *cli, int c, const char *arg,
 			  void (*usage)(FILE *, int))
 {
@@ -285,10 +355,10 @@ static void handle_common(struct pk_cli *cli, int c, const char *arg,
 		break;
 	case 'h':
 		usage(stdout, PK_EXIT_OK);
-		exit(PK_EXIT_OK);
+		pk_cli_exit_stdout(cli);
 	case 'V':
 		print_version(cli);
-		exit(PK_EXIT_OK);
+		pk_cli_exit_stdout(cli);
 	case OPT_MAX_LINE:
 		cli->max_line = parse_size_opt(cli, "--max-line", arg);
 		break;
@@ -436,11 +506,134 @@ static void report_writer_error(struct pk_cli *cli, const char *what,
 {
 	if (err->kind == PK_ERR_PIPE) {
 		/* Nobody reads any more: end as SIGPIPE would. */
+		remove_temps();
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
 		_exit(PK_EXIT_ERROR);
 	}
 	pk_cli_error(cli, "%s: %s", what, err->text);
+}
+
+/* Do two names (neither "-") name the same file?  By device and inode
+ * when both exist (links included), else by the name with symbolic links
+ * and the directory resolved.  Character devices (/dev/null) take any
+ * number of writers and never clash. */
+struct file_id {
+	int exists;
+	struct stat st;
+	char *name;          /* when it does not exist: resolved, malloc'd */
+};
+
+static void file_id_get(struct file_id *id, const char *path)
+{
+	char *real, *slash, *dir;
+
+	memset(id, 0, sizeof *id);
+	if (strcmp(path, "-") == 0) {
+		id->exists = fstat(0, &id->st) == 0;
+		return;
+	}
+	if (stat(path, &id->st) == 0) {
+		id->exists = 1;
+		return;
+	}
+	/* a file to be made: its directory's real name and its own */
+	if (!(real = pk_path_resolve(path)))
+		return;
+	slash = strrchr(real, '/');
+	if (slash == real)
+		dir = realpath("/", NULL);
+	else if (slash) {
+		*slash = '\0';
+		dir = realpath(real, NULL);
+		*slash = '/';
+	} else {
+		dir = realpath(".", NULL);
+	}
+	if (dir) {
+		const char *base = slash ? slash + 1 : real;
+		size_t n = strlen(dir) + strlen(base) + 2;
+
+		if ((id->name = malloc(n)))
+			snprintf(id->name, n, "%s/%s", dir, base);
+		free(dir);
+	}
+	free(real);
+}
+
+static int file_id_same(const struct file_id *a, const struct file_id *b)
+{
+	if (a->exists != b->exists)
+		return 0;
+	if (a->exists)
+		return a->st.st_dev == b->st.st_dev &&
+		       a->st.st_ino == b->st.st_ino &&
+		       !S_ISCHR(a->st.st_mode);
+	return a->name && b->name && strcmp(a->name, b->name) == 0;
+}
+
+/* A file the command writes (an output: what, path) must not be the
+ * quarantine or stats file, nor be written by two of them, and those two
+ * must not be an input: one would overwrite the other (issue 8).  Outputs
+ * may be inputs (they are written to a temporary file).  Returns 0, or
+ * -1 after the message when exit_on_clash is 0 (files are open). */
+static int check_clashes(struct pk_cli *cli, const char *const *outs,
+			 size_t nouts, int exit_on_clash)
+{
+	struct named {
+		const char *role, *path;
+		int input;
+		struct file_id id;
+	} *f;
+	size_t n = 0, i, j, nin = cli->ninputs ? (size_t)cli->ninputs : 1;
+	int rc = 0;
+
+	f = calloc(nouts + nin + 2, sizeof *f);
+	if (!f)
+		return 0; /* nothing is lost by not checking */
+	if (cli->on_error == PK_ON_ERROR_QUARANTINE)
+		f[n++] = (struct named){"quarantine file", cli->quarantine_path, 0, {0}};
+	if (cli->want_stats && cli->stats_path)
+		f[n++] = (struct named){"stats file", cli->stats_path, 0, {0}};
+	if (n == 0) {
+		free(f);
+		return 0;
+	}
+	for (i = 0; i < nouts; i++)
+		if (outs[i] && strcmp(outs[i], "-") != 0)
+			f[n++] = (struct named){"output", outs[i], 0, {0}};
+	for (i = 0; i < nin; i++)
+		f[n++] = (struct named){"input", cli->ninputs ? cli->inputs[i] : "-", 1, {0}};
+	for (i = 0; i < n; i++)
+		file_id_get(&f[i].id, f[i].path);
+	/* the first two are the quarantine and/or stats files */
+	for (i = 0; i < n && !f[i].input && strcmp(f[i].role, "output") != 0 && !rc; i++)
+		for (j = i + 1; j < n && !rc; j++) {
+			if (!file_id_same(&f[i].id, &f[j].id))
+				continue;
+			if (strcmp(f[j].path, "-") == 0)
+				pk_cli_error(cli, "%s '%s' is also the standard input",
+					     f[i].role, f[i].path);
+			else if (strcmp(f[i].path, f[j].path) == 0)
+				pk_cli_error(cli, "%s '%s' is also %s %s",
+					     f[i].role, f[i].path,
+					     f[j].input ? "an" : "the", f[j].role);
+			else
+				pk_cli_error(cli, "%s '%s' is also %s %s ('%s')",
+					     f[i].role, f[i].path,
+					     f[j].input ? "an" : "the", f[j].role,
+					     f[j].path);
+			rc = -1;
+		}
+	for (i = 0; i < n; i++)
+		free(f[i].id.name);
+	free(f);
+	if (rc < 0 && exit_on_clash) {
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			cli->progname);
+		exit(PK_EXIT_ERROR);
+	}
+	return rc;
 }
 
 static int open_quarantine(struct pk_cli *cli)
@@ -455,7 +648,7 @@ static int open_quarantine(struct pk_cli *cli)
 				     err.text);
 			return -1;
 		}
-		remember_temp(1, cli->quarantine);
+		remember_temp(TEMP_QUARANTINE, cli->quarantine);
 	}
 	return 0;
 }
@@ -464,13 +657,14 @@ int pk_cli_open_output(struct pk_cli *cli)
 {
 	struct pk_error err = {0};
 
+	check_clashes(cli, &cli->output, 1, 1);
 	cli->out = pk_writer_open(cli->output, cli->zstd_level, &err);
 	if (!cli->out) {
 		pk_cli_error(cli, "%s: %s", cli->output ? cli->output : "-",
 			     err.text);
 		return -1;
 	}
-	remember_temp(0, cli->out);
+	remember_temp(TEMP_OUT, cli->out);
 	return open_quarantine(cli);
 }
 
@@ -478,9 +672,11 @@ int pk_cli_open_outputs(struct pk_cli *cli, char *const *paths, size_t n,
 			int zstd_level)
 {
 	struct pk_error err = {0};
-	char **temps = calloc(n + 1, sizeof *temps);
+	char **temps;
 	size_t k;
 
+	check_clashes(cli, (const char *const *)paths, n, 1);
+	temps = calloc(n + 1, sizeof *temps);
 	cli->outs = calloc(n + 1, sizeof *cli->outs);
 	cli->out_paths = calloc(n + 1, sizeof *cli->out_paths);
 	if (!temps || !cli->outs || !cli->out_paths) {
@@ -517,6 +713,8 @@ int pk_cli_add_output(struct pk_cli *cli, const char *path, int zstd_level)
 	char **paths, **temps, **old = cleanup_more, *name, *tmp = NULL;
 	const char *t;
 
+	if (check_clashes(cli, &path, 1, 0) < 0)
+		return -1;
 	if (!(w = pk_writer_open(path, zstd_level, &err))) {
 		pk_cli_error(cli, "%s: %s", path, err.text);
 		return -1;
@@ -1070,28 +1268,47 @@ void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n)
 	}
 }
 
+/* --stats: standard error, or a file written like the output (through a
+ * temporary file, so a full disk is an error and leaves no empty or
+ * partial file). */
 static void write_stats(struct pk_cli *cli)
 {
-	FILE *fp = stderr;
-	int i;
+	struct pk_buf b = PK_BUF_INIT;
+	struct pk_error err = {0};
+	struct pk_writer *w;
+	int i, rc;
 
-	if (cli->stats_path && !(fp = fopen(cli->stats_path, "w"))) {
-		fprintf(stderr, "%s: %s: %s\n", cli->progname, cli->stats_path,
-			strerror(errno));
+	rc = pk_buf_printf(&b, "{\"read\":%llu,\"written\":%llu,\"skipped\":%llu,"
+			   "\"quarantined\":%llu,\"blank\":%llu",
+			   cli->nread, cli->nwritten, cli->nskipped,
+			   cli->nquarantined, cli->nblank);
+	for (i = 0; i < cli->ncounters && rc == PK_OK; i++)
+		rc = pk_buf_printf(&b, ",\"%s\":%llu", cli->counters[i].name,
+				   cli->counters[i].value);
+	if (rc == PK_OK)
+		rc = pk_buf_puts(&b, "}\n");
+	if (rc != PK_OK) {
+		pk_buf_free(&b);
+		fprintf(stderr, "%s: out of memory\n", cli->progname);
 		cli->status = PK_EXIT_ERROR;
 		return;
 	}
-	fprintf(fp, "{\"read\":%llu,\"written\":%llu,\"skipped\":%llu,"
-		"\"quarantined\":%llu,\"blank\":%llu",
-		cli->nread, cli->nwritten, cli->nskipped, cli->nquarantined,
-		cli->nblank);
-	for (i = 0; i < cli->ncounters; i++)
-		fprintf(fp, ",\"%s\":%llu", cli->counters[i].name,
-			cli->counters[i].value);
-	fputs("}\n", fp);
-	if (fp != stderr && fclose(fp) != 0) {
+	if (!cli->stats_path) {
+		fwrite(b.data, 1, b.len, stderr);
+		pk_buf_free(&b);
+		return;
+	}
+	w = pk_writer_open(cli->stats_path, 0, &err);
+	if (w) {
+		remember_temp(TEMP_STATS, w);
+		pk_writer_write(w, b.data, b.len, &err);
+		rc = pk_writer_commit(w, &err);
+		cleanup_paths[TEMP_STATS][0] = '\0';
+	}
+	pk_buf_free(&b);
+	if (!w || rc != PK_OK) {
 		fprintf(stderr, "%s: %s: %s\n", cli->progname, cli->stats_path,
-			strerror(errno));
+			err.text);
 		cli->status = PK_EXIT_ERROR;
 	}
 }
@@ -1153,13 +1370,15 @@ int pk_cli_finish(struct pk_cli *cli)
 		 * only when the whole run succeeded. */
 		if (cli->status == PK_EXIT_OK || !cli->output ||
 		    strcmp(cli->output, "-") == 0) {
-			if (pk_writer_commit(cli->out, &err) < 0)
+			int reported = pk_writer_failed(cli->out);
+
+			if (pk_writer_commit(cli->out, &err) < 0 && !reported)
 				report_writer_error(cli, cli->output ? cli->output : "-", &err);
 		} else {
 			pk_writer_abort(cli->out);
 		}
 		cli->out = NULL;
-		cleanup_paths[0][0] = '\0';
+		cleanup_paths[TEMP_OUT][0] = '\0';
 	}
 	if (cli->outs)
 		finish_outputs(cli);
@@ -1171,7 +1390,7 @@ int pk_cli_finish(struct pk_cli *cli)
 			pk_writer_abort(cli->quarantine);
 		}
 		cli->quarantine = NULL;
-		cleanup_paths[1][0] = '\0';
+		cleanup_paths[TEMP_QUARANTINE][0] = '\0';
 	}
 	if (cli->want_stats)
 		write_stats(cli);
@@ -1179,11 +1398,7 @@ int pk_cli_finish(struct pk_cli *cli)
 	pk_buf_free(&cli->held);
 	free(cli->input_name_buf);
 	cli->input_name_buf = NULL;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: write error: %s\n", cli->progname,
-			strerror(errno));
-		cli->status = PK_EXIT_ERROR;
-	}
+	flush_stdout(cli);
 	return cli->status;
 }
 

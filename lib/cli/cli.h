@@ -170,6 +170,10 @@ void pk_cli_warn(struct pk_cli *cli, const char *fmt, ...)
 void pk_cli_error(struct pk_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Flush standard output and exit: 0, or 2 after "write error" (for
+ * options such as --help that print and exit). */
+void pk_cli_exit_stdout(struct pk_cli *cli) __attribute__((noreturn));
+
 /* Parse a number option: whole within [min, max], or a double.  On a bad
  * value: usage error quoting the option and the value. */
 long long pk_cli_parse_int(struct pk_cli *cli, const char *opt,

@@ -7,7 +7,9 @@ mkdir tmp
 for sig in INT TERM; do
 	rm -f fifo
 	mkfifo fifo
-	pref-curriculum $f --memory 16K --tmpdir tmp --stats=st -o out.jsonl <fifo &
+	# (a background job of a script starts with SIGINT ignored, and a
+	# command keeps it so: give it the default action back)
+	env --default-signal=INT pref-curriculum $f --memory 16K --tmpdir tmp --stats=st -o out.jsonl <fifo &
 	pid=$!
 	exec 3>fifo
 	cat "$in" >&3     # all but the pipe's last 64K has been read now
