@@ -194,6 +194,12 @@ double pk_sort_key_double(uint64_t k)
 /* Comparing                                                           */
 /* ------------------------------------------------------------------ */
 
+/* The length of the compared part of a record of n bytes. */
+static size_t cmp_len(const struct pk_sort *s, size_t n)
+{
+	return s->key_len && n > s->key_len ? s->key_len : n;
+}
+
 static int rec_cmp(const struct pk_sort *s, const char *a, size_t an,
 		   const char *b, size_t bn)
 {
@@ -202,23 +208,13 @@ static int rec_cmp(const struct pk_sort *s, const char *a, size_t an,
 
 	if (s->cmp)
 		return s->cmp(s->ctx, a, an, b, bn);
-	if (s->key_len) {
-		if (an > s->key_len)
-			an = s->key_len;
-		if (bn > s->key_len)
-			bn = s->key_len;
-	}
+	an = cmp_len(s, an);
+	bn = cmp_len(s, bn);
 	m = an < bn ? an : bn;
 	c = m ? memcmp(a, b, m) : 0;
 	if (c)
 		return c;
 	return an < bn ? -1 : an > bn;
-}
-
-/* The length of the compared part of a record of n bytes. */
-static size_t cmp_len(const struct pk_sort *s, size_t n)
-{
-	return s->key_len && n > s->key_len ? s->key_len : n;
 }
 
 /* The first 16 bytes of the compared part as two numbers (memcmp order;
