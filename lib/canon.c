@@ -244,7 +244,7 @@ static int number(struct canon *c, const char *p, size_t n)
 			return pk_buf_putc(c->out, '0') < 0 ? PK_FATAL : PK_OK;
 		return pk_buf_append(c->out, p, n) < 0 ? PK_FATAL : PK_OK;
 	}
-	if (pk_parse_number(p, n, &x) != PK_OK ||
+	if (pk_parse_double(p, n, &x) != PK_OK ||
 	    (len = pk_format_number(num, x)) < 0)
 		return pk_buf_append(c->out, p, n) < 0 ? PK_FATAL : PK_OK;
 	return pk_buf_append(c->out, num, (size_t)len) < 0 ? PK_FATAL : PK_OK;

@@ -45,8 +45,7 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 	return n;
 }
 
-/* Is p[0..n) a JSON number? */
-static int is_json_number(const char *p, size_t n)
+int pk_is_json_number(const char *p, size_t n)
 {
 	size_t i = 0;
 
@@ -118,13 +117,56 @@ static int parse_simple(const char *p, size_t n, double *out)
 	return 1;
 }
 
+/* Does the integer p[0..n) (JSON syntax, no fraction or exponent) fit in
+ * 64 bits, as prefkit(7) asks of a number a command uses? */
+static int fits_int64(const char *p, size_t n)
+{
+	static const char max[] = "9223372036854775807";
+	size_t digits = n - (p[0] == '-');
+	const char *d = p + (p[0] == '-');
+
+	if (digits != sizeof max - 1)
+		return digits < sizeof max - 1;
+	/* 19 digits: compare with 2^63 - 1, or 2^63 when negative */
+	if (p[0] == '-')
+		return memcmp(d, "9223372036854775808", digits) <= 0;
+	return memcmp(d, max, digits) <= 0;
+}
+
+/* Is there a nonzero digit before the exponent (the value is not 0)? */
+static int nonzero_mantissa(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && p[i] != 'e' && p[i] != 'E'; i++)
+		if (p[i] >= '1' && p[i] <= '9')
+			return 1;
+	return 0;
+}
+
 int pk_parse_number(const char *p, size_t n, double *out)
+{
+	double x;
+
+	if (pk_parse_double(p, n, &x) != PK_OK)
+		return PK_BAD_RECORD;
+	if (!memchr(p, '.', n) && !memchr(p, 'e', n) && !memchr(p, 'E', n) &&
+	    !fits_int64(p, n))
+		return PK_BAD_RECORD;
+	/* so small that it reads as 0 (1e-400) */
+	if (x == 0 && nonzero_mantissa(p, n))
+		return PK_BAD_RECORD;
+	*out = x;
+	return PK_OK;
+}
+
+int pk_parse_double(const char *p, size_t n, double *out)
 {
 	char small[64], *buf = small;
 	double x;
 
 	/* strtod would also take "inf", "0x1p3" or leading spaces */
-	if (!is_json_number(p, n))
+	if (!pk_is_json_number(p, n))
 		return PK_BAD_RECORD;
 	if (parse_simple(p, n, out))
 		return PK_OK;

@@ -213,6 +213,28 @@ long pk_steptree_split(struct pk_steptree *t, const char *v, size_t n,
 		       struct pk_buf *out, struct pk_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Scanner test hook (scan.c)                                          */
+/* ------------------------------------------------------------------ */
+
+/* Probe steps the scanner's key tables have taken in this thread so far
+ * (duplicate-key checks of objects with many keys): tests compare counts,
+ * never times. */
+unsigned long long pk_scan_probes(void);
+
+/* ------------------------------------------------------------------ */
+/* Numbers (num.c)                                                     */
+/* ------------------------------------------------------------------ */
+
+/* The nearest double to the JSON number p[0..n), as Python's json reads
+ * it (1e-400 is 0, integers of any size are rounded): PK_OK, or
+ * PK_BAD_RECORD beyond a double's range or for text that is not a JSON
+ * number.  For a value's spelling (canon.c); a value a command uses goes
+ * through the stricter pk_parse_number. */
+int pk_parse_double(const char *p, size_t n, double *out);
+/* Is p[0..n) the text of a JSON number (RFC 8259 grammar)? */
+int pk_is_json_number(const char *p, size_t n);
+
+/* ------------------------------------------------------------------ */
 /* Files (writer.c)                                                    */
 /* ------------------------------------------------------------------ */
 

@@ -144,8 +144,11 @@ PK_API char *pk_buf_take(struct pk_buf *b);                 /* caller frees */
  * "0.1", "1e+300").  Returns the length, or PK_BAD_RECORD for NaN/infinity. */
 PK_API int pk_format_number(char out[PK_NUMBER_MAX], double x);
 
-/* Parse the raw text of a JSON number (already validated).  Returns
- * PK_OK, or PK_BAD_RECORD when the value overflows a double (1e400). */
+/* Parse the raw text of a JSON number (already validated), as a value a
+ * command uses (prefkit(7) NUMBERS).  Returns PK_OK, or PK_BAD_RECORD when
+ * it does not fit: beyond a double (1e400), so small that it would read
+ * as 0 (1e-400), or an integer beyond 64 bits (2^63 and up, below
+ * -2^63). */
 PK_API int pk_parse_number(const char *p, size_t n, double *out);
 
 /* Append the JSON string literal (with quotes) for the UTF-8 bytes s[0..n):

@@ -17,8 +17,16 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 25)
+#include <sys/random.h>
+#define HAVE_GETRANDOM 1
+#endif
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -515,6 +523,62 @@ static inline const char *key_ptr(const struct scan_ctx *c,
 		      : (const char *)c->s + k->off;
 }
 
+/* Probe steps of the key tables in this thread: a test hook, so that a
+ * test can tell a linear cost from a quadratic one by counting instead of
+ * timing (pk_scan_probes). */
+static _Thread_local unsigned long long probes;
+
+unsigned long long pk_scan_probes(void)
+{
+	return probes;
+}
+
+/* The key tables hash with a seed drawn once per process: with a known
+ * seed (it was 0), keys whose hashes share their low bits are cheap to
+ * make, and every one of them walks the whole probe chain - 100,000 such
+ * keys on one line took 11 s.  A drawn seed makes such keys as unlikely
+ * as by chance.  Output does not depend on it: the table only answers
+ * "is this key already there", exactly. */
+static uint64_t draw_seed(void)
+{
+	uint64_t s = 0;
+	int fd;
+
+#ifdef HAVE_GETRANDOM
+	if (getrandom(&s, sizeof s, GRND_NONBLOCK) == (ssize_t)sizeof s && s)
+		return s;
+#endif
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &s, sizeof s) != (ssize_t)sizeof s)
+			s = 0;
+		close(fd);
+	}
+	if (!s) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		s = pk_hash64(&ts, sizeof ts, (uint64_t)getpid() ^
+					     (uint64_t)(uintptr_t)&s);
+	}
+	return s ? s : 1;
+}
+
+static uint64_t key_seed(void)
+{
+	static uint64_t seed;
+	uint64_t s = __atomic_load_n(&seed, __ATOMIC_ACQUIRE), want = 0;
+
+	if (s)
+		return s;
+	s = draw_seed();
+	/* the first thread to set it wins; every table uses that one */
+	if (!__atomic_compare_exchange_n(&seed, &want, s, 0, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		s = want;
+	return s;
+}
+
 static int tab_insert(struct ktab *t, uint64_t h, size_t kidx)
 {
 	size_t mask, j;
@@ -531,8 +595,10 @@ static int tab_insert(struct ktab *t, uint64_t h, size_t kidx)
 			if (o->gen != t->gen)
 				continue;
 			j = o->hash & (ncap - 1);
-			while (ns[j].gen == t->gen)
+			while (ns[j].gen == t->gen) {
 				j = (j + 1) & (ncap - 1);
+				probes++;
+			}
 			ns[j] = *o;
 		}
 		free(t->slot);
@@ -541,8 +607,10 @@ static int tab_insert(struct ktab *t, uint64_t h, size_t kidx)
 	}
 	mask = t->cap - 1;
 	j = h & mask;
-	while (t->slot[j].gen == t->gen)
+	while (t->slot[j].gen == t->gen) {
 		j = (j + 1) & mask;
+		probes++;
+	}
 	t->slot[j].gen = t->gen;
 	t->slot[j].hash = h;
 	t->slot[j].kidx = kidx;
@@ -591,18 +659,20 @@ static int key_check(struct scan_ctx *c, size_t start, size_t nk)
 		for (j = start; j < nk; j++) {
 			const struct skey *o = &sc->keys[j];
 
-			if (tab_insert(t, pk_hash64(key_ptr(c, o), o->len, 0),
+			if (tab_insert(t, pk_hash64(key_ptr(c, o), o->len,
+						    key_seed()),
 				       j) < 0)
 				goto nomem;
 		}
 	}
 	t = &sc->tabs[sc->ntabs - 1];
-	h = pk_hash64(kp, k->len, 0);
+	h = pk_hash64(kp, k->len, key_seed());
 	mask = t->cap - 1;
 	for (j = h & mask; t->slot[j].gen == t->gen; j = (j + 1) & mask) {
 		const struct hslot *e = &t->slot[j];
 		const struct skey *o = &sc->keys[e->kidx];
 
+		probes++;
 		if (e->hash == h && o->len == k->len &&
 		    memcmp(key_ptr(c, o), kp, k->len) == 0)
 			goto dup;

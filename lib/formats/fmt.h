@@ -68,10 +68,13 @@ int pk_fmt_message(struct pk_buf *b, const char *role, const char *p,
 		   size_t n, int spaced);
 
 /* The number a score value p[0..n) holds: a JSON number, or a string
- * holding one ("7.5").  Returns 1 with *x set, 0 when it holds none
- * ("N/A", null, other text), -1 for a number beyond a double. */
+ * holding the text of one ("7.5"), within prefkit(7)'s number rules.
+ * Returns 1 with *x set; 0 when there is none (null, "N/A"); or
+ * PK_BAD_RECORD with err saying "WHAT is not a number (string \"abc\")",
+ * "WHAT is not a number (true)" or "WHAT is out of range (1e400)" for
+ * anything else ("0x10", "NaN", "inf", objects, arrays, booleans). */
 int pk_fmt_number(struct pk_buf *scratch, const char *p, size_t n,
-		  double *x);
+		  double *x, const char *what, struct pk_error *err);
 
 /* Is the validated number p[0..n) an integer value (2, 2.0, 1e2)? */
 int pk_fmt_is_integral(const char *p, size_t n);

@@ -350,24 +350,41 @@ int pk_fmt_check_text(const char *fmt, const char *what, const char *p,
 					    : pk_type_name(t));
 }
 
-int pk_fmt_number(struct pk_buf *scratch, const char *p, size_t n, double *x)
+int pk_fmt_number(struct pk_buf *scratch, const char *p, size_t n,
+		  double *x, const char *what, struct pk_error *err)
 {
 	enum pk_type t = pk_type_of(p, n);
-	char *end;
+	const char *why = "is not a number";
+	int shown = n > 40 ? 40 : (int)n;
 
-	if (t == PK_T_NUMBER)
-		return pk_parse_number(p, n, x) == PK_OK ? 1 : -1;
+	if (t == PK_T_NULL)
+		return 0;
+	if (t == PK_T_NUMBER) {
+		if (pk_parse_number(p, n, x) == PK_OK)
+			return 1;
+		return pk_error_set(err, PK_ERR_DATA,
+				    "%s is out of range (%.*s)", what, shown, p);
+	}
 	if (t != PK_T_STRING)
-		return 0;
+		return pk_error_set(err, PK_ERR_DATA, "%s %s (%s)", what, why,
+				    pk_type_name(t));
 	pk_buf_reset(scratch);
-	if (pk_json_unquote(scratch, p, n) != PK_OK ||
-	    pk_buf_reserve(scratch, 1) || !scratch->len ||
-	    memchr(scratch->data, '\0', scratch->len))
+	if (pk_json_unquote(scratch, p, n) != PK_OK)
+		return pk_nomem(err);
+	if (scratch->len == 3 && memcmp(scratch->data, "N/A", 3) == 0)
 		return 0;
-	*x = strtod(scratch->data, &end);
-	if (*end || !isfinite(*x) || scratch->data[0] == ' ')
-		return 0;
-	return 1;
+	/* the text of a JSON number: not "0x10", "NaN", "inf" or " 7" */
+	switch (scratch->len ? pk_parse_number(scratch->data, scratch->len, x)
+			     : PK_BAD_RECORD) {
+	case PK_OK:
+		return 1;
+	case PK_FATAL:
+		return pk_nomem(err);
+	}
+	if (pk_is_json_number(scratch->data, scratch->len))
+		why = "is out of range";
+	return pk_error_set(err, PK_ERR_DATA, "%s %s (string %.*s)", what,
+			    why, shown, p);
 }
 
 int pk_fmt_split_last(const char *t, size_t n, int spaced, struct pk_buf *pre,

@@ -102,6 +102,8 @@ static int check_message(struct walk *w, const char *t, size_t n,
 			 const char **role, struct pk_member *text,
 			 struct pk_member *replies, int *has_replies)
 {
+	static const char *const flags[] = {"deleted", "synthetic",
+					    "review_result"};
 	struct pk_member m;
 
 	if (pk_type_of(t, n) != PK_T_OBJECT)
@@ -113,6 +115,17 @@ static int check_message(struct walk *w, const char *t, size_t n,
 			   "\"role\" is not \"prompter\" or \"assistant\"");
 	if (!field(t, n, "text", text) || text->type != PK_T_STRING)
 		return bad(w, t, n, "\"text\" is missing or not a string");
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (field(t, n, flags[i], &m) && m.type != PK_T_TRUE &&
+		    m.type != PK_T_FALSE && m.type != PK_T_NULL) {
+			char what[80];
+
+			/* "deleted": "yes" is no "deleted": true */
+			snprintf(what, sizeof what,
+				 "\"%s\" is not a boolean (%s)", flags[i],
+				 pk_type_name(m.type));
+			return bad(w, t, n, what);
+		}
 	*has_replies = field(t, n, "replies", replies);
 	if (*has_replies && replies->type != PK_T_ARRAY &&
 	    replies->type != PK_T_NULL)

@@ -70,6 +70,14 @@ static int message(struct pk_format_reader *fr, struct pk_buf *b,
 			e = pk_fmt_key(b, "role") || pk_buf_putc(b, '"') ||
 			    pk_buf_puts(b, *role) || pk_buf_putc(b, '"');
 		} else if (pk_key_equals(k, m.key_len, "value")) {
+			/* the content of a message: a string, or a list of
+			 * parts (prefkit(7)) */
+			if (m.type != PK_T_STRING && m.type != PK_T_ARRAY)
+				return pk_error_set(
+					err, PK_ERR_DATA,
+					"sharegpt: %s: \"value\" is not a "
+					"string (%s)",
+					where, pk_type_name(m.type));
 			have_value = 1;
 			e = pk_fmt_key(b, "content") ||
 			    pk_fmt_raw(b, v, m.val_len, fr->has_space);

@@ -12,11 +12,13 @@
  * numeric aspect ratings ("mean-aspects", N/A aspects left out).  A score
  * may be a number or a string holding one; a completion whose score is
  * missing, null, "N/A" (or, for mean-aspects, has no numeric rating) is
- * dropped and counted.  Other members of a completion (annotations,
+ * dropped and counted; any other score ("abc", "NaN", "0x10", true, {},
+ * 1e400) makes the record bad (pk_fmt_number).  Other members of a completion (annotations,
  * critique, ...) are not copied.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -58,17 +60,21 @@ static int mean_aspects(struct pk_format_reader *fr, const char *a, size_t n,
 				    idx + 1);
 	pk_iter_init(&it, a, n);
 	while (pk_iter_member(&it, &m)) {
+		char what[160];
+
 		if (m.type != PK_T_OBJECT ||
 		    !pk_object_find(a + m.val_off, m.val_len, "Rating",
 				    &rating))
 			continue;
+		snprintf(what, sizeof what,
+			 "ultrafeedback: completion %zu: the \"Rating\" of "
+			 "annotation %.*s",
+			 idx + 1, m.key_len > 60 ? 60 : (int)m.key_len,
+			 a + m.key_off);
 		got = pk_fmt_number(&fr->t3, a + m.val_off + rating.val_off,
-				    rating.val_len, &v);
+				    rating.val_len, &v, what, err);
 		if (got < 0)
-			return pk_error_set(err, PK_ERR_DATA,
-					    "ultrafeedback: completion %zu: a "
-					    "rating is out of range",
-					    idx + 1);
+			return got;
 		if (got) {
 			sum += v;
 			k++;
@@ -111,14 +117,15 @@ static int completion(struct pk_format_reader *fr, const char *c, size_t n,
 			if (got < 0)
 				return got;
 		} else {
+			char what[96];
+
+			snprintf(what, sizeof what,
+				 "ultrafeedback: completion %zu: \"%s\"",
+				 idx + 1, score_name[fr->mode]);
 			got = pk_fmt_number(&fr->t3, c + score.val_off,
-					    score.val_len, &x);
+					    score.val_len, &x, what, err);
 			if (got < 0)
-				return pk_error_set(err, PK_ERR_DATA,
-						    "ultrafeedback: completion "
-						    "%zu: %s is out of range",
-						    idx + 1,
-						    score_name[fr->mode]);
+				return got;
 		}
 	}
 	if (!got) {

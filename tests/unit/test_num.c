@@ -66,22 +66,56 @@ static void test_parse(void)
 	CHECK(x == 100);
 	CHECK_INT(pk_parse_number("0.1", 3, &x), PK_OK);
 	CHECK(x == 0.1);
-	CHECK_INT(pk_parse_number("1e-400", 6, &x), PK_OK);
+	/* a nonzero number that would read as 0 does not fit (issue 8) */
+	x = 42;
+	CHECK_INT(pk_parse_number("1e-400", 6, &x), PK_BAD_RECORD);
+	CHECK_INT(pk_parse_number("1E-400", 6, &x), PK_BAD_RECORD);
+	CHECK_INT(pk_parse_number("-0.5e-330", 9, &x), PK_BAD_RECORD);
+	CHECK_INT(pk_parse_number("2e-324", 6, &x), PK_BAD_RECORD);
+	CHECK(x == 42);
+	/* zero written any way is 0; subnormals are values */
+	CHECK_INT(pk_parse_number("0e-400", 6, &x), PK_OK);
 	CHECK(x == 0);
-	CHECK_INT(pk_parse_number("18446744073709551616", 20, &x), PK_OK);
+	CHECK_INT(pk_parse_number("-0.000e-999", 11, &x), PK_OK);
+	CHECK(x == 0);
+	CHECK_INT(pk_parse_number("5e-324", 6, &x), PK_OK);
+	CHECK(x == 4.9406564584124654e-324);
+	CHECK_INT(pk_parse_number("2.5e-308", 8, &x), PK_OK);
+	CHECK(x == 2.5e-308);
+	/* an integer must fit in 64 bits: -2^63 .. 2^63 - 1 (prefkit(7)) */
+	CHECK_INT(pk_parse_number("9223372036854775807", 19, &x), PK_OK);
+	CHECK(x == 9223372036854775807.0);
+	CHECK_INT(pk_parse_number("-9223372036854775808", 20, &x), PK_OK);
+	CHECK(x == -9223372036854775808.0);
+	CHECK_INT(pk_parse_number("1000000000000000000", 19, &x), PK_OK);
+	CHECK(x == 1e18);
+	x = 42;
+	CHECK_INT(pk_parse_number("9223372036854775808", 19, &x), PK_BAD_RECORD);
+	CHECK_INT(pk_parse_number("-9223372036854775809", 20, &x), PK_BAD_RECORD);
+	CHECK_INT(pk_parse_number("18446744073709551616", 20, &x), PK_BAD_RECORD);
+	CHECK_INT(pk_parse_number("123456789012345678901234567890", 30, &x), PK_BAD_RECORD);
+	CHECK(x == 42);
+	/* the same values as reals are doubles */
+	CHECK_INT(pk_parse_number("18446744073709551616.0", 22, &x), PK_OK);
+	CHECK(x == 18446744073709551616.0);
+	CHECK_INT(pk_parse_number("1.8446744073709551616e19", 24, &x), PK_OK);
 	CHECK(x == 18446744073709551616.0);
 	/* only the first n bytes count */
 	CHECK_INT(pk_parse_number("12345", 2, &x), PK_OK);
 	CHECK(x == 12);
 	/* longer than the stack buffer */
 	{
-		char big[201];
+		char big[203];
 
 		memset(big, '0', sizeof big);
 		big[0] = '1';
-		CHECK_INT(pk_parse_number(big, 100, &x), PK_OK);
+		CHECK_INT(pk_parse_number(big, 201, &x), PK_BAD_RECORD);
+		big[100] = '.';
+		CHECK_INT(pk_parse_number(big, 102, &x), PK_OK);
 		CHECK(x == 1e99);
-		CHECK_INT(pk_parse_number(big, 201, &x), PK_OK);
+		big[100] = '0';
+		big[201] = '.';
+		CHECK_INT(pk_parse_number(big, 203, &x), PK_OK);
 		CHECK(x == 1e200);
 	}
 	/* not JSON numbers */
@@ -120,7 +154,7 @@ static void test_parse(void)
 			"9007199254740993", "9007199254740991", "0.9007199254740993",
 			"900719925474099.3", "1234567890123456789", "0.0000000000000000000001",
 			"0.00000000000000000000001", "-4.35", "2.675", "0.30000000000000004",
-			"99999999999999999999", "1.0000000000000002", "-0.0",
+			"99999999999999999999.0", "9223372036854775807", "1.0000000000000002", "-0.0",
 		};
 		char txt[64];
 		size_t k;
@@ -153,6 +187,18 @@ static void test_parse(void)
 				memmove(txt + point + 1, txt + point, (size_t)(len - point + 1));
 				txt[point] = '.';
 				len++;
+			}
+			/* an integer beyond 64 bits is out of range */
+			if (!strchr(txt, '.') &&
+			    (len > 19 || (len == 19 &&
+					  strcmp(txt, "9223372036854775807") > 0))) {
+				if (pk_parse_number(txt, (size_t)len, &x) !=
+				    PK_BAD_RECORD) {
+					if (ok)
+						printf("#   %s\n", txt);
+					ok = 0;
+				}
+				continue;
 			}
 			if (pk_parse_number(txt, (size_t)len, &x) != PK_OK ||
 			    memcmp(&x, &(double){strtod(txt, NULL)}, sizeof x) != 0) {
