@@ -61,3 +61,7 @@ tests/fault/failmalloc.so: tests/fault/failmalloc.c
 		$(srcdir)/tests/fault/failmalloc.c -ldl
 TESTS += tests/fault/alloc.test
 EXTRA_DIST += tests/fault/alloc.test tests/fault/failmalloc.c tests/fault/sites.sh
+
+## The hostile-input campaign for every command (tests/hostile/run).
+TESTS += tests/hostile/hostile.test
+EXTRA_DIST += tests/hostile/hostile.test tests/hostile/run .ci/valgrind-check

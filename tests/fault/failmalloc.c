@@ -69,7 +69,8 @@ static void put(int fd, const char *s)
 static void __attribute__((destructor)) report(void)
 {
 	const char *path = getenv("PK_FAIL_LOG");
-	char line[512];
+	char line[512], exe[400];
+	ssize_t k;
 	int fd, i;
 
 	armed = 0;
@@ -80,12 +81,15 @@ static void __attribute__((destructor)) report(void)
 		return;
 	snprintf(line, sizeof line, "count %llu\n", count);
 	put(fd, line);
-	for (i = 1; i < nframes; i++) { /* frame 0 is the shim */
+	k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[k > 0 ? k : 0] = '\0';
+	for (i = 2; i < nframes; i++) { /* 0, 1: fail_now and malloc */
 		Dl_info info;
 
 		if (dladdr(frames[i], &info) && info.dli_fname)
 			snprintf(line, sizeof line, "site %s+0x%lx\n",
-				 info.dli_fname,
+				 strchr(info.dli_fname, '/') || !exe[0]
+					 ? info.dli_fname : exe,
 				 (unsigned long)((char *)frames[i] -
 						 (char *)info.dli_fbase) - 1);
 		else

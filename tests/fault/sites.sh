@@ -23,7 +23,7 @@ awk -v symf="$tmp/sym" '
 BEGIN {
 	FS = "\t"
 	while ((getline l < symf) > 0) {
-		split(l, f, "\t"); fn[f[1]] = f[2]; loc[f[1]] = f[3]
+		split(l, sf, "\t"); fn[sf[1]] = sf[2]; loc[sf[1]] = sf[3]
 	}
 	FS = " "
 }
@@ -38,9 +38,10 @@ function flush() {
 /^site / {
 	a = $2; depth++
 	obj = a; sub(/\+.*/, "", obj); o = obj; sub(/.*\//, "", o)
+	if (o ~ /failmalloc/) { depth--; next }
 	if (depth == 1) { lib = o; if (lib ~ /^pref/) lib = "prefkit" }
 	if (site != "") next
-	f = fn[a]; l = loc[a]; sub(/.*\/wt-[^\/]*\//, "", l); sub(/.*\/_build[^\/]*\/\.\.\//, "", l)
+	f = fn[a]; l = loc[a]; sub(/.*\.\.\//, "", l); sub(/ \(discriminator.*/, "", l)
 	if (o ~ /^pref/ && f != "??" && f !~ /^pk_buf_/ && f != "pk_nomem" && l ~ /^(lib|cmd)\//)
 		site = f " (" l ")"
 }
