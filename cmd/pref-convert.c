@@ -20,6 +20,10 @@
 #include "cli.h"
 
 enum to { TO_NATIVE, TO_PAIRS, TO_LISTS, TO_STANDARD, TO_CONVERSATIONAL };
+/* --to, in the order of enum to from TO_PAIRS */
+static const char *const to_names[] = {
+	"pairs", "lists", "standard", "conversational", NULL,
+};
 
 struct options {
 	struct pk_cli *cli;            /* --from, --pairs, --rank-by ... */
@@ -111,16 +115,7 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 		o->strict = 1;
 		break;
 	case OPT_TO:
-		if (strcmp(arg, "pairs") == 0)
-			o->to = TO_PAIRS;
-		else if (strcmp(arg, "lists") == 0)
-			o->to = TO_LISTS;
-		else if (strcmp(arg, "standard") == 0)
-			o->to = TO_STANDARD;
-		else if (strcmp(arg, "conversational") == 0)
-			o->to = TO_CONVERSATIONAL;
-		else
-			pk_cli_usage_error(o->cli, "--to: invalid value '%s' (pairs, lists, standard or conversational)", arg);
+		o->to = TO_PAIRS + pk_cli_parse_choice(o->cli, "--to", arg, to_names);
 		break;
 	default:
 		return -1;

@@ -61,30 +61,28 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static void usage(FILE *fp, int status)
-{
-	struct pk_cli help = {.groups = GROUPS};
+/* Keyword values, in the order of their enums (pk_curriculum_opts). */
+static const char *const input_names[] = {"lists", "pairs", NULL};
+static const char *const stage_names[] = {"rank", "gap", NULL};
+static const char *const within_names[] = {"shuffle", "gap", NULL};
 
-	fputs("Usage: pref-curriculum [OPTION]... [FILE]...\n"
-	      "Order preference pairs easy to hard (Curry-DPO): ranked lists become pairs\n"
-	      "(best-vs-rest), every pair gets \"gap\" and \"stage\", and all come out by stage.\n"
-	      "\n"
-	      "Options:\n"
-	      "      --input=KIND         lists or pairs (default: from the first record)\n"
-	      "      --stage-by=HOW       rank (default for lists): pair (R1, Rk) of N\n"
-	      "                           responses is stage N-k+1; gap (default for pairs):\n"
-	      "                           K stages of equal size by gap, largest first\n"
-	      "      --stages=K           number of gap stages (default 3; implies gap)\n"
-	      "      --within=ORDER       shuffle (default; seeded by --seed) or gap\n"
-	      "                           (descending, then input order) within a stage\n"
-	      "      --keep-ties          keep pairs with gap <= 0 (in the last stage)\n"
-	      "      --split-stages=PREFIX  write PREFIX.stage1.jsonl ... (.zst with -z)\n"
-	      "      --merge              merge FILEs ordered before with the same --seed and\n"
-	      "                           --within (shards), without sorting again\n",
-	      fp);
-	pk_cli_common_help(&help, fp);
-	(void)status;
-}
+static const char help[] =
+	"Usage: pref-curriculum [OPTION]... [FILE]...\n"
+	"Order preference pairs easy to hard (Curry-DPO): ranked lists become pairs\n"
+	"(best-vs-rest), every pair gets \"gap\" and \"stage\", and all come out by stage.\n"
+	"\n"
+	"Options:\n"
+	"      --input=KIND         lists or pairs (default: from the first record)\n"
+	"      --stage-by=HOW       rank (default for lists): pair (R1, Rk) of N\n"
+	"                           responses is stage N-k+1; gap (default for pairs):\n"
+	"                           K stages of equal size by gap, largest first\n"
+	"      --stages=K           number of gap stages (default 3; implies gap)\n"
+	"      --within=ORDER       shuffle (default; seeded by --seed) or gap\n"
+	"                           (descending, then input order) within a stage\n"
+	"      --keep-ties          keep pairs with gap <= 0 (in the last stage)\n"
+	"      --split-stages=PREFIX  write PREFIX.stage1.jsonl ... (.zst with -z)\n"
+	"      --merge              merge FILEs ordered before with the same --seed and\n"
+	"                           --within (shards), without sorting again\n";
 
 static int handle_opt(void *ctx, int opt, const char *arg)
 {
@@ -92,12 +90,8 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 
 	switch (opt) {
 	case OPT_INPUT:
-		if (strcmp(arg, "lists") == 0)
-			o->co.input = PK_CURR_LISTS;
-		else if (strcmp(arg, "pairs") == 0)
-			o->co.input = PK_CURR_PAIRS;
-		else
-			pk_cli_usage_error(o->cli, "--input: invalid value '%s' (lists or pairs)", arg);
+		o->co.input = PK_CURR_LISTS +
+			      pk_cli_parse_choice(o->cli, "--input", arg, input_names);
 		break;
 	case OPT_KEEP_TIES:
 		o->co.keep_ties = 1;
@@ -111,23 +105,15 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 		o->split = arg;
 		break;
 	case OPT_STAGE_BY:
-		if (strcmp(arg, "rank") == 0)
-			o->co.stage_by = PK_CURR_STAGE_RANK;
-		else if (strcmp(arg, "gap") == 0)
-			o->co.stage_by = PK_CURR_STAGE_GAP;
-		else
-			pk_cli_usage_error(o->cli, "--stage-by: invalid value '%s' (rank or gap)", arg);
+		o->co.stage_by = PK_CURR_STAGE_RANK +
+				 pk_cli_parse_choice(o->cli, "--stage-by", arg, stage_names);
 		break;
 	case OPT_STAGES:
 		o->co.stages = (unsigned)pk_cli_parse_int(o->cli, "--stages", arg, 1, 1000000);
 		break;
 	case OPT_WITHIN:
-		if (strcmp(arg, "shuffle") == 0)
-			o->co.within = PK_CURR_SHUFFLE;
-		else if (strcmp(arg, "gap") == 0)
-			o->co.within = PK_CURR_WITHIN_GAP;
-		else
-			pk_cli_usage_error(o->cli, "--within: invalid value '%s' (shuffle or gap)", arg);
+		o->co.within = PK_CURR_SHUFFLE +
+			       pk_cli_parse_choice(o->cli, "--within", arg, within_names);
 		break;
 	default:
 		return -1;
@@ -233,7 +219,8 @@ int main(int argc, char **argv)
 
 	opt.cli = &cli;
 	pk_cli_init(&cli, "pref-curriculum", GROUPS);
-	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
+	cli.help = help;
+	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, NULL);
 	st.cli = &cli;
 	if ((st.fr = pk_cli_open_list_format(&cli))) {
 		pk_rank_opts_init(&st.fopts);

@@ -49,6 +49,9 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* --to, in the order of enum pk_expand_to */
+static const char *const to_names[] = {"pairs", "tree", "step-pairs", NULL};
+
 static void usage(FILE *fp, int status)
 {
 	struct pk_cli help = {.groups = GROUPS};
@@ -89,14 +92,7 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 		o->x.step_regex = arg;
 		break;
 	case OPT_TO:
-		if (strcmp(arg, "pairs") == 0)
-			o->x.to = PK_EXPAND_PAIRS;
-		else if (strcmp(arg, "tree") == 0)
-			o->x.to = PK_EXPAND_TREE;
-		else if (strcmp(arg, "step-pairs") == 0)
-			o->x.to = PK_EXPAND_STEP_PAIRS;
-		else
-			pk_cli_usage_error(o->cli, "--to: invalid value '%s' (pairs, tree or step-pairs)", arg);
+		o->x.to = PK_EXPAND_PAIRS + pk_cli_parse_choice(o->cli, "--to", arg, to_names);
 		break;
 	case OPT_TOP:
 		o->x.top = (size_t)pk_cli_parse_int(o->cli, "--top", arg, 1, LLONG_MAX);

@@ -45,29 +45,26 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static void usage(FILE *fp, int status)
-{
-	struct pk_cli help = {.groups = PK_CLI_FIELDS};
+/* --by in the order of enum pk_flip_by; --labels: factual is 1 */
+static const char *const by_names[] = {"labels", "score", NULL};
+static const char *const sense_names[] = {"hallucinated", "factual", NULL};
 
-	fputs("Usage: pref-flip [OPTION]... [FILE]...\n"
-	      "Factuality-aware flipping (F-DPO): a pair whose chosen response is\n"
-	      "hallucinated and whose rejected one is factual, (h_w, h_l) = (1, 0), has\n"
-	      "chosen and rejected swapped with every paired field and \"flipped\": true;\n"
-	      "every pair gets \"delta_h\" = h_l - h_w.\n"
-	      "\n"
-	      "Options:\n"
-	      "      --labels=SENSE       hallucinated (default: 1 = hallucinated) or\n"
-	      "                           factual (1 = factual)\n"
-	      "      --label-fields=A,B   the labels of chosen and rejected (default h_w,h_l)\n"
-	      "      --lambda=L           also write \"margin\" = L * delta_h\n"
-	      "      --drop-flipped       drop (1,0) pairs instead of flipping them\n"
-	      "      --drop-both-hallucinated  drop (1,1) pairs\n"
-	      "      --by=KEY             labels (default), or score: flip pairs whose\n"
-	      "                           chosen score is below the rejected score\n",
-	      fp);
-	pk_cli_common_help(&help, fp);
-	(void)status;
-}
+static const char help[] =
+	"Usage: pref-flip [OPTION]... [FILE]...\n"
+	"Factuality-aware flipping (F-DPO): a pair whose chosen response is\n"
+	"hallucinated and whose rejected one is factual, (h_w, h_l) = (1, 0), has\n"
+	"chosen and rejected swapped with every paired field and \"flipped\": true;\n"
+	"every pair gets \"delta_h\" = h_l - h_w.\n"
+	"\n"
+	"Options:\n"
+	"      --labels=SENSE       hallucinated (default: 1 = hallucinated) or\n"
+	"                           factual (1 = factual)\n"
+	"      --label-fields=A,B   the labels of chosen and rejected (default h_w,h_l)\n"
+	"      --lambda=L           also write \"margin\" = L * delta_h\n"
+	"      --drop-flipped       drop (1,0) pairs instead of flipping them\n"
+	"      --drop-both-hallucinated  drop (1,1) pairs\n"
+	"      --by=KEY             labels (default), or score: flip pairs whose\n"
+	"                           chosen score is below the rejected score\n";
 
 static void parse_label_fields(struct options *o, const char *arg)
 {
@@ -91,12 +88,7 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 
 	switch (opt) {
 	case OPT_BY:
-		if (strcmp(arg, "labels") == 0)
-			o->f.by = PK_FLIP_BY_LABELS;
-		else if (strcmp(arg, "score") == 0)
-			o->f.by = PK_FLIP_BY_SCORE;
-		else
-			pk_cli_usage_error(o->cli, "--by: invalid value '%s' (labels or score)", arg);
+		o->f.by = PK_FLIP_BY_LABELS + pk_cli_parse_choice(o->cli, "--by", arg, by_names);
 		break;
 	case OPT_DROP_BOTH:
 		o->f.drop_both = 1;
@@ -109,12 +101,7 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 		o->labels_set = 1;
 		break;
 	case OPT_LABELS:
-		if (strcmp(arg, "hallucinated") == 0)
-			o->f.factual = 0;
-		else if (strcmp(arg, "factual") == 0)
-			o->f.factual = 1;
-		else
-			pk_cli_usage_error(o->cli, "--labels: invalid value '%s' (hallucinated or factual)", arg);
+		o->f.factual = pk_cli_parse_choice(o->cli, "--labels", arg, sense_names);
 		o->labels_set = 1;
 		break;
 	case OPT_LAMBDA:
@@ -140,9 +127,10 @@ int main(int argc, char **argv)
 	int status;
 
 	pk_cli_init(&cli, "pref-flip", PK_CLI_FIELDS);
+	cli.help = help;
 	opt.cli = &cli;
 	pk_flip_opts_init(&opt.f);
-	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
+	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, NULL);
 	if (opt.f.by == PK_FLIP_BY_SCORE) {
 		if (opt.labels_set)
 			pk_cli_usage_error(&cli, "--labels and --label-fields do not go with --by=score");

@@ -58,37 +58,33 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static void usage(FILE *fp, int status)
-{
-	struct pk_cli help = {.groups = PK_CLI_FIELDS};
+/* --ties, in the order of enum pk_relabel_ties */
+static const char *const ties_names[] = {"keep", "drop", "first", NULL};
 
-	fputs("Usage: pref-relabel [OPTION]... [FILE]...\n"
-	      "Reward-conditioned relabeling (Zhang et al. 2024): each pair becomes two\n"
-	      "pairs, conditioned on the chosen score (order kept) and on the rejected\n"
-	      "score (chosen and rejected swapped with every paired field).\n"
-	      "\n"
-	      "Options:\n"
-	      "      --placement=WHERE    where the condition text goes: auto (default),\n"
-	      "                           system, prefix or field=NAME\n"
-	      "      --template=TEXT      condition text with {score}, {min}, {max}\n"
-	      "                           ({{ and }} for literal braces)\n"
-	      "      --template-file=FILE read the template from FILE (one final newline\n"
-	      "                           dropped)\n"
-	      "      --round=N            goals rounded half to even to N decimals\n"
-	      "                           (0-17), trailing zeros removed\n"
-	      "      --scale=MIN:MAX      score scale (default 1:10): {min}, {max}, and a\n"
-	      "                           score outside it is a bad record\n"
-	      "      --ties=MODE          pairs with equal scores: keep (default, both\n"
-	      "                           pairs), drop (nothing written) or first (pair 1)\n"
-	      "      --keep-original      also write each input pair, unchanged, first\n"
-	      "      --attributes=A,B,... multi-attribute goals from the objects\n"
-	      "                           scores_chosen / scores_rejected; writes goal_scores\n"
-	      "      --goal-text=SCORE    print the condition text for SCORE and exit\n"
-	      "                           (with --attributes: one SCORE for all, or A=S,B=S)\n",
-	      fp);
-	pk_cli_common_help(&help, fp);
-	(void)status;
-}
+static const char help[] =
+	"Usage: pref-relabel [OPTION]... [FILE]...\n"
+	"Reward-conditioned relabeling (Zhang et al. 2024): each pair becomes two\n"
+	"pairs, conditioned on the chosen score (order kept) and on the rejected\n"
+	"score (chosen and rejected swapped with every paired field).\n"
+	"\n"
+	"Options:\n"
+	"      --placement=WHERE    where the condition text goes: auto (default),\n"
+	"                           system, prefix or field=NAME\n"
+	"      --template=TEXT      condition text with {score}, {min}, {max}\n"
+	"                           ({{ and }} for literal braces)\n"
+	"      --template-file=FILE read the template from FILE (one final newline\n"
+	"                           dropped)\n"
+	"      --round=N            goals rounded half to even to N decimals\n"
+	"                           (0-17), trailing zeros removed\n"
+	"      --scale=MIN:MAX      score scale (default 1:10): {min}, {max}, and a\n"
+	"                           score outside it is a bad record\n"
+	"      --ties=MODE          pairs with equal scores: keep (default, both\n"
+	"                           pairs), drop (nothing written) or first (pair 1)\n"
+	"      --keep-original      also write each input pair, unchanged, first\n"
+	"      --attributes=A,B,... multi-attribute goals from the objects\n"
+	"                           scores_chosen / scores_rejected; writes goal_scores\n"
+	"      --goal-text=SCORE    print the condition text for SCORE and exit\n"
+	"                           (with --attributes: one SCORE for all, or A=S,B=S)\n";
 
 static void parse_scale(struct options *o, const char *arg)
 {
@@ -179,14 +175,7 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 		o->template_file = arg;
 		break;
 	case OPT_TIES:
-		if (strcmp(arg, "keep") == 0)
-			o->r.ties = PK_TIES_KEEP;
-		else if (strcmp(arg, "drop") == 0)
-			o->r.ties = PK_TIES_DROP;
-		else if (strcmp(arg, "first") == 0)
-			o->r.ties = PK_TIES_FIRST;
-		else
-			pk_cli_usage_error(o->cli, "--ties: invalid value '%s' (keep, drop or first)", arg);
+		o->r.ties = PK_TIES_KEEP + pk_cli_parse_choice(o->cli, "--ties", arg, ties_names);
 		break;
 	default:
 		return -1;
@@ -251,9 +240,10 @@ int main(int argc, char **argv)
 	int status, rc;
 
 	pk_cli_init(&cli, "pref-relabel", PK_CLI_FIELDS);
+	cli.help = help;
 	opt.cli = &cli;
 	pk_relabel_opts_init(&opt.r);
-	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
+	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, NULL);
 	if (opt.r.template_text && opt.template_file)
 		pk_cli_usage_error(&cli, "--template and --template-file exclude each other");
 	if (opt.template_file)

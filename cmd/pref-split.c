@@ -41,26 +41,19 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static void usage(FILE *fp, int status)
-{
-	struct pk_cli help = {.groups = PK_CLI_FIELDS | PK_CLI_SEED};
-
-	fputs("Usage: pref-split --test=FRACTION -o PREFIX [OPTION]... [FILE]...\n"
-	      "  or:  pref-split --shards=N -o PREFIX [OPTION]... [FILE]...\n"
-	      "Split records by the hash of their group key (the prompt), so that a\n"
-	      "prompt never lands on both sides and no record moves when data is added:\n"
-	      "PREFIX.train.jsonl and PREFIX.test.jsonl, or the shards\n"
-	      "PREFIX-00000-of-0000N.jsonl ... (.jsonl.zst with -z).\n"
-	      "\n"
-	      "Options:\n"
-	      "      --test=FRACTION      the share of groups in the test part (0 to 1)\n"
-	      "      --shards=N           N shards (1 to 99999) instead\n"
-	      "      --by=KEY             the group key: prompt (default; an implicit\n"
-	      "                           prompt for whole conversations) or field=NAME\n",
-	      fp);
-	pk_cli_common_help(&help, fp);
-	(void)status;
-}
+static const char help[] =
+	"Usage: pref-split --test=FRACTION -o PREFIX [OPTION]... [FILE]...\n"
+	"  or:  pref-split --shards=N -o PREFIX [OPTION]... [FILE]...\n"
+	"Split records by the hash of their group key (the prompt), so that a\n"
+	"prompt never lands on both sides and no record moves when data is added:\n"
+	"PREFIX.train.jsonl and PREFIX.test.jsonl, or the shards\n"
+	"PREFIX-00000-of-0000N.jsonl ... (.jsonl.zst with -z).\n"
+	"\n"
+	"Options:\n"
+	"      --test=FRACTION      the share of groups in the test part (0 to 1)\n"
+	"      --shards=N           N shards (1 to 99999) instead\n"
+	"      --by=KEY             the group key: prompt (default; an implicit\n"
+	"                           prompt for whole conversations) or field=NAME\n";
 
 static int handle_opt(void *ctx, int opt, const char *arg)
 {
@@ -150,8 +143,9 @@ int main(int argc, char **argv)
 	size_t nparts, k, part;
 
 	pk_cli_init(&cli, "pref-split", PK_CLI_FIELDS | PK_CLI_SEED);
+	cli.help = help;
 	opt.cli = &cli;
-	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
+	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, NULL);
 	if (opt.has_test == (opt.shards > 0))
 		pk_cli_usage_error(&cli, "give one of --test and --shards");
 	if (!cli.output || !*cli.output || strcmp(cli.output, "-") == 0)

@@ -299,6 +299,22 @@ double pk_cli_parse_double(struct pk_cli *cli, const char *opt,
 	return v;
 }
 
+int pk_cli_parse_choice(struct pk_cli *cli, const char *opt, const char *arg,
+			const char *const *names)
+{
+	struct pk_buf list = PK_BUF_INIT;
+	size_t i, n;
+
+	for (n = 0; names[n]; n++)
+		if (strcmp(arg, names[n]) == 0)
+			return (int)n;
+	for (i = 0; i < n; i++)
+		pk_buf_printf(&list, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+			      names[i]);
+	pk_cli_usage_error(cli, "%s: invalid value '%s' (%s)", opt, arg,
+			   list.data ? list.data : "");
+}
+
 static size_t parse_size_opt(struct pk_cli *cli, const char *opt,
 			     const char *arg)
 {
@@ -354,7 +370,12 @@ static void handle_common(struct pk_cli *cli, int c, const char *arg,
 		cli->quiet = 1;
 		break;
 	case 'h':
-		usage(stdout, PK_EXIT_OK);
+		if (usage) {
+			usage(stdout, PK_EXIT_OK);
+		} else {
+			fputs(cli->help ? cli->help : "", stdout);
+			pk_cli_common_help(cli, stdout);
+		}
 		pk_cli_exit_stdout(cli);
 	case 'V':
 		print_version(cli);

@@ -110,6 +110,10 @@ struct pk_cli {
 	struct pk_format_opts fmt;       /* the format options of formats.c */
 	unsigned long fmt_given;         /* which of them were given */
 
+	/* --help: the command's own text, printed before the common options
+	 * when pk_cli_parse() is given no usage function */
+	const char *help;
+
 	/* operands */
 	char **inputs;
 	int ninputs;
@@ -149,13 +153,19 @@ void pk_cli_init(struct pk_cli *cli, const char *progname, unsigned groups);
 /* Parse argv: the command's own options (shortopts, longopts; either may be
  * NULL) and the common ones.  Each of the command's options is passed to
  * handle(ctx, opt, optarg), which returns 0, or -1 after calling
- * pk_cli_usage_error().  --help calls usage(stdout, 0); a bad option prints
+ * pk_cli_usage_error().  --help calls usage(stdout, 0), or when usage is
+ * NULL prints cli->help and the common options; a bad option prints
  * a short hint and exits 2; --version prints and exits 0.  The operands
  * become cli->inputs (none = standard input). */
 void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
 		  const char *shortopts, const struct option *longopts,
 		  int (*handle)(void *ctx, int opt, const char *arg), void *ctx,
 		  void (*usage)(FILE *fp, int status));
+
+/* A keyword option: the index of arg in names (NULL-ended), or a usage
+ * error "OPT: invalid value 'ARG' (a, b or c)". */
+int pk_cli_parse_choice(struct pk_cli *cli, const char *opt, const char *arg,
+			const char *const *names);
 
 /* "prog: message" and "Try 'prog --help'" on stderr, exit 2. */
 void pk_cli_usage_error(struct pk_cli *cli, const char *fmt, ...)
