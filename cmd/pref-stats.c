@@ -41,28 +41,21 @@ static const struct option longopts[] = {
 
 #define GROUPS (PK_CLI_FIELDS | PK_CLI_SORT | PK_CLI_LISTS)
 
-static void usage(FILE *fp, int status)
-{
-	struct pk_cli help = {.groups = GROUPS};
-
-	fputs("Usage: pref-stats [OPTION]... [FILE]\n"
-	      "  or:  pref-stats [OPTION]... BEFORE AFTER\n"
-	      "  or:  pref-stats --sum [STATS-FILE]...\n"
-	      "Describe a preference dataset: counts, detected format, fields, score and\n"
-	      "gap distributions, ties, lengths in characters and tokens, list sizes and\n"
-	      "duplicates.  Two files are shown side by side with their differences.\n"
-	      "\n"
-	      "Options:\n"
-	      "      --json               write the figures as one JSON object\n"
-	      "      --html=FILE          also write them as one self-contained HTML page\n"
-	      "      --ascii              draw histograms with ASCII characters (the default\n"
-	      "                           when the locale's character set is not UTF-8)\n"
-	      "      --sum                add up --stats objects (one per line) of any\n"
-	      "                           command into one\n",
-	      fp);
-	pk_cli_common_help(&help, fp);
-	(void)status;
-}
+static const char help[] =
+	"Usage: pref-stats [OPTION]... [FILE]\n"
+	"  or:  pref-stats [OPTION]... BEFORE AFTER\n"
+	"  or:  pref-stats --sum [STATS-FILE]...\n"
+	"Describe a preference dataset: counts, detected format, fields, score and\n"
+	"gap distributions, ties, lengths in characters and tokens, list sizes and\n"
+	"duplicates.  Two files are shown side by side with their differences.\n"
+	"\n"
+	"Options:\n"
+	"      --json               write the figures as one JSON object\n"
+	"      --html=FILE          also write them as one self-contained HTML page\n"
+	"      --ascii              draw histograms with ASCII characters (the default\n"
+	"                           when the locale's character set is not UTF-8)\n"
+	"      --sum                add up --stats objects (one per line) of any\n"
+	"                           command into one\n";
 
 static int handle_opt(void *ctx, int opt, const char *arg)
 {
@@ -192,8 +185,9 @@ int main(int argc, char **argv)
 
 	setlocale(LC_CTYPE, "");
 	pk_cli_init(&cli, "pref-stats", GROUPS);
+	cli.help = help;
 	opt.cli = &cli;
-	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
+	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, NULL);
 	if (opt.sum) {
 		if (opt.json || opt.html || opt.ascii)
 			pk_cli_usage_error(&cli, "--sum writes one JSON object: it takes no --json, --html or --ascii");

@@ -13,7 +13,7 @@ tests/pkswap.c: $(srcdir)/man/libprefkit.3 $(srcdir)/tests/man-example.sh
 	$(SHELL) $(srcdir)/tests/man-example.sh $(srcdir)/man/libprefkit.3 $@
 CLEANFILES = tests/pkswap.c
 TESTS += tests/libprefkit.test
-EXTRA_DIST += tests/man-example.sh tests/libprefkit.test tests/libprefkit \
+EXTRA_DIST += tests/man-example.sh tests/libprefkit.test tests/libprefkit tests/GOLDENS \
 	tests/installcheck.sh
 
 ## The same program built against the installed library, shared and

@@ -2,9 +2,15 @@
 ln -s "$DATA" data
 pref-cat -z -o all.jsonl.zst \
     data/sample-pairs.jsonl data/sample-sharegpt.json
-zstdcat all.jsonl.zst | pref-cat | head -n 1 | cut -c 1-60
+pref-cat data/sample-pairs.jsonl data/sample-sharegpt.json >plain.jsonl
+zstdcat all.jsonl.zst | cmp - plain.jsonl && echo "all.jsonl.zst: the records of both files"
 pref-cat --on-error=quarantine=bad.jsonl --stats \
     data/sample-bad.jsonl
 wc -l < bad.jsonl
 pref-cat data/sample-pairs.jsonl > /dev/null && echo valid
-pref-cat data/sample-sharegpt.json | wc -l
+pref-cat data/sample-sharegpt.json >sharegpt.jsonl
+python3 -c '
+import json
+a = json.load(open("data/sample-sharegpt.json", encoding="utf-8"))
+b = [json.loads(l) for l in open("sharegpt.jsonl", encoding="utf-8")]
+print(len(b), "records, the elements of the JSON array:", a == b)' 

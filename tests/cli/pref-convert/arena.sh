@@ -18,7 +18,7 @@ printf '{"question_id":"q4","model_a":"m3","model_b":"m1","winner":"model_a","ju
 pref-convert --stats=s.json arena.jsonl
 cat s.json
 echo "# --to lists keeps the tie (the two-turn battle cannot be a list: a bad record)"
-pref-convert --from arena --to lists arena.jsonl | sed -n 3p
+pref-convert --from arena --to lists arena.jsonl
 echo '# --strict'
 pref-convert --from arena --strict --on-error=skip --stats=s.json arena.jsonl >/dev/null
 cat s.json

@@ -1,6 +1,6 @@
 # --from auto (the default) detects the format from the first record and
 # keeps it; --list-formats names them all.
-pref-convert --list-formats | cut -d' ' -f1
+pref-convert --list-formats
 printf '%s\n' '{"prompt":"p","answers":[{"answer":"a","rank":1}]}' | pref-convert
 printf '%s\n' '{"conversations":[{"from":"human","value":"q"}],"chosen":{"from":"gpt","value":"a"},"rejected":{"from":"gpt","value":"b"}}' | pref-convert
 printf '%s\n' '{"prompt":"p","response":"r","helpfulness":4}' | pref-convert

@@ -9,7 +9,7 @@ cat >nectar.jsonl <<'JSON'
 {"prompt":"p","answers":
 {"prompt":"p","answers":{"answer":"a"}}
 JSON
-pref-convert --from nectar --on-error=quarantine=bad.jsonl --stats=stats.json nectar.jsonl | wc -l
+pref-convert --from nectar --on-error=quarantine=bad.jsonl --stats=stats.json nectar.jsonl
 cat stats.json
 tail -n 5 nectar.jsonl | cmp - bad.jsonl && echo "5 bad lines quarantined"
 pref-convert --from nectar nectar.jsonl >/dev/null

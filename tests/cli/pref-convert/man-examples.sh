@@ -4,12 +4,27 @@
 # pairs as in lists-factool.sh; group_id: xxhsum -H3 of "Hi").
 pref-convert --stats -o hh-pairs.jsonl "$DATA/sample-hh.jsonl.gz" 2>&1
 wc -l <hh-pairs.jsonl
-pref-convert --from hh --to conversational "$DATA/sample-hh.jsonl.gz" | wc -l
+pref-convert --from hh --to conversational "$DATA/sample-hh.jsonl.gz" >conv.jsonl
 pref-convert --from sharegpt --to standard \
-    --flatten-template '{role}: {content}\n' "$DATA/sample-sharegpt.json" | wc -l
-pref-convert --from oasst --to pairs --pairs all "$DATA/sample-oasst.jsonl" | wc -l
+    --flatten-template '{role}: {content}\n' "$DATA/sample-sharegpt.json" >std.jsonl
+pref-convert --from oasst --to pairs --pairs all "$DATA/sample-oasst.jsonl" >oasst.jsonl
 echo '{"prompt":"Hi","answers":[{"answer":"b","rank":2},{"answer":"a","rank":1}]}' |
     pref-convert --to pairs
 pref-convert --from lists --responses-field responses_and_factuality \
     --text-field response --score-field factuality --to pairs \
-    --pairs all --on-error=skip "$TESTDATA/expand/factool_chinese.jsonl" 2>/dev/null | wc -l
+    --pairs all --on-error=skip "$TESTDATA/expand/factool_chinese.jsonl" 2>/dev/null >factool.jsonl
+# what each example wrote, read back in python: the conversational HH pairs
+# are the string pairs as messages, the standard ShareGPT pairs are strings
+python3 - <<'PY'
+import json
+rd = lambda f: [json.loads(l) for l in open(f, encoding="utf-8")]
+hh, conv, std = rd("hh-pairs.jsonl"), rd("conv.jsonl"), rd("std.jsonl")
+print("hh conversational:", len(conv), "pairs, the string pairs' responses as",
+      "one assistant message, prompts as message lists:",
+      [([{"role": "assistant", "content": h["chosen"]}], [{"role": "assistant", "content": h["rejected"]}])
+       for h in hh] == [(c["chosen"], c["rejected"]) for c in conv],
+      all(isinstance(c["prompt"], list) for c in conv))
+print("sharegpt standard:", len(std), "pairs, all strings:",
+      all(isinstance(r[k], str) for r in std for k in ("prompt", "chosen", "rejected")))
+print("oasst pairs:", len(rd("oasst.jsonl")), "factool pairs:", len(rd("factool.jsonl")))
+PY

@@ -4,11 +4,10 @@
 # gives: all = sum of untied pairs, best-vs-rest and adjacent = sum(n - 1),
 # best-vs-worst = one per group.
 f=$TESTDATA/expand/oasst_en_100_tree.jsonl
-pref-convert --from oasst --stats=stats.json "$f" | wc -l
+pref-convert --from oasst --stats=stats.json "$f" >lists.jsonl
 cat stats.json
 for s in all adjacent best-vs-rest best-vs-worst; do
-	printf '%s ' "$s"
-	pref-convert --from oasst --to pairs --pairs "$s" "$f" | wc -l
+	pref-convert --from oasst --to pairs --pairs "$s" "$f" >"$s.jsonl"
 done
 python3 - "$f" <<'PY'
 import itertools, json, sys
@@ -23,9 +22,18 @@ def walk(m):
         walk(r)
 for line in open(sys.argv[1], encoding="utf-8"):
     walk(json.loads(line)["prompt"])
-print("groups", len(groups))
-print("all", sum(1 for g in groups for a, b in itertools.combinations(g, 2) if a != b))
-print("adjacent", sum(len(set(g)) - 1 for g in groups))
-print("best-vs-rest", sum(len(g) - g.count(min(g)) for g in groups))
-print("best-vs-worst", sum(g.count(min(g)) * g.count(max(g)) for g in groups if min(g) != max(g)))
+want = {
+    "all": sum(1 for g in groups for a, b in itertools.combinations(g, 2) if a != b),
+    "adjacent": sum(len(set(g)) - 1 for g in groups),
+    "best-vs-rest": sum(len(g) - g.count(min(g)) for g in groups),
+    "best-vs-worst": sum(g.count(min(g)) * g.count(max(g)) for g in groups if min(g) != max(g)),
+}
+rd = lambda f: [json.loads(l) for l in open(f, encoding="utf-8")]
+lists = rd("lists.jsonl")
+print("groups", len(groups), "lists written", len(lists),
+      "their ranks:", sorted(sorted(r["rank"] for r in l["responses"]) for l in lists) == sorted(map(sorted, groups)))
+for s, n in want.items():
+    ps = rd(s + ".jsonl")
+    print(s, n, "written:", len(ps) == n, "chosen ranked above rejected:",
+          all(p["rank_chosen"] < p["rank_rejected"] for p in ps))
 PY

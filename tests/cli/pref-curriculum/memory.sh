@@ -21,4 +21,5 @@ check oasst-shuffle --from oasst "$oasst"
 check oasst-gap --from oasst --within gap --pairs all "$oasst"
 check uf-gap-shuffle $f "$uf"
 check uf-gap-within $f --within gap --keep-ties --stages 6 "$uf"
-ls tmp | wc -l
+ls -A tmp
+echo "(tmp listed)"

@@ -13,7 +13,7 @@ for sig in INT TERM; do
 	pid=$!
 	exec 3>fifo
 	cat "$in" >&3     # all but the pipe's last 64K has been read now
-	echo "$sig: while running, in tmp: $(ls -A tmp | wc -l), temporary -o: $(ls -A | grep -c '^\.out\.jsonl\.')"
+	echo "$sig: while running, in tmp: [$(ls -A tmp)], temporary -o: $(ls -A | grep -c '^\.out\.jsonl\.')"
 	kill -$sig $pid
 	wait $pid 2>/dev/null
 	echo "$sig: exit $?"

@@ -21,6 +21,6 @@ wc -c eq.stage1.jsonl eq.stage2.jsonl eq.stage3.jsonl
 printf '%s\n' '{"chosen":"e","rejected":"f","score_chosen":1}' >>eq.jsonl
 pref-curriculum --split-stages bad eq.jsonl
 echo "exit $?"
-ls bad* 2>/dev/null | wc -l
+for f in bad*; do [ -e "$f" ] && echo "left behind: $f"; done
 pref-curriculum --split-stages x -o y eq.jsonl
 echo "exit $?"

@@ -2,7 +2,7 @@
 # --drop-both-hallucinated drops (1,1); read = written + dropped.
 pref-flip --drop-flipped --stats=a.json "$TESTDATA/flip/labels.jsonl"
 cat a.json
-pref-flip --drop-both-hallucinated --stats=b.json "$TESTDATA/flip/labels.jsonl" | cut -c1-40
+pref-flip --drop-both-hallucinated --stats=b.json "$TESTDATA/flip/labels.jsonl"
 cat b.json
-pref-flip --drop-flipped --drop-both-hallucinated --stats=c.json "$TESTDATA/flip/labels.jsonl" | cut -c1-40
+pref-flip --drop-flipped --drop-both-hallucinated --stats=c.json "$TESTDATA/flip/labels.jsonl"
 cat c.json

@@ -14,7 +14,7 @@ for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
 END
 pref-flip --lambda 0.5 --stats=s.json pairs.jsonl >out.jsonl
 echo "exit $?"
-pref-flip --drop-flipped pairs.jsonl | wc -l | tr -d ' '
+pref-flip --drop-flipped pairs.jsonl >dropped.jsonl
 python3 - "$TESTDATA/flip/halueval_qa_200.jsonl" out.jsonl s.json <<'END'
 import json, sys
 src = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
@@ -27,4 +27,9 @@ good = sum(o["chosen"] == src[o["source"]]["right_answer"]
            and o["flipped"] == (o["source"] % 3 == 0)
            for o in out)
 print("factual answer chosen", good)
+# --drop-flipped: the pairs already factual-first, as they came
+src_pairs = [json.loads(l) for l in open("pairs.jsonl", encoding="utf-8")]
+kept = [json.loads(l) for l in open("dropped.jsonl", encoding="utf-8")]
+want = [dict(p, flipped=False, delta_h=1) for p in src_pairs if p["source"] % 3 != 0]
+print("--drop-flipped keeps", len(kept), "pairs, the unflipped ones:", kept == want)
 END

@@ -6,5 +6,6 @@ ls
 zstd -dc s-00000-of-00002.jsonl.zst s-00001-of-00002.jsonl.zst | sort
 zstd -t -q s-00000-of-00002.jsonl.zst && echo checksummed
 pref-split --test 1 --zstd=19 -o t in.jsonl.zst
-zstd -dc t.test.jsonl.zst | wc -l
-zstd -dc t.train.jsonl.zst | wc -c
+zstd -dc t.test.jsonl.zst
+echo "train:"
+zstd -dc t.train.jsonl.zst

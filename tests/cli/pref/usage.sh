@@ -1,5 +1,5 @@
 # Misuse of pref itself: exit 2 with a hint; --help on stdout.
-pref --help | head -n 1
+pref --help
 pref
 echo "exit $?"
 pref no-such-command
