@@ -31,6 +31,17 @@
  * stable.  With more sources than the fan-in, consecutive sources are
  * first merged into new runs, pass after pass, so that at most fan-in
  * temporary files are ever read at once.
+ *
+ * Runs are also kept few while records are added, since each one holds a
+ * file open: runs have a level (0 when spilled, one more than the highest
+ * of those merged into it), and as soon as the newest `base` runs share a
+ * level (base = fan-in / 4, at least 2) they are merged into one run of
+ * the next level, a counter in base `base`; should the runs still reach
+ * the fan-in, all of them are merged into one.  So a sort holds at most
+ * fan-in files open at any time, each record is written O(log runs)
+ * times, and every merged run is closed and its buffers freed at once.
+ * The fan-in itself is kept within a quarter of the open-file limit
+ * (ulimit -n), less a few for the program's own files.
  */
 #include "config.h"
 
@@ -42,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <zstd.h>
@@ -69,6 +81,7 @@ enum src_kind { SRC_RUN, SRC_MEM, SRC_INPUT };
 /* Something the merge reads records from, in order. */
 struct source {
 	enum src_kind kind;
+	unsigned level;           /* SRC_RUN: merges behind it (see top) */
 	/* SRC_RUN */
 	int fd;
 	unsigned long long nrec;  /* records in the run */
@@ -136,6 +149,8 @@ struct pk_sort {
 	struct pk_error ferr;
 	struct pk_sort_stats stats;
 };
+
+static int tidy(struct pk_sort *s, struct pk_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Keys                                                                */
@@ -648,7 +663,7 @@ static int spill(struct pk_sort *s, struct pk_error *err)
 	s->stats.runs++;
 	s->nents = 0;
 	s->arena_len = 0;
-	return PK_OK;
+	return tidy(s, err);
 fail:
 	if (w.fd >= 0)
 		close(w.fd);
@@ -658,6 +673,20 @@ fail:
 /* ------------------------------------------------------------------ */
 /* Adding                                                              */
 /* ------------------------------------------------------------------ */
+
+/* The runs one sort may hold open: a quarter of the open-file limit,
+ * less 16 for the program's own files (inputs, outputs, standard
+ * streams), so that a few sorts in one program stay within it. */
+static unsigned files_for_runs(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return FAN_IN_MAX;
+	n = rl.rlim_cur > 24 ? (rl.rlim_cur - 16) / 4 : 2;
+	return n > FAN_IN_MAX ? FAN_IN_MAX : n < 2 ? 2 : (unsigned)n;
+}
 
 struct pk_sort *pk_sort_new(const struct pk_sort_opts *o,
 			    struct pk_error *err)
@@ -679,6 +708,8 @@ struct pk_sort *pk_sort_new(const struct pk_sort_opts *o,
 	fan = o && o->fan_in ? o->fan_in : FAN_IN_MAX;
 	if (s->memory / 2 / s->block < fan)
 		fan = (unsigned)(s->memory / 2 / s->block);
+	if (fan > files_for_runs())
+		fan = files_for_runs();
 	s->fan_in = fan < 2 ? 2 : fan;
 	s->key_len = o ? o->key_len : 0;
 	s->cmp = o ? o->cmp : NULL;
@@ -780,7 +811,7 @@ static int spill_one(struct pk_sort *s, const char *p, size_t n,
 		return s->status;
 	}
 	s->stats.runs++;
-	return PK_OK;
+	return tidy(s, err);
 }
 
 int pk_sort_add(struct pk_sort *s, const void *rec, size_t n,
@@ -831,6 +862,61 @@ int pk_sort_add_input(struct pk_sort *s,
 		return s->status;
 	s->ninputs++;
 	return PK_OK;
+}
+
+int pk_sort_add_run(struct pk_sort *s,
+		    int (*next)(void *ctx, const void **rec, size_t *n,
+				struct pk_error *err),
+		    void *ctx, struct pk_error *err)
+{
+	struct run_writer w;
+	const void *p;
+	size_t n;
+	int rc;
+
+	if (s->status != PK_OK)
+		return sticky(s, err);
+	if (s->state != 0)
+		return fail(s, err, PK_ERR_USAGE,
+			    "pk_sort_add_run after pk_sort_next");
+	/* the records added before come first among equal ones */
+	if (spill(s, err) != PK_OK)
+		return s->status;
+	if (run_begin(s, &w, err) != PK_OK)
+		return s->status;
+	for (;;) {
+		struct pk_error e = {0};
+
+		p = NULL;
+		n = 0;
+		rc = next(ctx, &p, &n, &e);
+		if (rc == PK_EOF)
+			break;
+		if (rc != PK_OK) {
+			if (s->status == PK_OK) {
+				s->status = rc;
+				s->ferr = e;
+			}
+			close(w.fd);
+			return sticky(s, err);
+		}
+		s->stats.records++;
+		if (run_put_record(s, &w, p, n, err) != PK_OK) {
+			close(w.fd);
+			return s->status;
+		}
+	}
+	if (w.nrec == 0) {
+		close(w.fd);
+		return PK_OK;
+	}
+	if (run_end(s, &w, inputs_at(s), err) != PK_OK) {
+		if (w.fd >= 0)
+			close(w.fd);
+		return s->status;
+	}
+	s->stats.runs++;
+	return tidy(s, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1133,6 +1219,41 @@ static int reduce(struct pk_sort *s, struct pk_error *err)
 		}
 	}
 	return PK_OK;
+}
+
+/* While adding: merge the newest runs of one level once there are base
+ * of them, and everything once the runs reach the fan-in (see the top of
+ * the file).  The records in memory have just been spilled: their memory
+ * is given back while the merge reads its blocks. */
+static int tidy(struct pk_sort *s, struct pk_error *err)
+{
+	unsigned base = s->fan_in / 4 < 2 ? 2 : s->fan_in / 4;
+
+	for (;;) {
+		size_t nruns = inputs_at(s), k = 1, i;
+		unsigned level;
+
+		if (nruns < 2)
+			return PK_OK;
+		level = s->srcs[nruns - 1].level;
+		while (k < nruns && s->srcs[nruns - 1 - k].level == level)
+			k++;
+		if (k < base) {
+			if (nruns < s->fan_in)
+				return PK_OK;
+			/* everything into one run */
+			k = nruns;
+			for (i = 0; i < nruns; i++)
+				if (s->srcs[i].level > level)
+					level = s->srcs[i].level;
+		}
+		if (s->nents == 0)
+			free_memory(s);
+		s->stats.merge_passes++;
+		if (merge_group(s, nruns - k, k, err) != PK_OK)
+			return s->status;
+		s->srcs[nruns - k].level = level + 1;
+	}
 }
 
 /* The first pk_sort_next(): decide how the records come out. */

@@ -1258,7 +1258,9 @@ PK_API void pk_flip_free(struct pk_flip *f);
  * mkstemp() and unlink() at once), so nothing is ever left behind: not on
  * an error, SIGINT, SIGTERM, nor even SIGKILL.  At the end the runs are
  * merged by a heap; with more runs than the fan-in they are first merged
- * in passes, so that at most fan_in temporary files are open at a time.
+ * in passes.  Runs are merged while records are added, too (the newest
+ * fan_in / 4 runs of one level into one), so that at most fan_in
+ * temporary files are open at any time, however much data comes.
  *
  * Order: opts.cmp when given; else bytewise (memcmp) over the first
  * opts.key_len bytes of each record (0 = the whole record; a record that
@@ -1311,14 +1313,15 @@ struct pk_sort_opts {
 		   size_t bn);
 	void *ctx;
 	unsigned fan_in;     /* runs merged at once; 0 = 64 (fewer when the
-			      * memory is small); at least 2 */
+			      * memory is small, or when a quarter of the
+			      * open-file limit less 16 is fewer); at least 2 */
 	int zstd_level;      /* of the runs; 0 = 1 */
 };
 
 struct pk_sort_stats {
 	unsigned long long records;       /* added with pk_sort_add */
 	unsigned long long runs;          /* runs spilled while adding */
-	unsigned long long merge_passes;  /* passes before the last merge */
+	unsigned long long merge_passes;  /* merges before the last one */
 	unsigned long long bytes_spilled; /* raw bytes written to runs */
 	unsigned long long bytes_written; /* compressed bytes written */
 };
@@ -1338,6 +1341,15 @@ PK_API int pk_sort_add_input(struct pk_sort *s,
 		      int (*next)(void *ctx, const void **rec, size_t *n,
 				  struct pk_error *err),
 		      void *ctx, struct pk_error *err);
+/* Add records that are in order already (as s orders them; not checked)
+ * as a run of their own, written straight to a temporary file without
+ * being held in memory: next() as for pk_sort_add_input, read to its end
+ * during the call.  Among equal records, those added before come first,
+ * then these, then those added after. */
+PK_API int pk_sort_add_run(struct pk_sort *s,
+		    int (*next)(void *ctx, const void **rec, size_t *n,
+				struct pk_error *err),
+		    void *ctx, struct pk_error *err);
 /* The next record in order.  The first call ends adding.  PK_OK with
  * *rec, *n; PK_EOF at the end (and at every call after it). */
 PK_API int pk_sort_next(struct pk_sort *s, const void **rec, size_t *n,
@@ -1405,6 +1417,159 @@ PK_API size_t pk_split_part_of(const struct pk_splitter *s, uint64_t u);
 /* The SplitMix64 finalizer: z ^= z >> 30; z *= 0xbf58476d1ce4e5b9;
  * z ^= z >> 27; z *= 0x94d049bb133111eb; z ^= z >> 31. */
 PK_API uint64_t pk_split_mix(uint64_t u);
+
+/* ------------------------------------------------------------------ */
+/* Key sets (keyset.c) - pref-dedup, pref-check's duplicate rule,      */
+/* pref-stats' duplicate rate                                          */
+/* ------------------------------------------------------------------ */
+/*
+ * Which 16-byte keys (XXH3-128 hashes: pk_hash128, pk_dedup_key) were
+ * seen before, in bounded memory.  Each key comes with a tag that the
+ * caller chooses - a record number, or (file << 40 | line) - and tags must
+ * strictly increase from one call to the next; a key's "first" is the
+ * tag it came with first.
+ *
+ * While the keys fit in opts.memory (16 bytes a key, 24 with want_first,
+ * in a hash table at most 3/4 full), pk_keyset_add() answers each one at
+ * once: PK_KEY_NEW, or PK_KEY_DUP with *first (the first tag when
+ * want_first, else 0).  Beyond the budget, the table is written out
+ * sorted to a temporary file in opts.tmpdir and starts again; from then
+ * on a key that is new to the current table is answered PK_KEY_LATER:
+ * only the merge of every table, in pk_keyset_finish(), tells.  (A key
+ * found in the current table is still answered PK_KEY_DUP at once, unless
+ * want_first: its first tag may lie in an earlier table.)  After
+ * pk_keyset_finish(), the later answers come in tag order, from either
+ *  - pk_keyset_resolve(ks, tag, &first): for each PK_KEY_LATER tag in
+ *    increasing order (others may be skipped): PK_KEY_NEW or PK_KEY_DUP;
+ *  - pk_keyset_next_dup(ks, &tag, &first): every later tag that is a
+ *    duplicate, in increasing order: PK_OK, then PK_EOF.
+ * So any amount of data gets the same answers as an unbounded memory:
+ * only their time differs.  Typical use:
+ *
+ *	ks = pk_keyset_new(&(struct pk_keyset_opts){.memory = m}, &err);
+ *	for each record i: rc = pk_keyset_add(ks, key, i, &first, &err);
+ *	    PK_KEY_NEW: keep it; PK_KEY_DUP: a duplicate (of first);
+ *	    PK_KEY_LATER: set it aside (with i)
+ *	pk_keyset_finish(ks, &err);
+ *	for each record i set aside, in order:
+ *	    rc = pk_keyset_resolve(ks, i, &first, &err);
+ *
+ * Memory: the table takes the whole budget until it is first written out,
+ * then 3/4 of it, the sorts the rest.  Failures (PK_FATAL: out of memory,
+ * a temporary file that cannot be written, tags out of order) stick.
+ */
+enum {
+	PK_KEY_NEW = 0,    /* not seen before */
+	PK_KEY_DUP = 1,    /* seen before */
+	PK_KEY_LATER = 2,  /* known after pk_keyset_finish() */
+};
+struct pk_keyset_opts {
+	size_t memory;       /* bytes; 0 = PK_SORT_MEMORY_DEFAULT */
+	const char *tmpdir;  /* NULL = $TMPDIR, else /tmp */
+	int want_first;      /* keep first tags (for a report of them) */
+};
+struct pk_keyset_stats {
+	unsigned long long added;       /* keys added */
+	unsigned long long duplicates;  /* answered, or resolved, dup */
+	unsigned long long distinct;    /* added - duplicates (final only
+					 * after pk_keyset_finish) */
+	unsigned long long later;       /* answered PK_KEY_LATER */
+	unsigned long long generations; /* tables written out */
+	unsigned long long sort_runs;   /* runs of the merge's sort */
+	unsigned long long bytes_written; /* to temporary files */
+};
+struct pk_keyset;
+PK_API struct pk_keyset *pk_keyset_new(const struct pk_keyset_opts *o,
+				       struct pk_error *err);
+/* PK_KEY_NEW, PK_KEY_DUP or PK_KEY_LATER; PK_FATAL on a failure.  first
+ * may be NULL. */
+PK_API int pk_keyset_add(struct pk_keyset *ks, const unsigned char key[16],
+			 uint64_t tag, uint64_t *first, struct pk_error *err);
+/* End adding and decide the later keys.  PK_OK or PK_FATAL. */
+PK_API int pk_keyset_finish(struct pk_keyset *ks, struct pk_error *err);
+PK_API int pk_keyset_resolve(struct pk_keyset *ks, uint64_t tag,
+			     uint64_t *first, struct pk_error *err);
+PK_API int pk_keyset_next_dup(struct pk_keyset *ks, uint64_t *tag,
+			      uint64_t *first, struct pk_error *err);
+PK_API void pk_keyset_get_stats(const struct pk_keyset *ks,
+				struct pk_keyset_stats *st);
+PK_API void pk_keyset_free(struct pk_keyset *ks);
+
+/* ------------------------------------------------------------------ */
+/* Dedup keys and pref-dedup (dedup.c) - SPEC 3.9                      */
+/* ------------------------------------------------------------------ */
+/*
+ * A record's dedup key: XXH3-128 (pk_hash128) of the canonical text
+ * (pk_canonical, every string normalized by opts.norm) of its key fields
+ * - the value itself for one field, the JSON array of the values for
+ * several.  opts.key is a comma-separated list of items: "pair" (=
+ * prompt,chosen,rejected: pref-check's duplicate rule), "prompt",
+ * "chosen", "rejected" (the fields named by the *_field options), or any
+ * other field name or dotted path.  A missing prompt is the implicit
+ * prompt of a conversation in chosen (SPEC 1.2); any other missing field
+ * makes the record bad ("missing field 'NAME'").
+ */
+struct pk_dupkey_opts {
+	const char *key;            /* NULL = "pair" */
+	unsigned norm;              /* PK_NORM_* */
+	const char *prompt_field;   /* NULL = "prompt" */
+	const char *chosen_field;   /* NULL = "chosen" */
+	const char *rejected_field; /* NULL = "rejected" */
+};
+struct pk_dupkey;
+/* NULL with err: PK_ERR_USAGE for an empty item ("a,,b"), or no memory. */
+PK_API struct pk_dupkey *pk_dupkey_new(const struct pk_dupkey_opts *o,
+				       struct pk_error *err);
+PK_API void pk_dupkey_free(struct pk_dupkey *k);
+/* The key of a scanned record: PK_OK, PK_BAD_RECORD or PK_FATAL. */
+PK_API int pk_dupkey_hash(struct pk_dupkey *k, const struct pk_record *rec,
+			  unsigned char key[16], struct pk_error *err);
+/* The text that is hashed (borrowed until the next call on k). */
+PK_API int pk_dupkey_text(struct pk_dupkey *k, const struct pk_record *rec,
+			  const char **text, size_t *len,
+			  struct pk_error *err);
+
+/*
+ * pref-dedup: keep the first record of each key, in input order, in
+ * bounded memory (pk_keyset with 3/4 of opts.memory; records it cannot
+ * decide at once are put aside, compacted, in a spool with the other
+ * quarter that spills zstd-compressed to opts.tmpdir).  Per record:
+ * pk_dedup_record() says PK_DEDUP_KEEP (write it now, compacted),
+ * PK_DEDUP_DROP (a duplicate) or PK_DEDUP_HELD (put aside); at the end
+ * pk_dedup_finish() writes the records put aside that are first of their
+ * key, in order, to sink.  The output is the same, byte for byte, for
+ * any memory budget.
+ */
+enum {
+	PK_DEDUP_KEEP = 0,
+	PK_DEDUP_DROP = 1,
+	PK_DEDUP_HELD = 2,
+};
+struct pk_dedup_opts {
+	struct pk_dupkey_opts key;
+	size_t memory;             /* 0 = PK_SORT_MEMORY_DEFAULT */
+	const char *tmpdir;        /* NULL = $TMPDIR, else /tmp */
+};
+struct pk_dedup_stats {
+	unsigned long long kept;      /* written (at once or at the end) */
+	unsigned long long dropped;   /* duplicates */
+	unsigned long long held;      /* put aside (some kept, some dropped) */
+	unsigned long long key_tables_spilled; /* key tables written out */
+};
+struct pk_dedup;
+PK_API struct pk_dedup *pk_dedup_new(const struct pk_dedup_opts *o,
+				     struct pk_error *err);
+/* PK_DEDUP_KEEP, PK_DEDUP_DROP, PK_DEDUP_HELD; PK_BAD_RECORD (no key:
+ * the record is neither kept nor counted) or PK_FATAL. */
+PK_API int pk_dedup_record(struct pk_dedup *d, const struct pk_record *rec,
+			   struct pk_error *err);
+/* Write the records put aside that are kept: sink->emit's failure is
+ * returned as it is. */
+PK_API int pk_dedup_finish(struct pk_dedup *d, const struct pk_sink *sink,
+			   struct pk_error *err);
+PK_API void pk_dedup_get_stats(const struct pk_dedup *d,
+			       struct pk_dedup_stats *st);
+PK_API void pk_dedup_free(struct pk_dedup *d);
 
 /* ------------------------------------------------------------------ */
 /* Curriculum orderings (curriculum.c) - SPEC 3.3, Curry-DPO            */

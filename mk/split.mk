@@ -2,7 +2,8 @@
 ## normalization (canon.c), split decisions (split.c), dedup keys and the
 ## key set (dedup.c).
 
-lib_libprefkit_la_SOURCES += lib/canon.c lib/casefold.h lib/split.c
+lib_libprefkit_la_SOURCES += lib/canon.c lib/casefold.h lib/split.c lib/keyset.c \
+	lib/dedup.c
 EXTRA_DIST += tools/gen-casefold.py
 
 check_PROGRAMS += tests/unit/test_canon tests/unit/test_split
@@ -14,3 +15,7 @@ bin_PROGRAMS += pref-split
 pref_split_SOURCES = cmd/pref-split.c
 dist_man_MANS += man/pref-split.1
 TESTS += tests/cli/pref-split.test
+
+## the key set and dedup (keyset.c, dedup.c)
+check_PROGRAMS += tests/unit/test_keyset tests/unit/test_dedup
+TESTS += tests/unit/test_keyset tests/unit/test_dedup

@@ -520,6 +520,114 @@ static void test_write_error(void)
 	CHECK_INT(WEXITSTATUS(st), 0);
 }
 
+/* Far more runs than files may be open (ulimit -n 64): runs are merged
+ * while records are added, so the open files stay within the fan-in
+ * and the order is still right. */
+static void test_many_runs(void)
+{
+	pid_t pid;
+	int st = 0;
+	size_t n = 150000;
+	struct rec *r = make(n, 1, 120, 3, 5);
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		struct rlimit rl = {64, 64};
+		struct pk_sort_opts o = {.tmpdir = tmpdir, .memory = 128 << 10};
+		struct pk_error err = {0};
+		struct pk_sort_stats ss;
+		struct pk_sort *s;
+		int fds, most = 0;
+		size_t i;
+
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(3);
+		fds = count_fds();
+		if (!(s = pk_sort_new(&o, &err)))
+			_exit(4);
+		for (i = 0; i < n; i++) {
+			int k = 0;
+
+			r[i].seq = i;
+			if (pk_sort_add(s, r[i].p, r[i].n, &err) != PK_OK) {
+				printf("# pk_sort_add: %s\n", err.text);
+				_exit(5);
+			}
+			if (i % 64 == 0 && (k = count_fds() - fds) > most)
+				most = k;
+		}
+		pk_sort_get_stats(s, &ss);
+		printf("# %llu runs, %llu merges, at most %d files open\n",
+		       ss.runs, ss.merge_passes, most);
+		fflush(stdout);
+		if (ss.runs < 80)
+			_exit(6); /* far more runs than the limit */
+		if (most > 12)
+			_exit(7); /* (64 - 16) / 4: the fan-in */
+		if (!drain_matches(s, r, n))
+			_exit(8);
+		pk_sort_free(s);
+		if (count_fds() != fds)
+			_exit(9);
+		fflush(stdout);
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st));
+	CHECK_INT(WEXITSTATUS(st), 0);
+	CHECK_INT(count_entries(tmpdir), 0);
+	drop(r, n);
+}
+
+/* pk_sort_add_run: records already in order, written straight out, and
+ * placed among equal records between those added before and after. */
+static int next_rec(void *ctx, const void **p, size_t *n,
+		    struct pk_error *err)
+{
+	struct rec **cur = ctx;
+
+	(void)err;
+	if (!(*cur)->p)
+		return PK_EOF;
+	*p = (*cur)->p;
+	*n = (*cur)->n;
+	(*cur)++;
+	return PK_OK;
+}
+
+static void test_add_run(void)
+{
+	size_t n = 9000, i, a = 3000, b = 6000;
+	struct rec *r = make(n, 1, 60, 2, 3), *run, *cur;
+	struct pk_sort_opts o = {.tmpdir = tmpdir, .memory = 64 << 10,
+				 .key_len = 2};
+	struct pk_error err = {0};
+	struct pk_sort *s = pk_sort_new(&o, &err);
+	int fds = count_fds();
+
+	ref_key_len = 2;
+	for (i = 0; i < n; i++)
+		r[i].seq = i;
+	/* records [a, b) make the run: sorted (stably) among themselves */
+	run = calloc(b - a + 1, sizeof *run);
+	memcpy(run, r + a, (b - a) * sizeof *run);
+	qsort(run, b - a, sizeof *run, ref_cmp);
+	for (i = 0; i < a; i++)
+		pk_sort_add(s, r[i].p, r[i].n, &err);
+	cur = run;
+	CHECK_INT(pk_sort_add_run(s, next_rec, &cur, &err), PK_OK);
+	for (i = b; i < n; i++)
+		pk_sort_add(s, r[i].p, r[i].n, &err);
+	CHECK(drain_matches(s, r, n));
+	pk_sort_free(s);
+	ref_key_len = 0;
+	CHECK_INT(count_fds(), fds);
+	free(run);
+	drop(r, n);
+}
+
 static void test_keys(void)
 {
 	double xs[] = {-1.0 / 0.0, -1e300, -2.5, -1e-300, 0.0, 1e-300, 0.5,
@@ -564,6 +672,8 @@ int main(void)
 	test_rewind();
 	test_bad_tmpdir();
 	test_write_error();
+	test_many_runs();
+	test_add_run();
 	CHECK_INT(count_entries(tmpdir), 0);
 	rmdir(dir);
 	return pk_test_done();
