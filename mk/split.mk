@@ -19,3 +19,9 @@ TESTS += tests/cli/pref-split.test
 ## the key set and dedup (keyset.c, dedup.c)
 check_PROGRAMS += tests/unit/test_keyset tests/unit/test_dedup
 TESTS += tests/unit/test_keyset tests/unit/test_dedup
+
+## pref-dedup
+bin_PROGRAMS += pref-dedup
+pref_dedup_SOURCES = cmd/pref-dedup.c
+dist_man_MANS += man/pref-dedup.1
+TESTS += tests/cli/pref-dedup.test
