@@ -25,3 +25,10 @@ bin_PROGRAMS += pref-dedup
 pref_dedup_SOURCES = cmd/pref-dedup.c
 dist_man_MANS += man/pref-dedup.1
 TESTS += tests/cli/pref-dedup.test
+
+## Scaling out (README "Scaling out", prefkit(7) SCALING OUT): shards of
+## pref-split through GNU parallel and through Dask (contrib/prefkit-dask.py
+## on a LocalCluster; skipped without python3-distributed) against one
+## process.
+TESTS += tests/cli/scale-out.test tests/cli/scale-out-dask.test
+EXTRA_DIST += contrib/prefkit-dask.py
