@@ -117,6 +117,29 @@ int pk_normalize(struct pk_buf *out, const char *s, size_t n, unsigned norm)
 	return PK_OK;
 }
 
+int pk_text_trim(const char *s, size_t n, size_t *off, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t start = 0, end = n, clen;
+
+	/* only the ends are looked at: from the front, then from the back
+	 * (stepping over continuation bytes to the start of a character) */
+	while (start < n && is_space(utf8_next(p + start, n - start, &clen)))
+		start += clen;
+	while (end > start) {
+		size_t b = end - 1;
+
+		while (b > start && (p[b] & 0xc0) == 0x80)
+			b--;
+		if (!is_space(utf8_next(p + b, end - b, &clen)))
+			break;
+		end = b;
+	}
+	*off = end > start ? start : 0;
+	*len = end - start;
+	return *len > 0;
+}
+
 int pk_normalize_parse(const char *s, unsigned *norm)
 {
 	*norm = 0;

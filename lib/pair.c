@@ -245,6 +245,33 @@ int pk_messages_text(const char *v, size_t n, size_t from, size_t to,
 	return PK_OK;
 }
 
+int pk_prompt_text(const char *v, size_t n, struct pk_buf *out,
+		   struct pk_error *err)
+{
+	enum pk_type t = pk_type_of(v, n);
+	struct pk_iter it;
+	size_t off, len, msgno = 0;
+	struct pk_member role, content;
+	int rc;
+
+	if (t == PK_T_STRING)
+		return pk_json_unquote(out, v, n) < 0 ? pk_nomem(err) : PK_OK;
+	if (!pk_is_message_list(v, n))
+		return pk_error_set(err, PK_ERR_DATA,
+				   "expected a string or a message list, not %s",
+				   pk_fmt_a_type(t));
+	pk_iter_init(&it, v, n);
+	while (pk_next_message(&it, &off, &len, &role, &content) > 0) {
+		if (msgno++ && pk_buf_putc(out, '\n') < 0)
+			return pk_nomem(err);
+		if ((rc = pk_content_text(v + off + content.val_off,
+					  content.val_len, msgno, out, err)) !=
+		    PK_OK)
+			return rc;
+	}
+	return PK_OK;
+}
+
 int pk_implicit_prompt(const char *t, size_t n, struct pk_buf *buf)
 {
 	struct pk_iter it;

@@ -360,6 +360,12 @@ PK_API int pk_obj_write(const struct pk_obj *o, struct pk_buf *out);
  * Appends to out.  PK_BAD_RECORD with err->text when v is neither. */
 PK_API int pk_response_text(const char *v, size_t n, struct pk_buf *out,
 		     struct pk_error *err);
+/* The text of a prompt: the decoded string, or the content of every
+ * message of a message list (a string, or the text of its parts) joined
+ * by "\n".  Appends to out.  PK_BAD_RECORD with err->text when v is
+ * neither. */
+PK_API int pk_prompt_text(const char *v, size_t n, struct pk_buf *out,
+			  struct pk_error *err);
 /* Is the validated value a message list (array of objects each with a
  * string "role" and a "content")? */
 PK_API int pk_is_message_list(const char *v, size_t n);
@@ -416,6 +422,12 @@ PK_API int pk_normalize(struct pk_buf *out, const char *s, size_t n, unsigned no
 /* Parse "space", "case", "space,case": PK_OK, or PK_BAD_RECORD for
  * anything else. */
 PK_API int pk_normalize_parse(const char *s, unsigned *norm);
+
+/* The valid UTF-8 text s[0..n) without the white space (as PK_NORM_SPACE
+ * counts it) at either end: *off and *len give what is left (Python's
+ * s.strip()).  Returns 1 when something is left, 0 when s is empty or
+ * only white space (then *off = *len = 0). */
+PK_API int pk_text_trim(const char *s, size_t n, size_t *off, size_t *len);
 
 /* Append the canonical text of the validated value v[0..n) (surrounding
  * white space ignored), every string in it (object keys excepted) first
@@ -1874,6 +1886,153 @@ PK_API int pk_statsum_add(struct pk_statsum *t, const struct pk_record *rec,
 /* The sum as one compact JSON object (no newline) appended to out. */
 PK_API int pk_statsum_write(const struct pk_statsum *t, struct pk_buf *out);
 PK_API void pk_statsum_free(struct pk_statsum *t);
+/* Validation (check.c) - the operation of pref-check (SPEC 3.7)        */
+/* ------------------------------------------------------------------ */
+/*
+ * Every input line is checked against the rules below; a violation is
+ * reported as "FILE:LINE: RULE: message" through opts.emit (at most
+ * opts.limit per rule; all are counted), and the summary and the JSON
+ * report are built at the end.  A checker never stops at a bad record:
+ * a line that is not a JSON object is a violation of rule "json".
+ *
+ *	pk_check_opts_init(&o);  ... set o, pk_check_set_rule() ...
+ *	ck = pk_check_new(&o, &err);              NULL: err says why
+ *	pk_check_against(ck, path, &err);         --against files, first
+ *	for each input file:  pk_check_begin_file(ck, name, &err);
+ *	    for each line:    pk_check_line(ck, lineno, text, len, &err);
+ *	    a line the reader rejected: pk_check_report(ck, lineno,
+ *	                      PK_CHECK_JSON, message, &err);
+ *	pk_check_finish(ck, &err);                duplicates spilled to disk
+ *	pk_check_summary(ck, &buf); pk_check_json(ck, &buf);
+ *	pk_check_failed(ck) -> exit status 1; pk_check_free(ck);
+ *
+ * Records are pairs (SPEC 1.2), or ranked lists (SPEC 1.3) when they
+ * have the responses field, or with opts.from the records a format
+ * reader makes of each input record (SPEC 1.5).  Only the values a rule
+ * reads are decoded.  Cost per record: one scan, the decoded texts of
+ * prompt and responses (for empty, identical, deny, length and leak),
+ * and for duplicate the canonical text of the key (pk_canonical) hashed
+ * with XXH3-128 and looked up in a table of 24 bytes per distinct record
+ * (a 16-byte key and where it was first seen), which grows up to
+ * memory / 2 (at most 3/4 full); beyond it every new key goes through
+ * pk_sort (key_len 16, memory / 2) and the duplicates among those are
+ * found and reported at pk_check_finish(), in input order.
+ */
+enum pk_check_rule {
+	PK_CHECK_JSON = 0,   /* parses, is an object */
+	PK_CHECK_SCHEMA,     /* fields and types, message roles */
+	PK_CHECK_EMPTY,      /* empty or white-space-only prompt or response */
+	PK_CHECK_IDENTICAL,  /* chosen = rejected (after trimming) */
+	PK_CHECK_MISORDERED, /* score_chosen < score_rejected */
+	PK_CHECK_TIE,        /* score_chosen = score_rejected */
+	PK_CHECK_RANGE,      /* a score outside the scale */
+	PK_CHECK_DUPLICATE,  /* the same record again */
+	PK_CHECK_LEAK,       /* prompt also in an --against file */
+	PK_CHECK_DENY,       /* a response matches a deny pattern */
+	PK_CHECK_LENGTH,     /* a text longer than max_chars characters */
+	PK_CHECK_NRULES
+};
+
+enum pk_check_level {
+	PK_LEVEL_DEFAULT = 0, /* error (tie: warn); off for range, leak,
+			       * deny and length without their option */
+	PK_LEVEL_OFF,
+	PK_LEVEL_WARN,
+	PK_LEVEL_ERROR,
+};
+
+struct pk_check_opts {
+	enum pk_check_level level[PK_CHECK_NRULES];
+	/* pairs: field names, dotted paths allowed (NULL = SPEC 1.2) */
+	const char *prompt_field, *chosen_field, *rejected_field;
+	const char *score_chosen_field, *score_rejected_field;
+	/* lists: where they keep their parts (pk_rank_opts_init) */
+	struct pk_rank_opts rank;
+	/* the format reader of --from (borrowed), or NULL */
+	struct pk_format_reader *from;
+	/* range: scores within [scale_min, scale_max] */
+	int scale_set;
+	double scale_min, scale_max;
+	/* deny: PCRE2 patterns matched against every response text */
+	const char *const *deny;
+	size_t ndeny;
+	/* length: most characters of a prompt or response (0 = no rule) */
+	unsigned long long max_chars;
+	/* leak: runs of this many words also count (0 = exact prompts only);
+	 * the field read from --against files (NULL = prompt_field) */
+	unsigned leak_ngram;
+	const char *against_field;
+	size_t max_line;        /* of --against files; 0 = no bound */
+	/* duplicate: memory for the keys (0 = 512M) and where to spill */
+	size_t memory;
+	const char *tmpdir;
+	/* reporting */
+	unsigned long long limit;          /* listed per rule, 0 = all (10) */
+	unsigned long long max_violations; /* errors tolerated */
+	int quiet;   /* warnings are counted but not listed */
+	int json;    /* keep the listed violations for pk_check_json() */
+	/* gets each listed violation line (no newline); may be NULL */
+	int (*emit)(void *ctx, const char *line, size_t len);
+	void *ctx;
+};
+
+struct pk_check;
+
+PK_API void pk_check_opts_init(struct pk_check_opts *o);
+/* The rule's name ("json", ... "length"), or NULL. */
+PK_API const char *pk_check_rule_name(enum pk_check_rule r);
+/* "error", "warn" or "off" */
+PK_API const char *pk_check_level_name(enum pk_check_level l);
+/* Apply "NAME=error|warn|off" to o.  PK_OK, or PK_BAD_RECORD with err
+ * (PK_ERR_USAGE) naming what is wrong. */
+PK_API int pk_check_set_rule(struct pk_check_opts *o, const char *spec,
+			     struct pk_error *err);
+
+/* NULL with err: PK_ERR_USAGE for a deny pattern that does not compile
+ * ("--deny-regex 'P': pattern offset N: message") or a rule set to
+ * error or warn without its option; PK_ERR_NOMEM. */
+PK_API struct pk_check *pk_check_new(const struct pk_check_opts *o,
+				     struct pk_error *err);
+/* Read the prompts of an --against file (opts.against_field; a pair
+ * without it gives its implicit prompt) into memory: 24 bytes per
+ * prompt, and per word run with leak_ngram.  PK_FATAL with err: kind
+ * PK_ERR_IO (cannot read) or PK_ERR_DATA ("FILE:LINE: message"). */
+PK_API int pk_check_against(struct pk_check *ck, const char *path,
+			    struct pk_error *err);
+/* Start the next input file (name as reports show it). */
+PK_API int pk_check_begin_file(struct pk_check *ck, const char *name,
+			       struct pk_error *err);
+/* Check one input line (its text without line end).  PK_OK whatever the
+ * record holds (violations are counted and listed), or a negative status
+ * when out of memory, a spill failed, or emit failed (its status). */
+PK_API int pk_check_line(struct pk_check *ck, unsigned long long lineno,
+			 const char *text, size_t len, struct pk_error *err);
+/* Count a violation found by the caller (a line too long: rule json). */
+PK_API int pk_check_report(struct pk_check *ck, unsigned long long lineno,
+			   enum pk_check_rule rule, const char *message,
+			   struct pk_error *err);
+/* End of input: flush the format reader, report spilled duplicates. */
+PK_API int pk_check_finish(struct pk_check *ck, struct pk_error *err);
+/* The level a rule runs at (PK_LEVEL_OFF when it does not run). */
+PK_API enum pk_check_level pk_check_level(const struct pk_check *ck,
+					  enum pk_check_rule rule);
+/* Violations of a rule counted so far, and how many were listed. */
+PK_API unsigned long long pk_check_count(const struct pk_check *ck,
+					 enum pk_check_rule rule,
+					 unsigned long long *listed);
+/* Records checked, error-level and warn-level violations. */
+PK_API void pk_check_totals(const struct pk_check *ck,
+			    unsigned long long *records,
+			    unsigned long long *errors,
+			    unsigned long long *warnings);
+/* 1 when the errors exceed max_violations (exit status 1). */
+PK_API int pk_check_failed(const struct pk_check *ck);
+/* Append the summary table (lines ending in "\n"); nothing when no
+ * violation was counted (or, quiet, no error). */
+PK_API int pk_check_summary(const struct pk_check *ck, struct pk_buf *out);
+/* Append the JSON report (one line, no newline; schema in pref-check(1)). */
+PK_API int pk_check_json(const struct pk_check *ck, struct pk_buf *out);
+PK_API void pk_check_free(struct pk_check *ck);
 
 /* ------------------------------------------------------------------ */
 /* Sizes                                                               */
