@@ -2035,6 +2035,262 @@ PK_API int pk_check_json(const struct pk_check *ck, struct pk_buf *out);
 PK_API void pk_check_free(struct pk_check *ck);
 
 /* ------------------------------------------------------------------ */
+/* Tensors from side files: .npy and safetensors (tensor.c)            */
+/* ------------------------------------------------------------------ */
+/*
+ * A side file is memory-mapped and its header checked once; rows are then
+ * read as doubles (f16 and bf16 exactly, f32 and f64 as they are).
+ *
+ *	f = pk_tensor_open_npy(path, &err);          or _safetensors
+ *	pk_tensor_get(f, NULL, &t, &err);            npy: its one array
+ *	pk_tensor_get(f, "chosen", &t, &err);        safetensors: by name
+ *	pk_tensor_row(&t, i, row);                   row: t.cols doubles
+ *	pk_tensor_int(&t, i, &v);                    1-D integer arrays
+ *	pk_tensor_close(f);
+ *
+ * Accepted: .npy versions 1.0, 2.0 and 3.0, descr '<f2', '<f4', '<f8'
+ * (and '<i4', '<i8' for length arrays; '|' and '=' byte orders are taken
+ * as little-endian for one-byte and native types on this little-endian
+ * build), fortran_order False, a shape of one or two dimensions.
+ * safetensors: an 8-byte little-endian header length, a JSON header of at
+ * most PK_SAFETENSORS_HEADER_MAX bytes, tensors of dtype F16, BF16, F32,
+ * F64, I32 or I64 whose data_offsets match their shape.
+ * Errors (PK_FATAL, kind PK_ERR_USAGE for what is wrong with the file,
+ * PK_ERR_IO for a failed open or read; text names the problem: "not a
+ * .npy file (bad magic)", "object arrays are not supported",
+ * "Fortran-order arrays are not supported", "big-endian data is not
+ * supported (descr '>f4')", "truncated: the header says 96 bytes of data,
+ * the file has 64", "header of 70000 bytes is over the limit of 65536").
+ */
+#define PK_NPY_HEADER_MAX 65536
+#define PK_SAFETENSORS_HEADER_MAX ((size_t)100 << 20)
+
+enum pk_dtype {
+	PK_DT_F16 = 1, PK_DT_BF16, PK_DT_F32, PK_DT_F64, PK_DT_I32, PK_DT_I64,
+};
+struct pk_tensor_file;
+/* One array of a side file: rows x cols (cols = 1 for a 1-D array, ndim
+ * says which), data borrowed from the mapping of its file. */
+struct pk_tensor {
+	enum pk_dtype dtype;
+	int ndim;               /* 1 or 2 */
+	size_t rows, cols;
+	const unsigned char *data;
+	const char *name;       /* "" for .npy; borrowed from the file */
+};
+PK_API struct pk_tensor_file *pk_tensor_open_npy(const char *path,
+						 struct pk_error *err);
+PK_API struct pk_tensor_file *pk_tensor_open_safetensors(const char *path,
+							 struct pk_error *err);
+/* Find a tensor: name NULL for a .npy file.  PK_OK; PK_EOF when a
+ * safetensors file has no tensor of that name; PK_FATAL (PK_ERR_USAGE)
+ * for a tensor of more than two dimensions. */
+PK_API int pk_tensor_get(const struct pk_tensor_file *f, const char *name,
+			 struct pk_tensor *t, struct pk_error *err);
+/* The path the file was opened from. */
+PK_API const char *pk_tensor_path(const struct pk_tensor_file *f);
+/* Row i (< t->rows) of a floating-point tensor as t->cols doubles. */
+PK_API void pk_tensor_row(const struct pk_tensor *t, size_t i, double *out);
+/* Element i of an integer tensor (I32/I64) of one dimension; a float one
+ * is accepted when the value is whole.  PK_OK, or PK_BAD_RECORD. */
+PK_API int pk_tensor_int(const struct pk_tensor *t, size_t i, long long *v);
+/* "F16", "BF16", ... */
+PK_API const char *pk_dtype_name(enum pk_dtype d);
+/* IEEE half and bfloat16 bit patterns as doubles (exact). */
+PK_API double pk_half_to_double(uint16_t h);
+PK_API double pk_bf16_to_double(uint16_t h);
+PK_API void pk_tensor_close(struct pk_tensor_file *f);
+
+/* ------------------------------------------------------------------ */
+/* CHES similarity (ches.c) - SPEC 3.4, pref-ches                       */
+/* ------------------------------------------------------------------ */
+/*
+ * Razin et al. 2024, "Unintentional Unalignment": for summed response
+ * embeddings S+ (chosen), S- (rejected) and lengths L+, L- (tokens)
+ *	ches    = <S+, S-> - |S+|^2
+ *	ln_ches = <S+/L+, S-/L-> - |S+/L+|^2
+ *	edit_sim = - Levenshtein(tokens+, tokens-) / max(L+, L-)
+ * Higher is more similar.
+ *
+ * Arithmetic.  Lexical (sparse) scores are exact: counts and dot products
+ * in 64-bit integers, ches written as that integer, ln_ches as the one
+ * fraction (L+ <S+,S-> - L- |S+|^2) / (L+^2 L-) in 128-bit integers,
+ * reduced, then divided once (correctly rounded while numerator and
+ * denominator stay below 2^53).  edit_sim is one division of integers.
+ * Dense scores (inline, npy, safetensors) sum the products of the
+ * doubles in long double and round once at the end, so the same vectors
+ * give the same bits whatever file they came from.
+ *
+ *	pk_ches_opts_init(&o);  ... set o ...
+ *	c = pk_ches_new(&o, &err);              NULL: err says why
+ *	for each scanned pair rec, index = its 0-based input position:
+ *		rc = pk_ches_record(c, &rec, index, &s, &err);
+ *		PK_OK: s holds the scores; PK_BAD_RECORD: err says why;
+ *		PK_FATAL: stop (out of memory; with PK_ERR_USAGE a side file
+ *		that does not fit the input: more records than rows, or an
+ *		ln-ches metric without lengths)
+ *		pk_ches_write(c, &rec, &s, &out, &err): the record annotated
+ *	pk_ches_finish(c, nrecords, &err): side files with more rows than
+ *		records (and no emb_index) are an error
+ *	pk_ches_free(c);
+ */
+enum pk_ches_source {
+	PK_CHES_LEXICAL = 0, PK_CHES_INLINE, PK_CHES_NPY, PK_CHES_SAFETENSORS,
+};
+enum pk_ches_metric { PK_CHES_LN = 0, PK_CHES_CHES, PK_CHES_EDIT };
+
+struct pk_ches_opts {
+	enum pk_ches_source source;
+	enum pk_ches_metric metric;   /* needs: ln_ches lengths, edit tokens */
+	const char *token_regex;      /* NULL = PK_TOKEN_REGEX_DEFAULT */
+	int mean;                     /* inline arrays are S/L already */
+	/* NPY: paths of chosen, rejected and optionally both length arrays
+	 * (NULL); SAFETENSORS: files[0] */
+	const char *files[4];
+	/* record fields (dotted paths); NULL = "chosen", "rejected" */
+	const char *chosen_field, *rejected_field;
+};
+/* The scores of one pair; PK_CHES_HAVE_* bits say which are set. */
+#define PK_CHES_HAVE_CHES 1u
+#define PK_CHES_HAVE_LN 2u
+#define PK_CHES_HAVE_EDIT 4u
+struct pk_ches_scores {
+	unsigned have;
+	double ches, ln_ches, edit_sim;
+	int ches_exact;      /* ches is the integer ches_int (lexical) */
+	long long ches_int;
+};
+struct pk_ches;
+PK_API void pk_ches_opts_init(struct pk_ches_opts *o);
+/* NULL with err: PK_ERR_USAGE for a bad pattern, a side file that cannot
+ * be read or does not fit (pk_tensor_*: shapes of chosen and rejected
+ * differ, lengths not (N,)), options that do not go together;
+ * PK_ERR_NOMEM. */
+PK_API struct pk_ches *pk_ches_new(const struct pk_ches_opts *o,
+				   struct pk_error *err);
+PK_API int pk_ches_record(struct pk_ches *c, const struct pk_record *rec,
+			  unsigned long long index, struct pk_ches_scores *s,
+			  struct pk_error *err);
+/* The value of metric m in s: 1 and *x, or 0 when s lacks it. */
+PK_API int pk_ches_metric_value(const struct pk_ches_scores *s,
+				enum pk_ches_metric m, double *x);
+/* Append rec (compacted) with the members "ches", "ln_ches", "edit_sim"
+ * (those s has) and "ches_source" ("lexical", "inline", "npy",
+ * "safetensors"): members of those names already there are replaced in
+ * place, the others added at the end. */
+PK_API int pk_ches_write(struct pk_ches *c, const struct pk_record *rec,
+			 const struct pk_ches_scores *s, struct pk_buf *out,
+			 struct pk_error *err);
+PK_API int pk_ches_finish(struct pk_ches *c, unsigned long long nrecords,
+			  struct pk_error *err);
+PK_API void pk_ches_free(struct pk_ches *c);
+
+/* The arithmetic on its own.  Lexical scores of two token sequences given
+ * as hashes (pk_tokenize); table is scratch kept by the caller (an empty
+ * PK_BUF_INIT the first time, pk_buf_free at the end).  PK_OK or PK_FATAL
+ * (out of memory).  ln_ches is set only when both lengths are > 0. */
+PK_API int pk_ches_sparse(const uint64_t *a, size_t na, const uint64_t *b,
+			  size_t nb, struct pk_buf *table,
+			  struct pk_ches_scores *s);
+/* Dense scores of S+ = a, S- = b (d doubles each).  mean: a and b are
+ * S/L already.  la, lb: the lengths, or 0 when unknown (then only what
+ * can be computed is set). */
+PK_API void pk_ches_dense(const double *a, const double *b, size_t d,
+			  double la, double lb, int mean,
+			  struct pk_ches_scores *s);
+/* - Levenshtein distance / max(na, nb) of two token sequences (0 when
+ * both are empty); scratch as for pk_ches_sparse. */
+PK_API double pk_edit_similarity(const uint64_t *a, size_t na,
+				 const uint64_t *b, size_t nb,
+				 struct pk_buf *scratch);
+
+/* ------------------------------------------------------------------ */
+/* Two passes over the input (twopass.c): pref-ches quantile modes,    */
+/* and any command that must see every record before writing one.      */
+/* ------------------------------------------------------------------ */
+/*
+ * Pass 1 hands each record it keeps to pk_twopass_add() with a tag (the
+ * caller's bytes, e.g. its score); pass 2 gets them back in the same
+ * order with their tags from pk_twopass_next().  A record read from a
+ * regular file (any compression) is not stored: only where it is (the
+ * input's number and the record's ordinal in it, counted as
+ * pk_reader_next() returns records, long lines included) and the XXH3-64
+ * of its line; pass 2 reads the file again and checks the line (a file
+ * changed between the passes is an error).  A record from anything else
+ * (standard input, a pipe) is stored with its line.  What is stored goes
+ * through a pk_sort (in memory up to opts.memory, then zstd-compressed
+ * nameless temporary files in opts.tmpdir).
+ *
+ *	tp = pk_twopass_new(&o, &err);
+ *	pass 1: pk_twopass_add(tp, path, input, ordinal, lineno, line, len,
+ *			       tag, taglen, &err);
+ *	pass 2: while ((rc = pk_twopass_next(tp, &item, &err)) == PK_OK) ...
+ *		rc: PK_EOF at the end, else PK_FATAL with err
+ *	pk_twopass_free(tp);
+ */
+struct pk_twopass_opts {
+	size_t memory;       /* 0 = PK_SORT_MEMORY_DEFAULT */
+	const char *tmpdir;  /* NULL = $TMPDIR, else /tmp */
+	size_t max_line;     /* of the readers of pass 2 (0 = no bound) */
+};
+struct pk_twopass_item {
+	const char *line;    /* the record's line, borrowed until the next
+			      * call */
+	size_t len;
+	const void *tag;     /* the tag given to pk_twopass_add (borrowed) */
+	size_t taglen;
+	const char *path;    /* the input it came from */
+	unsigned long long lineno;
+	unsigned long long seq; /* 0-based: the order of pk_twopass_add */
+};
+struct pk_twopass_stats {
+	unsigned long long records;   /* added */
+	unsigned long long spooled;   /* of them stored with their line */
+	unsigned long long reread;    /* of them read again from files */
+	unsigned long long bytes_spilled; /* to temporary files (raw) */
+};
+struct pk_twopass;
+PK_API struct pk_twopass *pk_twopass_new(const struct pk_twopass_opts *o,
+					 struct pk_error *err);
+/* One record of pass 1: path ("-" = standard input) and input (the
+ * 0-based number of the input, so that one file given twice is read
+ * twice), ordinal (0-based, within that input), lineno (for messages),
+ * the line and the tag (copied).  PK_OK or PK_FATAL. */
+PK_API int pk_twopass_add(struct pk_twopass *tp, const char *path,
+			  unsigned input, unsigned long long ordinal,
+			  unsigned long long lineno, const char *line,
+			  size_t len, const void *tag, size_t taglen,
+			  struct pk_error *err);
+/* The first call ends pass 1. */
+PK_API int pk_twopass_next(struct pk_twopass *tp, struct pk_twopass_item *it,
+			   struct pk_error *err);
+PK_API void pk_twopass_get_stats(const struct pk_twopass *tp,
+				 struct pk_twopass_stats *st);
+PK_API void pk_twopass_free(struct pk_twopass *tp);
+
+/* The cut of a quantile filter: values added in input order (their
+ * position = the order of pk_cut_add), then pk_cut_lowest(k) decides to
+ * keep the k lowest, ties at the cut going to the earlier position; then
+ * pk_cut_keeps(x, position) says whether a value is kept (exactly k are).
+ * The values go through a pk_sort (memory, tmpdir as for pk_sort_opts). */
+struct pk_cut;
+PK_API struct pk_cut *pk_cut_new(size_t memory, const char *tmpdir,
+				 struct pk_error *err);
+PK_API int pk_cut_add(struct pk_cut *c, double x, struct pk_error *err);
+PK_API unsigned long long pk_cut_count(const struct pk_cut *c);
+PK_API int pk_cut_lowest(struct pk_cut *c, unsigned long long k,
+			 struct pk_error *err);
+PK_API int pk_cut_keeps(const struct pk_cut *c, double x,
+			unsigned long long position);
+PK_API void pk_cut_free(struct pk_cut *c);
+/* A fraction from 0 to 1 written as a decimal ("0.05", "1", ".5", at most
+ * 18 digits) as num / den exactly: PK_OK, or PK_BAD_RECORD for anything
+ * else.  pk_fraction_floor() is floor(num / den * n), exactly. */
+PK_API int pk_fraction_parse(const char *s, uint64_t *num, uint64_t *den);
+PK_API unsigned long long pk_fraction_floor(uint64_t num, uint64_t den,
+					    unsigned long long n);
+
+/* ------------------------------------------------------------------ */
 /* Sizes                                                               */
 /* ------------------------------------------------------------------ */
 

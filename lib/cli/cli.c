@@ -923,6 +923,7 @@ static int next_input(struct pk_cli *cli)
 	else
 		return -1;
 	cli->input_index++;
+	cli->input_nread = 0;
 	cli->reader = pk_reader_open(path, cli->max_line, &err);
 	if (!cli->reader) {
 		pk_cli_error(cli, "%s: %s", path, err.text);
@@ -983,6 +984,7 @@ int pk_cli_next(struct pk_cli *cli)
 			return 0;
 		}
 		cli->nread++;
+		cli->input_nread++;
 		if (rc == PK_BAD_RECORD) {
 			bad_record(cli, err.text, 0, 1);
 			continue;
@@ -1040,6 +1042,47 @@ int pk_cli_next_line(struct pk_cli *cli, struct pk_error *err)
 		progress_tick(cli);
 		return rc == PK_BAD_RECORD ? 2 : 1;
 	}
+}
+
+int pk_cli_twopass_add(struct pk_cli *cli, struct pk_twopass *tp,
+		       const void *tag, size_t n)
+{
+	struct pk_error err = {0};
+
+	if (pk_twopass_add(tp, cli->input_name, (unsigned)cli->input_index - 1,
+			   cli->input_nread - 1, cli->line.lineno,
+			   cli->line.data, cli->line.len, tag, n, &err) < 0) {
+		pk_cli_error(cli, "%s", err.text);
+		return -1;
+	}
+	return 0;
+}
+
+int pk_cli_twopass_next(struct pk_cli *cli, struct pk_twopass *tp,
+			const void **tag, size_t *n)
+{
+	struct pk_twopass_item it;
+	struct pk_error err = {0};
+	int rc;
+
+	if (cli->stop)
+		return 0;
+	rc = pk_twopass_next(tp, &it, &err);
+	if (rc == PK_EOF)
+		return 0;
+	if (rc == PK_OK)
+		rc = pk_scan_record(&cli->rec, it.line, it.len, &err);
+	if (rc < 0) {
+		pk_cli_error(cli, "%s", err.text);
+		return 0;
+	}
+	cli->line.data = it.line;
+	cli->line.len = it.len;
+	cli->line.lineno = it.lineno;
+	cli->input_name = it.path;
+	*tag = it.tag;
+	*n = it.taglen;
+	return 1;
 }
 
 /* Where records go: the output, or output k of pk_cli_open_outputs(). */

@@ -125,6 +125,7 @@ struct pk_cli {
 	struct pk_record rec;
 	struct pk_line line;
 	const char *input_name;        /* "-" for standard input */
+	unsigned long long input_nread; /* records read from this input */
 
 	/* accounting */
 	unsigned long long nread, nwritten, nskipped, nquarantined, nblank;
@@ -307,6 +308,18 @@ size_t pk_cli_format_options(struct option *out);
 int pk_cli_format_option(struct pk_cli *cli, int c, const char *arg);
 void pk_cli_format_help(FILE *fp);
 void pk_cli_check_format_opts(struct pk_cli *cli, const char *from);
+
+/* Two passes over the input (pk_twopass): in the pk_cli_next() loop,
+ * pk_cli_twopass_add() keeps the current record with tag[0..n); after
+ * it, pk_cli_twopass_next() makes each kept record the current one again
+ * (cli->rec, cli->line, cli->input_name: so pk_cli_emit_record() and
+ * messages work as in pass 1) with its tag: 1, or 0 at the end or on an
+ * error (reported, exit status 2).  add returns 0, or -1 after reporting
+ * an error. */
+int pk_cli_twopass_add(struct pk_cli *cli, struct pk_twopass *tp,
+		       const void *tag, size_t n);
+int pk_cli_twopass_next(struct pk_cli *cli, struct pk_twopass *tp,
+			const void **tag, size_t *n);
 
 /* Add n to the named counter reported by --stats (name must be static). */
 void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n);

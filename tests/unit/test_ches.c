@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_ches.c - the CHES arithmetic (lib/ches.c) against values worked
+ * out by hand: the issue's S+ = [3,6], S- = [4,0] example, identical and
+ * disjoint responses, token edit similarity, and whole records (lexical
+ * and inline, string and message-list responses, members replaced in
+ * place, bad records).
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "pk_private.h"
+#include "test.h"
+
+#define CHECK_DBL(got, want)                                                 \
+	do {                                                                 \
+		double g_ = (got), w_ = (want);                              \
+		pk_test_point(g_ == w_, __FILE__, __LINE__, #got " == " #want); \
+		if (g_ != w_)                                                \
+			printf("#   got:  %.17g\n#   want: %.17g\n", g_, w_); \
+	} while (0)
+
+static void test_dense(void)
+{
+	const double sp[2] = {3, 6}, sm[2] = {4, 0};
+	const double mp[2] = {1, 2}, mm[2] = {2, 0};
+	struct pk_ches_scores s = {0};
+
+	/* S+ = [3,6] (L+ = 3), S- = [4,0] (L- = 2): <S+,S-> = 12,
+	 * |S+|^2 = 45, ches = -33; means [1,2], [2,0]: 2 - 5 = -3 */
+	pk_ches_dense(sp, sm, 2, 3, 2, 0, &s);
+	CHECK_INT(s.have, PK_CHES_HAVE_CHES | PK_CHES_HAVE_LN);
+	CHECK_DBL(s.ches, -33);
+	CHECK_DBL(s.ln_ches, -3);
+	memset(&s, 0, sizeof s);
+	pk_ches_dense(mp, mm, 2, 3, 2, 1, &s);
+	CHECK_INT(s.have, PK_CHES_HAVE_CHES | PK_CHES_HAVE_LN);
+	CHECK_DBL(s.ches, -33);
+	CHECK_DBL(s.ln_ches, -3);
+	/* no lengths: only what needs none */
+	memset(&s, 0, sizeof s);
+	pk_ches_dense(sp, sm, 2, 0, 0, 0, &s);
+	CHECK_INT(s.have, PK_CHES_HAVE_CHES);
+	CHECK_DBL(s.ches, -33);
+	memset(&s, 0, sizeof s);
+	pk_ches_dense(mp, mm, 2, 0, 0, 1, &s);
+	CHECK_INT(s.have, PK_CHES_HAVE_LN);
+	CHECK_DBL(s.ln_ches, -3);
+	/* identical: 0 */
+	memset(&s, 0, sizeof s);
+	pk_ches_dense(sp, sp, 2, 3, 3, 0, &s);
+	CHECK_DBL(s.ches, 0);
+	CHECK_DBL(s.ln_ches, 0);
+}
+
+static void test_sparse(void)
+{
+	/* tokens 1 and 2 as the hashes x and y */
+	const uint64_t x = 0x1111, y = 0x2222, z = 0x3333;
+	const uint64_t a[9] = {x, y, x, y, y, x, y, y, y};  /* [3,6] */
+	const uint64_t b[4] = {x, x, x, x};                 /* [4,0] */
+	const uint64_t c[3] = {x, x, y}, d[1] = {z};
+	struct pk_buf table = PK_BUF_INIT;
+	struct pk_ches_scores s = {0};
+
+	CHECK_INT(pk_ches_sparse(a, 9, b, 4, &table, &s), PK_OK);
+	CHECK_INT(s.have, PK_CHES_HAVE_CHES | PK_CHES_HAVE_LN);
+	CHECK(s.ches_exact);
+	CHECK_INT(s.ches_int, -33);
+	/* L+ = 9, L- = 4: means [1/3, 2/3], [1, 0]: 1/3 - 5/9 = -2/9 */
+	CHECK_DBL(s.ln_ches, -2.0 / 9.0);
+	/* identical responses: 0 */
+	memset(&s, 0, sizeof s);
+	pk_ches_sparse(c, 3, c, 3, &table, &s);
+	CHECK_INT(s.ches_int, 0);
+	CHECK_DBL(s.ln_ches, 0);
+	/* disjoint: -|c+|^2 = -(2^2 + 1^2), ln: -5/9 */
+	memset(&s, 0, sizeof s);
+	pk_ches_sparse(c, 3, d, 1, &table, &s);
+	CHECK_INT(s.ches_int, -5);
+	CHECK_DBL(s.ln_ches, -5.0 / 9.0);
+	/* an empty response: ches only */
+	memset(&s, 0, sizeof s);
+	pk_ches_sparse(c, 3, d, 0, &table, &s);
+	CHECK_INT(s.have, PK_CHES_HAVE_CHES);
+	CHECK_INT(s.ches_int, -5);
+	/* the hash 0 is a token like any other */
+	{
+		const uint64_t zero[2] = {0, 0};
+
+		memset(&s, 0, sizeof s);
+		pk_ches_sparse(zero, 2, zero, 1, &table, &s);
+		CHECK_INT(s.ches_int, 2 - 4);
+	}
+	pk_buf_free(&table);
+}
+
+static void test_edit(void)
+{
+	const uint64_t a[3] = {1, 2, 3}, b[2] = {1, 3};
+	/* kitten / sitting as tokens: distance 3, longer 7 */
+	const uint64_t k[6] = {'k', 'i', 't', 't', 'e', 'n'};
+	const uint64_t s[7] = {'s', 'i', 't', 't', 'i', 'n', 'g'};
+	struct pk_buf scratch = PK_BUF_INIT;
+
+	CHECK_DBL(pk_edit_similarity(a, 3, b, 2, &scratch), -1.0 / 3.0);
+	CHECK_DBL(pk_edit_similarity(b, 2, a, 3, &scratch), -1.0 / 3.0);
+	CHECK_DBL(pk_edit_similarity(a, 3, a, 3, &scratch), 0);
+	CHECK_DBL(pk_edit_similarity(a, 3, NULL, 0, &scratch), -1);
+	CHECK_DBL(pk_edit_similarity(NULL, 0, NULL, 0, &scratch), 0);
+	CHECK_DBL(pk_edit_similarity(k, 6, s, 7, &scratch), -3.0 / 7.0);
+	pk_buf_free(&scratch);
+}
+
+/* Score and write one record; the output (or "BAD: message") in out. */
+static void run(struct pk_ches *c, const char *line, struct pk_buf *out)
+{
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_error err = {0};
+	struct pk_ches_scores s;
+	int rc;
+
+	pk_buf_reset(out);
+	if (pk_scan_record(&rec, line, strlen(line), &err) < 0) {
+		pk_buf_printf(out, "SCAN: %s", err.text);
+		pk_record_free(&rec);
+		return;
+	}
+	rc = pk_ches_record(c, &rec, 0, &s, &err);
+	if (rc == PK_OK)
+		rc = pk_ches_write(c, &rec, &s, out, &err);
+	if (rc < 0)
+		pk_buf_printf(out, "%s: %s", rc == PK_BAD_RECORD ? "BAD" : "FATAL",
+			      err.text);
+	pk_record_free(&rec);
+}
+
+static void test_records(void)
+{
+	struct pk_ches_opts o;
+	struct pk_error err = {0};
+	struct pk_buf out = PK_BUF_INIT;
+	struct pk_ches *c;
+
+	pk_ches_opts_init(&o);
+	c = pk_ches_new(&o, &err);
+	CHECK(c != NULL);
+	/* tokens "a", " b" and "a", " c": dot 1, |S+|^2 2, ches -1,
+	 * ln (2*1 - 2*2) / (2^2 * 2) = -1/4 */
+	run(c, "{\"chosen\":\"a b\",\"rejected\":\"a c\"}", &out);
+	CHECK_STR(out.data, "{\"chosen\":\"a b\",\"rejected\":\"a c\",\"ches\":-1,\"ln_ches\":-0.25,\"ches_source\":\"lexical\"}");
+	/* escapes decoded; spaces outside strings dropped */
+	run(c, "{ \"chosen\" : \"a\\u0020b\", \"rejected\": \"a c\" }", &out);
+	CHECK_STR(out.data, "{\"chosen\":\"a\\u0020b\",\"rejected\":\"a c\",\"ches\":-1,\"ln_ches\":-0.25,\"ches_source\":\"lexical\"}");
+	/* message lists: the assistant content only */
+	run(c, "{\"chosen\":[{\"role\":\"user\",\"content\":\"a c\"},{\"role\":\"assistant\",\"content\":\"a b\"}],"
+	       "\"rejected\":[{\"role\":\"user\",\"content\":\"zzz\"},{\"role\":\"assistant\",\"content\":\"a c\"}]}", &out);
+	CHECK(strstr(out.data, "\"ches\":-1,\"ln_ches\":-0.25,") != NULL);
+	/* identical: 0; members of those names replaced in place */
+	run(c, "{\"ches\":5,\"chosen\":\"x y\",\"rejected\":\"x y\",\"ches_source\":\"old\",\"n\":1}", &out);
+	CHECK_STR(out.data, "{\"ches\":0,\"chosen\":\"x y\",\"rejected\":\"x y\",\"ches_source\":\"lexical\",\"n\":1,\"ln_ches\":0}");
+	/* disjoint: -|c+|^2: "a a a" = "a", " a", " a": -(1 + 4) = -5 */
+	run(c, "{\"chosen\":\"a a a\",\"rejected\":\"b\"}", &out);
+	CHECK(strstr(out.data, "\"ches\":-5,") != NULL);
+	/* an empty object key order: {} with fields elsewhere */
+	run(c, "{\"chosen\":\"\",\"rejected\":\"x\"}", &out);
+	CHECK_STR(out.data, "BAD: the chosen response has no tokens (ln-ches divides by its length)");
+	run(c, "{\"chosen\":\"x\"}", &out);
+	CHECK_STR(out.data, "BAD: missing field 'rejected'");
+	run(c, "{\"chosen\":\"x\",\"rejected\":7}", &out);
+	CHECK_STR(out.data, "BAD: field 'rejected': expected a string or a message list, not number");
+	pk_ches_free(c);
+
+	/* --metric ches: empty responses are fine; edit similarity */
+	o.metric = PK_CHES_CHES;
+	c = pk_ches_new(&o, &err);
+	run(c, "{\"chosen\":\"\",\"rejected\":\"x\"}", &out);
+	CHECK_STR(out.data, "{\"chosen\":\"\",\"rejected\":\"x\",\"ches\":0,\"ches_source\":\"lexical\"}");
+	pk_ches_free(c);
+	o.metric = PK_CHES_EDIT;
+	c = pk_ches_new(&o, &err);
+	/* "a b c" vs "a c": tokens a, " b", " c" / a, " c": distance 1 of 3 */
+	run(c, "{\"chosen\":\"a b c\",\"rejected\":\"a c\"}", &out);
+	CHECK(strstr(out.data, "\"edit_sim\":-0.3333333333333333,") != NULL);
+	run(c, "{\"chosen\":\"a\",\"rejected\":\"a\"}", &out);
+	CHECK(strstr(out.data, "\"edit_sim\":0,") != NULL);
+	pk_ches_free(c);
+
+	/* inline embeddings */
+	pk_ches_opts_init(&o);
+	o.source = PK_CHES_INLINE;
+	c = pk_ches_new(&o, &err);
+	run(c, "{\"chosen\":\"p\",\"rejected\":\"q\",\"emb_chosen\":[3,6],\"emb_rejected\":[4,0.0],\"len_chosen\":3,\"len_rejected\":2}", &out);
+	CHECK_STR(out.data, "{\"chosen\":\"p\",\"rejected\":\"q\",\"emb_chosen\":[3,6],\"emb_rejected\":[4,0.0],\"len_chosen\":3,\"len_rejected\":2,\"ches\":-33,\"ln_ches\":-3,\"ches_source\":\"inline\"}");
+	run(c, "{\"chosen\":\"p\",\"rejected\":\"q\",\"emb_chosen\":[3,6],\"emb_rejected\":[4],\"len_chosen\":3,\"len_rejected\":2}", &out);
+	CHECK_STR(out.data, "BAD: emb_chosen has 2 numbers, emb_rejected 1");
+	run(c, "{\"chosen\":\"p\",\"rejected\":\"q\",\"emb_chosen\":[3,\"6\"],\"emb_rejected\":[4,0],\"len_chosen\":3,\"len_rejected\":2}", &out);
+	CHECK_STR(out.data, "BAD: emb_chosen[1] is not a number (string)");
+	run(c, "{\"chosen\":\"p\",\"rejected\":\"q\",\"emb_chosen\":[3,6],\"emb_rejected\":[4,0]}", &out);
+	CHECK_STR(out.data, "BAD: a length is 0 or missing (ln-ches divides by the lengths)");
+	run(c, "{\"chosen\":\"p\",\"rejected\":\"q\",\"emb_chosen\":[3,6],\"emb_rejected\":[4,0],\"len_chosen\":2.5,\"len_rejected\":2}", &out);
+	CHECK_STR(out.data, "BAD: field 'len_chosen' is not a whole number >= 0");
+	pk_ches_free(c);
+	o.mean = 1;
+	c = pk_ches_new(&o, &err);
+	run(c, "{\"chosen\":\"p\",\"rejected\":\"q\",\"emb_chosen\":[1,2],\"emb_rejected\":[2,0],\"len_chosen\":3,\"len_rejected\":2}", &out);
+	CHECK(strstr(out.data, "\"ches\":-33,\"ln_ches\":-3,\"ches_source\":\"inline\"}") != NULL);
+	run(c, "{\"chosen\":\"p\",\"rejected\":\"q\",\"emb_chosen\":[1,2],\"emb_rejected\":[2,0]}", &out);
+	CHECK(strstr(out.data, ",\"ln_ches\":-3,\"ches_source\":\"inline\"}") != NULL);
+	CHECK(strstr(out.data, "\"ches\":") == NULL);
+	pk_ches_free(c);
+
+	/* options that do not go together; a bad pattern */
+	pk_ches_opts_init(&o);
+	o.mean = 1;
+	CHECK(pk_ches_new(&o, &err) == NULL);
+	CHECK_STR(err.text, "--mean goes with inline embeddings only");
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	pk_ches_opts_init(&o);
+	o.token_regex = "(";
+	CHECK(pk_ches_new(&o, &err) == NULL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	pk_buf_free(&out);
+}
+
+int main(void)
+{
+	test_dense();
+	test_sparse();
+	test_edit();
+	test_records();
+	return pk_test_done();
+}
