@@ -349,9 +349,22 @@ static int st_tensor(struct pk_tensor_file *f, const char *name, json_t *v,
 	if ((unsigned long long)e > f->size - base)
 		return fail(f, err, PK_ERR_USAGE, "truncated: tensor \"%s\" ends at byte %llu of the data, the file has %llu", name, (unsigned long long)e, f->size - base);
 	t->name = name;
-	if (n >= 1 && n <= 2 &&
-	    check_data(f, t, base + (size_t)b, base + (size_t)e, err) < 0)
-		return PK_FATAL;
+	if (n >= 1 && n <= 2) {
+		size_t es = dtype_size(t->dtype);
+		unsigned long long want;
+		char msg[200];
+
+		if (t->rows && t->cols > SIZE_MAX / t->rows / es)
+			return fail(f, err, PK_ERR_USAGE, "tensor \"%s\": shape too large", name, 0, 0);
+		want = (unsigned long long)t->rows * t->cols * es;
+		if (want != (unsigned long long)(e - b)) {
+			if (n == 2)
+				snprintf(msg, sizeof msg, "%.60s\" of shape [%zu, %zu]", name, t->rows, t->cols);
+			else
+				snprintf(msg, sizeof msg, "%.60s\" of shape [%zu]", name, t->rows);
+			return fail(f, err, PK_ERR_USAGE, "shape mismatch: tensor \"%s needs %llu bytes, its data_offsets give %llu", msg, want, (unsigned long long)(e - b));
+		}
+	}
 	t->data = f->map + base + b;
 	return PK_OK;
 }
