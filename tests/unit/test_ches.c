@@ -169,7 +169,7 @@ static void test_records(void)
 	run(c, "{\"chosen\":\"x\"}", &out);
 	CHECK_STR(out.data, "BAD: missing field 'rejected'");
 	run(c, "{\"chosen\":\"x\",\"rejected\":7}", &out);
-	CHECK_STR(out.data, "BAD: field 'rejected': expected a string or a message list, not number");
+	CHECK_STR(out.data, "BAD: field 'rejected': expected a string or a message list, not a number");
 	pk_ches_free(c);
 
 	/* --metric ches: empty responses are fine; edit similarity */
