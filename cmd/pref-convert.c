@@ -19,10 +19,17 @@
 #include "prefkit.h"
 #include "cli.h"
 
-enum to { TO_NATIVE, TO_PAIRS, TO_LISTS, TO_STANDARD, TO_CONVERSATIONAL };
+enum to {
+	TO_NATIVE,
+	TO_PAIRS,
+	TO_LISTS,
+	TO_STANDARD,
+	TO_CONVERSATIONAL,
+	TO_UNPAIRED
+};
 /* --to, in the order of enum to from TO_PAIRS */
 static const char *const to_names[] = {
-	"pairs", "lists", "standard", "conversational", NULL,
+	"pairs", "lists", "standard", "conversational", "unpaired", NULL,
 };
 
 struct options {
@@ -41,6 +48,7 @@ struct state {
 	struct pk_record prec;         /* a pair to convert */
 	struct pk_buf conv;            /* a converted pair */
 	struct pk_error err;
+	int finishing;                 /* records of the readers' finish */
 };
 
 enum {
@@ -50,7 +58,7 @@ enum {
 	OPT_TO,
 };
 
-#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_FORMATS)
+#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_FORMATS | PK_CLI_SORT)
 
 /* Keep this list sorted. */
 static const struct option longopts[] = {
@@ -84,9 +92,10 @@ static void usage(FILE *fp, int status)
 	      "                           first record; see Foreign formats below); one of:\n",
 	      fp);
 	list_formats(fp, "                             ");
-	fputs("      --to=OUTPUT          pairs, lists, standard (string pairs) or\n"
-	      "                           conversational (message-list pairs); default:\n"
-	      "                           what the format gives\n"
+	fputs("      --to=OUTPUT          pairs, lists, standard (string pairs),\n"
+	      "                           conversational (message-list pairs) or unpaired\n"
+	      "                           (two {prompt, completion, label} records a pair);\n"
+	      "                           default: what the format gives\n"
 	      "      --list-formats       list the formats and exit\n"
 	      "      --strict             hh: a pair the prompt rule cannot split cleanly\n"
 	      "                           (diverges-early, prefix, identical) is a bad record\n"
@@ -123,9 +132,12 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
-/* Keep one output record until its input record is known to be good. */
+/* Keep one output record until its input record is known to be good
+ * (what a reader writes when it finishes is written at once). */
 static int pend(struct state *st, const char *json, size_t len)
 {
+	if (st->finishing)
+		return pk_cli_emit_cb(st->cli, json, len);
 	if (pk_cli_hold(st->cli, json, len) < 0)
 		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
 	return PK_OK;
@@ -138,11 +150,23 @@ static int put_pair(void *ctx, const char *json, size_t len)
 	int rc;
 
 	if (st->o->to != TO_STANDARD && st->o->to != TO_CONVERSATIONAL &&
-	    st->o->to != TO_LISTS)
+	    st->o->to != TO_LISTS && st->o->to != TO_UNPAIRED)
 		return pend(st, json, len);
 	if ((rc = pk_scan_record(&st->prec, json, len, &st->err)) != PK_OK)
 		return rc;
 	pk_buf_reset(&st->conv);
+	if (st->o->to == TO_UNPAIRED) {
+		for (int side = 0; side < 2; side++) {
+			pk_buf_reset(&st->conv);
+			if ((rc = pk_pair_to_unpaired(&st->prec, side,
+						      &st->conv, &st->err)) !=
+				    PK_OK ||
+			    (rc = pend(st, st->conv.data, st->conv.len)) !=
+				    PK_OK)
+				return rc;
+		}
+		return PK_OK;
+	}
 	if (st->o->to == TO_STANDARD)
 		rc = pk_pair_to_standard(&st->prec, st->o->flatten, &st->conv,
 					 &st->err);
@@ -179,6 +203,7 @@ static void run(struct state *st)
 
 	while (pk_cli_next(cli))
 		pk_cli_feed(cli, st->fr, from_reader, st, &st->err);
+	st->finishing = 1;
 	pk_cli_feed_end(cli, st->fr, from_reader, st, &st->err);
 }
 
@@ -250,6 +275,8 @@ int main(int argc, char **argv)
 	fo.text_field = cli.text_field;
 	fo.score_field = cli.score_field;
 	fo.rank_field = cli.rank_field;
+	fo.memory = cli.memory;
+	fo.tmpdir = cli.tmpdir;
 	st.fr = pk_cli_format_reader(&cli, cli.from, &fo);
 	st.cli = &cli;
 	st.o = &opt;

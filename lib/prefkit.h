@@ -981,6 +981,19 @@ struct pk_format_opts {
 	/* bon: the best response, the array of losers, and the text and
 	 * model members of a response object (text_field above). */
 	const char *best_field, *losers_field, *model_field;
+	/* unpaired: the completion (default "completion"), or a whole
+	 * conversation whose last message is the completion; the label
+	 * (label_fields above, one path; default "label") read through the
+	 * LISTs desirable (default "true") and undesirable (default "false";
+	 * when only desirable is given, every other label but null); at most
+	 * max_pairs_per_prompt pairs per prompt (0: all); the grouping sort
+	 * keeps within memory bytes (0: PK_SORT_MEMORY_DEFAULT), spilling
+	 * to tmpdir (NULL: $TMPDIR, else /tmp). */
+	const char *completion_field, *messages_field;
+	const char *desirable, *undesirable;
+	unsigned long long max_pairs_per_prompt;
+	size_t memory;
+	const char *tmpdir;
 };
 
 struct pk_format_reader;
@@ -1038,6 +1051,16 @@ PK_API int pk_pair_to_standard(const struct pk_record *rec,
 			struct pk_error *err);
 PK_API int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 		    struct pk_error *err);
+/* SPEC 1.5 --to unpaired: the record of side 0 (chosen: "label": true) or
+ * 1 (rejected: "label": false) of a pair: the pair's members in order,
+ * with "completion" (the side's response; of an implicit prompt, its
+ * last message as a one-message list, and "prompt" the shared messages,
+ * put first) and "label" in place of "chosen", "rejected" left out, the
+ * side's paired fields under their response names (score_chosen ->
+ * score, chosen_model -> model, h_w -> h) and the other side's left out;
+ * every other field copied.  A name written twice is a bad record. */
+PK_API int pk_pair_to_unpaired(const struct pk_record *rec, int side,
+			       struct pk_buf *out, struct pk_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Reward-conditioned templates (relabel.c)                            */

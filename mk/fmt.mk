@@ -4,7 +4,8 @@ lib_libprefkit_la_SOURCES += \
 	lib/formats/bon.c \
 	lib/formats/match.c \
 	lib/formats/pairwise.c \
-	lib/formats/template.c
+	lib/formats/template.c \
+	lib/formats/unpaired.c
 
 lib_cli_libpkcli_la_SOURCES += lib/cli/formats.c
 

@@ -25,6 +25,11 @@ enum {
 	OPT_BEST_FIELD,
 	OPT_LOSERS_FIELD,
 	OPT_MODEL_FIELD,
+	OPT_COMPLETION_FIELD,
+	OPT_MESSAGES_FIELD,
+	OPT_DESIRABLE,
+	OPT_UNDESIRABLE,
+	OPT_MAX_PAIRS,
 	OPT_END
 };
 
@@ -49,6 +54,14 @@ static const struct {
 	{{"best-field", required_argument, NULL, OPT_BEST_FIELD}, "bon"},
 	{{"losers-field", required_argument, NULL, OPT_LOSERS_FIELD}, "bon"},
 	{{"model-field", required_argument, NULL, OPT_MODEL_FIELD}, "bon"},
+	{{"completion-field", required_argument, NULL, OPT_COMPLETION_FIELD},
+	 "unpaired"},
+	{{"messages-field", required_argument, NULL, OPT_MESSAGES_FIELD},
+	 "unpaired"},
+	{{"desirable", required_argument, NULL, OPT_DESIRABLE}, "unpaired"},
+	{{"undesirable", required_argument, NULL, OPT_UNDESIRABLE}, "unpaired"},
+	{{"max-pairs-per-prompt", required_argument, NULL, OPT_MAX_PAIRS},
+	 "unpaired"},
 };
 #define NTABLE (sizeof table / sizeof table[0])
 
@@ -103,6 +116,22 @@ int pk_cli_format_option(struct pk_cli *cli, int c, const char *arg)
 	case OPT_MODEL_FIELD:
 		f->model_field = arg;
 		break;
+	case OPT_COMPLETION_FIELD:
+		f->completion_field = arg;
+		break;
+	case OPT_MESSAGES_FIELD:
+		f->messages_field = arg;
+		break;
+	case OPT_DESIRABLE:
+		f->desirable = arg;
+		break;
+	case OPT_UNDESIRABLE:
+		f->undesirable = arg;
+		break;
+	case OPT_MAX_PAIRS:
+		f->max_pairs_per_prompt = (unsigned long long)pk_cli_parse_int(
+			cli, "--max-pairs-per-prompt", arg, 1, LLONG_MAX);
+		break;
 	}
 	return 0;
 }
@@ -154,6 +183,15 @@ void pk_cli_format_help(FILE *fp)
 	      "      --best-field=PATH, --losers-field=PATH  the best response and the\n"
 	      "                           array of the others (required)\n"
 	      "      --model-field=PATH   the model of a response object (default model;\n"
-	      "                           --text-field: its text, default text)\n",
+	      "                           --text-field: its text, default text)\n"
+	      "unpaired ({\"prompt\", \"completion\", \"label\"}: pairs of every desirable\n"
+	      "and every undesirable completion of a prompt; --memory, --tmpdir):\n"
+	      "      --completion-field=PATH  the completion (default completion)\n"
+	      "      --messages-field=PATH  a whole conversation instead: its last\n"
+	      "                           message is the completion, the others the prompt\n"
+	      "      --desirable=LIST     labels of desirable completions (default true)\n"
+	      "      --undesirable=LIST   labels of undesirable ones (default false; with\n"
+	      "                           --desirable alone, every other label but null)\n"
+	      "      --max-pairs-per-prompt=K  at most K pairs per prompt, in input order\n",
 	      fp);
 }

@@ -470,3 +470,71 @@ out:
 	pk_buf_free(&key);
 	return rc;
 }
+
+/* ---------------------------------------------------------------- */
+
+int pk_pair_to_unpaired(const struct pk_record *rec, int side,
+			struct pk_buf *out, struct pk_error *err)
+{
+	struct pk_buf name = PK_BUF_INIT, key = PK_BUF_INIT;
+	const char *t = rec->text;
+	const struct pk_value *v;
+	size_t start = out->len;
+	struct pair pr;
+	int rc = load(&pr, rec, 1, err), e = 0;
+
+	if (rc != PK_OK)
+		goto out;
+	v = side ? &pr.r : &pr.c;
+	e = pk_buf_putc(out, '{');
+	if (!e && !pr.has_prompt)
+		e = pk_buf_puts(out, "\"prompt\":") ||
+		    pk_buf_append(out, pr.pre.data, pr.pre.len);
+	for (size_t i = 0; !e && i < rec->nmembers; i++) {
+		const struct pk_member *m = &rec->members[i];
+		int s = member_role(&pr, m, 0, NULL, NULL, &name, &key);
+		if (s == -2) {
+			e = 1;
+		} else if (s == ROLE_SLOT) {
+			e = pk_fmt_key(out, "completion");
+			if (!e && pr.has_prompt)
+				e = pk_fmt_raw(out, t + v->off, v->len,
+					       rec->has_space);
+			else if (!e)
+				e = pk_buf_putc(out, '[') ||
+				    pk_fmt_raw(out,
+					       t + v->off +
+						       (side ? pr.rlo : pr.clo),
+					       side ? pr.rll : pr.cll,
+					       rec->has_space) ||
+				    pk_buf_putc(out, ']');
+			e = e || pk_fmt_key(out, "label") ||
+			    pk_buf_puts(out, side ? "false" : "true");
+		} else if (s == ROLE_LIST || s == ROLE_SKIP) {
+			if (s == ROLE_SKIP)
+				continue; /* rejected */
+			e = member_head(out, rec, m) ||
+			    pk_fmt_raw(out, t + m->val_off, m->val_len,
+				       rec->has_space);
+		} else if (s == side) {
+			e = pk_fmt_sep(out) ||
+			    pk_json_quote(out, key.data, key.len) ||
+			    pk_buf_putc(out, ':') ||
+			    pk_fmt_raw(out, t + m->val_off, m->val_len,
+				       rec->has_space);
+		}
+	}
+	if (e || pk_buf_putc(out, '}')) {
+		rc = pk_nomem(err);
+		goto out;
+	}
+	/* a field named like one written ("completion", "label", or a
+	 * paired field's new name) would be there twice */
+	rc = pk_fmt_unique_keys(out->data + start, out->len - start, &name,
+				err);
+out:
+	pair_free(&pr);
+	pk_buf_free(&name);
+	pk_buf_free(&key);
+	return rc;
+}

@@ -46,7 +46,7 @@ struct pk_format_reader {
 extern const struct pk_fmt_ops pk_fmt_trl, pk_fmt_ultrafeedback,
 	pk_fmt_ufbinarized, pk_fmt_hh, pk_fmt_oasst, pk_fmt_nectar,
 	pk_fmt_sharegpt, pk_fmt_helpsteer, pk_fmt_lists, pk_fmt_pairwise,
-	pk_fmt_arena, pk_fmt_bon;
+	pk_fmt_arena, pk_fmt_bon, pk_fmt_unpaired;
 
 /* Pass b's contents to the reader's emit callback. */
 int pk_fmt_emit(struct pk_format_reader *fr, const struct pk_buf *b);
@@ -131,6 +131,11 @@ int pk_fmt_place(struct pk_format_reader *fr, const struct pk_record *rec,
 /* Load fr->obj from rec, place puts, and pass the record on. */
 int pk_fmt_emit_placed(struct pk_format_reader *fr, const struct pk_record *rec,
 		       const struct pk_fmt_put *puts, size_t n,
+		       struct pk_error *err);
+
+/* PK_OK when the top-level keys of the compact object o[0..n) are all
+ * different, else a bad record naming the key written twice. */
+int pk_fmt_unique_keys(const char *o, size_t n, struct pk_buf *scratch,
 		       struct pk_error *err);
 
 /* Label LISTs (match.c): comma-separated values and comparisons. */

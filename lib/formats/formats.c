@@ -18,6 +18,7 @@ static const struct pk_fmt_ops *const formats[] = {
 	&pk_fmt_trl, &pk_fmt_ultrafeedback, &pk_fmt_ufbinarized, &pk_fmt_hh,
 	&pk_fmt_oasst, &pk_fmt_nectar, &pk_fmt_sharegpt, &pk_fmt_helpsteer,
 	&pk_fmt_lists, &pk_fmt_pairwise, &pk_fmt_arena, &pk_fmt_bon,
+	&pk_fmt_unpaired,
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
@@ -72,6 +73,8 @@ const char *pk_format_detect(const struct pk_record *rec)
 		return "arena";
 	if (has(rec, "response_a", NULL) && has(rec, "response_b", NULL))
 		return "pairwise";
+	if (has(rec, "completion", NULL) && has(rec, "label", NULL))
+		return "unpaired";
 	if (has(rec, "message_tree_id", NULL))
 		return "oasst";
 	if (has(rec, "conversations", NULL))
@@ -635,4 +638,34 @@ int pk_fmt_prompt_get(struct pk_fmt_prompt *p, const char *fmt,
 	put->raw = rec->text + v.off;
 	put->len = v.len;
 	return 1;
+}
+
+int pk_fmt_unique_keys(const char *o, size_t n, struct pk_buf *scratch,
+		       struct pk_error *err)
+{
+	struct pk_iter it, jt;
+	struct pk_member a, b;
+
+	pk_iter_init(&it, o, n);
+	while (pk_iter_member(&it, &a)) {
+		size_t an;
+		pk_buf_reset(scratch);
+		if (pk_json_unquote(scratch, o + a.key_off, a.key_len) ||
+		    pk_buf_putc(scratch, '\0'))
+			return pk_nomem(err);
+		an = scratch->len;
+		jt = it;
+		while (pk_iter_member(&jt, &b)) {
+			scratch->len = an;
+			if (pk_json_unquote(scratch, o + b.key_off, b.key_len))
+				return pk_nomem(err);
+			if (scratch->len - an == an - 1 &&
+			    !memcmp(scratch->data, scratch->data + an, an - 1))
+				return pk_error_set(err, PK_ERR_DATA,
+						    "the record written would "
+						    "hold '%s' twice",
+						    scratch->data);
+		}
+	}
+	return PK_OK;
 }

@@ -77,7 +77,7 @@ static void test_registry(void)
 
 	for (f = pk_format_list(); f->name; f++)
 		n++;
-	CHECK_INT(n, 12);
+	CHECK_INT(n, 13);
 	CHECK(pk_format_lookup("hh")->kind == PK_FORMAT_PAIRS);
 	CHECK(pk_format_lookup("nectar")->kind == PK_FORMAT_LISTS);
 	CHECK(pk_format_lookup("auto") == NULL);
@@ -123,6 +123,8 @@ static void test_detect(void)
 	detect("{\"prompt\":\"p\",\"response\":\"r\",\"helpfulness\":3}",
 	       "helpsteer");
 	detect("{\"prompt\":\"p\",\"responses\":[]}", "lists");
+	detect("{\"prompt\":\"p\",\"completion\":\"c\",\"label\":true}",
+	       "unpaired");
 	detect("{\"question\":\"q\"}", NULL);
 }
 
@@ -538,8 +540,10 @@ static void convert(int which, const char *tmpl, const char *json,
 		rc = pk_pair_to_conversational(&rec, &out, &err);
 	else if (which == 1)
 		rc = pk_pair_to_standard(&rec, tmpl, &out, &err);
-	else
+	else if (which == 2)
 		rc = pk_pair_to_list(&rec, &out, &err);
+	else
+		rc = pk_pair_to_unpaired(&rec, which - 3, &out, &err);
 	if (want) {
 		CHECK_INT(rc, PK_OK);
 		CHECK_STR(out.data, want);
@@ -590,9 +594,191 @@ static void test_conversions(void)
 		"{\"text\":\"b\",\"rank\":2}]}");
 }
 
+/* Pairs into unpaired records (pk_pair_to_unpaired: side 0 = 3, 1 = 4). */
+static void test_to_unpaired(void)
+{
+	const char *pair =
+		"{\"src\":\"x\",\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":"
+		"\"b\",\"score_chosen\":9,\"score_rejected\":2.5,"
+		"\"chosen_model\":\"m1\",\"rejected_model\":\"m2\",\"h_w\":0,"
+		"\"h_l\":1}";
+	const char *implicit =
+		"{\"chosen\":[{\"role\":\"user\",\"content\":\"p\"},{\"role\":"
+		"\"assistant\",\"content\":\"a\"}],\"rejected\":[{\"role\":"
+		"\"user\",\"content\":\"p\"},{\"role\":\"assistant\","
+		"\"content\":\"b\"}],\"id\":7}";
+
+	convert(3, NULL, pair,
+		"{\"src\":\"x\",\"prompt\":\"p\",\"completion\":\"a\",\"label\":"
+		"true,\"score\":9,\"model\":\"m1\",\"h\":0}");
+	convert(4, NULL, pair,
+		"{\"src\":\"x\",\"prompt\":\"p\",\"completion\":\"b\",\"label\":"
+		"false,\"score\":2.5,\"model\":\"m2\",\"h\":1}");
+	/* an implicit prompt is written first; completions are the last
+	 * messages */
+	convert(3, NULL, implicit,
+		"{\"prompt\":[{\"role\":\"user\",\"content\":\"p\"}],"
+		"\"completion\":[{\"role\":\"assistant\",\"content\":\"a\"}],"
+		"\"label\":true,\"id\":7}");
+	convert(4, NULL, implicit,
+		"{\"prompt\":[{\"role\":\"user\",\"content\":\"p\"}],"
+		"\"completion\":[{\"role\":\"assistant\",\"content\":\"b\"}],"
+		"\"label\":false,\"id\":7}");
+	/* message-list prompts stay message lists */
+	convert(4, NULL,
+		"{\"prompt\":[{\"role\":\"user\",\"content\":\"p\"}],\"chosen\":"
+		"[{\"role\":\"assistant\",\"content\":\"a\"}],\"rejected\":"
+		"[{\"role\":\"assistant\",\"content\":\"b\"}]}",
+		"{\"prompt\":[{\"role\":\"user\",\"content\":\"p\"}],"
+		"\"completion\":[{\"role\":\"assistant\",\"content\":\"b\"}],"
+		"\"label\":false}");
+	/* a name written twice: bad */
+	convert(3, NULL,
+		"{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\",\"label\":1}",
+		NULL);
+	CHECK_STR(err.text, "the record written would hold 'label' twice");
+	convert(4, NULL,
+		"{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\","
+		"\"model\":\"m\",\"rejected_model\":\"n\"}",
+		NULL);
+	CHECK_STR(err.text, "the record written would hold 'model' twice");
+	convert(3, NULL, "{\"prompt\":\"p\",\"chosen\":\"a\"}", NULL);
+}
+
+/* Unpaired records into pairs. */
+static void test_unpaired(void)
+{
+	static const char in[] =
+		"{\"prompt\":\"p\",\"completion\":\"a\",\"label\":true,\"id\":1}\n"
+		"{\"prompt\":\"q\",\"completion\":\"x\",\"label\":false}\n"
+		"{\"prompt\":\"p\",\"completion\":\"b\",\"label\":false,\"id\":2}\n"
+		"{\"prompt\":\"p\",\"completion\":\"c\",\"label\":true,\"id\":1}\n"
+		"{\"prompt\":\"r\",\"completion\":\"y\",\"label\":true}\n"
+		"{ \"prompt\" : \"p\", \"completion\":\"d\",\"label\":false,\"id\":1}\n"
+		"{\"prompt\":\"q\",\"completion\":\"z\",\"label\":false}\n";
+	/* "p": D = a, c; U = b, d; pairs (D, U) in input order; "q" has
+	 * no desirable, "r" no undesirable; group ids (SPEC 1.4) checked with xxhsum -H3 of the compact sorted-key text
+	 * (the same value the other tests check against Python) */
+#define GP ",\"group_id\":\"f8f83c003de52b62\"}"
+	static const char want[] =
+		"{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\",\"chosen_id\":1,\"rejected_id\":2" GP "\n"
+		"{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"d\",\"id\":1" GP "\n"
+		"{\"prompt\":\"p\",\"chosen\":\"c\",\"rejected\":\"b\",\"chosen_id\":1,\"rejected_id\":2" GP "\n"
+		"{\"prompt\":\"p\",\"chosen\":\"c\",\"rejected\":\"d\",\"id\":1" GP;
+	struct pk_format_opts o = {0};
+	struct pk_format_reader *fr;
+
+	CHECK_INT(run("unpaired", &o, in, &fr), PK_OK);
+	CHECK_STR(got.data, want);
+	CHECK_INT((int)counter(fr, "prompts_without_desirable"), 1);
+	CHECK_INT((int)counter(fr, "prompts_without_undesirable"), 1);
+	CHECK_INT((int)counter(fr, "completions_unpaired"), 3);
+	CHECK_INT((int)counter(fr, "pairs_over_cap"), 0);
+	pk_format_reader_free(fr);
+
+	/* the same in a sort of (almost) no memory: every record spilled */
+	o.memory = 1;
+	CHECK_INT(run("unpaired", &o, in, NULL), PK_OK);
+	CHECK_STR(got.data, want);
+
+	/* at most 3 pairs a prompt, the first in input order */
+	o.memory = 0;
+	o.max_pairs_per_prompt = 3;
+	CHECK_INT(run("unpaired", &o, in, &fr), PK_OK);
+	CHECK_INT((int)counter(fr, "pairs_over_cap"), 1);
+	CHECK(strstr(got.data, "\"chosen\":\"c\",\"rejected\":\"d\"") == NULL);
+	CHECK(strstr(got.data, "\"chosen\":\"c\",\"rejected\":\"b\"") != NULL);
+	pk_format_reader_free(fr);
+	o.max_pairs_per_prompt = 0;
+
+	/* message-list prompts group by their canonical JSON: key order and
+	 * spaces do not matter; the pair has D's prompt as it came */
+	CHECK_INT(run("unpaired", &o,
+		      "{\"prompt\":[{\"role\":\"user\",\"content\":\"hi\"}],\"completion\":\"u\",\"label\":false}\n"
+		      "{\"prompt\":[{\"content\":\"hi\", \"role\":\"user\"}],\"completion\":[{\"role\":\"assistant\",\"content\":\"d\"}],\"label\":true}\n",
+		      NULL), PK_OK);
+	CHECK_STR(got.data,
+		  "{\"prompt\":[{\"content\":\"hi\",\"role\":\"user\"}],\"chosen\":"
+		  "[{\"role\":\"assistant\",\"content\":\"d\"}],\"rejected\":\"u\","
+		  "\"group_id\":\"471d68e036f73c27\"}");
+
+	/* a whole conversation; labels 1 / 0 */
+	o.messages_field = "messages";
+	o.label_fields = "ok";
+	o.desirable = "1";
+	CHECK_INT(run("unpaired", &o,
+		      "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"yo\"}],\"ok\":1}\n"
+		      "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"go\"}],\"ok\":0,\"n\":2}\n",
+		      NULL), PK_OK);
+	CHECK_STR(got.data,
+		  "{\"prompt\":[{\"role\":\"user\",\"content\":\"hi\"}],\"chosen\":"
+		  "[{\"role\":\"assistant\",\"content\":\"yo\"}],\"rejected\":"
+		  "[{\"role\":\"assistant\",\"content\":\"go\"}],"
+		  "\"rejected_n\":2,\"group_id\":\"471d68e036f73c27\"}");
+	/* with --desirable alone every other label is undesirable, but
+	 * null is neither */
+	CHECK_INT(run("unpaired", &o,
+		      "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"yo\"}],\"ok\":null}\n",
+		      NULL), PK_BAD_RECORD);
+	CHECK_STR(err.text, "unpaired: label 'ok' is null, which matches "
+			    "neither --desirable (1) nor --undesirable (every "
+			    "other value but null)");
+	CHECK_INT(run("unpaired", &o,
+		      "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"ok\":1}\n",
+		      NULL), PK_BAD_RECORD);
+	CHECK_STR(err.text, "unpaired: 'messages' is not a conversation "
+			    "ending with an assistant message");
+	memset(&o, 0, sizeof o);
+
+	/* bad records */
+	CHECK_INT(run("unpaired", &o,
+		      "{\"prompt\":\"p\",\"completion\":\"a\",\"label\":\"yes\"}\n",
+		      NULL), PK_BAD_RECORD);
+	CHECK_STR(err.text, "unpaired: label 'label' is \"yes\", which "
+			    "matches neither --desirable (true) nor "
+			    "--undesirable (false)");
+	CHECK_INT(run("unpaired", &o,
+		      "{\"prompt\":\"p\",\"label\":true}\n", NULL),
+		  PK_BAD_RECORD);
+	CHECK_STR(err.text, "unpaired: no completion field 'completion'");
+	CHECK_INT(run("unpaired", &o,
+		      "{\"completion\":\"c\",\"label\":true}\n", NULL),
+		  PK_BAD_RECORD);
+	CHECK_STR(err.text, "unpaired: no prompt field 'prompt'");
+	CHECK_INT(run("unpaired", &o,
+		      "{\"prompt\":\"p\",\"completion\":5,\"label\":true}\n",
+		      NULL), PK_BAD_RECORD);
+	CHECK_INT(run("unpaired", &o,
+		      "{\"prompt\":\"p\",\"completion\":\"c\",\"label\":true,"
+		      "\"chosen\":1}\n", NULL), PK_BAD_RECORD);
+	CHECK_STR(err.text, "unpaired: field 'chosen' would clash with the "
+			    "pair's own 'chosen'");
+	CHECK_INT(run("unpaired", &o,
+		      "{\"prompt\":\"p\",\"completion\":\"c\",\"label\":true,"
+		      "\"model\":1,\"rejected_model\":2}\n", NULL),
+		  PK_BAD_RECORD);
+	CHECK_STR(err.text, "unpaired: field 'model' would be carried as "
+			    "'rejected_model', which the record has too");
+	o.desirable = "1";
+	o.undesirable = "1,0";
+	CHECK_INT(run("unpaired", &o,
+		      "{\"prompt\":\"p\",\"completion\":\"c\",\"label\":1}\n",
+		      NULL), PK_BAD_RECORD);
+	CHECK_STR(err.text, "unpaired: label 'label' is 1, which matches both "
+			    "--desirable (1) and --undesirable (1,0)");
+	o.undesirable = NULL;
+	o.messages_field = "m";
+	o.completion_field = "c";
+	CHECK(pk_format_reader_new("unpaired", &o, &err) == NULL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+}
+#undef GP
+
 int main(void)
 {
 	test_registry();
+	test_to_unpaired();
+	test_unpaired();
 	test_detect();
 	test_hh();
 	test_nectar();
