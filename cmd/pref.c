@@ -15,6 +15,36 @@
 
 #include "cli.h"
 
+/* The man page of pref-NAME as a file of the source tree when this pref
+ * runs from the build tree, before installation (PK_BUILD_DIR and
+ * PK_SOURCE_MAN_DIR are set by the build): 1 with its path in out. */
+static int build_tree_page(const char *self, const char *page, char *out,
+			   size_t n)
+{
+#if defined(PK_BUILD_DIR) && defined(PK_SOURCE_MAN_DIR)
+	char exe[PATH_MAX], build[PATH_MAX];
+	ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
+	if (k > 0)
+		exe[k] = '\0';
+	else if (!strchr(self, '/') || !realpath(self, exe))
+		return 0;
+	if (!(slash = strrchr(exe, '/')))
+		return 0;
+	*slash = '\0';
+	if (!realpath(PK_BUILD_DIR, build) || strcmp(exe, build) != 0)
+		return 0;
+	snprintf(out, n, "%s/%s.1", PK_SOURCE_MAN_DIR, page);
+	return access(out, R_OK) == 0;
+#else
+	(void)self;
+	(void)page;
+	(void)out;
+	(void)n;
+	return 0;
+#endif
+}
 
 static const struct {
 	const char *name;
@@ -121,7 +151,10 @@ int main(int argc, char **argv)
 			return PK_EXIT_ERROR;
 		}
 		snprintf(page, sizeof page, "pref-%s", argv[2]);
-		execlp("man", "man", page, (char *)NULL);
+		if (build_tree_page(argv[0], page, path, sizeof path))
+			execlp("man", "man", "-l", path, (char *)NULL);
+		else
+			execlp("man", "man", page, (char *)NULL);
 		fprintf(stderr, "pref: man: %s\n", strerror(errno));
 		return PK_EXIT_ERROR;
 	}

@@ -11,3 +11,8 @@ lib_cli_libpkcli_la_SOURCES += lib/cli/formats.c
 
 check_PROGRAMS += tests/unit/test_fmt_parts
 TESTS += tests/unit/test_fmt_parts
+
+## pref help NAME from the build tree, before installation: the pages of
+## the source tree.
+pref_CPPFLAGS = $(AM_CPPFLAGS) -DPK_BUILD_DIR='"$(abs_builddir)"' \
+	-DPK_SOURCE_MAN_DIR='"$(abs_srcdir)/man"'

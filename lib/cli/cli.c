@@ -481,6 +481,7 @@ void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
 {
 	struct option opts[128];
 	char sopts[128];
+	const char *stats_operand = NULL;
 	size_t n = 0, i;
 	int c;
 
@@ -500,6 +501,11 @@ void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
 	while ((c = getopt_long(argc, argv, sopts, opts, NULL)) != -1) {
 		const char *word = argv[optind - 1];
 
+		/* "--stats FILE" reads FILE as input: say so */
+		if (c == OPT_STATS && !optarg && optind < argc &&
+		    argv[optind][0] != '-')
+			stats_operand = argv[optind];
+
 		if (c == '?') {
 			if (strncmp(word, "--", 2) != 0 && optopt > 0 &&
 			    optopt <= CHAR_MAX)
@@ -515,6 +521,10 @@ void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
 		else if (!handle || handle(ctx, c, optarg) < 0)
 			pk_cli_usage_error(cli, "invalid option");
 	}
+	if (stats_operand && !cli->quiet)
+		fprintf(stderr, "%s: '%s' after --stats is read as input; write "
+			"--stats=%s to name the stats file\n", cli->progname,
+			stats_operand, stats_operand);
 	/* Options may follow operands (GNU style) but "--" ends them. */
 	cli->inputs = argv + optind;
 	cli->ninputs = argc - optind;

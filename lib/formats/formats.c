@@ -162,6 +162,80 @@ static const char *detect_with_opts(const struct pk_format_reader *fr,
 	return pk_format_detect(rec);
 }
 
+/* The fields each format is detected by, for saying which come closest
+ * when none matches. */
+static const struct {
+	const char *name;
+	const char *keys[6];
+} signatures[] = {
+	{"trl", {"prompt", "chosen", "rejected"}},
+	{"lists", {"prompt", "responses"}},
+	{"pairwise", {"prompt", "response_a", "response_b", "label"}},
+	{"arena", {"conversation_a", "conversation_b", "model_a", "model_b",
+		   "winner"}},
+	{"unpaired", {"prompt", "completion", "label"}},
+	{"ultrafeedback", {"instruction", "completions"}},
+	{"nectar", {"prompt", "answers"}},
+	{"helpsteer", {"prompt", "response", "helpfulness"}},
+	{"sharegpt", {"conversations", "chosen", "rejected"}},
+	{"oasst", {"message_tree_id", "prompt"}},
+};
+#define NSIGNATURES (sizeof signatures / sizeof signatures[0])
+
+/* "cannot detect the format": the keys the record has, and the formats
+ * that share the most fields with it, with the fields they lack. */
+static int undetected(const struct pk_record *rec, struct pk_error *err)
+{
+	struct pk_buf b = PK_BUF_INIT, name = PK_BUF_INIT;
+	struct pk_value v;
+	size_t i, k, best = 0, shown = 0;
+	int rc;
+
+	pk_buf_puts(&b, "cannot detect the format of this record (");
+	for (i = 0; i < rec->nmembers && i < 6; i++) {
+		const struct pk_member *m = &rec->members[i];
+		pk_buf_reset(&name);
+		if (pk_json_unquote(&name, rec->text + m->key_off, m->key_len) ||
+		    pk_buf_reserve(&name, 1))
+			break;
+		pk_buf_printf(&b, "%s'%.*s'", i ? ", " : "keys ",
+			      name.len > 30 ? 30 : (int)name.len, name.data);
+	}
+	if (rec->nmembers > 6)
+		pk_buf_printf(&b, " and %zu more", rec->nmembers - 6);
+	if (!rec->nmembers)
+		pk_buf_puts(&b, "no keys");
+	for (i = 0; i < NSIGNATURES; i++) {
+		size_t hits = 0;
+		for (k = 0; signatures[i].keys[k]; k++)
+			hits += (size_t)pk_record_get(rec, signatures[i].keys[k],
+						      &v);
+		if (hits > best)
+			best = hits;
+	}
+	pk_buf_puts(&b, best ? "); closest:" : "; no format's fields");
+	for (i = 0; best && i < NSIGNATURES && shown < 3; i++) {
+		size_t hits = 0, miss = 0;
+		for (k = 0; signatures[i].keys[k]; k++)
+			hits += (size_t)pk_record_get(rec, signatures[i].keys[k],
+						      &v);
+		if (hits != best)
+			continue;
+		pk_buf_printf(&b, "%s %s (lacks", shown++ ? "," : "",
+			      signatures[i].name);
+		for (k = 0; signatures[i].keys[k]; k++)
+			if (!pk_record_get(rec, signatures[i].keys[k], &v))
+				pk_buf_printf(&b, "%s '%s'", miss++ ? "," : "",
+					      signatures[i].keys[k]);
+		pk_buf_putc(&b, ')');
+	}
+	pk_buf_puts(&b, best ? "; name it with --from" : "); name it with --from");
+	rc = pk_error_set(err, PK_ERR_DATA, "%s", b.data ? b.data : "");
+	pk_buf_free(&b);
+	pk_buf_free(&name);
+	return rc;
+}
+
 int pk_format_reader_feed(struct pk_format_reader *fr,
 			  const struct pk_record *rec,
 			  int (*emit)(void *ctx, const char *json, size_t len),
@@ -174,9 +248,7 @@ int pk_format_reader_feed(struct pk_format_reader *fr,
 		const char *name = detect_with_opts(fr, rec);
 		int rc;
 		if (!name)
-			return pk_error_set(err, PK_ERR_DATA,
-					    "cannot detect the format of this "
-					    "record (name it with --from)");
+			return undetected(rec, err);
 		rc = start(fr, find_ops(name), err);
 		if (rc != PK_OK) {
 			/* init may have made part of its state */

@@ -8,3 +8,8 @@ printf '%s\n' '{"instruction":"i","completions":[{"response":"r","overall_score"
 printf '%s\n' '{"prompt":"p","chosen":"a","rejected":"b"}' | pref-convert
 printf '%s\n' '{"q":1}' | pref-convert
 echo "exit $?"
+# what the record has and the formats that come closest
+printf '%s\n' '{"question":"q","answer_a":"x","answer_b":"y","winner":"a"}' | pref-convert
+printf '%s\n' '{"prompt":"p","chosen":"c","id":1}' | pref-convert
+printf '%s\n' '{"prompt":"p","completion":"c","a":1,"b":2,"c":3,"d":4,"e":5}' | pref-convert
+echo "exit $?"
