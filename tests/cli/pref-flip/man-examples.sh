@@ -4,8 +4,7 @@ ln -s "$DATA" data
 cp "$TESTDATA/flip/labels.jsonl" labelled.jsonl
 echo '{"prompt":"Capital of Australia?","chosen":"Sydney.","rejected":"Canberra.","h_w":1,"h_l":0}' |
     pref-flip --lambda 0.1
-pref-flip --drop-flipped --drop-both-hallucinated \
-    --stats=counts.json -o train.jsonl labelled.jsonl
+pref-flip --drop-flipped --stats=counts.json -o train.jsonl labelled.jsonl
 cat counts.json
 cut -c1-30 train.jsonl
 echo '{"prompt":"2+2?","chosen":"5","rejected":"4","factual_chosen":false,"factual_rejected":true}' |
