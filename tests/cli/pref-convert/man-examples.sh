@@ -28,3 +28,17 @@ print("sharegpt standard:", len(std), "pairs, all strings:",
       all(isinstance(r[k], str) for r in std for k in ("prompt", "chosen", "rejected")))
 print("oasst pairs:", len(rd("oasst.jsonl")), "factool pairs:", len(rd("factool.jsonl")))
 PY
+# pairwise: preference 2 = B won (hand-worked: B's text in A's place as
+# chosen); bon: the best against each other response, group id of "Hi"
+# as above; --to unpaired: chosen true, rejected false
+echo '{"instruction":"Hi","output_1":"a","output_2":"b","preference":2}' |
+    pref-convert --from pairwise --prompt-field instruction \
+    --a-field output_1 --b-field output_2 --label-field preference \
+    --a-wins 1 --b-wins 2 --tie 1.5
+echo '{"prompt":"Hi","best":"a","others":["b","c"]}' |
+    pref-convert --from bon --best-field best --losers-field others
+echo '{"prompt":"Hi","chosen":"a","rejected":"b"}' |
+    pref-convert --to unpaired
+printf '%s\n' '{"prompt":"Hi","completion":"a","label":true}' \
+    '{"prompt":"Hi","completion":"b","label":false}' >kto.jsonl
+pref-convert --from unpaired --memory 64M kto.jsonl
