@@ -87,7 +87,7 @@ int pk_content_next(struct pk_content *ci, size_t *off, size_t *len,
 	}
 	if (t != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    MSG_FMT "\"content\" is %s, not a string "
+				    MSG_FMT "'content' is %s, not a string "
 				    "or a list of parts", MSG_ARGS(ci),
 				    pk_fmt_a_type(t));
 	if (!pk_iter_element(&ci->it, &eoff, &elen, &et))
@@ -100,11 +100,11 @@ int pk_content_next(struct pk_content *ci, size_t *off, size_t *len,
 				    pk_fmt_a_type(et));
 	if (!pk_object_find(ci->c + eoff, elen, "type", &ty))
 		return pk_error_set(err, PK_ERR_DATA,
-				    MSG_FMT "content part %zu has no \"type\"",
+				    MSG_FMT "content part %zu has no 'type'",
 				    MSG_ARGS(ci), ci->part);
 	if (ty.type != PK_T_STRING)
 		return pk_error_set(err, PK_ERR_DATA,
-				    MSG_FMT "content part %zu: \"type\" is %s, "
+				    MSG_FMT "content part %zu: 'type' is %s, "
 				    "not a string", MSG_ARGS(ci), ci->part,
 				    pk_fmt_a_type(ty.type));
 	if (!pk_key_equals(ci->c + eoff + ty.val_off, ty.val_len, "text"))
@@ -118,7 +118,7 @@ int pk_content_next(struct pk_content *ci, size_t *off, size_t *len,
 	    !pk_object_find(ci->c + eoff, elen, "value", &txt))
 		return pk_error_set(err, PK_ERR_DATA,
 				    MSG_FMT "content part %zu (a text part) has "
-				    "no \"text\" or \"value\"",
+				    "no 'text' or 'value'",
 				    MSG_ARGS(ci), ci->part);
 	if (txt.type != PK_T_STRING)
 		return pk_error_set(err, PK_ERR_DATA,
@@ -184,7 +184,7 @@ int pk_messages_check(const char *v, size_t n, struct pk_error *err)
 	}
 	return rc < 0 ? pk_error_set(err, PK_ERR_DATA,
 				     "message %zu is not an object with a "
-				     "string \"role\" and a \"content\"",
+				     "string 'role' and a 'content'",
 				     msgno + 1)
 		      : PK_OK;
 }

@@ -179,7 +179,7 @@ static int read_item(struct pk_rank_list *l, size_t k, size_t off, size_t len,
 	}
 
 	if (it->text.type == PK_T_NONE)
-		return pk_error_set(err, PK_ERR_DATA, "%s[%zu]: no \"%s\"",
+		return pk_error_set(err, PK_ERR_DATA, "%s[%zu]: no '%s'",
 				    o->responses_field, k, o->text_field);
 	if (it->text.type == PK_T_ARRAY) {
 		const char *t = l->text + it->text.off;
@@ -259,12 +259,12 @@ static int choose_order(struct pk_rank_list *l, size_t n, struct pk_error *err)
 	else if (l->items[miss_pref].score.type == PK_T_NONE &&
 		 l->items[miss_pref].rank.type == PK_T_NONE)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "%s[%zu]: no \"%s\" or \"%s\"",
+				    "%s[%zu]: no '%s' or '%s'",
 				    o->responses_field, miss_pref,
 				    o->score_field, o->rank_field);
 	else
 		return pk_error_set(err, PK_ERR_DATA,
-				    "%s[%zu]: no \"%s\" (other responses "
+				    "%s[%zu]: no '%s' (other responses "
 				    "have one)", o->responses_field, miss_pref,
 				    want_rank ? o->rank_field : o->score_field);
 	return PK_OK;
@@ -330,7 +330,7 @@ static int read_prompt(struct pk_rank_list *l, struct pk_error *err)
 		    !(l->prompt.type == PK_T_ARRAY &&
 		      pk_is_message_list(p, l->prompt.len)))
 			return pk_error_set(err, PK_ERR_DATA,
-					    "\"%s\": not a string or message "
+					    "'%s': not a string or message "
 					    "list (%s)", o->prompt_field,
 					    pk_type_name(l->prompt.type));
 		return pk_group_id(p, l->prompt.len, l->group_id, err);
@@ -342,7 +342,7 @@ static int read_prompt(struct pk_rank_list *l, struct pk_error *err)
 	    l->items[0].text.type != PK_T_ARRAY ||
 	    !pk_is_message_list(l->text + l->items[0].text.off,
 				l->items[0].text.len))
-		return pk_error_set(err, PK_ERR_DATA, "no \"%s\"",
+		return pk_error_set(err, PK_ERR_DATA, "no '%s'",
 				    o->prompt_field);
 	if (pk_implicit_prompt(l->text + l->items[0].text.off,
 			    l->items[0].text.len, &l->scratch_) < 0)
@@ -432,11 +432,11 @@ int pk_rank_parse(struct pk_rank_list *l, const struct pk_record *rec,
 	pk_buf_reset(&l->carried_buf_);
 
 	if (!pk_record_path(rec, opts->responses_field, &resp))
-		return pk_error_set(err, PK_ERR_DATA, "no \"%s\"",
+		return pk_error_set(err, PK_ERR_DATA, "no '%s'",
 				    opts->responses_field);
 	if (resp.type != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "\"%s\": not an array (%s)",
+				    "'%s': not an array (%s)",
 				    opts->responses_field,
 				    pk_type_name(resp.type));
 	pk_iter_init(&it, rec->text + resp.off, resp.len);

@@ -485,7 +485,7 @@ int pk_steptree_pairs(struct pk_steptree *t, struct pk_rank_list *l,
 	size_t node;
 
 	if (l->prompt.type == PK_T_NONE)
-		return pk_error_set(err, PK_ERR_DATA, "no \"%s\"",
+		return pk_error_set(err, PK_ERR_DATA, "no '%s'",
 				    l->opts_->prompt_field);
 	/* Depth first (pre-order), children best first. */
 	for (node = 0; node != NONE; node = preorder_next(t, node)) {

@@ -116,7 +116,7 @@ static int put_response(struct pk_format_reader *fr, struct bon_state *st,
 	}
 	if (!find_path(v, n, st->ftext, &tm))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "bon: %s has no \"%s\" member", what,
+				    "bon: %s has no '%s' member", what,
 				    st->ftext);
 	snprintf(fmt, sizeof fmt, "bon: %s", what);
 	if ((rc = pk_fmt_check_text(fmt, st->ftext, v + tm.val_off,
@@ -132,7 +132,7 @@ static int put_response(struct pk_format_reader *fr, struct bon_state *st,
 		if (clash_text || (has_model && !is_model &&
 				   pk_key_equals(k, m.key_len, "model")))
 			return pk_error_set(err, PK_ERR_DATA,
-					    "bon: %s has \"%s\" besides the "
+					    "bon: %s has '%s' besides the "
 					    "member read as its %s",
 					    what, clash_text ? "text" : "model",
 					    clash_text ? "text" : "model");
@@ -174,18 +174,18 @@ static int bon_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 				    err)) < 0)
 		return rc;
 	if (!rc)
-		return pk_error_set(err, PK_ERR_DATA, "bon: no field \"%s\"",
+		return pk_error_set(err, PK_ERR_DATA, "bon: no field '%s'",
 				    st->prompt.path);
 	np++;
 	if (!pk_record_field(rec, &st->best, &best) ||
 	    !pk_record_field(rec, &st->losers, &losers))
-		return pk_error_set(err, PK_ERR_DATA, "bon: no field \"%s\"",
+		return pk_error_set(err, PK_ERR_DATA, "bon: no field '%s'",
 				    pk_record_field(rec, &st->best, &best)
 					    ? st->flosers
 					    : st->fbest);
 	if (losers.type != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "bon: \"%s\" is %s, not an array of "
+				    "bon: '%s' is %s, not an array of "
 				    "responses",
 				    st->flosers, pk_fmt_a_type(losers.type));
 	pk_buf_reset(&fr->t2);

@@ -36,7 +36,7 @@ static int load(struct pair *pr, const struct pk_record *rec, int split,
 	pr->rec = rec;
 	if (!pk_record_get(rec, "chosen", &pr->c) ||
 	    !pk_record_get(rec, "rejected", &pr->r))
-		return pk_error_set(err, PK_ERR_DATA, "no \"%s\" field",
+		return pk_error_set(err, PK_ERR_DATA, "no '%s' field",
 				    pk_record_get(rec, "chosen", &pr->c)
 					    ? "rejected"
 					    : "chosen");
@@ -51,7 +51,7 @@ static int load(struct pair *pr, const struct pk_record *rec, int split,
 					 rec->text + pr->p.off, pr->p.len, err);
 	if (pr->c.type != PK_T_ARRAY || pr->r.type != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "no \"prompt\", and the responses are not "
+				    "no 'prompt', and the responses are not "
 				    "whole conversations (implicit prompt)");
 	if (!split)
 		return PK_OK;
@@ -180,7 +180,7 @@ static int prompt_string(struct pk_buf *out, const char *t, size_t n,
 		    !pk_object_find(msg, len, "content", &cm)) {
 			rc = pk_error_set(err, PK_ERR_DATA,
 					  "prompt message %zu has no "
-					  "\"content\"",
+					  "'content'",
 					  count);
 			goto out;
 		}
@@ -250,7 +250,7 @@ static int last_string(struct pk_buf *out, struct pk_buf *scratch,
 
 	if (!pk_object_find(m, n, "content", &cm))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "the last message has no \"content\"");
+				    "the last message has no 'content'");
 	return pk_content_quoted(m + cm.val_off, cm.val_len, 0, out, scratch,
 				 err);
 }

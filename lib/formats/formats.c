@@ -419,7 +419,7 @@ int pk_fmt_check_text(const char *fmt, const char *what, const char *p,
 		return pk_error_prefix(err, "%s: '%s': ", fmt, what);
 	}
 	return pk_error_set(err, PK_ERR_DATA,
-			    "%s: \"%s\" is not a string or a message list (%s)",
+			    "%s: '%s' is not a string or a message list (%s)",
 			    fmt, what,
 			    t == PK_T_ARRAY ? "an array of non-messages"
 					    : pk_type_name(t));

@@ -86,7 +86,7 @@ static int hs_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	if (!pk_record_get(rec, "prompt", &p) ||
 	    !pk_record_get(rec, "response", &r))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "helpsteer: no \"%s\" field",
+				    "helpsteer: no '%s' field",
 				    pk_record_get(rec, "prompt", &s)
 					    ? "response"
 					    : "prompt");
@@ -97,10 +97,10 @@ static int hs_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 		return rc;
 	if (!pk_record_get(rec, attr, &s))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "helpsteer: no \"%s\" score", attr);
+				    "helpsteer: no '%s' score", attr);
 	if (s.type != PK_T_NUMBER && s.type != PK_T_NULL)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "helpsteer: \"%s\" is not a number (%s)",
+				    "helpsteer: '%s' is not a number (%s)",
 				    attr, pk_type_name(s.type));
 
 	/* A new prompt closes the open run. */

@@ -322,11 +322,11 @@ static int get_transcript(const struct pk_record *rec, const char *name,
 			  struct pk_value *v, struct pk_error *err)
 {
 	if (!pk_record_get(rec, name, v))
-		return pk_error_set(err, PK_ERR_DATA, "hh: no \"%s\" field",
+		return pk_error_set(err, PK_ERR_DATA, "hh: no '%s' field",
 				    name);
 	if (v->type != PK_T_STRING)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "hh: \"%s\" is not a transcript string (%s)",
+				    "hh: '%s' is not a transcript string (%s)",
 				    name, pk_type_name(v->type));
 	return PK_OK;
 }
@@ -373,7 +373,7 @@ static int hh_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 		return rc;
 	if (pk_record_get(rec, "prompt", &p))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "hh: the record already has a \"prompt\"");
+				    "hh: the record already has a 'prompt'");
 	v.c = rec->text + c.off + 1;
 	v.cn = c.len - 2;
 	v.r = rec->text + r.off + 1;

@@ -104,7 +104,7 @@ static int response(const char *text, int spaced,
 					return pk_error_set(
 						err, PK_ERR_DATA,
 						"lists: response %zu has "
-						"\"%s\" besides the field "
+						"'%s' besides the field "
 						"read as its %s",
 						it->index, canon[i], canon[i]);
 			e = pk_fmt_sep(b) ||

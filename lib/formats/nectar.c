@@ -36,7 +36,7 @@ static int put_answer(struct pk_format_reader *fr, const char *a, size_t an,
 			if (m.type != PK_T_STRING)
 				return pk_error_set(err, PK_ERR_DATA,
 						    "nectar: answer %zu: "
-						    "\"answer\" is not a string",
+						    "'answer' is not a string",
 						    idx + 1);
 			have_text = 1;
 			if (pk_fmt_key(b, "text"))
@@ -71,7 +71,7 @@ static int put_answer(struct pk_format_reader *fr, const char *a, size_t an,
 	}
 	if (!have_text || !have_rank)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "nectar: answer %zu has no \"%s\"",
+				    "nectar: answer %zu has no '%s'",
 				    idx + 1, have_text ? "rank" : "answer");
 	return pk_buf_putc(b, '}') ? pk_nomem(err) : PK_OK;
 }
@@ -87,18 +87,18 @@ static int nectar_feed(struct pk_format_reader *fr,
 
 	if (!pk_record_get(rec, "prompt", &p) || !pk_record_get(rec, "answers", &a))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "nectar: no \"%s\" field",
+				    "nectar: no '%s' field",
 				    pk_record_get(rec, "prompt", &tmp)
 					    ? "answers"
 					    : "prompt");
 	if (a.type != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "nectar: \"answers\" is not an array (%s)",
+				    "nectar: 'answers' is not an array (%s)",
 				    pk_type_name(a.type));
 	if (pk_record_get(rec, "responses", &tmp))
 		return pk_error_set(err, PK_ERR_DATA,
 				    "nectar: the record already has "
-				    "\"responses\"");
+				    "'responses'");
 	pk_buf_reset(&fr->t2);
 	if (pk_buf_putc(&fr->t2, '['))
 		return pk_nomem(err);
@@ -115,7 +115,7 @@ static int nectar_feed(struct pk_format_reader *fr,
 	if (fr->opts.conversational) {
 		if (p.type != PK_T_STRING)
 			return pk_error_set(err, PK_ERR_DATA,
-					    "nectar: \"prompt\" is not a transcript "
+					    "nectar: 'prompt' is not a transcript "
 					    "string (%s)",
 					    pk_type_name(p.type));
 		pk_buf_reset(&fr->t1);

@@ -112,9 +112,9 @@ static int check_message(struct walk *w, const char *t, size_t n,
 				    pk_type_name(pk_type_of(t, n)));
 	if (!field(t, n, "role", &m) || !(*role = chat_role(t, &m)))
 		return bad(w, t, n,
-			   "\"role\" is not \"prompter\" or \"assistant\"");
+			   "'role' is not \"prompter\" or \"assistant\"");
 	if (!field(t, n, "text", text) || text->type != PK_T_STRING)
-		return bad(w, t, n, "\"text\" is missing or not a string");
+		return bad(w, t, n, "'text' is missing or not a string");
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		if (field(t, n, flags[i], &m) && m.type != PK_T_TRUE &&
 		    m.type != PK_T_FALSE && m.type != PK_T_NULL) {
@@ -122,14 +122,14 @@ static int check_message(struct walk *w, const char *t, size_t n,
 
 			/* "deleted": "yes" is no "deleted": true */
 			snprintf(what, sizeof what,
-				 "\"%s\" is not a boolean (%s)", flags[i],
+				 "'%s' is not a boolean (%s)", flags[i],
 				 pk_type_name(m.type));
 			return bad(w, t, n, what);
 		}
 	*has_replies = field(t, n, "replies", replies);
 	if (*has_replies && replies->type != PK_T_ARRAY &&
 	    replies->type != PK_T_NULL)
-		return bad(w, t, n, "\"replies\" is not an array");
+		return bad(w, t, n, "'replies' is not an array");
 	if (*has_replies && replies->type == PK_T_NULL)
 		*has_replies = 0;
 	return PK_OK;
@@ -200,7 +200,7 @@ static int group(struct walk *w, const char *t, size_t n,
 			continue;
 		}
 		if (!pk_fmt_is_integral(c + m.val_off, m.val_len))
-			return bad(w, c, len, "\"rank\" is not an integer");
+			return bad(w, c, len, "'rank' is not an integer");
 		nranked++;
 		if (pk_fmt_sep(b) || pk_buf_puts(b, "{\"text\":[") ||
 		    pk_fmt_message(b, "assistant", c + text.val_off,
@@ -266,7 +266,7 @@ static int visit(struct walk *w, const char *t, size_t n,
 	    (m.val_len != parent->n ||
 	     memcmp(t + m.val_off, parent->p, parent->n) != 0))
 		return bad(w, t, n,
-			   "\"parent_id\" is not the message_id of its parent");
+			   "'parent_id' is not the message_id of its parent");
 	if (pk_fmt_message(&w->path, role, t + text.val_off, text.val_len, 0))
 		return nomem(w);
 	if (hr) {
@@ -297,10 +297,10 @@ static int oasst_feed(struct pk_format_reader *fr,
 
 	if (!pk_record_get(rec, "prompt", &root))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "oasst: no \"prompt\" (the root message)");
+				    "oasst: no 'prompt' (the root message)");
 	if (root.type != PK_T_OBJECT)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "oasst: \"prompt\" is not a message (%s)",
+				    "oasst: 'prompt' is not a message (%s)",
 				    pk_type_name(root.type));
 	memset(&w, 0, sizeof w);
 	w.fr = fr;

@@ -161,7 +161,7 @@ static int read_label(struct pk_format_reader *fr, struct pw_state *st,
 
 	if (!pk_record_field(rec, &st->labels[i], &v))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "%s: no label field \"%s\"", fmt,
+				    "%s: no label field '%s'", fmt,
 				    st->labels[i].path);
 	lv = rec->text + v.off;
 	for (int s = 0; s < 3; s++) {
@@ -180,12 +180,12 @@ static int read_label(struct pk_format_reader *fr, struct pw_state *st,
 		return PK_OK;
 	if (hits)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "%s: label \"%s\" is %.*s, which matches "
+				    "%s: label '%s' is %.*s, which matches "
 				    "both %s",
 				    fmt, st->labels[i].path, SHOW(lv, v.len),
 				    names);
 	return pk_error_set(err, PK_ERR_DATA,
-			    "%s: label \"%s\" is %.*s, which matches none of "
+			    "%s: label '%s' is %.*s, which matches none of "
 			    "--a-wins (%s), --b-wins (%s), --tie (%s)",
 			    fmt, st->labels[i].path, SHOW(lv, v.len),
 			    st->win[0].list, st->win[1].list,
@@ -198,7 +198,7 @@ static int response(struct pk_format_reader *fr, const struct pk_record *rec,
 		    struct pk_error *err)
 {
 	if (!pk_record_field(rec, f, v))
-		return pk_error_set(err, PK_ERR_DATA, "%s: no field \"%s\"",
+		return pk_error_set(err, PK_ERR_DATA, "%s: no field '%s'",
 				    fr->ops->info.name, f->path);
 	return pk_fmt_check_text(fr->ops->info.name, f->path,
 				 rec->text + v->off, v->len, err);
@@ -228,7 +228,7 @@ static int implicit(struct pk_format_reader *fr, struct pw_state *st,
 		return pk_nomem(err);
 	if (!ra || !rb)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "%s: \"%s\" does not end with an assistant "
+				    "%s: '%s' does not end with an assistant "
 				    "message",
 				    fmt, ra ? st->fb : st->fa);
 	return st->pre_a.len == st->pre_b.len &&

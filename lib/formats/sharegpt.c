@@ -62,7 +62,7 @@ static int message(struct pk_format_reader *fr, struct pk_buf *b,
 			    !(*role = chat_role(v, m.val_len)))
 				return pk_error_set(
 					err, PK_ERR_DATA,
-					"sharegpt: %s: unknown \"from\" %.*s",
+					"sharegpt: %s: unknown 'from' %.*s",
 					where,
 					(int)(m.val_len > 40 ? 40 : m.val_len),
 					v);
@@ -91,7 +91,7 @@ static int message(struct pk_format_reader *fr, struct pk_buf *b,
 	}
 	if (!have_role || !have_value)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "sharegpt: %s has no \"%s\"", where,
+				    "sharegpt: %s has no '%s'", where,
 				    have_role ? "value" : "from");
 	return pk_buf_putc(b, '}') ? pk_nomem(err) : PK_OK;
 }
@@ -105,7 +105,7 @@ static int response(struct pk_format_reader *fr, const struct pk_record *rec,
 
 	if (!pk_record_get(rec, name, &v))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "sharegpt: no \"%s\" field", name);
+				    "sharegpt: no '%s' field", name);
 	pk_buf_reset(&fr->t2);
 	if (pk_buf_putc(&fr->t2, '['))
 		return pk_nomem(err);
@@ -114,7 +114,7 @@ static int response(struct pk_format_reader *fr, const struct pk_record *rec,
 		return rc;
 	if (strcmp(role, "assistant"))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "sharegpt: \"%s\" is not a gpt message",
+				    "sharegpt: '%s' is not a gpt message",
 				    name);
 	if (pk_buf_putc(&fr->t2, ']') ||
 	    pk_obj_set_raw(fr->obj, name, fr->t2.data, fr->t2.len) != PK_OK)
@@ -133,16 +133,16 @@ static int sharegpt_feed(struct pk_format_reader *fr,
 
 	if (!pk_record_get(rec, "conversations", &conv))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "sharegpt: no \"conversations\" field");
+				    "sharegpt: no 'conversations' field");
 	if (conv.type != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "sharegpt: \"conversations\" is not an array "
+				    "sharegpt: 'conversations' is not an array "
 				    "(%s)",
 				    pk_type_name(conv.type));
 	if (pk_record_get(rec, "prompt", &tmp))
 		return pk_error_set(err, PK_ERR_DATA,
 				    "sharegpt: the record already has a "
-				    "\"prompt\"");
+				    "'prompt'");
 	has_sys = pk_record_get(rec, "system", &sys) &&
 		  sys.type == PK_T_STRING;
 	pk_buf_reset(&fr->t1);

@@ -214,7 +214,7 @@ static int render(const struct pk_fmt_template *t, size_t i, size_t end,
 			    v.type != PK_T_NUMBER && v.type != PK_T_NULL)
 				return pk_error_set(
 					err, PK_ERR_DATA,
-					"prompt template: field \"%s\" is %s, "
+					"prompt template: field '%s' is %s, "
 					"not a string or a number",
 					s->field.path, pk_fmt_a_type(v.type));
 			if (!found || v.type == PK_T_NULL ||
@@ -227,7 +227,7 @@ static int render(const struct pk_fmt_template *t, size_t i, size_t end,
 					break; /* empty outside [...] */
 				return pk_error_set(
 					err, PK_ERR_DATA,
-					"prompt template: %s field \"%s\" "
+					"prompt template: %s field '%s' "
 					"(put it inside [...] to make it "
 					"optional)",
 					found ? "null" : "no", s->field.path);

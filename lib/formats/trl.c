@@ -70,7 +70,7 @@ static int trl_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 
 	if (!pk_record_path(rec, from[1], &c) ||
 	    !pk_record_path(rec, from[2], &r))
-		return pk_error_set(err, PK_ERR_DATA, "trl: no \"%s\" field",
+		return pk_error_set(err, PK_ERR_DATA, "trl: no '%s' field",
 				    pk_record_path(rec, from[1], &c) ? from[2]
 								     : from[1]);
 	if ((rc = pk_fmt_check_text("trl", from[1], rec->text + c.off, c.len,
@@ -83,7 +83,7 @@ static int trl_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 		return has_prompt;
 	if (!has_prompt && (c.type != PK_T_ARRAY || r.type != PK_T_ARRAY))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "trl: no \"%s\", and the responses are "
+				    "trl: no '%s', and the responses are "
 				    "not whole conversations (implicit prompt)",
 				    from[0]);
 	pk_buf_reset(&fr->out);

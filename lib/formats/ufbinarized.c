@@ -26,7 +26,7 @@ static int split(const char *what, const char *t, size_t n, int spaced,
 		return pk_nomem(err);
 	if (rc == 0)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "ultrafeedback-binarized: \"%s\" is not a "
+				    "ultrafeedback-binarized: '%s' is not a "
 				    "message list ending with an assistant "
 				    "message",
 				    what);
@@ -44,7 +44,7 @@ static int ufb_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	if (!pk_record_get(rec, "chosen", &c) ||
 	    !pk_record_get(rec, "rejected", &r))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "ultrafeedback-binarized: no \"%s\" field",
+				    "ultrafeedback-binarized: no '%s' field",
 				    pk_record_get(rec, "chosen", &c) ? "rejected"
 								     : "chosen");
 	ct = rec->text + c.off;
@@ -64,7 +64,7 @@ static int ufb_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 		if (!pk_record_get(rec, "prompt", &p))
 			return pk_error_set(err, PK_ERR_DATA,
 					    "ultrafeedback-binarized: no "
-					    "\"prompt\" field");
+					    "'prompt' field");
 		pk_buf_reset(&fr->t1);
 		if (p.type == PK_T_STRING) {
 			if (pk_buf_putc(&fr->t1, '[') ||

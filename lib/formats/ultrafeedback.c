@@ -56,7 +56,7 @@ static int mean_aspects(struct pk_format_reader *fr, const char *a, size_t n,
 	if (pk_type_of(a, n) != PK_T_OBJECT)
 		return pk_error_set(err, PK_ERR_DATA,
 				    "ultrafeedback: completion %zu: "
-				    "\"annotations\" is not an object",
+				    "'annotations' is not an object",
 				    idx + 1);
 	pk_iter_init(&it, a, n);
 	while (pk_iter_member(&it, &m)) {
@@ -108,7 +108,7 @@ static int completion(struct pk_format_reader *fr, const char *c, size_t n,
 	    text.type != PK_T_STRING)
 		return pk_error_set(err, PK_ERR_DATA,
 				    "ultrafeedback: completion %zu has no "
-				    "\"response\" string",
+				    "'response' string",
 				    idx + 1);
 	if (pk_object_find(c, n, score_name[fr->mode], &score)) {
 		if (fr->mode == M_MEAN) {
@@ -163,7 +163,7 @@ static int uf_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	if (!pk_record_get(rec, "instruction", &ins) ||
 	    !pk_record_get(rec, "completions", &comp))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "ultrafeedback: no \"%s\" field",
+				    "ultrafeedback: no '%s' field",
 				    pk_record_get(rec, "instruction", &tmp)
 					    ? "completions"
 					    : "instruction");
@@ -172,14 +172,14 @@ static int uf_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 		return rc;
 	if (comp.type != PK_T_ARRAY)
 		return pk_error_set(err, PK_ERR_DATA,
-				    "ultrafeedback: \"completions\" is not an "
+				    "ultrafeedback: 'completions' is not an "
 				    "array (%s)",
 				    pk_type_name(comp.type));
 	if (pk_record_get(rec, "prompt", &tmp) ||
 	    pk_record_get(rec, "responses", &tmp))
 		return pk_error_set(err, PK_ERR_DATA,
 				    "ultrafeedback: the record already has "
-				    "\"%s\"",
+				    "'%s'",
 				    pk_record_get(rec, "prompt", &tmp)
 					    ? "prompt"
 					    : "responses");

@@ -156,10 +156,10 @@ static void test_templates(void)
 	CHECK_STR(out.data, "Sum");
 	/* outside brackets: missing or null is a bad record, empty is fine */
 	CHECK_INT(t("{instruction}: {input}", missing), PK_BAD_RECORD);
-	CHECK_STR(err.text, "prompt template: no field \"input\" (put it "
+	CHECK_STR(err.text, "prompt template: no field 'input' (put it "
 			    "inside [...] to make it optional)");
 	CHECK_INT(t("{instruction}: {input}", nullinput), PK_BAD_RECORD);
-	CHECK_STR(err.text, "prompt template: null field \"input\" (put it "
+	CHECK_STR(err.text, "prompt template: null field 'input' (put it "
 			    "inside [...] to make it optional)");
 	CHECK_INT(t("{instruction}: {input}.", noinput), PK_OK);
 	CHECK_STR(out.data, "Sum: .");
@@ -186,10 +186,10 @@ static void test_templates(void)
 	CHECK_STR(out.data, "n=1.50 s=a\"bé");
 	/* other types are bad, even inside brackets */
 	CHECK_INT(t("x[{l}]", "{\"l\":[1]}"), PK_BAD_RECORD);
-	CHECK_STR(err.text, "prompt template: field \"l\" is an array, not "
+	CHECK_STR(err.text, "prompt template: field 'l' is an array, not "
 			    "a string or a number");
 	CHECK_INT(t("x[{l}]", "{\"l\":true}"), PK_BAD_RECORD);
-	CHECK_STR(err.text, "prompt template: field \"l\" is a boolean, not "
+	CHECK_STR(err.text, "prompt template: field 'l' is a boolean, not "
 			    "a string or a number");
 	/* template errors are usage errors */
 	CHECK_INT(t("{a", alpaca), -10);
@@ -355,21 +355,21 @@ static void test_content(void)
 		  "!content part 1 is of type \"audio\": only text parts can "
 		  "be read");
 	CHECK_STR(content("null", 4),
-		  "!message 4, \"content\" is null, not a string or a list of "
+		  "!message 4, 'content' is null, not a string or a list of "
 		  "parts");
 	CHECK_STR(content("{\"text\":\"a\"}", 1),
-		  "!message 1, \"content\" is an object, not a string or a "
+		  "!message 1, 'content' is an object, not a string or a "
 		  "list of parts");
 	CHECK_STR(content("[\"a\"]", 1),
 		  "!message 1, content part 1 is a string, not an object");
 	CHECK_STR(content("[{\"text\":\"a\"}]", 1),
-		  "!message 1, content part 1 has no \"type\"");
+		  "!message 1, content part 1 has no 'type'");
 	CHECK_STR(content("[{\"type\":1,\"text\":\"a\"}]", 1),
-		  "!message 1, content part 1: \"type\" is a number, not a "
+		  "!message 1, content part 1: 'type' is a number, not a "
 		  "string");
 	CHECK_STR(content("[{\"type\":\"text\"}]", 1),
-		  "!message 1, content part 1 (a text part) has no \"text\" or "
-		  "\"value\"");
+		  "!message 1, content part 1 (a text part) has no 'text' or "
+		  "'value'");
 	CHECK_STR(content("[{\"type\":\"text\",\"text\":null}]", 1),
 		  "!message 1, content part 1: the text is null, not a string");
 

@@ -358,7 +358,7 @@ static void test_sharegpt(void)
 		 NULL);
 	CHECK_INT(rc, PK_BAD_RECORD);
 	CHECK_STR(err.text,
-		  "sharegpt: conversations[0]: unknown \"from\" \"tool\"");
+		  "sharegpt: conversations[0]: unknown 'from' \"tool\"");
 }
 
 static void test_helpsteer(void)
@@ -386,7 +386,7 @@ static void test_helpsteer(void)
 	rc = run("helpsteer", &(struct pk_format_opts){.score = "correctness"},
 		 "{\"prompt\":\"P\",\"response\":\"a\",\"helpfulness\":3}", NULL);
 	CHECK_INT(rc, PK_BAD_RECORD);
-	CHECK_STR(err.text, "helpsteer: no \"correctness\" score");
+	CHECK_STR(err.text, "helpsteer: no 'correctness' score");
 }
 
 static void test_oasst(void)
@@ -448,7 +448,7 @@ static void test_oasst(void)
 		 NULL);
 	CHECK_INT(rc, PK_BAD_RECORD);
 	CHECK_INT(got.len, 0);
-	CHECK_STR(err.text, "oasst: \"role\" is not \"prompter\" or "
+	CHECK_STR(err.text, "oasst: 'role' is not \"prompter\" or "
 			    "\"assistant\"");
 	rc = run("oasst", NULL,
 		 "{\"prompt\":{\"role\":\"prompter\",\"text\":\"Q\",\"replies\":"
@@ -457,7 +457,7 @@ static void test_oasst(void)
 		 "]}}",
 		 NULL);
 	CHECK_INT(rc, PK_BAD_RECORD);
-	CHECK_STR(err.text, "oasst: message \"x\": \"rank\" is not an integer");
+	CHECK_STR(err.text, "oasst: message \"x\": 'rank' is not an integer");
 }
 
 static void test_trl_and_lists(void)

@@ -201,17 +201,17 @@ static void test_parse(struct fixture *f)
 static void test_errors(struct fixture *f)
 {
 	CHECK_INT(load(f, "{\"prompt\":\"P\"}"), PK_BAD_RECORD);
-	CHECK_STR(f->err.text, "no \"responses\"");
+	CHECK_STR(f->err.text, "no 'responses'");
 	CHECK_INT(load(f, "{\"prompt\":\"P\",\"responses\":{}}"),
 		  PK_BAD_RECORD);
-	CHECK_STR(f->err.text, "\"responses\": not an array (object)");
+	CHECK_STR(f->err.text, "'responses': not an array (object)");
 	CHECK_INT(load(f, "{\"prompt\":\"P\",\"responses\":[\"x\"]}"),
 		  PK_BAD_RECORD);
 	CHECK_STR(f->err.text, "responses[0]: not an object");
 	CHECK_INT(load(f, "{\"prompt\":\"P\",\"responses\":["
 			  "{\"text\":\"a\",\"score\":1},{\"score\":2}]}"),
 		  PK_BAD_RECORD);
-	CHECK_STR(f->err.text, "responses[1]: no \"text\"");
+	CHECK_STR(f->err.text, "responses[1]: no 'text'");
 	CHECK_INT(load(f, "{\"prompt\":\"P\",\"responses\":["
 			  "{\"text\":3,\"score\":1}]}"),
 		  PK_BAD_RECORD);
@@ -245,18 +245,18 @@ static void test_errors(struct fixture *f)
 	CHECK_INT(load(f, "{\"prompt\":\"P\",\"responses\":["
 			  "{\"text\":\"a\",\"score\":1},{\"text\":\"b\"}]}"),
 		  PK_BAD_RECORD);
-	CHECK_STR(f->err.text, "responses[1]: no \"score\" or \"rank\"");
+	CHECK_STR(f->err.text, "responses[1]: no 'score' or 'rank'");
 	CHECK_INT(load(f, "{\"prompt\":\"P\",\"responses\":["
 			  "{\"text\":\"a\",\"score\":1},"
 			  "{\"text\":\"b\",\"rank\":1}]}"),
 		  PK_BAD_RECORD);
 	CHECK_STR(f->err.text,
-		  "responses[1]: no \"score\" (other responses have one)");
+		  "responses[1]: no 'score' (other responses have one)");
 	CHECK_INT(load(f, "{\"responses\":[{\"text\":\"a\",\"score\":1}]}"),
 		  PK_BAD_RECORD);
-	CHECK_STR(f->err.text, "no \"prompt\"");
+	CHECK_STR(f->err.text, "no 'prompt'");
 	CHECK_INT(load(f, "{\"prompt\":7,\"responses\":[]}"), PK_BAD_RECORD);
-	CHECK_STR(f->err.text, "\"prompt\": not a string or message list "
+	CHECK_STR(f->err.text, "'prompt': not a string or message list "
 			       "(number)");
 }
 
