@@ -541,7 +541,7 @@ static int check_messages(struct pk_check *ck, const char *what,
 		if (!pk_object_find(m, len, "role", &role) ||
 		    role.type != PK_T_STRING) {
 			*rc = report(ck, PK_CHECK_SCHEMA,
-				     "%s[%zu] has no \"role\" string", what, i);
+				     "%s[%zu] has no 'role' string", what, i);
 			return 0;
 		}
 		if (!is_role(m + role.val_off, role.val_len)) {
@@ -554,7 +554,7 @@ static int check_messages(struct pk_check *ck, const char *what,
 		}
 		if (!pk_object_find(m, len, "content", &content)) {
 			*rc = report(ck, PK_CHECK_SCHEMA,
-				     "%s[%zu] has no \"content\"", what, i);
+				     "%s[%zu] has no 'content'", what, i);
 			return 0;
 		}
 		pk_content_init(&ci, m + content.val_off, content.val_len, 0);
@@ -1042,7 +1042,7 @@ int pk_check_against(struct pk_check *ck, const char *path,
 			pv = ck->key.data;
 			pn = ck->key.len;
 		} else if (rc == PK_OK) {
-			rc = pk_error_set(err, PK_ERR_DATA, "no \"%s\"",
+			rc = pk_error_set(err, PK_ERR_DATA, "no '%s'",
 					  ck->o.against_field);
 		}
 		pk_buf_reset(&ck->text[0]);
@@ -1165,7 +1165,7 @@ static int check_pair(struct pk_check *ck, const struct pk_record *rec,
 	hc = pk_record_field(rec, &ck->f_chosen, &c);
 	hr = pk_record_field(rec, &ck->f_rejected, &r);
 	if (!hc || !hr) {
-		rc = report(ck, PK_CHECK_SCHEMA, "no \"%s\"%s",
+		rc = report(ck, PK_CHECK_SCHEMA, "no '%s'%s",
 			    !hc ? ck->o.chosen_field : ck->o.rejected_field,
 			    format_hint(rec, hint, sizeof hint));
 		if (rc < 0)
@@ -1184,7 +1184,7 @@ static int check_pair(struct pk_check *ck, const struct pk_record *rec,
 		if (ck->key.len != ck->tmp.len ||
 		    memcmp(ck->key.data, ck->tmp.data, ck->key.len) != 0) {
 			if ((rc = report(ck, PK_CHECK_SCHEMA,
-					 "no \"%s\", and %s and %s differ before their last message",
+					 "no '%s', and %s and %s differ before their last message",
 					 ck->o.prompt_field, ck->o.chosen_field,
 					 ck->o.rejected_field)) < 0)
 				return rc;
@@ -1192,7 +1192,7 @@ static int check_pair(struct pk_check *ck, const struct pk_record *rec,
 		pv = ck->key.data;
 		pn = ck->key.len;
 	} else if (hc && hr) {
-		if ((rc = report(ck, PK_CHECK_SCHEMA, "no \"%s\"%s",
+		if ((rc = report(ck, PK_CHECK_SCHEMA, "no '%s'%s",
 				 ck->o.prompt_field,
 				 format_hint(rec, hint, sizeof hint))) < 0)
 			return rc;

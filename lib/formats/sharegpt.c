@@ -75,7 +75,7 @@ static int message(struct pk_format_reader *fr, struct pk_buf *b,
 			if (m.type != PK_T_STRING && m.type != PK_T_ARRAY)
 				return pk_error_set(
 					err, PK_ERR_DATA,
-					"sharegpt: %s: \"value\" is not a "
+					"sharegpt: %s: 'value' is not a "
 					"string (%s)",
 					where, pk_type_name(m.type));
 			have_value = 1;

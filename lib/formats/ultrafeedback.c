@@ -67,7 +67,7 @@ static int mean_aspects(struct pk_format_reader *fr, const char *a, size_t n,
 				    &rating))
 			continue;
 		snprintf(what, sizeof what,
-			 "ultrafeedback: completion %zu: the \"Rating\" of "
+			 "ultrafeedback: completion %zu: the 'Rating' of "
 			 "annotation %.*s",
 			 idx + 1, m.key_len > 60 ? 60 : (int)m.key_len,
 			 a + m.key_off);
@@ -120,7 +120,7 @@ static int completion(struct pk_format_reader *fr, const char *c, size_t n,
 			char what[96];
 
 			snprintf(what, sizeof what,
-				 "ultrafeedback: completion %zu: \"%s\"",
+				 "ultrafeedback: completion %zu: '%s'",
 				 idx + 1, score_name[fr->mode]);
 			got = pk_fmt_number(&fr->t3, c + score.val_off,
 					    score.val_len, &x, what, err);

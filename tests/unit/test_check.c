@@ -136,7 +136,7 @@ static void test_pairs(void)
 	       "{\"chosen\":\"\\n\\nHuman: hi\\n\\nAssistant: a\",\"rejected\":\"\\n\\nHuman: hi\\n\\nAssistant: b\"}\n",
 	       "t.jsonl:2: json: invalid JSON: unexpected end of input (column 28)\n"
 	       "t.jsonl:3: json: not a JSON object (array)\n"
-	       "t.jsonl:4: schema: no \"rejected\"\n"
+	       "t.jsonl:4: schema: no 'rejected'\n"
 	       "t.jsonl:5: empty: chosen is only white space\n"
 	       "t.jsonl:6: empty: prompt is empty\n"
 	       "t.jsonl:6: empty: chosen is null\n"
@@ -149,7 +149,7 @@ static void test_pairs(void)
 	       "t.jsonl:11: tie: score_chosen = score_rejected = 4\n"
 	       "t.jsonl:12: schema: score field 'score_chosen' is not a number (string)\n"
 	       "t.jsonl:13: duplicate: same prompt, chosen and rejected as t.jsonl:1\n"
-	       "t.jsonl:14: schema: no \"prompt\" (hh format? name it with --from hh)\n");
+	       "t.jsonl:14: schema: no 'prompt' (hh format? name it with --from hh)\n");
 }
 
 static void test_messages(void)
@@ -173,7 +173,7 @@ static void test_messages(void)
 	       "\"rejected\":[{\"role\":\"assistant\",\"content\":\"z\"}]}\n"
 	       "{\"prompt\":\"p\",\"chosen\":[{\"role\":\"assistant\",\"content\":\"z\"}],"
 	       "\"rejected\":\"z \"}\n",
-	       "t.jsonl:2: schema: no \"prompt\", and chosen and rejected differ before their last message\n"
+	       "t.jsonl:2: schema: no 'prompt', and chosen and rejected differ before their last message\n"
 	       "t.jsonl:3: schema: prompt[0]: role \"human\" is not system, user or assistant\n"
 	       "t.jsonl:3: schema: chosen does not end with an assistant message\n"
 	       "t.jsonl:3: schema: rejected[0]: content part 1 is of type \"image\": only text parts can be read\n"
@@ -227,11 +227,11 @@ static void test_lists(void)
 	       "{\"prompt\":\"p\",\"responses\":[{\"text\":\"a \",\"score\":2},{\"text\":\"\",\"score\":3},{\"text\":\"a\",\"score\":1}]}\n"
 	       "{\"prompt\":\"p\",\"responses\":[{\"text\":\"a\",\"score\":2},{\"text\":\"b\",\"score\":1}]}\n"
 	       "{\"responses\":[{\"text\":\"a\",\"score\":2}]}\n",
-	       "t.jsonl:2: schema: responses[1]: no \"text\"\n"
+	       "t.jsonl:2: schema: responses[1]: no 'text'\n"
 	       "t.jsonl:3: empty: responses[1] is empty\n"
 	       "t.jsonl:3: identical: responses[2] and responses[0] are identical after trimming white space\n"
 	       "t.jsonl:4: duplicate: same prompt and responses as t.jsonl:1\n"
-	       "t.jsonl:5: schema: no \"prompt\"\n");
+	       "t.jsonl:5: schema: no 'prompt'\n");
 }
 
 static void test_limit_summary_json(void)

@@ -4,7 +4,7 @@ pref-cat -z -o all.jsonl.zst \
     data/sample-pairs.jsonl data/sample-sharegpt.json
 pref-cat data/sample-pairs.jsonl data/sample-sharegpt.json >plain.jsonl
 zstdcat all.jsonl.zst | cmp - plain.jsonl && echo "all.jsonl.zst: the records of both files"
-pref-cat --on-error=quarantine=bad.jsonl --stats \
+pref-cat --stats --on-error=quarantine=bad.jsonl \
     data/sample-bad.jsonl
 wc -l < bad.jsonl
 pref-cat data/sample-pairs.jsonl > /dev/null && echo valid

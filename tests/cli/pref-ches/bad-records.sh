@@ -13,9 +13,9 @@ not json
 END
 pref-ches in.jsonl
 echo "exit $?"
-pref-ches --on-error=skip --stats in.jsonl
+pref-ches --stats --on-error=skip in.jsonl
 echo "exit $?"
-pref-ches --on-error=quarantine=bad.jsonl --keep-bottom 0.5 --stats in.jsonl
+pref-ches --stats --on-error=quarantine=bad.jsonl --keep-bottom 0.5 in.jsonl
 echo "exit $?"
 cat bad.jsonl
 echo "inline"
@@ -28,5 +28,5 @@ cat >emb.jsonl <<'END'
 {"chosen":"a","rejected":"b","emb_chosen":[1e300,1e300],"emb_rejected":[1,2],"len_chosen":1,"len_rejected":1}
 {"chosen":"a","rejected":"b","emb_chosen":[1,2],"emb_rejected":[1,2],"len_chosen":1}
 END
-pref-ches --embeddings inline --on-error=skip --stats emb.jsonl
+pref-ches --stats --embeddings inline --on-error=skip emb.jsonl
 echo "exit $?"

@@ -21,8 +21,8 @@ with open("nd.jsonl", "w", encoding="utf-8") as f:
     for x in rows + near:
         f.write(json.dumps(x) + "\n")
 END
-pref-ches --metric edit --drop-top 0.0236 --stats nd.jsonl >edit.jsonl
-pref-ches --drop-top 0.08 --on-error=skip --stats nd.jsonl >ln.jsonl 2>ln.err
+pref-ches --stats --metric edit --drop-top 0.0236 nd.jsonl >edit.jsonl
+pref-ches --stats --drop-top 0.08 --on-error=skip nd.jsonl >ln.jsonl 2>ln.err
 grep -v 'no tokens' ln.err
 python3 - <<END
 import json, sys

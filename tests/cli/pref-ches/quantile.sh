@@ -14,10 +14,10 @@ q --keep-bottom 0.5 ten.jsonl
 echo "keep-bottom 0.65 (6 of 10): the tie at 3 keeps ids 3 4 5, drops 8"
 q --keep-bottom 0.65 ten.jsonl
 echo "drop-top 0.3: drops ids 10 7 1"
-q --drop-top 0.3 --stats ten.jsonl
+q --stats --drop-top 0.3 ten.jsonl
 echo "keep-bottom 0, drop-top 1: nothing"
 q --keep-bottom 0 ten.jsonl
-q --drop-top 1 --stats ten.jsonl
+q --stats --drop-top 1 ten.jsonl
 echo "stdin, zstd file, tiny memory, a file twice: the same as the file"
 for a in "--keep-bottom 0.65" "--drop-top 0.3" "--keep-bottom 1"; do
 	q $a ten.jsonl >file.out

@@ -14,7 +14,7 @@ END
 pref-dedup -o out.jsonl in.jsonl
 echo "exit $?"
 ls -A
-pref-dedup --on-error=skip --stats in.jsonl
+pref-dedup --stats --on-error=skip in.jsonl
 echo "exit $?"
 pref-dedup --on-error=quarantine=q.jsonl --stats=st.json in.jsonl
 echo "exit $?"
