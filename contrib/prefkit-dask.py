@@ -57,6 +57,7 @@ def main():
     ap.add_argument("shards", nargs="+")
     a = ap.parse_args()
 
+    import logging
     from dask.distributed import Client, LocalCluster
 
     os.makedirs(a.outdir, exist_ok=True)
@@ -65,8 +66,12 @@ def main():
     if a.scheduler:
         cluster, client = None, Client(a.scheduler)
     else:
+        # The local cluster's own log (its teardown on a loaded machine:
+        # workers killed late, heartbeats after shutdown) is not the
+        # user's business; a failing task is reported below.
         cluster = LocalCluster(n_workers=a.local, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+                               processes=True, dashboard_address=None,
+                               silence_logs=logging.CRITICAL)
         client = Client(cluster)
     try:
         futures = [client.submit(run_shard, s, a.pipeline, outdir, pure=False)
