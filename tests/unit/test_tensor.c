@@ -42,7 +42,8 @@ static size_t npy(unsigned char *out, int version, const char *dict,
 	memcpy(out + pre, dict, dl);
 	memset(out + pre + dl, ' ', hl - dl - 1);
 	out[pre + hl - 1] = '\n';
-	memcpy(out + pre + hl, data, n);
+	if (n)
+		memcpy(out + pre + hl, data, n);
 	return pre + hl + n;
 }
 
