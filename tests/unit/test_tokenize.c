@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "pk_private.h"
 #include "test.h"
@@ -208,12 +209,37 @@ static void test_errors(void)
 	pk_regex_free(NULL);
 }
 
-int main(void)
+/* PREFKIT_NO_JIT: the interpreter, whatever the library offers. */
+static void test_no_jit(void)
+{
+	struct pk_error err = {0};
+	struct pk_regex *re;
+
+	CHECK(setenv("PREFKIT_NO_JIT", "1", 1) == 0);
+	re = pk_regex_new("[0-9]+", &err);
+	CHECK(re != NULL && !pk_regex_jit(re));
+	pk_regex_free(re);
+	CHECK(setenv("PREFKIT_NO_JIT", "0", 1) == 0);
+	re = pk_regex_new("[0-9]+", &err);
+	CHECK(re != NULL);
+	pk_regex_free(re);
+}
+
+static void run_all(void)
 {
 	test_default_pattern();
 	test_hashes();
 	test_empty_matches();
 	test_next();
 	test_errors();
+}
+
+int main(void)
+{
+	/* with JIT when PCRE2 has it, then the same cases interpreted */
+	run_all();
+	test_no_jit();
+	CHECK(setenv("PREFKIT_NO_JIT", "1", 1) == 0);
+	run_all();
 	return pk_test_done();
 }
