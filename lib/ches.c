@@ -295,7 +295,7 @@ static int open_side_files(struct pk_ches *c, struct pk_error *err)
 			continue;
 		if (rc == PK_EOF)
 			return pk_error_set(err, PK_ERR_USAGE,
-					    "%s: no tensor \"%s\"",
+					    "%s: no tensor '%s'",
 					    pk_tensor_path(f), st_names[i]);
 		if (rc < 0)
 			return rc;
@@ -304,7 +304,7 @@ static int open_side_files(struct pk_ches *c, struct pk_error *err)
 	}
 	if (c->has_len_tensors == 1 || c->has_len_tensors == 2)
 		return pk_error_set(err, PK_ERR_USAGE,
-				    "%s: tensor \"%s\" without \"%s\"",
+				    "%s: tensor '%s' without '%s'",
 				    c->o.files[0],
 				    st_names[c->has_len_tensors == 1 ? 2 : 3],
 				    st_names[c->has_len_tensors == 1 ? 3 : 2]);

@@ -357,10 +357,10 @@ static int feed_pair(struct pk_curriculum *c, const struct pk_record *rec,
 	int rc;
 
 	if (!pk_record_field(rec, &c->f_chosen, &v))
-		return pk_error_set(err, PK_ERR_DATA, "no \"%s\"",
+		return pk_error_set(err, PK_ERR_DATA, "missing field '%s'",
 				    c->f_chosen.path);
 	if (!pk_record_field(rec, &c->f_rejected, &v))
-		return pk_error_set(err, PK_ERR_DATA, "no \"%s\"",
+		return pk_error_set(err, PK_ERR_DATA, "missing field '%s'",
 				    c->f_rejected.path);
 	if ((rc = pair_gap(c, rec, &gap, err)) != PK_OK)
 		return rc;
@@ -523,7 +523,7 @@ static int merge_record(struct merge_input *mi, const struct pk_record *rec,
 	char *key;
 
 	if (!pk_record_get(rec, "stage", &st))
-		return merge_bad(mi, line, "no \"stage\" (not written by "
+		return merge_bad(mi, line, "missing field 'stage' (not written by "
 				 "pref-curriculum?)", err);
 	for (k = 0; k < st.len; k++) {
 		char d = rec->text[st.off + k];

@@ -150,7 +150,7 @@ static int item_text(struct pk_dupkey *k, struct item *it,
 	if (!pk_record_field(rec, &k->chosen, &c) || c.type != PK_T_ARRAY ||
 	    !pk_is_message_list(rec->text + c.off, c.len))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "no \"%s\" (and \"%s\" is not a "
+				    "missing field '%s' (and '%s' is not a "
 				    "conversation to take the prompt from)",
 				    it->name, k->chosen_name);
 	pk_buf_reset(&k->implicit);

@@ -1054,11 +1054,11 @@ static int scan_fail(struct scan_ctx *c, struct pk_error *err)
 		key_for_message(name, sizeof name, s + at, j + 1 - at);
 		if (c->ecode == E_DUP)
 			rc = pk_error_set(err, PK_ERR_DATA,
-					  "invalid JSON: duplicate key \"%s\"",
+					  "invalid JSON: duplicate key '%s'",
 					  name);
 		else
 			rc = pk_error_set(err, PK_ERR_DATA, "invalid JSON: "
-					  "\\u0000 in object key \"%s\" (not supported)",
+					  "\\u0000 in object key '%s' (not supported)",
 					  name);
 		break;
 	}

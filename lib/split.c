@@ -95,7 +95,7 @@ int pk_split_key(struct pk_splitter *s, const struct pk_record *rec,
 	if (!pk_record_field(rec, &s->chosen, &c) || c.type != PK_T_ARRAY ||
 	    !pk_is_message_list(rec->text + c.off, c.len))
 		return pk_error_set(err, PK_ERR_DATA,
-				    "no \"%s\" (and \"%s\" is not a "
+				    "missing field '%s' (and '%s' is not a "
 				    "conversation to take the prompt from)",
 				    s->key_name, s->chosen.path);
 	if (pk_implicit_prompt(rec->text + c.off, c.len, &s->implicit) < 0)

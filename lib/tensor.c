@@ -316,7 +316,7 @@ static int st_tensor(struct pk_tensor_file *f, const char *name, json_t *v,
 	    !json_is_array(offs) || json_array_size(offs) != 2 ||
 	    !json_is_integer(json_array_get(offs, 0)) ||
 	    !json_is_integer(json_array_get(offs, 1)))
-		return fail(f, err, PK_ERR_USAGE, "bad header: tensor \"%s\" lacks dtype, shape or data_offsets", name, 0, 0);
+		return fail(f, err, PK_ERR_USAGE, "bad header: tensor '%s' lacks dtype, shape or data_offsets", name, 0, 0);
 	t->dtype = 0;
 	for (i = 0; i < NDTYPES; i++)
 		if (strcmp(json_string_value(dt), dtypes[i].st) == 0)
@@ -324,8 +324,8 @@ static int st_tensor(struct pk_tensor_file *f, const char *name, json_t *v,
 	if (!t->dtype) {
 		char msg[200];
 
-		snprintf(msg, sizeof msg, "%.40s\" has dtype %.20s (want F16, BF16, F32, F64; I32, I64 for lengths)", name, json_string_value(dt));
-		return fail(f, err, PK_ERR_USAGE, "tensor \"%s", msg, 0, 0);
+		snprintf(msg, sizeof msg, "%.40s' has dtype %.20s (want F16, BF16, F32, F64; I32, I64 for lengths)", name, json_string_value(dt));
+		return fail(f, err, PK_ERR_USAGE, "tensor '%s", msg, 0, 0);
 	}
 	n = json_array_size(shape);
 	t->ndim = (int)n;
@@ -336,7 +336,7 @@ static int st_tensor(struct pk_tensor_file *f, const char *name, json_t *v,
 
 		if (!json_is_integer(x) || json_integer_value(x) < 0 ||
 		    (unsigned long long)json_integer_value(x) > SIZE_MAX / 16)
-			return fail(f, err, PK_ERR_USAGE, "bad header: tensor \"%s\" has a bad shape", name, 0, 0);
+			return fail(f, err, PK_ERR_USAGE, "bad header: tensor '%s' has a bad shape", name, 0, 0);
 		if (i == 0)
 			t->rows = (size_t)json_integer_value(x);
 		else if (i == 1)
@@ -345,9 +345,9 @@ static int st_tensor(struct pk_tensor_file *f, const char *name, json_t *v,
 	b = json_integer_value(json_array_get(offs, 0));
 	e = json_integer_value(json_array_get(offs, 1));
 	if (b < 0 || e < b)
-		return fail(f, err, PK_ERR_USAGE, "bad header: tensor \"%s\" has bad data_offsets", name, 0, 0);
+		return fail(f, err, PK_ERR_USAGE, "bad header: tensor '%s' has bad data_offsets", name, 0, 0);
 	if ((unsigned long long)e > f->size - base)
-		return fail(f, err, PK_ERR_USAGE, "truncated: tensor \"%s\" ends at byte %llu of the data, the file has %llu", name, (unsigned long long)e, f->size - base);
+		return fail(f, err, PK_ERR_USAGE, "truncated: tensor '%s' ends at byte %llu of the data, the file has %llu", name, (unsigned long long)e, f->size - base);
 	t->name = name;
 	if (n >= 1 && n <= 2) {
 		size_t es = dtype_size(t->dtype);
@@ -355,14 +355,14 @@ static int st_tensor(struct pk_tensor_file *f, const char *name, json_t *v,
 		char msg[200];
 
 		if (t->rows && t->cols > SIZE_MAX / t->rows / es)
-			return fail(f, err, PK_ERR_USAGE, "tensor \"%s\": shape too large", name, 0, 0);
+			return fail(f, err, PK_ERR_USAGE, "tensor '%s': shape too large", name, 0, 0);
 		want = (unsigned long long)t->rows * t->cols * es;
 		if (want != (unsigned long long)(e - b)) {
 			if (n == 2)
-				snprintf(msg, sizeof msg, "%.60s\" of shape [%zu, %zu]", name, t->rows, t->cols);
+				snprintf(msg, sizeof msg, "%.60s' of shape [%zu, %zu]", name, t->rows, t->cols);
 			else
-				snprintf(msg, sizeof msg, "%.60s\" of shape [%zu]", name, t->rows);
-			return fail(f, err, PK_ERR_USAGE, "shape mismatch: tensor \"%s needs %llu bytes, its data_offsets give %llu", msg, want, (unsigned long long)(e - b));
+				snprintf(msg, sizeof msg, "%.60s' of shape [%zu]", name, t->rows);
+			return fail(f, err, PK_ERR_USAGE, "shape mismatch: tensor '%s needs %llu bytes, its data_offsets give %llu", msg, want, (unsigned long long)(e - b));
 		}
 	}
 	t->data = f->map + base + b;
@@ -414,7 +414,7 @@ struct pk_tensor_file *pk_tensor_open_safetensors(const char *path,
 		if (strcmp(key, "__metadata__") == 0)
 			continue;
 		if (!json_is_object(v)) {
-			fail(f, err, PK_ERR_USAGE, "bad header: \"%s\" is not an object", key, 0, 0);
+			fail(f, err, PK_ERR_USAGE, "bad header: '%s' is not an object", key, 0, 0);
 			goto fail;
 		}
 		f->names[k] = strdup(key);
@@ -454,7 +454,7 @@ int pk_tensor_get(const struct pk_tensor_file *f, const char *name,
 			continue;
 		if (f->t[i].ndim < 1 || f->t[i].ndim > 2)
 			return pk_error_set(err, PK_ERR_USAGE,
-					    "%.300s: tensor \"%s\" has %d dimensions (want (N, D) or (N,))",
+					    "%.300s: tensor '%s' has %d dimensions (want (N, D) or (N,))",
 					    f->path, f->t[i].name, f->t[i].ndim);
 		*t = f->t[i];
 		return PK_OK;

@@ -549,7 +549,7 @@ static void test_bad_and_held(void)
 	CHECK_STR(err.text, "missing score field 'score_rejected'");
 	pk_scan_record(&rec, nochosen, strlen(nochosen), &err);
 	CHECK_INT(pk_curriculum_feed(c, &rec, &err), PK_BAD_RECORD);
-	CHECK_STR(err.text, "no \"chosen\"");
+	CHECK_STR(err.text, "missing field 'chosen'");
 	memset(&out, 0, sizeof out);
 	drain(c, &out);
 	CHECK_INT(out.n, 1);
@@ -703,7 +703,7 @@ static void test_merge(void)
 	memset(&merged, 0, sizeof merged);
 	drain(c, &merged);
 	CHECK_INT(merged.rc, PK_BAD_RECORD);
-	CHECK(strstr(merged.err.text, "s2.jsonl:1: no \"stage\"") != NULL);
+	CHECK(strstr(merged.err.text, "s2.jsonl:1: missing field 'stage'") != NULL);
 	pk_curriculum_free(c);
 	out_free(&merged);
 

@@ -85,7 +85,7 @@ static void test_keys(void)
 	CHECK_STR(text_of("meta.none", 0, r),
 		  "error: missing field 'meta.none'");
 	CHECK_STR(text_of("pair", 0, "{\"chosen\":\"a\",\"rejected\":\"b\"}"),
-		  "error: no \"prompt\" (and \"chosen\" is not a conversation "
+		  "error: missing field 'prompt' (and 'chosen' is not a conversation "
 		  "to take the prompt from)");
 	CHECK_STR(text_of("prompt", 0,
 			  "{\"chosen\":[{\"role\":\"user\",\"content\":\"Q\"},"

@@ -237,14 +237,14 @@ static void test_duplicates(void)
 	struct pk_buf b = PK_BUF_INIT;
 	int k;
 
-	BAD("{\"a\":1,\"a\":2}", 8, "invalid JSON: duplicate key \"a\"");
-	BAD("{\"x\":{\"y\":[{\"k\":1,\"k\":2}]}}", 19, "duplicate key \"k\"");
-	BAD("{\"a\":1,\"\\u0061\":2}", 8, "duplicate key \"\\u0061\"");
+	BAD("{\"a\":1,\"a\":2}", 8, "invalid JSON: duplicate key 'a'");
+	BAD("{\"x\":{\"y\":[{\"k\":1,\"k\":2}]}}", 19, "duplicate key 'k'");
+	BAD("{\"a\":1,\"\\u0061\":2}", 8, "duplicate key '\\u0061'");
 	BAD("{\"\\u00e9\":1,\"\xc3\xa9\":2}", 13, "duplicate key");
 	BAD("{\"\\u00e9\":1,\"\\u00E9\":2}", 13, "duplicate key");
 	BAD("{\"a/b\":1,\"a\\/b\":2}", 10, "duplicate key");
 	BAD("{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", 19, "duplicate key");
-	BAD("{\"\":1,\"\":2}", 7, "duplicate key \"\"");
+	BAD("{\"\":1,\"\":2}", 7, "duplicate key ''");
 	/* a key holding NUL cannot be decoded by jansson */
 	BAD("{\"a\\u0000b\":1}", 2, "\\u0000 in object key");
 
@@ -265,12 +265,12 @@ static void test_duplicates(void)
 	b.len--;
 	pk_buf_puts(&b, ",\"k57\":0}");
 	BAD(b.data, (unsigned long)(strrchr(b.data, ',') - b.data) + 2,
-	    "duplicate key \"k57\"");
+	    "duplicate key 'k57'");
 	/* the duplicate spelled with an escape, inside the hashed object */
 	b.len -= 9;
 	pk_buf_puts(&b, ",\"\\u006b57\":0}");
 	BAD(b.data, (unsigned long)(strrchr(b.data, ',') - b.data) + 2,
-	    "duplicate key \"\\u006b57\"");
+	    "duplicate key '\\u006b57'");
 
 	/* sibling big objects with the same keys, nested big objects, a
 	 * duplicate in the inner one only after the outer one reused keys */
@@ -294,7 +294,7 @@ static void test_duplicates(void)
 	b.len--;
 	pk_buf_puts(&b, ",\"list\":1}");
 	BAD(b.data, (unsigned long)(strrchr(b.data, ',') - b.data) + 2,
-	    "duplicate key \"list\"");
+	    "duplicate key 'list'");
 
 	/* a big object inside a big object: after the inner one closes,
 	 * the outer one must be back on its own table */
@@ -311,7 +311,7 @@ static void test_duplicates(void)
 	b.len--;
 	pk_buf_puts(&b, ",\"o3\":2}");
 	BAD(b.data, (unsigned long)(strrchr(b.data, ',') - b.data) + 2,
-	    "duplicate key \"o3\"");
+	    "duplicate key 'o3'");
 	b.len -= 8;
 	pk_buf_puts(&b, ",\"i3\":2}"); /* the inner object's keys are gone */
 	CHECK_INT(scan_n(b.data, b.len), PK_OK);
@@ -330,7 +330,7 @@ static void test_duplicates(void)
 	}
 	pk_buf_puts(&b, "],\"x\":0}");
 	BAD(b.data, (unsigned long)(strrchr(b.data, ',') - b.data) + 2,
-	    "duplicate key \"x\"");
+	    "duplicate key 'x'");
 	pk_buf_free(&b);
 }
 

@@ -116,7 +116,7 @@ int main(void)
 			"{\"role\":\"assistant\",\"content\":\"B\"}]}",
 		     PK_OK, NULL) == 0x471d68e036f73c27ULL);
 	key_of(s, "{\"chosen\":\"a\",\"rejected\":\"b\"}", PK_BAD_RECORD,
-	       "no \"prompt\" (and \"chosen\" is not a conversation to take "
+	       "missing field 'prompt' (and 'chosen' is not a conversation to take "
 	       "the prompt from)");
 	{
 		struct pk_record rec = PK_RECORD_INIT;

@@ -261,13 +261,13 @@ static void test_safetensors(void)
 	/* broken ones */
 	put(buf, st(buf, h, data, 44));
 	CHECK(pk_tensor_open_safetensors(path, &err) == NULL);
-	CHECK(strstr(err.text, "truncated: tensor \"x\" ends at byte 48 of the data, the file has 44") != NULL);
+	CHECK(strstr(err.text, "truncated: tensor 'x' ends at byte 48 of the data, the file has 44") != NULL);
 	put(buf, st(buf, "{\"c\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}", data, 12));
 	CHECK(pk_tensor_open_safetensors(path, &err) == NULL);
-	CHECK(strstr(err.text, "shape mismatch: tensor \"c\" of shape [2, 2] needs 16 bytes, its data_offsets give 12") != NULL);
+	CHECK(strstr(err.text, "shape mismatch: tensor 'c' of shape [2, 2] needs 16 bytes, its data_offsets give 12") != NULL);
 	put(buf, st(buf, "{\"c\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]}}", data, 2));
 	CHECK(pk_tensor_open_safetensors(path, &err) == NULL);
-	CHECK(strstr(err.text, "tensor \"c\" has dtype U8") != NULL);
+	CHECK(strstr(err.text, "tensor 'c' has dtype U8") != NULL);
 	put(buf, st(buf, "{\"c\":{\"dtype\":\"F32\",\"shape\":[2]}}", data, 8));
 	CHECK(pk_tensor_open_safetensors(path, &err) == NULL);
 	CHECK(strstr(err.text, "lacks dtype, shape or data_offsets") != NULL);
@@ -289,7 +289,7 @@ static void test_safetensors(void)
 	f = pk_tensor_open_safetensors(path, &err);
 	CHECK(f != NULL);
 	CHECK_INT(pk_tensor_get(f, "c", &t, &err), PK_FATAL);
-	CHECK(strstr(err.text, "tensor \"c\" has 3 dimensions") != NULL);
+	CHECK(strstr(err.text, "tensor 'c' has 3 dimensions") != NULL);
 	pk_tensor_close(f);
 }
 
