@@ -443,3 +443,36 @@ def run_cases(cmd, oracle, names):
 
 if __name__ == "__main__":
     sys.exit(1 if run_cases(sys.argv[1], sys.argv[2], sys.argv[3:]) else 0)
+
+
+def real_command(name, argv):
+    """Run the real command for what is the project's own words (a format
+    list, a help text): the PATH entry after the oracle's."""
+    for d in os.environ["PATH"].split(os.pathsep):
+        if os.path.basename(d) == "oracle-bin":
+            continue
+        p = os.path.join(d, name)
+        if os.access(p, os.X_OK):
+            sys.stdout.flush()
+            os.execv(p, [name] + argv)
+    sys.exit(127)
+
+
+def xxh3_64(data):
+    """XXH3-64, seed 0, as 16 lowercase hex digits, computed by xxhsum(1)."""
+    r = subprocess.run(["xxhsum", "-H3", "-"], input=data, capture_output=True, check=True)
+    return r.stdout.split()[-1].decode().lower().rjust(16, "0")
+
+
+def group_id(prompt):
+    """SPEC 1.4: XXH3-64 of the prompt as compact JSON with sorted keys."""
+    return xxh3_64(canonical(prompt).encode())
+
+
+def canonical(v):
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical(v[k])
+                              for k in sorted(v)) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(canonical(x) for x in v) + "]"
+    return dumps(v)
