@@ -81,9 +81,26 @@ def num(x):
         raise TypeError
     if isinstance(x, int):
         return Num(str(x))
-    if x == int(x) and abs(x) < 1e300:
+    if x == int(x) and abs(x) < 1e17:
         return Num(str(int(x)))
     return Num(repr(float(x)))
+
+
+def usable(v):
+    """prefkit(7) NUMBERS: a number used as a value fits a double, does not
+    read as 0 unless it is 0, and an integer fits in 64 bits.  The value as
+    a float, or BadRecord."""
+    if not isinstance(v, Num):
+        raise BadRecord("not a number")
+    if isinstance(v.value, int):
+        if not -2**63 <= v.value < 2**63:
+            raise BadRecord("out of range")
+        return float(v.value)
+    x = v.value
+    mant = v.raw.lower().split("e")[0]
+    if x in (float("inf"), float("-inf")) or (x == 0 and mant.strip("-+0.") != ""):
+        raise BadRecord("out of range")
+    return x
 
 
 def fmt_num(x):

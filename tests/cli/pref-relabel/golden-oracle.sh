@@ -5,6 +5,7 @@
 # So a wrong output regenerated into one of those files (PK_REGEN) makes
 # this case print DIFFERENT for it.
 python3 "$CASEDIR/../goldenlib.py" pref-relabel "$CASEDIR/golden_oracle.py" \
-	attributes default-template field goal-text implicit implicit-prefix \
+	attributes bad-records bad-values default-template field goal-text \
+	implicit implicit-prefix \
 	keep-original layouts messages messages-prefix nested round scale \
 	string-system template-file ties-drop ties-first ties-keep

@@ -5,7 +5,7 @@
 import sys
 from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Num, Run, Usage,
                        dumps, fmt_num, get_path, has_path, last, parse_args,
-                       set_path, swap_paired, usage_error)
+                       set_path, swap_paired, usable, usage_error)
 
 PROG = "pref-relabel"
 DEFAULT_HEAD = ("You are an assistant that generates responses for the instruction "
@@ -76,7 +76,7 @@ def goal_text_of(v, rnd):
     """The goal in the condition text."""
     if rnd is not None:
         return rounded(v, rnd)
-    return fmt_num(float(v) if not isinstance(v.value, int) else v.value)
+    return fmt_num(float(v))  # the score read as a double (prefkit(7) NUMBERS)
 
 
 def goal_value(v, rnd):
@@ -202,9 +202,7 @@ def main(argv):
         return check(v)
 
     def check(v):
-        if not isinstance(v, Num):
-            raise BadRecord("score not a number")
-        if float(v) in (float("inf"), float("-inf")) or not lo <= float(v) <= hi:
+        if not lo <= usable(v) <= hi:
             raise BadRecord("score out of range")
         return v
 
