@@ -1105,3 +1105,178 @@ int pk_obj_write(const struct pk_obj *o, struct pk_buf *out)
 	out->data[out->len] = '\0';
 	return PK_OK;
 }
+
+/* ------------------------------------------------------------------ */
+/* The member-clash rule for objects written as text                   */
+/* ------------------------------------------------------------------ */
+
+struct ukey {
+	size_t koff, klen;   /* the raw key, in the object */
+	size_t voff, vlen;   /* the raw value */
+	size_t name, nlen;   /* the unquoted key: offset in names */
+	const char *nm;      /* the same as a pointer, once names is done */
+	size_t idx;          /* position in the object */
+	size_t written;      /* 1 + its index in written[], or 0 */
+};
+
+struct uwritten {
+	size_t off, rank;
+};
+
+static int ukey_cmp(const void *pa, const void *pb)
+{
+	const struct ukey *a = pa, *b = pb;
+	size_t n = a->nlen < b->nlen ? a->nlen : b->nlen;
+	int c = memcmp(a->nm, b->nm, n);
+
+	if (c)
+		return c;
+	if (a->nlen != b->nlen)
+		return a->nlen < b->nlen ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int uwritten_cmp(const void *pa, const void *pb)
+{
+	const struct uwritten *a = pa, *b = pb;
+
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+int pk_object_unique(struct pk_buf *b, size_t start, const size_t *written,
+		     size_t nw, struct pk_error *err)
+{
+	struct pk_buf names = PK_BUF_INIT, out = PK_BUF_INIT;
+	struct ukey *k = NULL;
+	struct uwritten *w = NULL;
+	size_t *from = NULL, n = 0, cap = 0, i, j;
+	int dup = 0, rc = PK_OK;
+	struct pk_member m;
+	struct pk_iter it;
+	const char *t = b->data + start;
+
+	pk_iter_init(&it, t, b->len - start);
+	while (pk_iter_member(&it, &m)) {
+		if (n == cap) {
+			struct ukey *p;
+
+			cap = cap ? 2 * cap : 16;
+			p = realloc(k, cap * sizeof *k);
+			if (!p)
+				goto nomem;
+			k = p;
+		}
+		k[n].koff = m.key_off;
+		k[n].klen = m.key_len;
+		k[n].voff = m.val_off;
+		k[n].vlen = m.val_len;
+		k[n].idx = n;
+		k[n].written = 0;
+		k[n].name = names.len;
+		if (pk_json_unquote(&names, t + m.key_off, m.key_len) < 0)
+			goto nomem;
+		k[n].nlen = names.len - k[n].name;
+		n++;
+	}
+	if (n < 2)
+		goto out;
+	/* which members the command wrote: a sorted copy of written */
+	if (nw) {
+		w = malloc(nw * sizeof *w);
+		if (!w)
+			goto nomem;
+		for (i = 0; i < nw; i++) {
+			w[i].off = written[i];
+			w[i].rank = i + 1;
+		}
+		qsort(w, nw, sizeof *w, uwritten_cmp);
+		for (i = 0, j = 0; i < n && j < nw; i++) {
+			while (j < nw && w[j].off < k[i].koff)
+				j++;
+			/* the last of equal offsets is the strongest */
+			while (j + 1 < nw && w[j + 1].off == k[i].koff)
+				j++;
+			k[i].written = j < nw && w[j].off == k[i].koff
+					       ? w[j].rank : 0;
+		}
+	}
+	/* group the equal names (O(n log n) whatever the keys) */
+	for (i = 0; i < n; i++)
+		k[i].nm = names.data + k[i].name;
+	qsort(k, n, sizeof *k, ukey_cmp);
+	/* from[idx]: the member whose value goes at idx, or n: dropped */
+	from = malloc(n * sizeof *from);
+	if (!from)
+		goto nomem;
+	for (i = 0; i < n; i++)
+		from[k[i].idx] = k[i].idx;
+	for (i = 0; i < n; i = j) {
+		size_t at = n, val = n;
+
+		for (j = i + 1; j < n && k[j].nlen == k[i].nlen &&
+				!memcmp(k[j].nm, k[i].nm, k[i].nlen);
+		     j++)
+			;
+		if (j - i < 2)
+			continue;
+		dup = 1;
+		/* the place of the first member that came with the record,
+		 * the value of the one written last in written[] */
+		for (size_t g = i; g < j; g++) {
+			if (!k[g].written && at == n)
+				at = g;
+			if (k[g].written &&
+			    (val == n || k[g].written > k[val].written))
+				val = g;
+		}
+		if (at == n)
+			at = i;
+		if (val == n)
+			val = j - 1;
+		for (size_t g = i; g < j; g++)
+			from[k[g].idx] = n;
+		from[k[at].idx] = k[val].idx;
+	}
+	if (!dup)
+		goto out;
+	/* back to object order, then write the kept members */
+	{
+		struct ukey *byidx = malloc(n * sizeof *byidx);
+
+		if (!byidx)
+			goto nomem;
+		for (i = 0; i < n; i++)
+			byidx[k[i].idx] = k[i];
+		free(k);
+		k = byidx;
+	}
+	if (pk_buf_putc(&out, '{') < 0)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		const struct ukey *v;
+
+		if (from[i] == n)
+			continue;
+		v = &k[from[i]];
+		if ((out.len > 1 && pk_buf_putc(&out, ',') < 0) ||
+		    pk_buf_append(&out, t + k[i].koff, k[i].klen) < 0 ||
+		    pk_buf_putc(&out, ':') < 0 ||
+		    pk_buf_append(&out, t + v->voff, v->vlen) < 0)
+			goto nomem;
+	}
+	if (pk_buf_putc(&out, '}') < 0)
+		goto nomem;
+	b->len = start;
+	if (pk_buf_append(b, out.data, out.len) < 0)
+		goto nomem;
+	goto out;
+nomem:
+	rc = pk_nomem(err);
+out:
+	free(k);
+	free(w);
+	free(from);
+	pk_buf_free(&names);
+	pk_buf_free(&out);
+	return rc;
+}

@@ -93,6 +93,21 @@ int pk_obj_set_compact(struct pk_obj *o, const char *path, const char *raw,
 /* The same for member i (pk_obj_find()'s index), without the lookup. */
 int pk_obj_set_compact_at(struct pk_obj *o, size_t i, const char *raw,
 			  size_t n);
+/* The member-clash rule (prefkit(7) PREFERENCE RECORDS), for an object a
+ * command writes as text.  (pk_obj's setters follow the same rule: a set
+ * replaces the member of that name in place, else appends.)  b[start..)
+ * is a compact JSON object in which a key may appear more than once; the
+ * members whose key starts at the offsets written[0..nw) (relative to
+ * start, each at the key's opening quote) are the ones the command wrote,
+ * the others came with the record; of two written members of one name,
+ * the one later in written[] wins (list renamed members before computed
+ * ones).  Each key is kept once: at the place of its first member that
+ * came with the record (else of its first member), with the value of the
+ * winning written member (else of its last member).
+ * Keys are compared unquoted ("\u0061" is "a"), in O(n log n).  b is
+ * unchanged when no key repeats.  PK_OK, or PK_FATAL out of memory. */
+int pk_object_unique(struct pk_buf *b, size_t start, const size_t *written,
+		     size_t nw, struct pk_error *err);
 /* Append a member the caller knows is absent: qkey is its key as a JSON
  * string literal (pk_json_quote), raw its compact value. */
 int pk_obj_append_compact(struct pk_obj *o, const char *qkey, size_t qlen,

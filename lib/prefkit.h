@@ -557,14 +557,17 @@ PK_API struct pk_reader *pk_reader_open(const char *path, size_t max_line,
 				 struct pk_error *err);
 /* Next record line.  Blank lines (only whitespace) are skipped and
  * counted; a UTF-8 BOM at the start is dropped; "\r\n" ends a line like
- * "\n".  A file whose first non-blank byte is '[' is read whole as a JSON
- * array and its elements are returned one by one (lineno = the line where
- * the element starts).
+ * "\n".  A file whose first non-blank byte is '[' is read as a JSON array,
+ * streamed: its elements are returned one by one (lineno = the line where
+ * the element starts), in memory bounded by max_line like lines; a run of
+ * blank space (and ',') outside the elements longer than max_line is a
+ * PK_FATAL error.
  * Returns PK_OK with *line set, PK_EOF at the end, PK_BAD_RECORD for a
  * line longer than max_line (err->text "line too long (more than N
  * bytes)"; line->data holds its first max_line bytes and the reader moves
  * on to the next line on the next call; an element of a JSON array file
- * longer than max_line is reported the same way), or PK_FATAL (I/O error,
+ * longer than max_line is reported the same way, its end found from its
+ * strings and brackets alone, its content not checked), or PK_FATAL (I/O error,
  * truncated or corrupt compressed stream, a JSON array file that is not a
  * valid array: kind PK_ERR_DATA with err->line and err->column).  After
  * PK_FATAL every call returns PK_FATAL. */

@@ -6,7 +6,12 @@
  * buffer is moved when it is refilled, so memory stays constant however
  * large the input (at most about max_line plus one read chunk).  A stream
  * whose first non-blank byte is '[' is a JSON array file instead: it is
- * read whole and its elements, located with pk_scan_value, are the records.
+ * read as a stream too, element by element.  A small resumable state
+ * machine (string, escape, a bit stack of open brackets) finds where an
+ * element ends; a complete element within max_line is then validated with
+ * pk_scan_value, a longer one is handed out like a long line and the rest
+ * of it streams by.  The blank space between elements is consumed as it
+ * is read (bounded by max_line too), so memory is the same as for lines.
  */
 #include "config.h"
 
@@ -29,7 +34,15 @@ enum rest {
 	REST_NONE,
 	REST_SLICE,   /* the rest of a long record is buf[rest_off..+rest_len) */
 	REST_STREAM,  /* the rest of a long line is still being read */
+	REST_ELEMENT, /* the rest of a long array element is being read */
 };
+
+/* Where a JSON array file is: after '[', after an element, after a ',',
+ * after the closing ']', done. */
+enum astate { A_FIRST, A_AFTER, A_COMMA, A_CLOSED, A_END };
+
+/* Finding the end of one array element (see find_end). */
+enum { E_NONE, E_SCALAR, E_NESTED, E_DONE };
 
 struct pk_reader {
 	struct pk_zin *in;
@@ -52,12 +65,20 @@ struct pk_reader {
 	enum rest rest;
 	size_t rest_off, rest_len;
 
-	/* JSON array mode: the whole stream is buf[0..end) */
-	size_t apos;               /* next byte to parse */
-	int astate;                /* 0 after '[', 1 after an element, 2 done */
-	size_t acounted;           /* newlines counted in buf[0..acounted) */
-	size_t aline_start;        /* offset where line aline starts */
-	unsigned long long aline;  /* line number at acounted */
+	/* JSON array mode: buf[start] is the next byte not yet consumed */
+	unsigned long long base;   /* stream offset of buf[0] */
+	enum astate astate;
+	unsigned long long aline;  /* the line of buf[start] */
+	unsigned long long aline_at; /* stream offset where that line starts */
+	size_t ablank;             /* blank bytes and ',' since the last element */
+	/* the element being delimited, from buf[start] */
+	int ekind;                 /* E_NONE, E_SCALAR, E_NESTED, E_DONE */
+	int estr, eesc;            /* in a string, after a backslash */
+	int ebad;                  /* E_DONE at a mismatched bracket or too deep */
+	size_t epos;               /* next byte to look at */
+	size_t eend;               /* E_DONE: the element is buf[start..eend) */
+	unsigned edepth;
+	unsigned char estack[PK_MAX_DEPTH / 8 + 1]; /* 1 bit per level: '{' */
 };
 
 static int is_blank(const char *p, size_t n)
@@ -109,6 +130,11 @@ static int make_room(struct pk_reader *r, size_t limit)
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->scan -= r->start;
+		r->base += r->start;
+		if (r->mode == M_ARRAY) {
+			r->epos -= r->start;
+			r->eend -= r->start;
+		}
 		r->start = 0;
 		if (r->cap - r->end >= CHUNK)
 			return 0;
@@ -141,9 +167,9 @@ static ssize_t fill(struct pk_reader *r, struct pk_error *err)
 	if (r->eof)
 		return 0;
 	/* a partial line is never kept once it is longer than max_line + 1
-	 * (a '\r' may follow the limit), so the buffer need not grow past
-	 * that plus one chunk */
-	if (r->max_line && r->mode != M_ARRAY)
+	 * (a '\r' may follow the limit), nor an array element longer than
+	 * max_line, so the buffer need not grow past that plus one chunk */
+	if (r->max_line)
 		limit = r->max_line + 2 + CHUNK;
 	if (make_room(r, limit) < 0)
 		return pk_nomem(err);
@@ -185,49 +211,230 @@ fail:
 	return NULL;
 }
 
-/* Advance the array line count to offset `to`. */
-static void count_lines(struct pk_reader *r, size_t to)
+/* Consume buf[start..to) of an array file, counting its lines. */
+static void consume(struct pk_reader *r, size_t to)
 {
-	const char *p = r->buf + r->acounted, *e = r->buf + to;
+	const char *p = r->buf + r->start, *e = r->buf + to;
 
 	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
 		p++;
 		r->aline++;
-		r->aline_start = (size_t)(p - r->buf);
+		r->aline_at = r->base + (size_t)(p - r->buf);
 	}
-	r->acounted = to;
+	r->start = r->scan = to;
+}
+
+/* Fail at buf[off] (off >= start), by line and column. */
+static int array_fail(struct pk_reader *r, size_t off, struct pk_error *err)
+{
+	consume(r, off);
+	return fatal(r, err, r->aline,
+		     (unsigned long)(r->base + off - r->aline_at + 1));
 }
 
 static int array_error(struct pk_reader *r, size_t off, struct pk_error *err,
 		       const char *what)
 {
-	count_lines(r, off);
 	pk_error_set(err, PK_ERR_DATA, "invalid JSON array: %s", what);
-	return fatal(r, err, r->aline, (unsigned long)(off - r->aline_start + 1));
+	return array_fail(r, off, err);
 }
 
-/* Read the rest of the stream; buf[scan] is the '[' and buf[start] the
- * start of its line. */
-static int load_array(struct pk_reader *r, struct pk_error *err)
+/* Look for the end of the element at buf[start], from epos on; E_DONE
+ * and eend once found.  Only the structure is followed (strings, escapes,
+ * brackets): pk_scan_value validates an element within max_line.  A
+ * bracket that does not match, or one too deep, ends the element early
+ * with ebad set. */
+static void find_end(struct pk_reader *r)
 {
-	size_t bracket = r->scan - r->start;
-	ssize_t got;
+	const unsigned char *b = (const unsigned char *)r->buf;
+	size_t i = r->epos, end = r->end;
 
-	if (r->start > 0) {
-		memmove(r->buf, r->buf + r->start, r->end - r->start);
-		r->end -= r->start;
-		r->start = 0;
+	if (r->ekind == E_NONE) {
+		unsigned char c = b[r->start];
+
+		r->estr = r->eesc = r->ebad = 0;
+		r->edepth = 0;
+		i = r->start;
+		if (c == '{' || c == '[' || c == '"') {
+			r->ekind = E_NESTED;
+		} else {
+			r->ekind = E_SCALAR;
+		}
 	}
-	r->scan = 0;
-	do {
-		got = fill(r, err);
-		if (got < 0)
-			return fatal(r, err, r->lineno + 1, 0);
-	} while (got > 0);
-	r->apos = bracket + 1;
-	r->acounted = 0;
-	r->aline_start = 0;
-	r->aline = r->lineno + 1;
+	if (r->ekind == E_SCALAR) {
+		for (; i < end; i++) {
+			unsigned char c = b[i];
+
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+			    c == ',' || c == ']' || c == '}' || c == '[' ||
+			    c == '{' || c == '"')
+				break;
+		}
+		r->epos = i;
+		if (i < end) {
+			r->ekind = E_DONE;
+			r->eend = i;
+		}
+		return;
+	}
+	for (; i < end; i++) {
+		unsigned char c = b[i];
+
+		if (r->estr) {
+			if (r->eesc)
+				r->eesc = 0;
+			else if (c == '\\')
+				r->eesc = 1;
+			else if (c == '"') {
+				r->estr = 0;
+				if (r->edepth == 0)
+					goto done;
+			}
+			continue;
+		}
+		switch (c) {
+		case '"':
+			r->estr = 1;
+			break;
+		case '{':
+		case '[':
+			if (r->edepth >= PK_MAX_DEPTH) {
+				r->ebad = 1;
+				goto done;
+			}
+			if (c == '{')
+				r->estack[r->edepth / 8] |=
+					(unsigned char)(1u << (r->edepth % 8));
+			else
+				r->estack[r->edepth / 8] &=
+					(unsigned char)~(1u << (r->edepth % 8));
+			r->edepth++;
+			break;
+		case '}':
+		case ']':
+			r->edepth--;
+			if (((r->estack[r->edepth / 8] >> (r->edepth % 8)) & 1) !=
+			    (c == '}')) {
+				r->ebad = 1;
+				goto done;
+			}
+			if (r->edepth == 0)
+				goto done;
+			break;
+		default:
+			break;
+		}
+	}
+	r->epos = i;
+	return;
+done:
+	r->epos = i + 1;
+	r->ekind = E_DONE;
+	r->eend = i + 1;
+}
+
+/* The rest of an element longer than max_line, from buf[start]: passed to
+ * sink when not NULL, and consumed. */
+static int finish_element(struct pk_reader *r,
+			  int (*sink)(void *ctx, const void *p, size_t n),
+			  void *ctx, struct pk_error *err)
+{
+	int rc;
+
+	for (;;) {
+		size_t to, from = r->start;
+
+		if (r->ekind != E_DONE)
+			find_end(r);
+		if (r->ekind == E_DONE && r->ebad) {
+			size_t at = r->eend - 1;
+
+			r->rest = REST_NONE;
+			if (r->edepth >= PK_MAX_DEPTH)
+				pk_error_set(err, PK_ERR_DATA, "invalid JSON: "
+					     "maximum nesting depth exceeded (%d)",
+					     PK_MAX_DEPTH);
+			else
+				pk_error_set(err, PK_ERR_DATA, "invalid JSON: "
+					     "unexpected character '%c'",
+					     r->buf[at]);
+			return array_fail(r, at, err);
+		}
+		to = r->ekind == E_DONE ? r->eend : r->end;
+		consume(r, to);
+		if (sink && to > from) {
+			rc = sink(ctx, r->buf + from, to - from);
+			if (rc)
+				return rc;
+		}
+		if (r->ekind == E_DONE) {
+			r->rest = REST_NONE;
+			r->ekind = E_NONE;
+			r->astate = A_AFTER;
+			r->ablank = 0;
+			return PK_OK;
+		}
+		if (r->eof) {
+			r->rest = REST_NONE;
+			return array_error(r, r->end, err,
+					   "unexpected end of input");
+		}
+		if (fill(r, err) < 0)
+			return fatal(r, err, r->aline, 0);
+	}
+}
+
+/* The element at buf[start]: read until its end is found (or it is too
+ * long), then validate it. */
+static int array_element(struct pk_reader *r, struct pk_line *line,
+			 struct pk_error *err)
+{
+	unsigned long long lineno = r->aline;
+	size_t len;
+	enum pk_type type;
+	int rc;
+
+	r->ekind = E_NONE;
+	for (;;) {
+		find_end(r);
+		if (r->ekind == E_DONE || r->eof)
+			break;
+		if (r->max_line && r->end - r->start > r->max_line)
+			break;
+		if (fill(r, err) < 0)
+			return fatal(r, err, lineno, 0);
+	}
+	len = (r->ekind == E_DONE ? r->eend : r->end) - r->start;
+	if (r->max_line && len > r->max_line && !(r->ekind == E_DONE && r->ebad)) {
+		/* hand out the head; the rest streams by (finish_element) */
+		size_t s = r->start;
+
+		if (r->ekind != E_DONE && r->eof)
+			r->epos = r->end; /* unfinished: an error once drained */
+		consume(r, s + r->max_line);
+		r->rest = REST_ELEMENT;
+		return too_long(r, line, r->buf + s, lineno, err);
+	}
+	/* the scanner's column is a 1-based offset into its text */
+	len = 0;
+	rc = pk_scan_value(r->buf + r->start, r->end - r->start, &len, &type,
+			   err);
+	if (rc != PK_OK) {
+		size_t off = r->start;
+
+		if (rc != PK_BAD_RECORD)
+			return fatal(r, err, lineno, 0);
+		if (err->column > 0 && err->column - 1 <= r->end - r->start)
+			off += err->column - 1;
+		return array_fail(r, off, err);
+	}
+	line->data = r->buf + r->start;
+	line->len = len;
+	line->lineno = lineno;
+	consume(r, r->start + len);
+	r->ekind = E_NONE;
+	r->astate = A_AFTER;
+	r->ablank = 0;
 	return PK_OK;
 }
 
@@ -242,64 +449,70 @@ static size_t skip_space(const char *p, size_t pos, size_t end)
 static int array_next(struct pk_reader *r, struct pk_line *line,
 		      struct pk_error *err)
 {
-	size_t pos, len, start;
-	enum pk_type type;
-	int rc;
+	size_t pos, end;
+	char c;
 
-	if (r->astate == 2)
-		return PK_EOF;
-	pos = skip_space(r->buf, r->apos, r->end);
-	if (pos == r->end)
-		return array_error(r, pos, err, "unexpected end of input");
-	if (r->buf[pos] == ']')
-		goto close;
-	if (r->astate == 1) {
-		if (r->buf[pos] != ',')
-			return array_error(r, pos, err, "expected ',' or ']'");
-		pos = skip_space(r->buf, pos + 1, r->end);
-		if (pos == r->end)
+	for (;;) {
+		if (r->astate == A_END)
+			return PK_EOF;
+		/* blank space, at most max_line bytes of it and the ',' */
+		end = r->end;
+		if (r->max_line && end - r->start > r->max_line + 1 - r->ablank)
+			end = r->start + (r->max_line + 1 - r->ablank);
+		pos = skip_space(r->buf, r->start, end);
+		r->ablank += pos - r->start;
+		if (r->max_line && r->ablank > r->max_line) {
+			pk_error_set(err, PK_ERR_DATA, "invalid JSON array: "
+				     "blank space too long (more than %zu "
+				     "bytes)", r->max_line);
+			return array_fail(r, pos - 1, err);
+		}
+		consume(r, pos);
+		if (pos == r->end) {
+			if (!r->eof) {
+				if (fill(r, err) < 0)
+					return fatal(r, err, r->aline, 0);
+				continue;
+			}
+			if (r->astate != A_CLOSED)
+				return array_error(r, pos, err,
+						   "unexpected end of input");
+			r->astate = A_END;
+			return PK_EOF;
+		}
+		c = r->buf[pos];
+		switch (r->astate) {
+		case A_CLOSED:
 			return array_error(r, pos, err,
-					   "unexpected end of input");
-		if (r->buf[pos] == ']')
-			return array_error(r, pos, err,
-					   "expected a value after ','");
+					   "unexpected data after the array");
+		case A_AFTER:
+			if (c == ',') {
+				r->ablank++;
+				consume(r, pos + 1);
+				r->astate = A_COMMA;
+				continue;
+			}
+			if (c != ']')
+				return array_error(r, pos, err,
+						   "expected ',' or ']'");
+			/* fall through */
+		case A_FIRST:
+			if (c == ']') {
+				consume(r, pos + 1);
+				r->astate = A_CLOSED;
+				r->ablank = 0;
+				continue;
+			}
+			return array_element(r, line, err);
+		case A_COMMA:
+			if (c == ']')
+				return array_error(r, pos, err,
+						   "expected a value after ','");
+			return array_element(r, line, err);
+		default:
+			return PK_EOF;
+		}
 	}
-	r->astate = 1;
-	start = pos;
-	count_lines(r, start);
-	len = 0;
-	rc = pk_scan_value(r->buf + start, r->end - start, &len, &type, err);
-	if (rc != PK_OK) {
-		/* the scanner's column is a 1-based offset into its text */
-		size_t off = start;
-
-		if (rc != PK_BAD_RECORD)
-			return fatal(r, err, r->aline, 0);
-		if (err->column > 0 && err->column - 1 <= r->end - start)
-			off += err->column - 1;
-		count_lines(r, off);
-		return fatal(r, err, r->aline,
-			     (unsigned long)(off - r->aline_start + 1));
-	}
-	r->apos = start + len;
-	if (r->max_line && len > r->max_line) {
-		r->rest = REST_SLICE;
-		r->rest_off = start + r->max_line;
-		r->rest_len = len - r->max_line;
-		return too_long(r, line, r->buf + start, r->aline, err);
-	}
-	line->data = r->buf + start;
-	line->len = len;
-	line->lineno = r->aline;
-	return PK_OK;
-close:
-	pos = skip_space(r->buf, pos + 1, r->end);
-	if (pos != r->end)
-		return array_error(r, pos, err,
-				   "unexpected data after the array");
-	r->astate = 2;
-	r->apos = pos;
-	return PK_EOF;
 }
 
 /* Find out whether this is a JSON array file: drop the BOM and look past
@@ -331,7 +544,14 @@ static int detect(struct pk_reader *r, struct pk_error *err)
 				return PK_OK;
 			}
 			r->mode = M_ARRAY;
-			return load_array(r, err);
+			r->astate = A_FIRST;
+			r->aline = r->lineno + 1;
+			r->aline_at = r->base + r->start;
+			r->ablank = 0;
+			r->ekind = E_NONE;
+			consume(r, r->scan + 1);
+			r->scan = r->start;
+			return PK_OK;
 		}
 		if (r->eof || (r->max_line &&
 			       r->end - r->start > r->max_line + 1)) {
@@ -350,6 +570,8 @@ static int finish_rest(struct pk_reader *r,
 {
 	int rc;
 
+	if (r->rest == REST_ELEMENT)
+		return finish_element(r, sink, ctx, err);
 	if (r->rest == REST_SLICE) {
 		r->rest = REST_NONE;
 		if (sink && r->rest_len)

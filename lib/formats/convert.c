@@ -7,9 +7,45 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
+
+/* The members a conversion writes (for pk_object_unique): offsets of their
+ * keys, the renamed fields first, the members it makes last. */
+struct wrote {
+	size_t *v;
+	size_t n, cap;
+};
+
+/* Note the key pk_fmt_key() or pk_fmt_sep() + a key is about to write at
+ * b->len (after the ',' pk_fmt_sep adds), relative to start.  Returns
+ * nonzero when out of memory. */
+static int wrote_at(struct wrote *w, size_t at)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 8;
+		size_t *p = realloc(w->v, cap * sizeof *p);
+
+		if (!p)
+			return 1;
+		w->v = p;
+		w->cap = cap;
+	}
+	w->v[w->n++] = at;
+	return 0;
+}
+
+static int wrote_key(struct wrote *w, const struct pk_buf *b, size_t start)
+{
+	size_t at = b->len - start;
+
+	if (b->len && b->data[b->len - 1] != '{' && b->data[b->len - 1] != '[' &&
+	    b->data[b->len - 1] != ':')
+		at++; /* the ',' */
+	return wrote_at(w, at);
+}
 
 struct pair {
 	const struct pk_record *rec;
@@ -381,9 +417,13 @@ int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 {
 	struct pk_buf side[2] = {PK_BUF_INIT, PK_BUF_INIT};
 	struct pk_buf name = PK_BUF_INIT, key = PK_BUF_INIT;
+	/* the keys written: of each side (renamed fields, then text and
+	 * score), and of the record */
+	struct wrote ren[2] = {{0}}, made[2] = {{0}}, top = {0};
 	const char *t = rec->text;
 	struct pk_value sc, sr;
 	struct pair pr;
+	size_t start = out->len;
 	int rc = load(&pr, rec, 1, err), scored, e = 0;
 
 	if (rc != PK_OK)
@@ -408,7 +448,8 @@ int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 	/* the two responses: text, score or rank, then paired fields */
 	for (int s = 0; s < 2 && !e; s++) {
 		const struct pk_value *v = s ? &pr.r : &pr.c;
-		e = pk_buf_puts(&side[s], "{\"text\":");
+		e = pk_buf_puts(&side[s], "{\"text\":") ||
+		    wrote_at(&made[s], 1);
 		if (!e && pr.has_prompt)
 			e = pk_fmt_raw(&side[s], t + v->off, v->len,
 				       rec->has_space);
@@ -418,6 +459,8 @@ int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 				       t + v->off + (s ? pr.rlo : pr.clo),
 				       s ? pr.rll : pr.cll, rec->has_space) ||
 			    pk_buf_putc(&side[s], ']');
+		if (!e)
+			e = wrote_key(&made[s], &side[s], 0);
 		if (!e && scored)
 			e = pk_fmt_key(&side[s], scored == 1 ? "score" : "rank") ||
 			    pk_fmt_raw(&side[s], t + (s ? sr.off : sc.off),
@@ -432,16 +475,27 @@ int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 		if (s == -2)
 			e = 1;
 		else if (s >= 0)
-			e = pk_fmt_sep(&side[s]) ||
+			e = wrote_key(&ren[s], &side[s], 0) ||
+			    pk_fmt_sep(&side[s]) ||
 			    pk_json_quote(&side[s], key.data, key.len) ||
 			    pk_buf_putc(&side[s], ':') ||
 			    pk_fmt_raw(&side[s], t + m->val_off, m->val_len,
 				       rec->has_space);
 	}
-	e = e || pk_buf_putc(&side[0], '}') || pk_buf_putc(&side[1], '}') ||
-	    pk_buf_putc(out, '{');
+	e = e || pk_buf_putc(&side[0], '}') || pk_buf_putc(&side[1], '}');
+	/* a paired field named like a member written ("text_chosen"), or
+	 * two of them ("x_chosen", "chosen_x"): one rule, pk_object_unique */
+	for (int s = 0; s < 2 && !e; s++) {
+		for (size_t i = 0; !e && i < made[s].n; i++)
+			e = wrote_at(&ren[s], made[s].v[i]);
+		if (!e && pk_object_unique(&side[s], 0, ren[s].v, ren[s].n,
+					   err) != PK_OK)
+			e = 1;
+	}
+	e = e || pk_buf_putc(out, '{');
 	if (!e && !pr.has_prompt)
-		e = pk_buf_puts(out, "\"prompt\":") ||
+		e = wrote_key(&top, out, start) ||
+		    pk_buf_puts(out, "\"prompt\":") ||
 		    pk_buf_append(out, pr.pre.data, pr.pre.len);
 	for (size_t i = 0; !e && i < rec->nmembers; i++) {
 		const struct pk_member *m = &rec->members[i];
@@ -449,7 +503,8 @@ int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 		if (s == -2)
 			e = 1;
 		else if (s == ROLE_SLOT)
-			e = pk_fmt_key(out, "responses") ||
+			e = wrote_key(&top, out, start) ||
+			    pk_fmt_key(out, "responses") ||
 			    pk_buf_putc(out, '[') ||
 			    pk_buf_append(out, side[0].data, side[0].len) ||
 			    pk_buf_putc(out, ',') ||
@@ -462,8 +517,15 @@ int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 	}
 	if (e || pk_buf_putc(out, '}'))
 		rc = pk_nomem(err);
+	else	/* a member "responses" already there is replaced */
+		rc = pk_object_unique(out, start, top.v, top.n, err);
 out:
 	pair_free(&pr);
+	for (int s = 0; s < 2; s++) {
+		free(ren[s].v);
+		free(made[s].v);
+	}
+	free(top.v);
 	pk_buf_free(&side[0]);
 	pk_buf_free(&side[1]);
 	pk_buf_free(&name);
@@ -477,6 +539,7 @@ int pk_pair_to_unpaired(const struct pk_record *rec, int side,
 			struct pk_buf *out, struct pk_error *err)
 {
 	struct pk_buf name = PK_BUF_INIT, key = PK_BUF_INIT;
+	struct wrote ren = {0}, made = {0};  /* see pk_pair_to_list */
 	const char *t = rec->text;
 	const struct pk_value *v;
 	size_t start = out->len;
@@ -488,7 +551,8 @@ int pk_pair_to_unpaired(const struct pk_record *rec, int side,
 	v = side ? &pr.r : &pr.c;
 	e = pk_buf_putc(out, '{');
 	if (!e && !pr.has_prompt)
-		e = pk_buf_puts(out, "\"prompt\":") ||
+		e = wrote_key(&made, out, start) ||
+		    pk_buf_puts(out, "\"prompt\":") ||
 		    pk_buf_append(out, pr.pre.data, pr.pre.len);
 	for (size_t i = 0; !e && i < rec->nmembers; i++) {
 		const struct pk_member *m = &rec->members[i];
@@ -496,7 +560,8 @@ int pk_pair_to_unpaired(const struct pk_record *rec, int side,
 		if (s == -2) {
 			e = 1;
 		} else if (s == ROLE_SLOT) {
-			e = pk_fmt_key(out, "completion");
+			e = wrote_key(&made, out, start) ||
+			    pk_fmt_key(out, "completion");
 			if (!e && pr.has_prompt)
 				e = pk_fmt_raw(out, t + v->off, v->len,
 					       rec->has_space);
@@ -508,7 +573,8 @@ int pk_pair_to_unpaired(const struct pk_record *rec, int side,
 					       side ? pr.rll : pr.cll,
 					       rec->has_space) ||
 				    pk_buf_putc(out, ']');
-			e = e || pk_fmt_key(out, "label") ||
+			e = e || wrote_key(&made, out, start) ||
+			    pk_fmt_key(out, "label") ||
 			    pk_buf_puts(out, side ? "false" : "true");
 		} else if (s == ROLE_LIST || s == ROLE_SKIP) {
 			if (s == ROLE_SKIP)
@@ -517,7 +583,8 @@ int pk_pair_to_unpaired(const struct pk_record *rec, int side,
 			    pk_fmt_raw(out, t + m->val_off, m->val_len,
 				       rec->has_space);
 		} else if (s == side) {
-			e = pk_fmt_sep(out) ||
+			e = wrote_key(&ren, out, start) ||
+			    pk_fmt_sep(out) ||
 			    pk_json_quote(out, key.data, key.len) ||
 			    pk_buf_putc(out, ':') ||
 			    pk_fmt_raw(out, t + m->val_off, m->val_len,
@@ -529,10 +596,15 @@ int pk_pair_to_unpaired(const struct pk_record *rec, int side,
 		goto out;
 	}
 	/* a field named like one written ("completion", "label", or a
-	 * paired field's new name) would be there twice */
-	rc = pk_fmt_unique_keys(out->data + start, out->len - start, &name,
-				err);
+	 * paired field's new name) is replaced: pk_object_unique */
+	for (size_t i = 0; i < made.n && rc == PK_OK; i++)
+		if (wrote_at(&ren, made.v[i]))
+			rc = pk_nomem(err);
+	if (rc == PK_OK)
+		rc = pk_object_unique(out, start, ren.v, ren.n, err);
 out:
+	free(ren.v);
+	free(made.v);
 	pair_free(&pr);
 	pk_buf_free(&name);
 	pk_buf_free(&key);

@@ -133,11 +133,6 @@ int pk_fmt_emit_placed(struct pk_format_reader *fr, const struct pk_record *rec,
 		       const struct pk_fmt_put *puts, size_t n,
 		       struct pk_error *err);
 
-/* PK_OK when the top-level keys of the compact object o[0..n) are all
- * different, else a bad record naming the key written twice. */
-int pk_fmt_unique_keys(const char *o, size_t n, struct pk_buf *scratch,
-		       struct pk_error *err);
-
 /* Label LISTs (match.c): comma-separated values and comparisons. */
 struct match_item;
 struct pk_fmt_match {

@@ -711,33 +711,3 @@ int pk_fmt_prompt_get(struct pk_fmt_prompt *p, const char *fmt,
 	put->len = v.len;
 	return 1;
 }
-
-int pk_fmt_unique_keys(const char *o, size_t n, struct pk_buf *scratch,
-		       struct pk_error *err)
-{
-	struct pk_iter it, jt;
-	struct pk_member a, b;
-
-	pk_iter_init(&it, o, n);
-	while (pk_iter_member(&it, &a)) {
-		size_t an;
-		pk_buf_reset(scratch);
-		if (pk_json_unquote(scratch, o + a.key_off, a.key_len) ||
-		    pk_buf_putc(scratch, '\0'))
-			return pk_nomem(err);
-		an = scratch->len;
-		jt = it;
-		while (pk_iter_member(&jt, &b)) {
-			scratch->len = an;
-			if (pk_json_unquote(scratch, o + b.key_off, b.key_len))
-				return pk_nomem(err);
-			if (scratch->len - an == an - 1 &&
-			    !memcmp(scratch->data, scratch->data + an, an - 1))
-				return pk_error_set(err, PK_ERR_DATA,
-						    "the record written would "
-						    "hold '%s' twice",
-						    scratch->data);
-		}
-	}
-	return PK_OK;
-}

@@ -632,16 +632,34 @@ static void test_to_unpaired(void)
 		"{\"prompt\":[{\"role\":\"user\",\"content\":\"p\"}],"
 		"\"completion\":[{\"role\":\"assistant\",\"content\":\"b\"}],"
 		"\"label\":false}");
-	/* a name written twice: bad */
+	/* a name written that the pair has: replaced in its place (the
+	 * member-clash rule), the renamed paired field winning */
 	convert(3, NULL,
 		"{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\",\"label\":1}",
-		NULL);
-	CHECK_STR(err.text, "the record written would hold 'label' twice");
+		"{\"prompt\":\"p\",\"completion\":\"a\",\"label\":true}");
 	convert(4, NULL,
-		"{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\","
-		"\"model\":\"m\",\"rejected_model\":\"n\"}",
-		NULL);
-	CHECK_STR(err.text, "the record written would hold 'model' twice");
+		"{\"model\":\"m\",\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\","
+		"\"rejected_model\":\"n\",\"completion\":0}",
+		"{\"model\":\"n\",\"prompt\":\"p\",\"label\":false,"
+		"\"completion\":\"b\"}");
+	convert(3, NULL,
+		"{\"model\":\"m\",\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\","
+		"\"rejected_model\":\"n\",\"completion\":0}",
+		"{\"model\":\"m\",\"prompt\":\"p\",\"label\":true,"
+		"\"completion\":\"a\"}");
+	/* to a list: "responses" replaced in its place; in a response,
+	 * "text" and "score" kept over a paired field of that name, and
+	 * the later of two renamed fields kept */
+	convert(2, NULL,
+		"{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\",\"responses\":[1]}",
+		"{\"prompt\":\"p\",\"responses\":[{\"text\":\"a\",\"rank\":1},"
+		"{\"text\":\"b\",\"rank\":2}]}");
+	convert(2, NULL,
+		"{\"responses\":0,\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\","
+		"\"score_chosen\":3,\"score_rejected\":1,\"text_rejected\":\"T\","
+		"\"chosen_score\":7,\"chosen_x\":1,\"x_w\":2,\"rejected_x\":3}",
+		"{\"responses\":[{\"text\":\"a\",\"score\":3,\"x\":2},"
+		"{\"text\":\"b\",\"score\":1,\"x\":3}],\"prompt\":\"p\"}");
 	convert(3, NULL, "{\"prompt\":\"p\",\"chosen\":\"a\"}", NULL);
 }
 

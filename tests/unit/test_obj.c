@@ -247,6 +247,114 @@ static void test_nested_offsets(void)
 	pk_buf_free(&want);
 }
 
+/* pk_object_unique over text (prefix + object); written[] are offsets of
+ * keys within the object, found as the n-th occurrence of a quoted key. */
+static size_t key_at(const char *obj, const char *qkey, int nth)
+{
+	const char *p = obj;
+
+	for (;;) {
+		p = strstr(p, qkey);
+		if (!p)
+			return (size_t)-1;
+		if (nth-- == 0)
+			return (size_t)(p - obj);
+		p++;
+	}
+}
+
+static void check_unique(const char *prefix, const char *obj,
+			 const size_t *w, size_t nw, const char *want,
+			 int line)
+{
+	struct pk_buf b = PK_BUF_INIT;
+	struct pk_error err = {0};
+	int ok;
+
+	pk_buf_puts(&b, prefix);
+	pk_buf_puts(&b, obj);
+	ok = pk_object_unique(&b, strlen(prefix), w, nw, &err) == PK_OK &&
+	     strncmp(b.data, prefix, strlen(prefix)) == 0 &&
+	     b.len == strlen(prefix) + strlen(want) &&
+	     strcmp(b.data + strlen(prefix), want) == 0;
+	pk_test_point(ok, __FILE__, line, "pk_object_unique");
+	if (!ok)
+		printf("#   got:  %s\n#   want: %s%s\n", b.data, prefix, want);
+	pk_buf_free(&b);
+}
+
+static void test_unique(void)
+{
+	struct pk_buf b = PK_BUF_INIT;
+	struct pk_error err = {0};
+	size_t w[4];
+	const char *o;
+	unsigned i;
+
+	/* no key twice: unchanged */
+	o = "{\"a\":1,\"b\":[1,{\"a\":2}],\"c\":\"a\"}";
+	w[0] = key_at(o, "\"b\"", 0);
+	check_unique("", o, w, 1, o, __LINE__);
+	check_unique("", "{}", NULL, 0, "{}", __LINE__);
+	/* a written member replaces the record's, in the record's place */
+	o = "{\"prompt\":\"p\",\"responses\":[1],\"m\":2,\"responses\":[{\"text\":\"a\"}]}";
+	w[0] = key_at(o, "\"responses\"", 1);
+	check_unique("xx\n", o, w, 1,
+		     "{\"prompt\":\"p\",\"responses\":[{\"text\":\"a\"}],\"m\":2}",
+		     __LINE__);
+	/* ... also when it was written before it */
+	o = "{\"responses\":[9],\"m\":2,\"responses\":[1]}";
+	w[0] = key_at(o, "\"responses\"", 0);
+	check_unique("", o, w, 1, "{\"m\":2,\"responses\":[9]}", __LINE__);
+	/* keys compared decoded; the record's spelling kept */
+	o = "{\"\\u0061\":1,\"b\":0,\"a\":2}";
+	w[0] = key_at(o, "\"a\"", 0);
+	check_unique("", o, w, 1, "{\"\\u0061\":2,\"b\":0}", __LINE__);
+	/* of written members, the later in written[] wins (a renamed
+	 * field listed before the computed ones), at the first place */
+	o = "{\"text\":\"T\",\"score\":1,\"text\":\"R\",\"x\":1,\"x\":2}";
+	w[0] = key_at(o, "\"text\"", 1);
+	w[1] = key_at(o, "\"x\"", 0);
+	w[2] = key_at(o, "\"x\"", 1);
+	w[3] = key_at(o, "\"text\"", 0);
+	check_unique("", o, w, 4, "{\"text\":\"T\",\"score\":1,\"x\":2}",
+		     __LINE__);
+	/* nothing written: the last value, at the first place */
+	o = "{\"a\":1,\"b\":2,\"a\":3,\"a\":{\"n\":[4]}}";
+	check_unique("", o, NULL, 0, "{\"a\":{\"n\":[4]},\"b\":2}", __LINE__);
+
+	/* 20000 keys, every fourth written again at the end: each once */
+	pk_buf_putc(&b, '{');
+	for (i = 0; i < 20000; i++)
+		pk_buf_printf(&b, "%s\"k%u\":%u", i ? "," : "", i, i);
+	for (i = 0; i < 20000; i += 4)
+		pk_buf_printf(&b, ",\"k%u\":-1", i);
+	pk_buf_putc(&b, '}');
+	CHECK_INT(pk_object_unique(&b, 0, NULL, 0, &err), PK_OK);
+	{
+		struct pk_iter it;
+		struct pk_member m;
+		unsigned n = 0, bad = 0;
+		char want[32];
+
+		pk_iter_init(&it, b.data, b.len);
+		while (pk_iter_member(&it, &m)) {
+			int k = snprintf(want, sizeof want, "\"k%u\"", n);
+
+			if (m.key_len != (size_t)k ||
+			    memcmp(b.data + m.key_off, want, (size_t)k) ||
+			    (n % 4 == 0 ? memcmp(b.data + m.val_off, "-1", 2)
+					: m.val_len == 2 &&
+						  b.data[m.val_off] == '-'))
+				bad++;
+			n++;
+		}
+		CHECK_INT(n, 20000);
+		CHECK_INT(bad, 0);
+	}
+	pk_buf_free(&b);
+}
+
 int main(void)
 {
 	struct pk_buf b = PK_BUF_INIT;
@@ -333,5 +441,6 @@ int main(void)
 	test_variants();
 	test_swap_plans();
 	test_nested_offsets();
+	test_unique();
 	return pk_test_done();
 }

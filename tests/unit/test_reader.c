@@ -12,12 +12,17 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <zstd.h>
+#ifdef HAVE_ZLIB
+#include <zlib.h>
+#endif
 
 #include "pk_private.h"
 #include "test.h"
@@ -875,6 +880,416 @@ static void skip(int n, const char *why)
 	}
 }
 
+/* ---- JSON arrays, streamed ---- */
+
+/* Element i of the generated arrays: strings holding ] [ , { } and
+ * escapes, nested arrays, some spread over lines, lengths up to ~200 KB
+ * (so that some cross every buffer refill). */
+static void gen_elem(struct pk_buf *b, unsigned i)
+{
+	static const char *const piece[] = {
+		"a", "]", "[", ",", "{", "}", "\\\"", "\\\\", ":", " ", "],[",
+	};
+	unsigned len = (i * 2654435761u >> 9) % (i % 61 == 0 ? 50000 : 300);
+	unsigned k;
+	char num[32];
+
+	if (i % 7 == 3) {
+		snprintf(num, sizeof num, "%u", i);  /* a scalar element */
+		pk_buf_puts(b, num);
+		return;
+	}
+	snprintf(num, sizeof num, "%u", i);
+	pk_buf_puts(b, i % 5 == 0 ? "{\n    \"i\": " : "{\"i\":");
+	pk_buf_puts(b, num);
+	pk_buf_puts(b, ",\"s\":\"");
+	for (k = 0; k < len; k++)
+		pk_buf_puts(b, piece[(i + k * 7) % 11]);
+	pk_buf_puts(b, "\",\"n\":[[1,[\"]\"]],{\"c\":\"[\"},[]]");
+	pk_buf_puts(b, i % 5 == 0 ? "\n  }" : "}");
+}
+
+struct gen_array {
+	struct pk_buf text;
+	unsigned n;
+	size_t *off, *len;
+	unsigned long long *line;
+};
+
+/* n elements, with blank space and newlines of several shapes between. */
+static void gen_array(struct gen_array *g, unsigned n)
+{
+	static const char *const sep[] = {",", ",\n  ", " ,\n\n\t", "\r\n,"};
+	unsigned long long line = 1;
+	size_t scanned = 0;
+	unsigned i;
+
+	memset(g, 0, sizeof *g);
+	g->n = n;
+	g->off = calloc(n, sizeof *g->off);
+	g->len = calloc(n, sizeof *g->len);
+	g->line = calloc(n, sizeof *g->line);
+	pk_buf_puts(&g->text, "\n [\n  ");
+	for (i = 0; i < n; i++) {
+		if (i)
+			pk_buf_puts(&g->text, sep[i % 4]);
+		while (scanned < g->text.len)
+			line += g->text.data[scanned++] == '\n';
+		g->off[i] = g->text.len;
+		g->line[i] = line;
+		gen_elem(&g->text, i);
+		g->len[i] = g->text.len - g->off[i];
+	}
+	pk_buf_puts(&g->text, "\n]\n \n");
+}
+
+static void gen_array_free(struct gen_array *g)
+{
+	pk_buf_free(&g->text);
+	free(g->off);
+	free(g->len);
+	free(g->line);
+}
+
+/* Read path with max_line: every element as generated, the long ones as
+ * a bad record whose head and drained rest make the element. */
+static void check_gen_array(const struct gen_array *g, const char *path,
+			    size_t max_line)
+{
+	struct sink s = {PK_BUF_INIT, 0, 0};
+	struct pk_reader *r;
+	struct pk_line l;
+	struct pk_error err;
+	unsigned i, bad = 0, nlong = 0;
+	int rc;
+
+	r = pk_reader_open(path, max_line, &err);
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	for (i = 0; i < g->n && !bad; i++) {
+		const char *want = g->text.data + g->off[i];
+		size_t n = g->len[i];
+
+		rc = pk_reader_next(r, &l, &err);
+		if (max_line && n > max_line) {
+			pk_buf_reset(&s.buf);
+			nlong++;
+			if (rc != PK_BAD_RECORD || l.len != max_line ||
+			    l.lineno != g->line[i] ||
+			    pk_buf_append(&s.buf, l.data, l.len) < 0 ||
+			    pk_reader_drain(r, sink_fn, &s, &err) != PK_OK ||
+			    s.buf.len != n || memcmp(s.buf.data, want, n) != 0)
+				bad = i + 1;
+		} else if (rc != PK_OK || l.len != n ||
+			   memcmp(l.data, want, n) != 0 ||
+			   l.lineno != g->line[i]) {
+			bad = i + 1;
+		}
+	}
+	CHECK_INT(bad, 0);
+	CHECK(!max_line || nlong > 10);
+	CHECK_INT(pk_reader_next(r, &l, &err), PK_EOF);
+	CHECK_INT(pk_reader_next(r, &l, &err), PK_EOF);
+	CHECK_INT(pk_reader_is_array(r), 1);
+	pk_reader_close(r);
+	pk_buf_free(&s.buf);
+}
+
+static void test_array_stream(void)
+{
+	struct gen_array g;
+	const char *path = tmp_path("big.json");
+	const char *zpath = tmp_path("big.json.zst");
+	char *z;
+	size_t zn;
+
+	gen_array(&g, 6000);
+	CHECK(g.text.len > 3 * 1024 * 1024);
+	CHECK(write_file(path, g.text.data, g.text.len) == 0);
+	check_gen_array(&g, path, 0);
+	check_gen_array(&g, path, 1000);
+	check_gen_array(&g, path, 40000);
+
+	zn = ZSTD_compressBound(g.text.len);
+	z = malloc(zn);
+	zn = ZSTD_compress(z, zn, g.text.data, g.text.len, 1);
+	CHECK(!ZSTD_isError(zn));
+	CHECK(write_file(zpath, z, zn) == 0);
+	free(z);
+	check_gen_array(&g, zpath, 0);
+	check_gen_array(&g, zpath, 1000);
+#ifdef HAVE_ZLIB
+	{
+		const char *gzpath = tmp_path("big.json.gz");
+		gzFile gz = gzopen(gzpath, "wb1");
+
+		CHECK(gz != NULL);
+		CHECK(gzwrite(gz, g.text.data, (unsigned)g.text.len) ==
+		      (int)g.text.len);
+		CHECK(gzclose(gz) == Z_OK);
+		check_gen_array(&g, gzpath, 0);
+		check_gen_array(&g, gzpath, 1000);
+		unlink(gzpath);
+	}
+#else
+	skip(2 * 5, "built without zlib");
+#endif
+	unlink(path);
+	unlink(zpath);
+	gen_array_free(&g);
+}
+
+/* Read the text from a pipe that delivers it one byte at a time. */
+static void read_bytewise(const char *text, size_t max_line,
+			  struct result *res, struct sink *s)
+{
+	size_t n = strlen(text), cuts[256], i;
+
+	for (i = 0; i + 1 < n && i < 256; i++)
+		cuts[i] = i + 1;
+	read_pipe(text, n, cuts, (int)i, max_line, res, s);
+}
+
+static void test_array_edges(void)
+{
+	/* ] [ , { } and escapes inside strings, nested arrays */
+	static const char nested[] =
+		"[{\"a\":\"],[{\\\"}\\\\\",\"b\":[[1,[2]],{\"c\":\"]\"}]},"
+		"\"x]\\\"\",[[\"[\"]],\n{\"d\":[]}]";
+	struct sink s = {PK_BUF_INIT, 0, 0};
+	struct result res;
+	const char *path = tmp_path("edge.json");
+	char *text;
+	size_t i;
+
+	read_bytewise(nested, 0, &res, NULL);
+	CHECK_INT(res.status, PK_EOF);
+	CHECK_INT(res.n, 4);
+	CHECK_STR(res.rec[0],
+		  "{\"a\":\"],[{\\\"}\\\\\",\"b\":[[1,[2]],{\"c\":\"]\"}]}");
+	CHECK_STR(res.rec[1], "\"x]\\\"\"");
+	CHECK_STR(res.rec[2], "[[\"[\"]]");
+	CHECK_STR(res.rec[3], "{\"d\":[]}");
+	CHECK_INT(res.lineno[3], 2);
+	result_free(&res);
+
+	/* the same with --max-line 3: only the structure finds the ends */
+	read_bytewise(nested, 3, &res, &s);
+	CHECK_INT(res.status, PK_EOF);
+	CHECK_INT(res.n, 0);
+	CHECK_STR(s.buf.data,
+		  "{\"a\":\"],[{\\\"}\\\\\",\"b\":[[1,[2]],{\"c\":\"]\"}]}\n"
+		  "\"x]\\\"\"\n[[\"[\"]]\n{\"d\":[]}\n");
+	result_free(&res);
+	pk_buf_free(&s.buf);
+
+	/* empty arrays */
+	read_bytewise("[]", 0, &res, NULL);
+	CHECK_INT(res.status, PK_EOF);
+	CHECK_INT(res.n, 0);
+	result_free(&res);
+	read_bytewise(" \n[ \n\t]\n\n", 3, &res, NULL);
+	CHECK_INT(res.status, PK_EOF);
+	CHECK_INT(res.n, 0);
+	result_free(&res);
+
+	/* trailing garbage after ']' */
+	read_bytewise("[{\"a\":1}, 2 ]\n x", 0, &res, NULL);
+	CHECK_INT(res.n, 2);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_STR(res.err.text,
+		  "invalid JSON array: unexpected data after the array");
+	CHECK_INT(res.err.line, 2);
+	CHECK_INT(res.err.column, 2);
+	result_free(&res);
+	read_bytewise("[1]]", 0, &res, NULL);
+	CHECK_INT(res.n, 1);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_INT(res.err.column, 4);
+	result_free(&res);
+
+	/* malformed mid-way: the elements before the error come out first */
+	read_bytewise("[{\"a\":1},\n{\"a\":2},\n{\"a\":3 4},{\"a\":5}]", 0,
+		      &res, NULL);
+	CHECK_INT(res.n, 2);
+	CHECK_STR(res.rec[1], "{\"a\":2}");
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_STR(res.err.text, "invalid JSON: unexpected character '4'");
+	CHECK_INT(res.err.line, 3);
+	CHECK_INT(res.err.column, 8);
+	result_free(&res);
+	read_bytewise("[1,2 3]", 0, &res, NULL);
+	CHECK_INT(res.n, 2);
+	CHECK_STR(res.err.text, "invalid JSON array: expected ',' or ']'");
+	CHECK_INT(res.err.column, 6);
+	result_free(&res);
+	read_bytewise("[1,2,", 0, &res, NULL);
+	CHECK_INT(res.n, 2);
+	CHECK_STR(res.err.text, "invalid JSON array: unexpected end of input");
+	CHECK_INT(res.err.column, 6);
+	result_free(&res);
+
+	/* an element longer than max_line that is not closed, or whose
+	 * brackets do not match: the head is a bad record, then the error */
+	read_bytewise("[{\"a\":1},\n {\"b\":\"xyz\"", 4, &res, &s);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_STR(res.err.text, "invalid JSON array: unexpected end of input");
+	CHECK_INT(res.err.line, 2);
+	CHECK_INT(res.err.column, 12);
+	result_free(&res);
+	pk_buf_free(&s.buf);
+	read_bytewise("[{\"b\":[1,2}]", 4, &res, &s);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_STR(res.err.text, "invalid JSON: unexpected character '}'");
+	CHECK_INT(res.err.column, 11);
+	result_free(&res);
+	pk_buf_free(&s.buf);
+
+	/* nesting deeper than PK_MAX_DEPTH in an element too long to be
+	 * scanned */
+	text = malloc(2 * PK_MAX_DEPTH + 8);
+	text[0] = '[';
+	for (i = 1; i <= PK_MAX_DEPTH + 1; i++)
+		text[i] = '[';
+	for (; i <= 2 * PK_MAX_DEPTH + 2; i++)
+		text[i] = ']';
+	text[i++] = ']';
+	CHECK(write_file(path, text, i) == 0);
+	{
+		/* the first 200 bytes alone: the element is too long before
+		 * it is too deep */
+		size_t cut[1] = {200};
+
+		read_pipe(text, i, cut, 1, 100, &res, &s);
+		CHECK_INT(res.status, PK_FATAL);
+		CHECK_STR(res.err.text, "invalid JSON: maximum nesting depth "
+					"exceeded (2048)");
+		CHECK_INT(res.err.column, PK_MAX_DEPTH + 2);
+		result_free(&res);
+		pk_buf_free(&s.buf);
+	}
+	free(text);
+	/* all read at once, or within max_line: the scanner says so */
+	CHECK(read_all(path, 100, &res) == 0);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_STR(res.err.text, "invalid JSON: maximum nesting depth "
+				"exceeded (2048)");
+	CHECK_INT(res.err.column, PK_MAX_DEPTH + 2);
+	result_free(&res);
+	CHECK(read_all(path, 0, &res) == 0);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_INT(res.err.column, PK_MAX_DEPTH + 2);
+	result_free(&res);
+	unlink(path);
+}
+
+/* The blank space between elements is bounded by max_line: the bytes
+ * past it are an error, not buffered. */
+static void test_array_blank(void)
+{
+	const char *path = tmp_path("blank.json");
+	struct pk_buf b = PK_BUF_INIT;
+	struct result res;
+	size_t i;
+
+	/* 1000 blank bytes and the ',' between elements: within 1001 */
+	pk_buf_puts(&b, "[1");
+	for (i = 0; i < 500; i++)
+		pk_buf_puts(&b, i == 250 ? "," : " ");
+	for (i = 0; i < 500; i++)
+		pk_buf_puts(&b, i % 100 == 0 ? "\n" : "\t");
+	pk_buf_puts(&b, "2]");
+	CHECK(write_file(path, b.data, b.len) == 0);
+	CHECK(read_all(path, 1000, &res) == 0);
+	CHECK_INT(res.status, PK_EOF);
+	CHECK_INT(res.n, 2);
+	CHECK_INT(res.lineno[1], 6);
+	result_free(&res);
+	CHECK(read_all(path, 999, &res) == 0);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_INT(res.n, 1);
+	CHECK_STR(res.err.text, "invalid JSON array: blank space too long "
+				"(more than 999 bytes)");
+	CHECK_INT(res.err.line, 6);
+	CHECK_INT(res.err.column, 99);
+	result_free(&res);
+
+	/* '[' and 3 MiB of spaces: stops at max_line + 1 */
+	pk_buf_reset(&b);
+	pk_buf_putc(&b, '[');
+	for (i = 0; i < 3u << 20; i++)
+		pk_buf_putc(&b, ' ');
+	CHECK(write_file(path, b.data, b.len) == 0);
+	CHECK(read_all(path, 1u << 20, &res) == 0);
+	CHECK_INT(res.status, PK_FATAL);
+	CHECK_INT(res.n, 0);
+	CHECK_INT(res.err.line, 1);
+	CHECK_INT(res.err.column, (1u << 20) + 2);
+	result_free(&res);
+	/* without a bound, the end of input is found all the same */
+	CHECK(read_all(path, 0, &res) == 0);
+	CHECK_STR(res.err.text, "invalid JSON array: unexpected end of input");
+	CHECK_INT(res.err.column, (3u << 20) + 2);
+	result_free(&res);
+	unlink(path);
+	pk_buf_free(&b);
+}
+
+/* Memory stays bounded however large the array: a 64 MiB array read in a
+ * child process, whose peak resident set is then measured.  First in
+ * main(), while this process is still small (the child starts as a copy). */
+static void test_array_memory(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	skip(2, "peak memory is not the program's under ASan");
+#else
+	const char *path = tmp_path("huge.json");
+	FILE *fp = fopen(path, "wb");
+	char elem[1600];
+	struct rusage ru;
+	int status = -1;
+	unsigned i, n = 0;
+	pid_t pid;
+
+	CHECK(fp != NULL);
+	if (!fp)
+		return;
+	n += (unsigned)snprintf(elem, sizeof elem, "{\"a\":\"");
+	memset(elem + n, 'x', 1000);
+	n += 1000;
+	memcpy(elem + n, "\"},", 3);
+	n += 3;
+	memset(elem + n, ' ', 500);
+	elem[n + 250] = '\n';
+	n += 500;
+	fputc('[', fp);
+	for (i = 0; i < (64u << 20) / n; i++)
+		fwrite(elem, 1, n, fp);
+	fputs("{}]\n", fp);
+	CHECK(fclose(fp) == 0);
+	pid = fork();
+	if (pid == 0) {
+		struct pk_error err;
+		struct pk_line l;
+		struct pk_reader *r = pk_reader_open(path, 1u << 20, &err);
+		unsigned long long k = 0;
+		int rc;
+
+		while (r && (rc = pk_reader_next(r, &l, &err)) == PK_OK)
+			k++;
+		_exit(r && rc == PK_EOF && k == i + 1 ? 0 : 1);
+	}
+	CHECK(pid > 0 && wait4(pid, &status, 0, &ru) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* KiB: a few MiB of program and buffers, not the 64 MiB file */
+	CHECK(ru.ru_maxrss < 24 * 1024);
+	if (ru.ru_maxrss >= 24 * 1024)
+		printf("# peak resident set %ld KiB\n", ru.ru_maxrss);
+	unlink(path);
+#endif
+}
+
 static void test_real(void)
 {
 #ifdef HAVE_ZLIB
@@ -917,6 +1332,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	test_array_memory();
 	test_plain();
 	test_small_inputs();
 	test_open_errors();
@@ -928,6 +1344,9 @@ int main(void)
 	test_array_long();
 	test_pipe();
 	test_boundaries();
+	test_array_stream();
+	test_array_edges();
+	test_array_blank();
 	test_real();
 	unlink(tmp_path("small"));
 	rmdir(tmpdir);
