@@ -83,7 +83,7 @@ static void usage(FILE *fp, int status)
 	      "      --leak-ngram=N       leak: also any shared run of N words (e.g. 13)\n"
 	      "      --deny-regex=PATTERN deny: responses matching the PCRE2 pattern\n"
 	      "      --max-chars=N        length: prompts and responses of at most N characters\n"
-	      "--memory and --tmpdir bound the duplicate keys (24 bytes per record).\n",
+	      "--memory and --tmpdir bound the duplicate keys (24 bytes per distinct record).\n",
 	      fp);
 	pk_cli_common_help(&help, fp);
 	(void)status;

@@ -236,10 +236,30 @@ static void sort_members(const struct canon *c, struct mref *m,
 	memcpy(m, tmp, n * sizeof *m);
 }
 
+/* Whether a string literal (valid JSON, quotes included) is already what
+ * pk_json_quote writes of its value: every escape is one of the short
+ * ones it writes (\" \\ \b \t \n \f \r); \/ and \u are not. */
+static int canonical_literal(const char *p, size_t n)
+{
+	const char *e = p + n - 1, *q = p + 1;
+
+	while ((q = memchr(q, '\\', (size_t)(e - q)))) {
+		switch (q[1]) {
+		case '"': case '\\': case 'b': case 't': case 'n': case 'f':
+		case 'r':
+			q += 2;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int string(struct canon *c, const char *p, size_t n)
 {
-	if (!c->norm && !memchr(p, '\\', n))
-		/* no escape: already what pk_json_quote would write */
+	if (!c->norm && canonical_literal(p, n))
+		/* already what pk_json_quote would write */
 		return pk_buf_append(c->out, p, n) < 0 ? PK_FATAL : PK_OK;
 	pk_buf_reset(c->tmp);
 	if (pk_json_unquote(c->tmp, p, n) < 0)

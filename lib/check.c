@@ -4,7 +4,7 @@
  * scanned once, the values a rule reads are decoded, and every violation
  * is counted, listed up to a limit per rule, and summed up at the end as
  * a table or a JSON report.  Duplicates are found by XXH3-128 keys in a
- * table bounded by memory (then through pk_sort); leaks by the prompts,
+ * pk_keyset (bounded by --memory, as in pref-dedup); leaks by the prompts,
  * and optionally the word runs, of --against files held in memory.
  */
 #include "config.h"
@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "pk_private.h"
 #include "formats/fmt.h"
 
@@ -22,8 +25,10 @@ static const char *const rule_names[PK_CHECK_NRULES] = {
 	"range", "duplicate", "leak", "deny", "length",
 };
 
-/* Where a record is: input file index and line, packed (never 0). */
-#define LOC_LINE_BITS 44
+/* Where a record is: input file index and line, packed (never 0) in 63
+ * bits, so that a duplicate key's tag can be LOC << 1 | kind. */
+#define LOC_LINE_BITS 43
+#define LOC_FILE_BITS 20
 #define LOC(file, line) ((uint64_t)(file) << LOC_LINE_BITS | (uint64_t)(line))
 #define LOC_FILE(loc) ((size_t)((loc) >> LOC_LINE_BITS))
 #define LOC_LINENO(loc) ((loc) & (((uint64_t)1 << LOC_LINE_BITS) - 1))
@@ -36,7 +41,9 @@ static const char *const rule_names[PK_CHECK_NRULES] = {
 #define RUN_P 0x100000001b3ull
 
 /* ---------------------------------------------------------------- */
-/* A table of 16-byte keys with a 64-bit value each (value 0 = empty). */
+/* The --against table: 16-byte keys with a 64-bit value each (value 0 =
+ * empty), held whole in memory, for lookups (the key set of `duplicate`
+ * is struct pk_keyset). */
 /* ---------------------------------------------------------------- */
 
 struct kentry {
@@ -47,7 +54,6 @@ struct kentry {
 struct kset {
 	struct kentry *t;
 	size_t cap, n;   /* cap: 0 or a power of two */
-	size_t max_cap;  /* 0 = no bound */
 };
 
 static struct kentry *kset_slot(const struct kset *ks, const unsigned char *key)
@@ -74,22 +80,19 @@ static struct kentry *kset_find(const struct kset *ks, const unsigned char *key)
 	return e->val ? e : NULL;
 }
 
-/* Insert a key known to be absent: PK_OK, PK_EOF when the table is at its
- * bound, PK_FATAL when out of memory. */
+/* Insert a key known to be absent: PK_OK, or PK_FATAL when out of memory. */
 static int kset_insert(struct kset *ks, const unsigned char *key, uint64_t val)
 {
 	if ((ks->n + 1) * 4 > ks->cap * 3) {
 		size_t ncap = ks->cap ? ks->cap * 2 : 1024, i;
 		struct kentry *old = ks->t, *nt;
 
-		if (ks->max_cap && ncap > ks->max_cap)
-			return PK_EOF;
 		if (!(nt = calloc(ncap, sizeof *nt)))
 			return PK_FATAL;
 		ks->t = nt;
 		for (i = 0; i < ks->cap; i++)
 			if (old[i].val)
-				*kset_slot(&(struct kset){nt, ncap, 0, 0},
+				*kset_slot(&(struct kset){nt, ncap, 0},
 					   old[i].key) = old[i];
 		ks->cap = ncap;
 		free(old);
@@ -132,10 +135,10 @@ struct pk_check {
 	unsigned long long listed[PK_CHECK_NRULES];
 	unsigned long long records, errors, warnings;
 
-	/* duplicate */
-	struct kset dups;
-	struct pk_sort *spill;
-	int frozen;
+	/* duplicate: tags LOC << 1 | kind (0 a pair, 1 a list), never
+	 * decreasing */
+	struct pk_keyset *dups;
+	uint64_t dup_tag;
 
 	/* leak: exact prompts, word runs; against files (names owned) */
 	struct kset leak_exact, leak_ngrams;
@@ -252,7 +255,7 @@ struct pk_check *pk_check_new(const struct pk_check_opts *o,
 			      struct pk_error *err)
 {
 	struct pk_check *ck = calloc(1, sizeof *ck);
-	size_t i, mem;
+	size_t i;
 
 	if (!ck) {
 		pk_nomem(err);
@@ -299,11 +302,15 @@ struct pk_check *pk_check_new(const struct pk_check_opts *o,
 		}
 	if (o->leak_ngram && !(ck->words = pk_regex_new(WORD_REGEX, err)))
 		goto fail;
-	mem = o->memory ? o->memory : PK_SORT_MEMORY_DEFAULT;
-	/* the largest power of two of entries within half the memory */
-	ck->dups.max_cap = 1024;
-	while (ck->dups.max_cap * 2 * sizeof(struct kentry) <= mem / 2)
-		ck->dups.max_cap *= 2;
+	if (ck->level[PK_CHECK_DUPLICATE] != PK_LEVEL_OFF) {
+		struct pk_keyset_opts ko = {0};
+
+		ko.memory = o->memory;
+		ko.tmpdir = o->tmpdir;
+		ko.want_first = 1;
+		if (!(ck->dups = pk_keyset_new(&ko, err)))
+			goto fail;
+	}
 	return ck;
 fail:
 	pk_check_free(ck);
@@ -326,11 +333,10 @@ void pk_check_free(struct pk_check *ck)
 	for (i = 0; i < ck->nagainst; i++)
 		free(ck->against[i]);
 	free(ck->against);
-	kset_free(&ck->dups);
+	pk_keyset_free(ck->dups);
 	kset_free(&ck->leak_exact);
 	kset_free(&ck->leak_ngrams);
 	free(ck->bloom);
-	pk_sort_free(ck->spill);
 	pk_record_free(&ck->rec);
 	pk_record_free(&ck->drec);
 	for (i = 0; i < 3; i++)
@@ -363,7 +369,7 @@ static int add_name(char ***names, size_t *n, const char *name)
 int pk_check_begin_file(struct pk_check *ck, const char *name,
 			struct pk_error *err)
 {
-	if (ck->nfiles + 1 >= (size_t)1 << (64 - LOC_LINE_BITS))
+	if (ck->nfiles + 1 >= (size_t)1 << LOC_FILE_BITS)
 		return pk_error_set(err, PK_ERR_USAGE, "too many input files");
 	if (add_name(&ck->files, &ck->nfiles, name) < 0)
 		return pk_nomem(err);
@@ -703,38 +709,27 @@ static int report_dup(struct pk_check *ck, int kind, uint64_t first)
 		      (unsigned long long)LOC_LINENO(first));
 }
 
-/* The key in ck->key is the canonical text of the record's key fields. */
+/* The key in ck->key is the canonical text of the record's key fields.
+ * A duplicate found at once is reported now, one the key set can only
+ * tell after its merge (past --memory) by dup_finish(). */
 static int dup_check(struct pk_check *ck, int kind, struct pk_error *err)
 {
-	unsigned char k[16], rec[25];
-	struct kentry *e;
-	uint64_t loc = LOC(ck->cur_file, ck->cur_line);
+	unsigned char k[16];
+	uint64_t tag = LOC(ck->cur_file, ck->cur_line) << 1 | (uint64_t)kind;
+	uint64_t first = 0;
 	int rc;
 
+	/* Records of one line (made by a --from reader) share its place;
+	 * should a list come before a pair there, the pair keeps the list's
+	 * tag (the key set takes equal tags, not decreasing ones). */
+	if (tag < ck->dup_tag)
+		tag = ck->dup_tag;
+	ck->dup_tag = tag;
 	pk_hash128(ck->key.data, ck->key.len, k);
-	if ((e = kset_find(&ck->dups, k)))
-		return report_dup(ck, kind, e->val);
-	if (!ck->frozen) {
-		rc = kset_insert(&ck->dups, k, loc);
-		if (rc == PK_OK)
-			return PK_OK;
-		if (rc == PK_FATAL)
-			return pk_nomem(err);
-		ck->frozen = 1;
-	}
-	if (!ck->spill) {
-		struct pk_sort_opts so = {0};
-
-		so.memory = (ck->o.memory ? ck->o.memory : PK_SORT_MEMORY_DEFAULT) / 2;
-		so.tmpdir = ck->o.tmpdir;
-		so.key_len = 16;
-		if (!(ck->spill = pk_sort_new(&so, err)))
-			return PK_FATAL;
-	}
-	memcpy(rec, k, 16);
-	pk_sort_put_u64(rec + 16, loc);
-	rec[24] = (unsigned char)kind;
-	return pk_sort_add(ck->spill, rec, sizeof rec, err);
+	rc = pk_keyset_add(ck->dups, k, tag, &first, err);
+	if (rc == PK_KEY_DUP)
+		return report_dup(ck, kind, first >> 1);
+	return rc < 0 ? rc : PK_OK;
 }
 
 /* Append the canonical text of v (or null) to ck->key. */
@@ -749,56 +744,23 @@ static int key_part(struct pk_check *ck, const char *v, size_t n, int more,
 	return pk_buf_putc(&ck->key, more ? ',' : ']') < 0 ? pk_nomem(err) : PK_OK;
 }
 
-/* The duplicates among the keys spilled: sorted by key (stable, so the
- * first of each key is its earliest), then the later ones by place. */
+/* The duplicates the key set told only after its merge, in place order. */
 static int dup_finish(struct pk_check *ck, struct pk_error *err)
 {
-	struct pk_sort_opts so = {0};
-	struct pk_sort *later;
-	const void *p;
-	size_t n;
-	unsigned char prev[16];
-	uint64_t first = 0;
-	int rc, have = 0;
+	uint64_t tag, first;
+	int rc;
 
-	if (!ck->spill)
+	if (!ck->dups)
 		return PK_OK;
-	so.memory = (ck->o.memory ? ck->o.memory : PK_SORT_MEMORY_DEFAULT) / 2;
-	so.tmpdir = ck->o.tmpdir;
-	so.key_len = 8;
-	if (!(later = pk_sort_new(&so, err)))
-		return PK_FATAL;
-	while ((rc = pk_sort_next(ck->spill, &p, &n, err)) == PK_OK) {
-		const unsigned char *r = p;
-
-		if (have && memcmp(prev, r, 16) == 0) {
-			unsigned char d[17];
-
-			memcpy(d, r + 16, 8);
-			pk_sort_put_u64(d + 8, first);
-			d[16] = r[24];
-			if ((rc = pk_sort_add(later, d, sizeof d, err)) < 0)
-				break;
-			continue;
-		}
-		memcpy(prev, r, 16);
-		first = pk_sort_get_u64(r + 16);
-		have = 1;
+	if ((rc = pk_keyset_finish(ck->dups, err)) < 0)
+		return rc;
+	while ((rc = pk_keyset_next_dup(ck->dups, &tag, &first, err)) == PK_OK) {
+		ck->cur_file = LOC_FILE(tag >> 1);
+		ck->cur_line = LOC_LINENO(tag >> 1);
+		if ((rc = report_dup(ck, (int)(tag & 1), first >> 1)) < 0)
+			return rc;
 	}
-	if (rc == PK_EOF)
-		while ((rc = pk_sort_next(later, &p, &n, err)) == PK_OK) {
-			const unsigned char *d = p;
-			uint64_t loc = pk_sort_get_u64(d);
-
-			ck->cur_file = LOC_FILE(loc);
-			ck->cur_line = LOC_LINENO(loc);
-			if ((rc = report_dup(ck, d[16], pk_sort_get_u64(d + 8))) < 0)
-				break;
-		}
-	pk_sort_free(later);
-	if (rc == PK_EOF)
-		return PK_OK;
-	return rc == PK_FATAL && err && err->kind == PK_ERR_NONE ? pk_nomem(err) : rc;
+	return rc == PK_EOF ? PK_OK : rc;
 }
 
 /* ---------------------------------------------------------------- */
@@ -870,9 +832,15 @@ static long word_hashes(struct pk_check *ck, const struct pk_buf *t,
 					w = low;
 				}
 			}
-			h = pk_token_hash(w, m);
-			if (pk_buf_append(&ck->hashes, &h, sizeof h) < 0)
+			h = XXH3_64bits(w, m); /* pk_token_hash, inlined */
+			/* room for 8 bytes and the NUL pk_buf keeps */
+			if (ck->hashes.cap - ck->hashes.len <= sizeof h &&
+			    pk_buf_reserve(&ck->hashes, (n - i) / 2 * sizeof h +
+							   sizeof h) < 0)
 				return pk_nomem(err);
+			memcpy(ck->hashes.data + ck->hashes.len, &h, sizeof h);
+			ck->hashes.len += sizeof h;
+			ck->hashes.data[ck->hashes.len] = '\0';
 			nw++;
 			continue;
 		}

@@ -42,6 +42,14 @@
  * times, and every merged run is closed and its buffers freed at once.
  * The fan-in itself is kept within a quarter of the open-file limit
  * (ulimit -n), less a few for the program's own files.
+ *
+ * Records that come already in order (a spool: pk_dedup's records put
+ * aside, a stream held for a second pass) need neither sorting nor
+ * merging: while every record added compares >= the one before it, a
+ * spill is appended to the one run there is instead of starting a new
+ * one, so an in-order sort of any size writes each record once, to one
+ * file.  The first record out of order ends this; the run made so far
+ * is an ordinary run from then on.
  */
 #include "config.h"
 
@@ -144,6 +152,11 @@ struct pk_sort {
 	long last;     /* source of the record returned last, -1 none */
 	size_t mem_pos; /* reading straight from memory: next entry */
 	int direct;    /* only the memory run: no heap */
+
+	/* every record added so far came in order (see the top) */
+	int in_order;
+	struct pk_buf prev;  /* the last record spilled, while in_order */
+	int have_prev;
 
 	int status;    /* PK_OK, or the sticky failure */
 	struct pk_error ferr;
@@ -643,15 +656,90 @@ static size_t inputs_at(const struct pk_sort *s)
 	return s->nsrcs - s->ninputs;
 }
 
-/* Sort the records in memory and write them out as a run. */
+/* The one run of an in-order sort, to be extended: its source, or NULL
+ * when there is none yet (or the records are not in order). */
+static struct source *tail_run(struct pk_sort *s)
+{
+	size_t at = inputs_at(s);
+
+	if (!s->in_order || at == 0 || s->srcs[at - 1].kind != SRC_RUN)
+		return NULL;
+	return &s->srcs[at - 1];
+}
+
+/* Note the last record of a spill of an in-order sort. */
+static int keep_prev(struct pk_sort *s, const char *p, size_t n,
+		     struct pk_error *err)
+{
+	if (!s->in_order)
+		return PK_OK;
+	pk_buf_reset(&s->prev);
+	if (pk_buf_append(&s->prev, p, n) < 0)
+		return nomem(s, err);
+	s->have_prev = 1;
+	return PK_OK;
+}
+
+/* Append records to the tail run t (written so far, read from 0). */
+static int tail_begin(struct pk_sort *s, struct source *t,
+		      struct run_writer *w, struct pk_error *err)
+{
+	w->len = 0;
+	w->nrec = 0;
+	w->fd = -1;
+	if (zstd_ready(s, err) != PK_OK)
+		return s->status;
+	if (!s->wraw && !(s->wraw = malloc(s->block)))
+		return nomem(s, err);
+	if (lseek(t->fd, 0, SEEK_END) < 0)
+		return io_fail(s, err, "cannot write", errno);
+	w->fd = t->fd;
+	return PK_OK;
+}
+
+static int tail_end(struct pk_sort *s, struct source *t, struct run_writer *w,
+		    struct pk_error *err)
+{
+	if (flush_block(s, w, err) != PK_OK)
+		return s->status;
+	if (lseek(t->fd, 0, SEEK_SET) < 0)
+		return io_fail(s, err, "cannot read", errno);
+	t->nrec += w->nrec;
+	t->left = t->nrec;
+	return PK_OK;
+}
+
+/* Sort the records in memory and write them out as a run (or, in order,
+ * append them to the run there is). */
 static int spill(struct pk_sort *s, struct pk_error *err)
 {
 	struct run_writer w;
+	struct source *t;
 	size_t i;
 
 	if (s->nents == 0)
 		return PK_OK;
-	sort_ents(s, s->ents, s->nents, 64);
+	if ((t = tail_run(s))) {
+		/* in order: already sorted, and the run goes on */
+		if (tail_begin(s, t, &w, err) != PK_OK)
+			return s->status;
+		for (i = 0; i < s->nents; i++)
+			if (run_put_record(s, &w, s->arena + s->ents[i].off,
+					   s->ents[i].len, err) != PK_OK)
+				return s->status;
+		if (tail_end(s, t, &w, err) != PK_OK ||
+		    keep_prev(s, s->arena + s->ents[s->nents - 1].off,
+			      s->ents[s->nents - 1].len, err) != PK_OK)
+			return s->status;
+		s->nents = 0;
+		s->arena_len = 0;
+		return PK_OK;
+	}
+	if (!s->in_order)
+		sort_ents(s, s->ents, s->nents, 64);
+	if (keep_prev(s, s->arena + s->ents[s->nents - 1].off,
+		      s->ents[s->nents - 1].len, err) != PK_OK)
+		return s->status;
 	if (run_begin(s, &w, err) != PK_OK)
 		return s->status;
 	for (i = 0; i < s->nents; i++)
@@ -716,6 +804,7 @@ struct pk_sort *pk_sort_new(const struct pk_sort_opts *o,
 	s->ctx = o ? o->ctx : NULL;
 	s->level = o && o->zstd_level ? o->zstd_level : 1;
 	s->last = -1;
+	s->in_order = 1;
 	s->tmpdir = strdup(tmp && *tmp ? tmp : "/tmp");
 	if (!s->tmpdir) {
 		free(s);
@@ -796,12 +885,23 @@ static int grow(struct pk_sort *s, size_t n, struct pk_error *err)
 	return PK_OK;
 }
 
-/* A record too large to be held at all: a run of its own. */
+/* A record too large to be held at all: a run of its own (or, in order,
+ * the end of the run there is). */
 static int spill_one(struct pk_sort *s, const char *p, size_t n,
 		     struct pk_error *err)
 {
 	struct run_writer w;
+	struct source *t = tail_run(s);
 
+	if (t) {
+		if (tail_begin(s, t, &w, err) != PK_OK ||
+		    run_put_record(s, &w, p, n, err) != PK_OK ||
+		    tail_end(s, t, &w, err) != PK_OK)
+			return s->status;
+		return keep_prev(s, p, n, err);
+	}
+	if (keep_prev(s, p, n, err) != PK_OK)
+		return s->status;
 	if (run_begin(s, &w, err) != PK_OK)
 		return s->status;
 	if (run_put_record(s, &w, p, n, err) != PK_OK ||
@@ -827,6 +927,19 @@ int pk_sort_add(struct pk_sort *s, const void *rec, size_t n,
 	if (held(s, n) > s->memory && spill(s, err) != PK_OK)
 		return s->status;
 	s->stats.records++;
+	/* still in order?  Against the record before, in memory or the
+	 * last one spilled */
+	if (s->in_order) {
+		if (s->nents)
+			s->in_order = rec_cmp(s, s->arena + s->ents[s->nents - 1].off,
+					      s->ents[s->nents - 1].len, rec,
+					      n) <= 0;
+		else if (s->have_prev)
+			s->in_order = rec_cmp(s, s->prev.data, s->prev.len,
+					      rec, n) <= 0;
+		if (!s->in_order)
+			pk_buf_free(&s->prev);
+	}
 	if (held(s, n) > s->memory)
 		return spill_one(s, rec, n, err);
 	if (grow(s, n, err) != PK_OK)
@@ -882,6 +995,8 @@ int pk_sort_add_run(struct pk_sort *s,
 	/* the records added before come first among equal ones */
 	if (spill(s, err) != PK_OK)
 		return s->status;
+	s->in_order = 0; /* a run of the caller's is no run to extend */
+	pk_buf_free(&s->prev);
 	if (run_begin(s, &w, err) != PK_OK)
 		return s->status;
 	for (;;) {
@@ -1394,5 +1509,6 @@ void pk_sort_free(struct pk_sort *s)
 	ZSTD_freeCCtx(s->zc);
 	ZSTD_freeDCtx(s->zd);
 	free(s->tmpdir);
+	pk_buf_free(&s->prev);
 	free(s);
 }

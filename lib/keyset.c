@@ -22,8 +22,9 @@
  * in the current table is known to be a duplicate at once (unless the
  * caller wants the tag of its first record, which may lie in an earlier
  * generation: then it is "later" too, and goes to the sort as a record of
- * its own).  Tags are strictly increasing, so ordering a key's records by
- * tag puts its first occurrence first.
+ * its own).  Tags never decrease, so ordering a key's records by tag
+ * (then one answered at once before a later one) puts its first
+ * occurrence first; records with equal tags are interchangeable.
  *
  * pk_keyset_finish() merges the generations and, walking each key's
  * records, sends every later record that is not the key's first to a
@@ -260,7 +261,7 @@ static int ensure_keys(struct pk_keyset *ks, struct pk_error *err)
 	 * generations when want_first), the rest for the tables */
 	o.memory = ks->memory / 4;
 	o.tmpdir = ks->tmpdir;
-	o.key_len = KEY + 8;
+	o.key_len = REC; /* equal tags: the one answered at once first */
 	if (!(ks->keys = pk_sort_new(&o, err)))
 		return ks_fail(ks, NULL, err);
 	ks->table_budget = ks->memory - ks->memory / 4;
@@ -326,9 +327,9 @@ int pk_keyset_add(struct pk_keyset *ks, const unsigned char key[16],
 	if (ks->state != 0)
 		return ks_error(ks, err, PK_ERR_USAGE,
 				"pk_keyset_add after pk_keyset_finish");
-	if (ks->any && tag <= ks->last_tag)
+	if (ks->any && tag < ks->last_tag)
 		return ks_error(ks, err, PK_ERR_USAGE,
-				"pk_keyset_add: tags must increase");
+				"pk_keyset_add: tags must not decrease");
 	ks->any = 1;
 	ks->last_tag = tag;
 	ks->stats.added++;

@@ -1464,7 +1464,8 @@ PK_API uint64_t pk_split_mix(uint64_t u);
  * Which 16-byte keys (XXH3-128 hashes: pk_hash128, pk_dedup_key) were
  * seen before, in bounded memory.  Each key comes with a tag that the
  * caller chooses - a record number, or (file << 40 | line) - and tags must
- * strictly increase from one call to the next; a key's "first" is the
+ * not decrease from one call to the next (equal tags: records of one
+ * place; pk_keyset_resolve needs increasing ones); a key's "first" is the
  * tag it came with first.
  *
  * While the keys fit in opts.memory (16 bytes a key, 24 with want_first,

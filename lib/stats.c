@@ -4,7 +4,8 @@
  * records, each scanned once; only the scores and the texts measured are
  * decoded.  Counts, formats, field presence, distributions (exact
  * quartiles within a memory budget, then a relative-error sketch),
- * duplicates through the external sort.  The definitions are in
+ * duplicates through a pk_keyset (as pref-check and pref-dedup find them).
+ * The definitions are in
  * prefkit.h; the reports are in stats_report.c.
  */
 #include "config.h"
@@ -312,7 +313,7 @@ struct pk_stats *pk_stats_new(const struct pk_stats_opts *o,
 			      struct pk_error *err)
 {
 	struct pk_stats *s = calloc(1, sizeof *s);
-	struct pk_sort_opts so = {0};
+	struct pk_keyset_opts ko = {0};
 	size_t memory = o->memory ? o->memory : PK_SORT_MEMORY_DEFAULT;
 
 	if (!s) {
@@ -336,15 +337,14 @@ struct pk_stats *pk_stats_new(const struct pk_stats_opts *o,
 					       ? s->ropts.responses_field
 					       : "responses");
 	s->max_held = memory / 2 / sizeof(double);
-	so.memory = memory / 2;
-	so.tmpdir = o->tmpdir;
-	so.key_len = 16;
+	ko.memory = memory / 2;
+	ko.tmpdir = o->tmpdir;
 	if (!(s->name = strdup(o->name ? o->name : "-"))) {
 		pk_nomem(err);
 		goto fail;
 	}
 	if (!(s->re = pk_regex_new(PK_TOKEN_REGEX_DEFAULT, err)) ||
-	    !(s->keys = pk_sort_new(&so, err)))
+	    !(s->keys = pk_keyset_new(&ko, err)))
 		goto fail;
 	return s;
 fail:
@@ -366,7 +366,7 @@ void pk_stats_free(struct pk_stats *s)
 	for (k = 0; k < s->nfields; k++)
 		free(s->fields[k].name);
 	pk_regex_free(s->re);
-	pk_sort_free(s->keys);
+	pk_keyset_free(s->keys);
 	pk_rank_list_free(&s->list);
 	pk_canon_free(&s->canon);
 	pk_buf_free(&s->text);
@@ -565,7 +565,9 @@ static int add_key(struct pk_stats *s, struct pk_error *err)
 	unsigned char h[16];
 
 	pk_hash128(s->key.data, s->key.len, h);
-	return pk_sort_add(s->keys, h, sizeof h, err);
+	/* counted now, or after the key set's merge (pk_stats_finish) */
+	return pk_keyset_add(s->keys, h, ++s->nkeys, NULL, err) < 0 ? PK_FATAL
+								   : PK_OK;
 }
 
 static int do_pair(struct pk_stats *s, const struct pk_record *rec,
@@ -734,19 +736,14 @@ static int cmp_format(const void *a, const void *b)
 
 int pk_stats_finish(struct pk_stats *s, struct pk_error *err)
 {
-	const void *key, *prev = NULL;
-	unsigned char last[16];
-	size_t n, k;
+	struct pk_keyset_stats ks;
+	size_t k;
 	int rc;
 
-	while ((rc = pk_sort_next(s->keys, &key, &n, err)) == PK_OK) {
-		if (prev && memcmp(last, key, 16) == 0)
-			s->count[PK_SC_DUPLICATES]++;
-		memcpy(last, key, 16);
-		prev = last;
-	}
-	if (rc != PK_EOF)
+	if ((rc = pk_keyset_finish(s->keys, err)) < 0)
 		return rc;
+	pk_keyset_get_stats(s->keys, &ks);
+	s->count[PK_SC_DUPLICATES] = ks.duplicates;
 	for (k = 0; k < PK_SD_COUNT; k++)
 		settle(&s->acc[k], &s->dist[k]);
 	qsort(s->formats, s->nformats, sizeof *s->formats, cmp_format);

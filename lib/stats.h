@@ -60,7 +60,8 @@ struct pk_stats {
 		f_responses;
 	struct pk_rank_opts ropts;
 	struct pk_regex *re;
-	struct pk_sort *keys;
+	struct pk_keyset *keys;  /* duplicate keys */
+	uint64_t nkeys;
 	size_t held, max_held;  /* values held exactly, and the budget */
 	unsigned long long count[PK_SC_COUNT];
 	struct pk_stats_acc acc[PK_SD_COUNT];

@@ -140,6 +140,12 @@ int main(void)
 	check_canon("{\"role\":\"user\",\"content\":\"hi\"}", 0,
 		    "{\"content\":\"hi\",\"role\":\"user\"}");
 	check_canon("\"caf\\u00e9 \\/ \\t\"", 0, "\"caf\xc3\xa9 / \\t\"");
+	/* escapes already as written (copied as they are), and not: \u
+	 * of a control character in upper case, \/ after short ones */
+	check_canon("\"a\\\"b\\\\c\\bd\\te\\nf\\fg\\rh\"", 0,
+		    "\"a\\\"b\\\\c\\bd\\te\\nf\\fg\\rh\"");
+	check_canon("\"x\\n\\u001F\\\\\"", 0, "\"x\\n\\u001f\\\\\"");
+	check_canon("\"\\n\\\\\\/\"", 0, "\"\\n\\\\/\"");
 	check_canon("[1.0, 1e2, -0, -0.0, 0.10, 123456789012345678901234567890, 1e400]",
 		    0, "[1,100,0,0,0.1,123456789012345678901234567890,1e400]");
 	check_canon("{\"\\u00e9\":1,\"z\":2,\"\xc3\xa8\":3}", 0,

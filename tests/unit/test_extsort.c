@@ -145,6 +145,19 @@ static struct pk_sort *sort_of(struct rec *r, size_t n,
 	return s;
 }
 
+static void shuffle(struct rec *r, size_t n)
+{
+	size_t i;
+
+	for (i = n; i > 1; i--) {
+		size_t j = (size_t)(rnd() % i);
+		struct rec t = r[i - 1];
+
+		r[i - 1] = r[j];
+		r[j] = t;
+	}
+}
+
 static const char *tmpdir;
 
 static int count_entries(const char *dir)
@@ -260,6 +273,58 @@ static void test_short_keys(void)
 		}
 }
 
+/* Records added in order (a spool): every spill goes on the one run -
+ * no merge, one file - in tiny memory, with records larger than the
+ * memory among them and equal keys (stable); then the same records with
+ * one out of order halfway: ordinary runs from there on, the same
+ * output. */
+static void test_in_order(void)
+{
+	size_t n = 20000, i;
+	struct rec *r = make(n, 1, 700, 4, 3);
+	struct pk_sort_opts o = {.tmpdir = tmpdir, .memory = 16 << 10,
+				 .key_len = 4};
+	struct pk_sort *s;
+	struct pk_sort_stats st;
+	int fds = count_fds();
+
+	for (i = 0; i < n; i += 997) { /* a few records past the memory */
+		free(r[i].p);
+		r[i].n = (size_t)40000 + i;
+		r[i].p = malloc(r[i].n);
+		memset(r[i].p, 'a' + (int)(i % 3), r[i].n);
+	}
+	ref_key_len = 4;
+	qsort(r, n, sizeof *r, ref_cmp);
+	s = sort_of(r, n, &o);
+	pk_sort_get_stats(s, &st);
+	CHECK_INT(st.runs, 1);
+	CHECK_INT(st.merge_passes, 0);
+	CHECK(st.bytes_spilled > 16 << 10);
+	CHECK_INT(count_fds(), fds + 1);
+	CHECK(drain_matches(s, r, n));
+	CHECK_INT(pk_sort_rewind(s, NULL), PK_OK);
+	CHECK(drain_matches(s, r, n));
+	pk_sort_free(s);
+
+	/* out of order halfway */
+	{
+		struct rec t = r[n / 2];
+
+		r[n / 2] = r[0];
+		r[0] = t;
+	}
+	s = sort_of(r, n, &o);
+	pk_sort_get_stats(s, &st);
+	CHECK(st.runs > 2);
+	CHECK(drain_matches(s, r, n));
+	pk_sort_free(s);
+	ref_key_len = 0;
+	CHECK_INT(count_fds(), fds);
+	CHECK_INT(count_entries(tmpdir), 0);
+	drop(r, n);
+}
+
 /* Many runs, merge passes, whole-record and prefix keys. */
 static void test_spill(void)
 {
@@ -283,10 +348,12 @@ static void test_spill(void)
 	pk_sort_free(s);
 	CHECK_INT(count_fds(), fds);
 
-	/* A fan-in of 2: many passes; prefix keys, stable. */
+	/* A fan-in of 2: many passes; prefix keys, stable.  (drain_matches
+	 * left r sorted: shuffled again, or it would be one run.) */
 	o.fan_in = 2;
 	o.key_len = 2;
 	ref_key_len = 2;
+	shuffle(r, n);
 	s = sort_of(r, n, &o);
 	CHECK(drain_matches(s, r, n));
 	pk_sort_get_stats(s, &st);
@@ -666,6 +733,7 @@ int main(void)
 	test_in_memory();
 	test_short_keys();
 	test_spill();
+	test_in_order();
 	test_large_records();
 	test_callback();
 	test_inputs();

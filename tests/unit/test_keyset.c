@@ -180,6 +180,88 @@ static void test_answers(void)
 	CHECK_INT(count_entries("/proc/self/fd"), fds);
 }
 
+static int cmp_pair(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* Equal tags (pref-check: the records a --from reader makes of one line):
+ * n adds of keys drawn from nkeys, `per` consecutive adds sharing a tag,
+ * want_first.  The duplicates answered at once and those listed by
+ * pk_keyset_next_dup, as (tag, first tag) pairs, must be the reference's
+ * (records of one tag are interchangeable, so the pairs are compared as
+ * sorted lists). */
+static int run_equal(size_t n, size_t nkeys, size_t per, size_t memory)
+{
+	struct pk_keyset_opts o = {.memory = memory, .tmpdir = tmpdir,
+				   .want_first = 1};
+	struct pk_error err = {0};
+	struct pk_keyset *ks = pk_keyset_new(&o, &err);
+	uint64_t *first = calloc(nkeys, sizeof *first);
+	uint64_t *want = calloc(2 * n, sizeof *want);
+	uint64_t *got = calloc(2 * n, sizeof *got);
+	size_t i, nw = 0, ng = 0, bad = 0;
+	uint64_t t, f;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		size_t k = (size_t)(rnd() % nkeys);
+		uint64_t tag = 5 + 3 * (uint64_t)(i / per);
+		unsigned char key[16];
+
+		key_of(k, key);
+		if (first[k]) {
+			want[2 * nw] = tag;
+			want[2 * nw++ + 1] = first[k];
+		} else {
+			first[k] = tag;
+		}
+		rc = pk_keyset_add(ks, key, tag, &f, &err);
+		if (rc == PK_KEY_DUP) {
+			got[2 * ng] = tag;
+			got[2 * ng++ + 1] = f;
+		} else if (rc < 0) {
+			printf("# pk_keyset_add: %s\n", err.text);
+			bad++;
+			break;
+		}
+	}
+	if (pk_keyset_finish(ks, &err) != PK_OK)
+		bad++;
+	while ((rc = pk_keyset_next_dup(ks, &t, &f, &err)) == PK_OK &&
+	       ng < n) {
+		got[2 * ng] = t;
+		got[2 * ng++ + 1] = f;
+	}
+	if (rc != PK_EOF)
+		bad++;
+	qsort(want, nw, 2 * sizeof *want, cmp_pair);
+	qsort(got, ng, 2 * sizeof *got, cmp_pair);
+	if (nw != ng || memcmp(want, got, nw * 2 * sizeof *want) != 0) {
+		printf("# equal tags: %zu duplicates wanted, %zu got\n", nw, ng);
+		bad++;
+	}
+	pk_keyset_free(ks);
+	free(first);
+	free(want);
+	free(got);
+	return bad == 0;
+}
+
+static void test_equal_tags(void)
+{
+	/* in memory, and tables of 12 keys written out over and over */
+	CHECK(run_equal(20000, 500, 4, 64 << 20));
+	CHECK(run_equal(20000, 40, 4, 100));
+	CHECK(run_equal(20000, 500, 7, 100));
+	CHECK(run_equal(20000, 5000, 3, 2 << 10));
+	CHECK_INT(count_entries(tmpdir), 0);
+}
+
 /* The examples of prefkit.h, by hand. */
 static void test_by_hand(void)
 {
@@ -201,13 +283,15 @@ static void test_by_hand(void)
 	CHECK_INT(pk_keyset_add(ks, z, 20, &f, &err), PK_KEY_DUP);
 	CHECK_INT(f, 11);
 	CHECK_INT(pk_keyset_add(ks, a, 21, NULL, &err), PK_KEY_DUP);
-	/* tags must increase */
-	CHECK_INT(pk_keyset_add(ks, b, 21, &f, &err), PK_FATAL);
+	/* an equal tag is taken, a smaller one refused */
+	CHECK_INT(pk_keyset_add(ks, b, 21, &f, &err), PK_KEY_DUP);
+	CHECK_INT(f, 12);
+	CHECK_INT(pk_keyset_add(ks, b, 20, &f, &err), PK_FATAL);
 	CHECK_INT(err.kind, PK_ERR_USAGE);
-	CHECK_STR(err.text, "pk_keyset_add: tags must increase");
+	CHECK_STR(err.text, "pk_keyset_add: tags must not decrease");
 	pk_keyset_get_stats(ks, &st);
-	CHECK_INT(st.added, 6); /* the refused add is not counted */
-	CHECK_INT(st.duplicates, 3);
+	CHECK_INT(st.added, 7); /* the refused add is not counted */
+	CHECK_INT(st.duplicates, 4);
 	/* errors stick */
 	CHECK_INT(pk_keyset_finish(ks, &err), PK_FATAL);
 	pk_keyset_free(ks);
@@ -234,6 +318,7 @@ int main(void)
 	tmpdir = dir;
 	test_by_hand();
 	test_answers();
+	test_equal_tags();
 	rmdir(dir);
 	return pk_test_done();
 }

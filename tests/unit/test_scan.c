@@ -768,9 +768,47 @@ static void test_key_table_worst_case(void)
 	pk_buf_free(&plain);
 }
 
+/* Strings skipped whole whatever escapes they hold and wherever in a
+ * 16-byte block they fall: for every offset k of 0..40 and every escape
+ * (\" \\ \n \u0022), an array of a string with the escape at k (and a
+ * second one right after it) then 7; the string must end where it ends,
+ * and 7 come next. */
+static void test_skip_escapes(void)
+{
+	static const char *const esc[] = {"\\\"", "\\\\", "\\n",
+					  "\\u0022"};
+	size_t k, e, bad = 0;
+
+	for (e = 0; e < 4; e++)
+		for (k = 0; k <= 40; k++) {
+			struct pk_buf b = PK_BUF_INIT;
+			struct pk_iter it;
+			size_t off, len, want, i;
+			enum pk_type t;
+
+			pk_buf_puts(&b, "[\"");
+			for (i = 0; i < k; i++)
+				pk_buf_putc(&b, (char)('a' + i % 26));
+			pk_buf_puts(&b, esc[e]);
+			pk_buf_puts(&b, esc[(e + 1) % 4]);
+			pk_buf_puts(&b, "xyz\"");
+			want = b.len - 1;
+			pk_buf_puts(&b, ",7]");
+			pk_iter_init(&it, b.data, b.len);
+			if (pk_iter_element(&it, &off, &len, &t) != 1 ||
+			    off != 1 || len != want || t != PK_T_STRING ||
+			    pk_iter_element(&it, &off, &len, &t) != 1 ||
+			    len != 1 || b.data[off] != '7')
+				bad++;
+			pk_buf_free(&b);
+		}
+	CHECK_INT(bad, 0);
+}
+
 int main(void)
 {
 	test_members();
+	test_skip_escapes();
 	test_errors();
 	test_positions();
 	test_duplicates();
