@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -222,7 +223,7 @@ static int npy_header(struct pk_tensor_file *f, const char *h, size_t n,
 	if (!sh || *sh != '(')
 		return fail(f, err, PK_ERR_USAGE, "bad header: no 'shape'%s", "", 0, 0);
 	for (sh++; sh < e && *sh != ')';) {
-		char *end;
+		unsigned long long x = 0;
 
 		while (sh < e && (*sh == ' ' || *sh == ','))
 			sh++;
@@ -230,11 +231,14 @@ static int npy_header(struct pk_tensor_file *f, const char *h, size_t n,
 			break;
 		if (sh >= e || *sh < '0' || *sh > '9' || nd == 3)
 			return fail(f, err, PK_ERR_USAGE, "bad header: bad 'shape'%s", "", 0, 0);
-		errno = 0;
-		dims[nd++] = strtoull(sh, &end, 10);
-		if (errno || end > e)
-			return fail(f, err, PK_ERR_USAGE, "bad header: bad 'shape'%s", "", 0, 0);
-		sh = end;
+		/* digits within the header only (strtoull could read on past
+		 * its end, into the data or beyond the mapping) */
+		for (; sh < e && *sh >= '0' && *sh <= '9'; sh++) {
+			if (x > (ULLONG_MAX - 9) / 10)
+				return fail(f, err, PK_ERR_USAGE, "bad header: bad 'shape'%s", "", 0, 0);
+			x = x * 10 + (unsigned long long)(*sh - '0');
+		}
+		dims[nd++] = x;
 	}
 	if (nd == 0 || nd > 2)
 		return fail(f, err, PK_ERR_USAGE, "arrays of %s%llu dimensions are not supported (want (N, D) or (N,))", "", (unsigned long long)nd, 0);
@@ -537,7 +541,8 @@ int pk_tensor_int(const struct pk_tensor *t, size_t i, long long *v)
 					  t->data + i * dtype_size(t->dtype),
 					  t->name},
 		      0, &x);
-	if (!(x == x) || x != (double)(long long)x)
+	/* whole and within long long (the cast of any other is undefined) */
+	if (!(x >= -0x1p63 && x < 0x1p63) || x != floor(x))
 		return PK_BAD_RECORD;
 	*v = (long long)x;
 	return PK_OK;
