@@ -8,10 +8,12 @@
  */
 #include "config.h"
 
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "prefkit.h"
 #include "cli.h"
@@ -146,6 +148,46 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
+/* The absolute name of a file that may not exist yet (its directory's
+ * real path and its base name), or NULL. */
+static char *abs_name(const char *path)
+{
+	char *d = strdup(path), *b = strdup(path), *rd = NULL, *out = NULL;
+	size_t n;
+
+	if (d && b && (rd = realpath(dirname(d), NULL))) {
+		n = strlen(rd) + strlen(basename(b)) + 2;
+		if ((out = malloc(n)))
+			snprintf(out, n, "%s/%s", rd, basename(b));
+	}
+	free(rd);
+	free(d);
+	free(b);
+	return out;
+}
+
+/* 1 when the two paths name one file (existing or to be made). */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ra, *rb;
+	int same;
+
+	if (!a || !b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return 0;
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+		       !S_ISCHR(sa.st_mode);
+	ra = abs_name(a);
+	rb = abs_name(b);
+	same = ra && rb && strcmp(ra, rb) == 0;
+	free(ra);
+	free(rb);
+	return same;
+}
+
 /* Violation lines go to the output as they are found. */
 static int emit_line(void *ctx, const char *line, size_t len)
 {
@@ -242,6 +284,14 @@ int main(int argc, char **argv)
 		pk_cli_usage_error(&cli, "rule leak needs --against");
 	if (opt.ck.leak_ngram && !opt.nagainst)
 		pk_cli_usage_error(&cli, "--leak-ngram needs --against");
+	/* the report and the output (or stats) would overwrite each other */
+	if (opt.json_path && same_file(opt.json_path, cli.output))
+		pk_cli_usage_error(&cli, "JSON report file '%s' is also the output",
+				   opt.json_path);
+	if (opt.json_path && cli.want_stats &&
+	    same_file(opt.json_path, cli.stats_path))
+		pk_cli_usage_error(&cli, "JSON report file '%s' is also the stats file",
+				   opt.json_path);
 
 	if (cli.from && strcmp(cli.from, "lists") != 0) {
 		pk_cli_check_format_opts(&cli, cli.from);

@@ -18,6 +18,10 @@ enum { CLI_TEMP_OUT, CLI_TEMP_QUARANTINE, CLI_TEMP_STATS, CLI_NTEMP };
 void cli_start(const char *progname);
 void cli_remember_temp(int slot, const struct pk_writer *w);
 void cli_forget_temp(int slot);
+/* pk_writer_open() and cli_remember_temp() with the fatal signals held
+ * in between (not for a FIFO or a device). */
+struct pk_writer *cli_open_temp(int slot, const char *path, int zstd_level,
+				struct pk_error *err);
 /* A write error: reported (status 2, stop), or the end by SIGPIPE when
  * nobody reads any more. */
 void cli_report_writer_error(struct pk_cli *cli, const char *what,

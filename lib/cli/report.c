@@ -90,9 +90,8 @@ void cli_write_stats(struct pk_cli *cli)
 		pk_buf_free(&b);
 		return;
 	}
-	w = pk_writer_open(cli->stats_path, 0, &err);
+	w = cli_open_temp(CLI_TEMP_STATS, cli->stats_path, 0, &err);
 	if (w) {
-		cli_remember_temp(CLI_TEMP_STATS, w);
 		pk_writer_write(w, b.data, b.len, &err);
 		rc = pk_writer_commit(w, &err);
 		cli_forget_temp(CLI_TEMP_STATS);
