@@ -240,7 +240,10 @@ static void report(struct pk_cli *cli, struct pk_check *ck,
 	struct pk_error err = {0};
 	struct pk_writer *w;
 
-	if (o->json && pk_check_json(ck, &b) == PK_OK && o->json_path) {
+	/* a report cut short by a failed allocation is never written */
+	if (o->json && pk_check_json(ck, &b) < 0)
+		pk_cli_fatal(cli, "out of memory");
+	if (o->json && o->json_path) {
 		if (!(w = pk_writer_open(o->json_path, 0, &err))) {
 			pk_cli_error(cli, "%s: %s", o->json_path, err.text);
 		} else if (pk_writer_write(w, b.data, b.len, &err) < 0 ||

@@ -471,7 +471,8 @@ int pk_check_report(struct pk_check *ck, unsigned long long lineno,
 }
 
 /* The first EXCERPT_CHARS characters of the UTF-8 text s[0..n) as a JSON
- * string, with "..." when cut, into ck->tmp (NUL-terminated). */
+ * string, with "..." when cut, into ck->tmp (NUL-terminated); NULL when
+ * out of memory (never a message with its excerpt missing). */
 static const char *excerpt(struct pk_check *ck, const char *s, size_t n)
 {
 	size_t i = 0, chars = 0;
@@ -485,7 +486,7 @@ static const char *excerpt(struct pk_check *ck, const char *s, size_t n)
 	pk_buf_reset(&ck->tmp);
 	if (pk_json_quote(&ck->tmp, s, i) < 0 ||
 	    (i < n && pk_buf_puts(&ck->tmp, "...") < 0))
-		return "\"\"";
+		return NULL;
 	return ck->tmp.data;
 }
 
@@ -551,11 +552,13 @@ static int check_messages(struct pk_check *ck, const char *what,
 			return 0;
 		}
 		if (!is_role(m + role.val_off, role.val_len)) {
-			*rc = report(ck, PK_CHECK_SCHEMA,
-				     "%s[%zu]: role %s is not system, user or assistant",
-				     what, i,
-				     excerpt(ck, m + role.val_off + 1,
-					     role.val_len - 2));
+			const char *x = excerpt(ck, m + role.val_off + 1,
+						role.val_len - 2);
+
+			*rc = x ? report(ck, PK_CHECK_SCHEMA,
+					 "%s[%zu]: role %s is not system, user or assistant",
+					 what, i, x)
+				: PK_FATAL;
 			return 0;
 		}
 		if (!pk_object_find(m, len, "content", &content)) {
@@ -660,12 +663,15 @@ static int text_rules(struct pk_check *ck, const char *what,
 			if (found < 0)
 				rc = report(ck, PK_CHECK_DENY, "%s: --deny-regex '%s': %s",
 					    what, ck->o.deny[i], e.text);
-			else if (found == 1)
-				rc = report(ck, PK_CHECK_DENY,
-					    "%s matches --deny-regex '%s' at character %zu: %s",
-					    what, ck->o.deny[i],
-					    utf8_chars(t->data, m.off) + 1,
-					    excerpt(ck, t->data + m.off, m.len));
+			else if (found == 1) {
+				const char *x = excerpt(ck, t->data + m.off, m.len);
+
+				rc = x ? report(ck, PK_CHECK_DENY,
+						"%s matches --deny-regex '%s' at character %zu: %s",
+						what, ck->o.deny[i],
+						utf8_chars(t->data, m.off) + 1, x)
+				       : PK_FATAL;
+			}
 			if (rc < 0)
 				return rc;
 		}
