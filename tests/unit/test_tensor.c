@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -293,6 +294,58 @@ static void test_safetensors(void)
 	pk_tensor_close(f);
 }
 
+/* Found by fuzz_tensor: a float lengths array holding a value beyond
+ * long long was cast (undefined); a shape whose digits end the file was
+ * read by strtoull, which could go on past the header and the mapping. */
+static void test_fuzz_findings(void)
+{
+	const float f4[4] = {3, 2.5f, 1e20f, -9.2233720368547758e18f};
+	const double f8[2] = {0x1p63, -0x1p63};
+	unsigned char buf[4096];
+	struct pk_error err = {0};
+	struct pk_tensor_file *f;
+	struct pk_tensor t;
+	long long v;
+	static const char h[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 1234";
+	size_t n;
+
+	put(buf, npy(buf, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", f4, sizeof f4));
+	f = pk_tensor_open_npy(path, &err);
+	CHECK(f != NULL);
+	pk_tensor_get(f, NULL, &t, &err);
+	CHECK(pk_tensor_int(&t, 0, &v) == PK_OK && v == 3);
+	CHECK_INT(pk_tensor_int(&t, 1, &v), PK_BAD_RECORD); /* 2.5 */
+	CHECK_INT(pk_tensor_int(&t, 2, &v), PK_BAD_RECORD); /* 1e20 */
+	/* -2^63 as a float is exactly LLONG_MIN */
+	CHECK(pk_tensor_int(&t, 3, &v) == PK_OK && v == LLONG_MIN);
+	pk_tensor_close(f);
+	put(buf, npy(buf, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", f8, sizeof f8));
+	f = pk_tensor_open_npy(path, &err);
+	pk_tensor_get(f, NULL, &t, &err);
+	CHECK_INT(pk_tensor_int(&t, 0, &v), PK_BAD_RECORD); /* 2^63 */
+	CHECK(pk_tensor_int(&t, 1, &v) == PK_OK && v == LLONG_MIN);
+	pk_tensor_close(f);
+
+	/* the header ends the file, in the digits of the shape: (0, 1234),
+	 * no data */
+	n = sizeof h - 1;
+	memcpy(buf, "\x93NUMPY\x01\x00", 8);
+	buf[8] = (unsigned char)n;
+	buf[9] = 0;
+	memcpy(buf + 10, h, n);
+	put(buf, 10 + n);
+	f = pk_tensor_open_npy(path, &err);
+	CHECK(f != NULL);
+	CHECK_INT(pk_tensor_get(f, NULL, &t, &err), PK_OK);
+	CHECK_INT(t.rows, 0);
+	CHECK_INT(t.cols, 1234);
+	pk_tensor_close(f);
+	/* 20 digits: beyond 64 bits */
+	put(buf, npy(buf, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", NULL, 0));
+	CHECK(pk_tensor_open_npy(path, &err) == NULL);
+	CHECK(strstr(err.text, "bad 'shape'") != NULL);
+}
+
 int main(void)
 {
 	snprintf(path, sizeof path, "%s/pk-test-tensor.%ld",
@@ -301,6 +354,7 @@ int main(void)
 	test_npy_ok();
 	test_npy_bad();
 	test_safetensors();
+	test_fuzz_findings();
 	unlink(path);
 	return pk_test_done();
 }
