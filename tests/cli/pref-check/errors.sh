@@ -25,3 +25,9 @@ printf '{"prompt":"%s","chosen":"a","rejected":"b"}\n' xxxxxxxxxxxxxxxxxxxxxxxxx
 cat in.jsonl >>long.jsonl
 pref-check --max-line 42 long.jsonl
 echo "exit $?"
+# the JSON report and the output or stats file would overwrite each other
+pref-check --json=out.txt -o ./out.txt in.jsonl
+echo "exit $?"
+pref-check --json=s.json --stats=s.json in.jsonl
+echo "exit $?"
+[ -e out.txt ] || [ -e s.json ] || echo "nothing written"
