@@ -109,7 +109,7 @@ static void listed_free(struct listed *l)
 		free(l->line[i]);
 }
 
-static char path[64];
+static char path[4096];
 
 static void remove_against(void)
 {
@@ -125,11 +125,13 @@ static const char *against_file(void)
 		"{\"q\":{\"text\":\"x\"},\"prompt\":\"Sum 2 and 2\"}\n"
 		"{\"prompt\":[{\"role\":\"user\",\"content\":\"Hello there my dear friend\"}]}\n"
 		"{\"prompt\":\"\\u00c9t\\u00e9 \\u00e0 PARIS, caf\\u00e9 cr\\u00e8me\"}\n";
+	const char *dir = getenv("TMPDIR");
 	int fd;
 
 	if (path[0])
 		return path;
-	snprintf(path, sizeof path, "%s/fuzz_check.XXXXXX", "/tmp");
+	snprintf(path, sizeof path, "%s/fuzz_check.XXXXXX",
+		 dir && *dir ? dir : "/tmp");
 	fd = mkstemp(path);
 	if (fd < 0 || write(fd, lines, strlen(lines)) != (ssize_t)strlen(lines))
 		fz_fail(T, "cannot write the --against file", NULL, 0);
