@@ -8,12 +8,10 @@
  */
 #include "config.h"
 
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "prefkit.h"
 #include "cli.h"
@@ -148,46 +146,6 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
-/* The absolute name of a file that may not exist yet (its directory's
- * real path and its base name), or NULL. */
-static char *abs_name(const char *path)
-{
-	char *d = strdup(path), *b = strdup(path), *rd = NULL, *out = NULL;
-	size_t n;
-
-	if (d && b && (rd = realpath(dirname(d), NULL))) {
-		n = strlen(rd) + strlen(basename(b)) + 2;
-		if ((out = malloc(n)))
-			snprintf(out, n, "%s/%s", rd, basename(b));
-	}
-	free(rd);
-	free(d);
-	free(b);
-	return out;
-}
-
-/* 1 when the two paths name one file (existing or to be made). */
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	char *ra, *rb;
-	int same;
-
-	if (!a || !b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
-		return 0;
-	if (strcmp(a, b) == 0)
-		return 1;
-	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
-		       !S_ISCHR(sa.st_mode);
-	ra = abs_name(a);
-	rb = abs_name(b);
-	same = ra && rb && strcmp(ra, rb) == 0;
-	free(ra);
-	free(rb);
-	return same;
-}
-
 /* Violation lines go to the output as they are found. */
 static int emit_line(void *ctx, const char *line, size_t len)
 {
@@ -237,22 +195,14 @@ static void report(struct pk_cli *cli, struct pk_check *ck,
 		   const struct options *o)
 {
 	struct pk_buf b = PK_BUF_INIT;
-	struct pk_error err = {0};
-	struct pk_writer *w;
 
 	/* a report cut short by a failed allocation is never written */
 	if (o->json && pk_check_json(ck, &b) < 0)
 		pk_cli_fatal(cli, "out of memory");
 	if (o->json && o->json_path) {
-		if (!(w = pk_writer_open(o->json_path, 0, &err))) {
-			pk_cli_error(cli, "%s: %s", o->json_path, err.text);
-		} else if (pk_writer_write(w, b.data, b.len, &err) < 0 ||
-			   pk_writer_write(w, "\n", 1, &err) < 0) {
-			pk_writer_abort(w);
-			pk_cli_error(cli, "%s: %s", o->json_path, err.text);
-		} else if (pk_writer_commit(w, &err) < 0) {
-			pk_cli_error(cli, "%s: %s", o->json_path, err.text);
-		}
+		if (pk_buf_putc(&b, '\n') < 0)
+			pk_cli_fatal(cli, "out of memory");
+		pk_cli_write_file(cli, o->json_path, b.data, b.len);
 		pk_buf_reset(&b);
 	}
 	if (!o->json || o->json_path)
@@ -288,22 +238,18 @@ int main(int argc, char **argv)
 	if (opt.ck.leak_ngram && !opt.nagainst)
 		pk_cli_usage_error(&cli, "--leak-ngram needs --against");
 	/* the report and the output (or stats) would overwrite each other */
-	if (opt.json_path && same_file(opt.json_path, cli.output))
+	if (opt.json_path && pk_cli_same_file(opt.json_path, cli.output))
 		pk_cli_usage_error(&cli, "JSON report file '%s' is also the output",
 				   opt.json_path);
 	if (opt.json_path && cli.want_stats &&
-	    same_file(opt.json_path, cli.stats_path))
+	    pk_cli_same_file(opt.json_path, cli.stats_path))
 		pk_cli_usage_error(&cli, "JSON report file '%s' is also the stats file",
 				   opt.json_path);
 
 	if (cli.from && strcmp(cli.from, "lists") != 0) {
 		pk_cli_check_format_opts(&cli, cli.from);
 		pk_cli_format_opts(&cli, &fo);
-		fo.prompt_field = cli.prompt_field;
-		fo.chosen_field = cli.chosen_field;
-		fo.rejected_field = cli.rejected_field;
-		fo.score_chosen_field = cli.score_chosen_field;
-		fo.score_rejected_field = cli.score_rejected_field;
+		pk_cli_pair_field_opts(&cli, &fo);
 		opt.ck.from = pk_cli_format_reader(&cli, cli.from, &fo);
 		/* the records it makes have the SPEC names */
 	} else {

@@ -266,11 +266,7 @@ int main(int argc, char **argv)
 	fo.strict = opt.strict;
 	fo.conversational = opt.to == TO_CONVERSATIONAL;
 	fo.keep_ties = opt.to == TO_LISTS;
-	fo.prompt_field = cli.prompt_field;
-	fo.chosen_field = cli.chosen_field;
-	fo.rejected_field = cli.rejected_field;
-	fo.score_chosen_field = cli.score_chosen_field;
-	fo.score_rejected_field = cli.score_rejected_field;
+	pk_cli_pair_field_opts(&cli, &fo);
 	fo.responses_field = cli.responses_field;
 	fo.text_field = cli.text_field;
 	fo.score_field = cli.score_field;

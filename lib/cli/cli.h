@@ -211,6 +211,12 @@ int pk_cli_open_outputs(struct pk_cli *cli, char *const *paths, size_t n,
  * Its index is the number of outputs before it.  0, or prints and
  * returns -1. */
 int pk_cli_add_output(struct pk_cli *cli, const char *path, int zstd_level);
+/* Write a whole side file (a report) atomically: 0, or -1 after the
+ * message (status 2). */
+int pk_cli_write_file(struct pk_cli *cli, const char *path, const void *data,
+		      size_t len);
+/* 1 when two paths (neither "-") name one file, existing or to be made. */
+int pk_cli_same_file(const char *a, const char *b);
 /* Write the current input record unchanged (compacted) to output k. */
 int pk_cli_emit_record_to(struct pk_cli *cli, size_t k);
 /* Write one record (data, no newline) to output k: counted as written. */
@@ -294,6 +300,9 @@ struct pk_format_reader *pk_cli_format_reader(struct pk_cli *cli,
  * and the format options (PK_CLI_FORMATS) as pk_format_opts. */
 void pk_cli_rank_opts(const struct pk_cli *cli, struct pk_rank_opts *o);
 void pk_cli_format_opts(const struct pk_cli *cli, struct pk_format_opts *o);
+/* The pair field options (PK_CLI_FIELDS: --prompt-field ... --score-
+ * rejected-field) into pk_format_opts, for readers that take them. */
+void pk_cli_pair_field_opts(const struct pk_cli *cli, struct pk_format_opts *o);
 /* --from for a command that reads ranked lists: checks --no-synthetic and
  * --score against it and opens the format reader; NULL when there is no
  * --from (or it is "lists" or "auto", which the command reads itself).

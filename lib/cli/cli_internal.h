@@ -9,9 +9,10 @@
 #include "cli.h"
 
 /* output.c: the temporary files a signal or exit() removes, one slot
- * each for the output, the quarantine file and the stats file (the
- * outputs of pk_cli_open_outputs() have their own list). */
-enum { CLI_TEMP_OUT, CLI_TEMP_QUARANTINE, CLI_TEMP_STATS, CLI_NTEMP };
+ * each for the output, the quarantine file and a side file being
+ * written whole (the stats, a report: pk_cli_write_file); the outputs of
+ * pk_cli_open_outputs() have their own list. */
+enum { CLI_TEMP_OUT, CLI_TEMP_QUARANTINE, CLI_TEMP_SIDE, CLI_NTEMP };
 
 /* At start-up: /dev/null on closed standard descriptors, the handlers
  * that remove temporary files on a fatal signal and at exit(). */

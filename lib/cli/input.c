@@ -428,6 +428,15 @@ void pk_cli_format_opts(const struct pk_cli *cli, struct pk_format_opts *o)
 	o->no_synthetic = cli->no_synthetic;
 }
 
+void pk_cli_pair_field_opts(const struct pk_cli *cli, struct pk_format_opts *o)
+{
+	o->prompt_field = cli->prompt_field;
+	o->chosen_field = cli->chosen_field;
+	o->rejected_field = cli->rejected_field;
+	o->score_chosen_field = cli->score_chosen_field;
+	o->score_rejected_field = cli->score_rejected_field;
+}
+
 struct pk_format_reader *pk_cli_open_list_format(struct pk_cli *cli)
 {
 	struct pk_format_opts fo;

@@ -217,6 +217,40 @@ static int file_id_same(const struct file_id *a, const struct file_id *b)
 	return a->name && b->name && strcmp(a->name, b->name) == 0;
 }
 
+int pk_cli_same_file(const char *a, const char *b)
+{
+	struct file_id ia, ib;
+	int same;
+
+	if (!a || !b || strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+		return 0;
+	file_id_get(&ia, a);
+	file_id_get(&ib, b);
+	same = strcmp(a, b) == 0 || file_id_same(&ia, &ib);
+	free(ia.name);
+	free(ib.name);
+	return same;
+}
+
+int pk_cli_write_file(struct pk_cli *cli, const char *path, const void *data,
+		      size_t len)
+{
+	struct pk_error err = {0};
+	struct pk_writer *w = cli_open_temp(CLI_TEMP_SIDE, path, 0, &err);
+	int rc = -1;
+
+	if (w) {
+		if (pk_writer_write(w, data, len, &err) < 0)
+			pk_writer_abort(w);
+		else
+			rc = pk_writer_commit(w, &err) < 0 ? -1 : 0;
+		cli_forget_temp(CLI_TEMP_SIDE);
+	}
+	if (rc < 0)
+		pk_cli_error(cli, "%s: %s", path, err.text);
+	return rc;
+}
+
 /* A file the command writes (an output: what, path) must not be the
  * quarantine or stats file, nor be written by two of them, and those two
  * must not be an input: one would overwrite the other (issue 8).  Outputs

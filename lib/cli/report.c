@@ -66,8 +66,6 @@ void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n)
 void cli_write_stats(struct pk_cli *cli)
 {
 	struct pk_buf b = PK_BUF_INIT;
-	struct pk_error err = {0};
-	struct pk_writer *w;
 	int i, rc;
 
 	rc = pk_buf_printf(&b, "{\"read\":%llu,\"written\":%llu,\"skipped\":%llu,"
@@ -90,16 +88,6 @@ void cli_write_stats(struct pk_cli *cli)
 		pk_buf_free(&b);
 		return;
 	}
-	w = cli_open_temp(CLI_TEMP_STATS, cli->stats_path, 0, &err);
-	if (w) {
-		pk_writer_write(w, b.data, b.len, &err);
-		rc = pk_writer_commit(w, &err);
-		cli_forget_temp(CLI_TEMP_STATS);
-	}
+	pk_cli_write_file(cli, cli->stats_path, b.data, b.len);
 	pk_buf_free(&b);
-	if (!w || rc != PK_OK) {
-		fprintf(stderr, "%s: %s: %s\n", cli->progname, cli->stats_path,
-			err.text);
-		cli->status = PK_EXIT_ERROR;
-	}
 }
