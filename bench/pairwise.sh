@@ -3,9 +3,10 @@
 # pairwise.sh - pref-convert --from pairwise against pref-cat on the same
 # input (issue 12: within 1.5x of pref-cat), in the same run.
 #
-#   bench/pairwise.sh [SIZE [BINDIR [RUNS]]]   (default 200M, ../_build, 5)
+#   bench/pairwise.sh [SIZE|FILE [BINDIR [RUNS]]]   (default 200M, ../_build, 5)
 #
-# The input: gen.py's pairs turned into one judgement per record
+# The input: gen.py's pairs of SIZE (or the pairs of FILE, e.g. real data)
+# turned into one judgement per record
 # (response_a, response_b, label 1 or 2, A and B drawn by a seeded coin),
 # its other members kept (implicit-prompt pairs left out).  Before timing, the conversion is checked
 # against the pairs it came from (prompt, chosen, rejected of every
@@ -19,9 +20,14 @@ bin=${2:-$here/../_build}
 runs=${3:-5}
 cache=${PREFKIT_BENCH_CACHE:-${TMPDIR:-/tmp}/prefkit-bench}
 mkdir -p "$cache"
-pairs=$cache/pairwise-src-$size.jsonl
-in=$cache/pairwise-$size.jsonl
-[ -s "$pairs" ] || python3 "$here/gen.py" --shape pairs --size "$size" --seed 1 >"$pairs"
+if [ -f "$size" ]; then
+	pairs=$size
+	in=$cache/pairwise-$(basename "$size")
+else
+	pairs=$cache/pairwise-src-$size.jsonl
+	in=$cache/pairwise-$size.jsonl
+	[ -s "$pairs" ] || python3 "$here/gen.py" --shape pairs --size "$size" --seed 1 >"$pairs"
+fi
 [ -s "$in" ] || python3 - "$pairs" "$in" <<'PY'
 import json, random, sys
 rng = random.Random(1)
