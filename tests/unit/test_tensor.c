@@ -143,7 +143,7 @@ static void test_npy_ok(void)
 
 static void test_npy_bad(void)
 {
-	const float f4[6] = {1, 2, 3, 4, 5, 6};
+	const float f4[12] = {1, 2, 3, 4, 5, 6}; /* 48 bytes: room for the object array */
 	unsigned char buf[200000];
 	struct pk_error err = {0};
 	size_t n;
