@@ -70,27 +70,39 @@ void cli_remember_temp(int slot, const struct pk_writer *w)
  * remembered: one arriving in between would leave the file behind (18
  * runs in 300 did, tests/hostile/run).  Not for a path that is a FIFO or
  * a device: written in place, and opening a FIFO may wait for a reader,
- * which must stay interruptible. */
+ * which must stay interruptible.  1 when held (old: the mask to put
+ * back with release_signals()). */
+static int hold_signals(const char *path, sigset_t *old)
+{
+	struct stat st;
+	sigset_t set;
+	size_t i;
+
+	if (!path || strcmp(path, "-") == 0 ||
+	    (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
+		return 0;
+	sigemptyset(&set);
+	for (i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		sigaddset(&set, fatal_signals[i]);
+	return sigprocmask(SIG_BLOCK, &set, old) == 0;
+}
+
+static void release_signals(int held, const sigset_t *old)
+{
+	if (held)
+		sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 struct pk_writer *cli_open_temp(int slot, const char *path, int zstd_level,
 				struct pk_error *err)
 {
 	struct pk_writer *w;
-	struct stat st;
-	sigset_t set, old;
-	size_t i;
-	int held = 0;
+	sigset_t old;
+	int held = hold_signals(path, &old);
 
-	if (path && strcmp(path, "-") != 0 &&
-	    !(stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
-		sigemptyset(&set);
-		for (i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
-			sigaddset(&set, fatal_signals[i]);
-		held = sigprocmask(SIG_BLOCK, &set, &old) == 0;
-	}
 	w = pk_writer_open(path, zstd_level, err);
 	cli_remember_temp(slot, w);
-	if (held)
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	release_signals(held, &old);
 	return w;
 }
 
@@ -367,19 +379,25 @@ int pk_cli_open_outputs(struct pk_cli *cli, char *const *paths, size_t n,
 	cleanup_more = temps;
 	for (k = 0; k < n; k++) {
 		const char *tmp;
+		sigset_t old;
+		int held;
 
 		cli->out_paths[k] = strdup(paths[k]);
+		held = hold_signals(paths[k], &old);
 		cli->outs[k] = pk_writer_open(paths[k], zstd_level, &err);
+		tmp = cli->outs[k] ? pk_writer_temp_path(cli->outs[k]) : NULL;
+		if (tmp)
+			temps[k] = strdup(tmp);
+		ncleanup_more = k + 1;
+		release_signals(held, &old);
 		if (!cli->outs[k]) {
 			pk_cli_error(cli, "%s: %s", paths[k], err.text);
 			return -1;
 		}
-		tmp = pk_writer_temp_path(cli->outs[k]);
-		if (!cli->out_paths[k] || (tmp && !(temps[k] = strdup(tmp)))) {
+		if (!cli->out_paths[k] || (tmp && !temps[k])) {
 			pk_cli_error(cli, "out of memory");
 			return -1;
 		}
-		ncleanup_more = k + 1;
 	}
 	return open_quarantine(cli);
 }
@@ -391,10 +409,14 @@ int pk_cli_add_output(struct pk_cli *cli, const char *path, int zstd_level)
 	struct pk_writer **outs, *w;
 	char **paths, **temps, **old = cleanup_more, *name, *tmp = NULL;
 	const char *t;
+	sigset_t held_mask;
+	int held;
 
 	if (check_clashes(cli, &path, 1, 0) < 0)
 		return -1;
+	held = hold_signals(path, &held_mask);
 	if (!(w = pk_writer_open(path, zstd_level, &err))) {
+		release_signals(held, &held_mask);
 		pk_cli_error(cli, "%s: %s", path, err.text);
 		return -1;
 	}
@@ -412,6 +434,7 @@ int pk_cli_add_output(struct pk_cli *cli, const char *path, int zstd_level)
 		free(name);
 		free(tmp);
 		pk_writer_abort(w);
+		release_signals(held, &held_mask);
 		pk_cli_error(cli, "out of memory");
 		return -1;
 	}
@@ -424,6 +447,7 @@ int pk_cli_add_output(struct pk_cli *cli, const char *path, int zstd_level)
 	/* a signal sees the old list or the new one, each whole */
 	cleanup_more = temps;
 	ncleanup_more = n + 1;
+	release_signals(held, &held_mask);
 	free(old);
 	return 0;
 }
