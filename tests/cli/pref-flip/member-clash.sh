@@ -1,19 +1,7 @@
 # The member-clash rule (prefkit(7)): "flipped", "delta_h" and "margin"
 # replace the members of those names, in their places.
-# nodup: "no key twice", or the keys a line holds twice (Python, which
-# keeps every pair of an object here); then pref-cat must accept it.
-nodup() {
-	python3 -c '
-import json, sys
-def h(p):
-    ks = [k for k, _ in p]
-    d = sorted({k for k in ks if ks.count(k) > 1})
-    if d: print("DUPLICATE KEYS", d)
-    return dict(p)
-for l in open(sys.argv[1]): json.loads(l, object_pairs_hook=h)
-print("no key twice")' "$1"
-	pref-cat "$1" >/dev/null && echo "pref-cat accepts it"
-}
+# nodup (common/nodup.inc): no key written twice, and pref-cat accepts it.
+. "$CASEDIR/../common/nodup.inc"
 echo '{"flipped":"x","prompt":"p","chosen":"a","rejected":"b","h_w":1,"h_l":0,"delta_h":9,"margin":9}' |
 	pref-flip --lambda=0.5 > out.jsonl
 echo "exit $?"
