@@ -4,44 +4,11 @@
 # Lines on stdin, writes what pref-flip should write for the options given
 # (a subset: --labels, --label-fields, --lambda, --drop-flipped,
 # --drop-both-hallucinated, --by score), one compact record per line.
-import json, sys
+import json, os, sys
 
-def partner(name):
-    # SPEC 1.2: chosen <-> rejected anywhere in the name, else _w <-> _l
-    if "chosen" in name:
-        return name.replace("chosen", "rejected")
-    if "rejected" in name:
-        return name.replace("rejected", "chosen")
-    if name.endswith("_w"):
-        return name[:-2] + "_l"
-    if name.endswith("_l"):
-        return name[:-2] + "_w"
-    return None
-
-def swap_paired(obj):
-    keys = list(obj)
-    out = {}
-    for k in keys:
-        p = partner(k)
-        if p is None:
-            v = obj[k]
-            out[k] = swap_paired(v) if isinstance(v, dict) else v
-        elif p in obj:
-            out[k] = obj[p]
-        else:
-            out[p] = obj[k]  # renamed in place
-    return out
-
-def get(obj, path):
-    for part in path.split("."):
-        obj = obj[part]
-    return obj
-
-def set_path(obj, path, v):
-    parts = path.split(".")
-    for part in parts[:-1]:
-        obj = obj[part]
-    obj[parts[-1]] = v
+# SPEC 1.2's paired-field swap and dotted paths: the golden oracles' own
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from goldenlib import get_path as get, partner, set_path, swap_paired  # noqa: E402
 
 def main(argv):
     o = {"labels": "hallucinated", "label-fields": "h_w,h_l", "lambda": None,
