@@ -579,8 +579,10 @@ static int run_put_record(struct pk_sort *s, struct run_writer *w,
 	return PK_OK;
 }
 
-static int run_begin(struct pk_sort *s, struct run_writer *w,
-		     struct pk_error *err)
+/* A run writer with nothing written yet, its compressor and block ready
+ * (no file: the callers give it one). */
+static int writer_ready(struct pk_sort *s, struct run_writer *w,
+			struct pk_error *err)
 {
 	w->len = 0;
 	w->nrec = 0;
@@ -589,6 +591,16 @@ static int run_begin(struct pk_sort *s, struct run_writer *w,
 		return s->status;
 	if (!s->wraw && !(s->wraw = malloc(s->block)))
 		return nomem(s, err);
+	return PK_OK;
+}
+
+static int run_begin(struct pk_sort *s, struct run_writer *w,
+		     struct pk_error *err)
+{
+	int rc = writer_ready(s, w, err);
+
+	if (rc != PK_OK)
+		return rc;
 	w->fd = tmp_open(s, err);
 	return w->fd < 0 ? s->status : PK_OK;
 }
@@ -684,13 +696,10 @@ static int keep_prev(struct pk_sort *s, const char *p, size_t n,
 static int tail_begin(struct pk_sort *s, struct source *t,
 		      struct run_writer *w, struct pk_error *err)
 {
-	w->len = 0;
-	w->nrec = 0;
-	w->fd = -1;
-	if (zstd_ready(s, err) != PK_OK)
-		return s->status;
-	if (!s->wraw && !(s->wraw = malloc(s->block)))
-		return nomem(s, err);
+	int rc = writer_ready(s, w, err);
+
+	if (rc != PK_OK)
+		return rc;
 	if (lseek(t->fd, 0, SEEK_END) < 0)
 		return io_fail(s, err, "cannot write", errno);
 	w->fd = t->fd;
