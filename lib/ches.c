@@ -160,16 +160,10 @@ int pk_ches_sparse(const uint64_t *a, size_t na, const uint64_t *b,
 	return PK_OK;
 }
 
-void pk_ches_dense(const double *a, const double *b, size_t d, double la,
-		   double lb, int mean, struct pk_ches_scores *s)
+/* The scores from the sums <S+,S-> and |S+|^2 (SPEC 3.4), rounded once */
+static void dense_scores(long double dot, long double sq, double la,
+			 double lb, int mean, struct pk_ches_scores *s)
 {
-	long double dot = 0, sq = 0;
-	size_t i;
-
-	for (i = 0; i < d; i++) {
-		dot += (long double)a[i] * b[i];
-		sq += (long double)a[i] * a[i];
-	}
 	s->ches_exact = 0;
 	if (!mean) {
 		s->ches = (double)(dot - sq);
@@ -191,6 +185,39 @@ void pk_ches_dense(const double *a, const double *b, size_t d, double la,
 			s->have |= PK_CHES_HAVE_CHES;
 		}
 	}
+}
+
+void pk_ches_dense(const double *a, const double *b, size_t d, double la,
+		   double lb, int mean, struct pk_ches_scores *s)
+{
+	long double dot = 0, sq = 0;
+	size_t i;
+
+	for (i = 0; i < d; i++) {
+		dot += (long double)a[i] * b[i];
+		sq += (long double)a[i] * a[i];
+	}
+	dense_scores(dot, sq, la, lb, mean, s);
+}
+
+/* pk_ches_dense of two float32 rows read where they lie (a side file's
+ * map): a float widens to long double exactly, as through a double, so
+ * the bits are those of pk_ches_dense - without converting the rows. */
+static void dense_f32(const unsigned char *a, const unsigned char *b,
+		      size_t d, double la, double lb, struct pk_ches_scores *s)
+{
+	long double dot = 0, sq = 0;
+	size_t i;
+
+	for (i = 0; i < d; i++) {
+		float x, y;
+
+		memcpy(&x, a + 4 * i, 4);
+		memcpy(&y, b + 4 * i, 4);
+		dot += (long double)x * y;
+		sq += (long double)x * x;
+	}
+	dense_scores(dot, sq, la, lb, 0, s);
 }
 
 double pk_edit_similarity(const uint64_t *a, size_t na, const uint64_t *b,
@@ -480,6 +507,14 @@ static long record_vector(const struct pk_record *rec, const char *name,
 				    "field '%s' is not an array of numbers (%s)",
 				    name, pk_type_name(v.type));
 	buf->len = 0;
+	k = pk_number_array(rec->text + v.off, v.len, buf);
+	if (k >= 0)
+		return k;
+	if (k == PK_FATAL)
+		return pk_nomem(err);
+	/* walk it again, element by element, to say what is wrong */
+	k = 0;
+	buf->len = 0;
 	pk_iter_init(&it, rec->text + v.off, v.len);
 	while (pk_iter_element(&it, &off, &len, &t)) {
 		double x;
@@ -576,6 +611,13 @@ static int side_scores(struct pk_ches *c, const struct pk_record *rec,
 						    "--metric ln-ches needs the response lengths: give the length arrays, or len_chosen and len_rejected in every record (or use --metric ches)");
 			la = lb = 0;
 		}
+	}
+	if (c->t[0].dtype == PK_DT_F32 && c->t[1].dtype == PK_DT_F32) {
+		size_t row = (size_t)index * c->t[0].cols * 4;
+
+		dense_f32(c->t[0].data + row, c->t[1].data + row,
+			  c->t[0].cols, la, lb, s);
+		return PK_OK;
 	}
 	pk_tensor_row(&c->t[0], index, (double *)c->va.data);
 	pk_tensor_row(&c->t[1], index, (double *)c->vb.data);

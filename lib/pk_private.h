@@ -246,6 +246,12 @@ unsigned long long pk_scan_probes(void);
  * number.  For a value's spelling (canon.c); a value a command uses goes
  * through the stricter pk_parse_number. */
 int pk_parse_double(const char *p, size_t n, double *out);
+/* The elements of the JSON array p[0..n) (text the scanner validated),
+ * each a number pk_parse_number accepts, appended to out as doubles in
+ * one walk: their count, PK_BAD_RECORD when an element is not such a
+ * number (the caller walks the array again to say which and why), or
+ * PK_FATAL out of memory. */
+long pk_number_array(const char *p, size_t n, struct pk_buf *out);
 /* Is p[0..n) the text of a JSON number (RFC 8259 grammar)? */
 int pk_is_json_number(const char *p, size_t n);
 

@@ -211,9 +211,139 @@ static void test_parse(void)
 	}
 }
 
+/* The plain definition pk_format_number implements faster: integral
+ * values below 1e17 as integers, else the first of "%.1g" .. "%.17g"
+ * (from 15 for normal numbers) that strtod reads back to x. */
+static int format_reference(char *buf, double x)
+{
+	int p, n = -1;
+
+	if (x == 0)
+		return snprintf(buf, PK_NUMBER_MAX, "0");
+	if (fabs(x) < 1e17 && x == trunc(x))
+		return snprintf(buf, PK_NUMBER_MAX, "%.0f", x);
+	for (p = fabs(x) < DBL_MIN ? 1 : 15; p <= 17; p++) {
+		n = snprintf(buf, PK_NUMBER_MAX, "%.*g", p, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
+	return n;
+}
+
+static int same_as_reference(double x)
+{
+	char want[PK_NUMBER_MAX];
+	int n = pk_format_number(out, x), m = format_reference(want, x);
+
+	if (n == m && strcmp(out, want) == 0)
+		return 1;
+	printf("#   %a: %s, printf search %s\n", x, out, want);
+	return 0;
+}
+
+/* pk_format_number rounds printf's 17 digits again for 15 and 16: the
+ * same text as printf's own search, on random bit patterns of every
+ * exponent, on short decimals (n / 10^k, the values scores hold), on
+ * values whose 17-digit form ends in 5, 50 or 9s (the double rounding and
+ * carry cases) and around the notation switches (1e-5, 1e15..1e17). */
+static void test_format_search(void)
+{
+	unsigned long long seed = 0x9e3779b97f4a7c15ull;
+	static const double edges[] = {
+		1e-5, 9.9999999999999995e-5, 1.0000000000000001e-4, 1e-4,
+		0.99999999999999989, 9.9999999999999982, 999999999999999.88,
+		9999999999999998.0, 1.2345678901234567e15, 1.2345678901234567e16,
+		5.0000000000000009e-300, 2.2250738585072014e-308,
+		0.15, 0.25, 0.35, 1.0000000000000002, 0.99999999999999994,
+		123456789012345.67, 0.00012345678901234567,
+	};
+	size_t k;
+	int ok = 1;
+
+	for (k = 0; k < sizeof edges / sizeof *edges; k++)
+		ok &= same_as_reference(edges[k]) & same_as_reference(-edges[k]);
+	for (k = 0; k < 300000 && ok; k++) {
+		double x;
+		unsigned long long bits;
+		char txt[40];
+
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		bits = seed;
+		memcpy(&x, &bits, sizeof x);
+		if (!isnan(x) && !isinf(x))
+			ok &= same_as_reference(x);
+		/* a short decimal */
+		x = (double)(long long)(seed >> 40) /
+		    pow(10, (double)(seed % 12));
+		ok &= same_as_reference(x);
+		/* 17 digits ending in 5, 50 or 99 */
+		snprintf(txt, sizeof txt, "%llu.%s%se%d",
+			 1 + (seed >> 20) % 9, "1234567890123"
+			 + (seed >> 8) % 4, (seed & 1) ? "50" : "99",
+			 (int)((seed >> 30) % 40) - 20);
+		ok &= same_as_reference(strtod(txt, NULL));
+	}
+	CHECK(ok);
+}
+
+/* pk_number_array: every element of a validated array in one walk, the
+ * same doubles as pk_parse_number one by one; anything else refused. */
+static void test_number_array(void)
+{
+	static const char *const good[] = {
+		"[]", "[ ]", "[1]", "[-2.925086,2.77947, 0.0 ,-0.0,1e3,1E-2,"
+		"12345678901234567890.5,0.1,-9007199254740993,1e-400]",
+		"[\t1,\r\n2 ]",
+	};
+	static const char *const bad[] = {
+		"[1,\"2\"]", "[true]", "[null]", "[[1]]", "[{}]", "[1e400]",
+		"[99999999999999999999]",
+	};
+	struct pk_buf b = {0};
+	size_t k;
+
+	for (k = 0; k < sizeof good / sizeof *good; k++) {
+		const char *t = good[k];
+		struct pk_iter it;
+		size_t off, len, i = 0;
+		long n;
+		int ok = 1;
+
+		b.len = 0;
+		n = pk_number_array(t, strlen(t), &b);
+		pk_iter_init(&it, t, strlen(t));
+		while (pk_iter_element(&it, &off, &len, NULL)) {
+			double want, got;
+
+			if (pk_parse_number(t + off, len, &want) != PK_OK)
+				want = 0; /* 1e-400 is refused one by one */
+			memcpy(&got, b.data + 8 * i, 8);
+			if (strstr(t, "1e-400") && len == 6)
+				ok = 0; /* never reached: it must be refused */
+			if (i >= (size_t)n || memcmp(&got, &want, 8) != 0)
+				ok = 0;
+			i++;
+		}
+		if (strstr(t, "1e-400")) {
+			CHECK_INT(n, PK_BAD_RECORD);
+			continue;
+		}
+		CHECK_INT(n, (long)i);
+		CHECK(ok);
+	}
+	for (k = 0; k < sizeof bad / sizeof *bad; k++)
+		CHECK_INT(pk_number_array(bad[k], strlen(bad[k]), &b),
+			  PK_BAD_RECORD);
+	free(b.data);
+}
+
 int main(void)
 {
 	test_format();
 	test_parse();
+	test_format_search();
+	test_number_array();
 	return pk_test_done();
 }
