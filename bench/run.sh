@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# bench/run.sh: time prefkit commands against jq, Miller and Python stdlib
+# bench/run.sh: time prefkit commands against jq, gojq, Miller and Python stdlib
 # baselines on the same generated input, in the same run.  See bench/README.md.
 set -eu
 
@@ -10,7 +10,7 @@ prog=bench/run.sh
 usage() {
 	cat <<EOF
 Usage: $prog [OPTION]...
-Time prefkit commands against equivalent jq, Miller and Python baselines on
+Time prefkit commands against equivalent jq, gojq, Miller and Python baselines on
 the same generated input, and print one Markdown table per command.
 
   --size SIZE         input size per command (K/M/G = 1024^n; default 200M)
@@ -19,7 +19,7 @@ the same generated input, and print one Markdown table per command.
                       that holds pref-cat, else pref-cat on PATH)
   --tools LIST        comma-separated, from cat,relabel,flip,expand,convert,
                       curriculum (default: all)
-  --baselines LIST    comma-separated, from jq,mlr,py (default: all)
+  --baselines LIST    comma-separated, from jq,gojq,mlr,py (default: all)
   --runs N            best of N runs per command (default 3)
   --seed N            generator seed (default 1)
   --nice N            run the timed commands under nice -n N (e.g. -10 as
@@ -51,7 +51,7 @@ size=200M
 runs=3
 seed=1
 tools=cat,relabel,flip,expand,convert,curriculum
-baselines=jq,mlr,py
+baselines=jq,gojq,mlr,py
 bin=
 cache=${PREFKIT_BENCH_CACHE:-${TMPDIR:-/tmp}/prefkit-bench}
 no_prefkit=0
@@ -110,7 +110,7 @@ for t in $tools; do
 done
 baselines=$(printf '%s' "$baselines" | tr ',' ' ')
 for b in $baselines; do
-	case $b in jq|mlr|py) ;; *) die "unknown baseline '$b' (jq, mlr, py)" ;; esac
+	case $b in jq|gojq|mlr|py) ;; *) die "unknown baseline '$b' (jq, gojq, mlr, py)" ;; esac
 done
 
 # --- tools ----------------------------------------------------------------
@@ -133,10 +133,11 @@ if [ ! -x /usr/bin/time ] || ! /usr/bin/time --version 2>&1 | grep -q GNU; then
 	note "GNU time (/usr/bin/time) not found: peak RSS will show as n/a (Debian: apt-get install time)"
 fi
 
-have_jq=0 have_mlr=0 have_py=0
+have_jq=0 have_gojq=0 have_mlr=0 have_py=0 jqs=
 for b in $baselines; do
 	case $b in
-	jq) if command -v jq >/dev/null 2>&1; then have_jq=1; else note "jq not found: jq baseline skipped (Debian: apt-get install jq)"; fi ;;
+	jq) if command -v jq >/dev/null 2>&1; then have_jq=1; jqs="$jqs jq"; else note "jq not found: jq baseline skipped (Debian: apt-get install jq)"; fi ;;
+	gojq) if command -v gojq >/dev/null 2>&1; then have_gojq=1; jqs="$jqs gojq"; else note "gojq not found: gojq baseline skipped (Debian: apt-get install gojq)"; fi ;;
 	mlr) if command -v mlr >/dev/null 2>&1; then have_mlr=1; else note "mlr not found: Miller baseline skipped (Debian: apt-get install miller)"; fi ;;
 	py) have_py=1 ;;
 	esac
@@ -205,21 +206,23 @@ run_cmds() {
 		# shellcheck disable=SC2086
 		[ -n "$pk" ] && each prefkit "pref-$t${a:+ $a}" "$pk" $a "$f"
 	fi
-	if [ "$have_jq" = 1 ] && [ "$t" = curriculum ]; then
-		# the whole file in memory (jq -n + inputs), and jq + sort(1) on
-		# extracted keys (bounded memory, like prefkit: spills to $TMPDIR)
-		each baseline "jq -f jq/curriculum.jq" jq -cn -L "$here/jq" -f "$here/jq/curriculum.jq" "$f"
-		each baseline "jq -f jq/curriculum-keys.jq | sort | cut" sh -c \
-			'jq -c -r -L "$1/jq" -f "$1/jq/curriculum-keys.jq" "$2" |
-			 LC_ALL=C sort -s -t "$(printf "\t")" -k1,1n -k2,2gr -S "$3" | cut -f3-' \
-			sh "$here" "$f" "$(curriculum_memory)"
-	elif [ "$have_jq" = 1 ]; then
-		if [ "$t" = cat ]; then
-			each baseline "jq -c ." jq -c . "$f"
+	# jq and gojq (Go's jq, Debian gojq) run the same jq programs
+	for j in $jqs; do
+		if [ "$t" = curriculum ]; then
+			# the whole file in memory (-n + inputs), and jq + sort(1)
+			# on extracted keys (bounded memory, like prefkit: spills
+			# to $TMPDIR)
+			each baseline "$j -f jq/curriculum.jq" "$j" -cn -L "$here/jq" -f "$here/jq/curriculum.jq" "$f"
+			each baseline "$j -f jq/curriculum-keys.jq | sort | cut" sh -c \
+				'"$4" -c -r -L "$1/jq" -f "$1/jq/curriculum-keys.jq" "$2" |
+				 LC_ALL=C sort -s -t "$(printf "\t")" -k1,1n -k2,2gr -S "$3" | cut -f3-' \
+				sh "$here" "$f" "$(curriculum_memory)" "$j"
+		elif [ "$t" = cat ]; then
+			each baseline "$j -c ." "$j" -c . "$f"
 		else
-			each baseline "jq -f jq/$t.jq" jq -c -L "$here/jq" -f "$here/jq/$t.jq" "$f"
+			each baseline "$j -f jq/$t.jq" "$j" -c -L "$here/jq" -f "$here/jq/$t.jq" "$f"
 		fi
-	fi
+	done
 	if [ "$have_mlr" = 1 ] && [ "$t" = cat ]; then
 		each baseline "mlr --ijsonl --ojsonl cat" mlr --ijsonl --ojsonl cat "$f"
 	elif [ "$have_mlr" = 1 ] && [ -f "$here/mlr/$t.mlr" ]; then
@@ -277,6 +280,7 @@ header() {
 	echo "- machine: $(nproc 2>/dev/null || echo '?') cores ($cpu), ${mem:-? GiB} RAM, $(uname -sr)"
 	printf -- '- baselines: '
 	[ "$have_jq" = 1 ] && printf '%s, ' "$(jq --version 2>&1)"
+	[ "$have_gojq" = 1 ] && printf '%s, ' "$(gojq --version 2>&1)"
 	[ "$have_mlr" = 1 ] && printf '%s, ' "$(mlr --version 2>&1)"
 	echo "Python $pyver"
 	found=
