@@ -134,6 +134,37 @@ static int sink(void *ctx, const void *p, size_t n)
 	return pk_buf_append(ctx, p, n);
 }
 
+/* Every record (status, line number, bytes) and the final status and
+ * message of reading path with PREFKIT_THREADS=threads, into trace. */
+static void read_trace(const char *path, const char *threads,
+		       struct pk_buf *trace)
+{
+	struct pk_reader *r;
+	struct pk_line line;
+	struct pk_error err;
+	int rc;
+
+	setenv("PREFKIT_THREADS", threads, 1);
+	r = pk_reader_open(path, MAX_LINE, &err);
+	unsetenv("PREFKIT_THREADS");
+	if (!r) {
+		pk_buf_append(trace, err.text, strlen(err.text));
+		return;
+	}
+	do {
+		rc = pk_reader_next(r, &line, &err);
+		pk_buf_append(trace, &rc, sizeof rc);
+		if (rc == PK_OK || rc == PK_BAD_RECORD) {
+			pk_buf_append(trace, &line.lineno, sizeof line.lineno);
+			pk_buf_append(trace, &line.len, sizeof line.len);
+			pk_buf_append(trace, line.data, line.len);
+		} else if (rc != PK_EOF) {
+			pk_buf_append(trace, err.text, strlen(err.text));
+		}
+	} while (rc == PK_OK || rc == PK_BAD_RECORD);
+	pk_reader_close(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pk_buf rest = PK_BUF_INIT;
@@ -198,6 +229,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (plain && rc == PK_FATAL)
 		abort();
 	pk_reader_close(r);
+	/* compressed input: decoded on a thread of its own or in the reading
+	 * thread (PREFKIT_THREADS), the same records and the same end */
+	if (!plain) {
+		struct pk_buf t1 = PK_BUF_INIT, t2 = PK_BUF_INIT;
+
+		read_trace(path, "1", &t1);
+		read_trace(path, "2", &t2);
+		if (t1.len != t2.len || (t1.len && memcmp(t1.data, t2.data,
+							  t1.len) != 0))
+			abort();
+		pk_buf_free(&t1);
+		pk_buf_free(&t2);
+	}
 out:
 	pk_buf_free(&rest);
 	close(fd);

@@ -6,11 +6,21 @@
  * their magic numbers and decompresses them, and tells a stream that ends
  * in the middle of a frame from one that ends cleanly.  The sniffed bytes
  * are kept, so pipes work as well as files.
+ *
+ * A compressed regular file is decoded on a thread of its own when more
+ * than one CPU is there (and PREFKIT_THREADS is not 1): the thread fills a
+ * ring of ZIN_SLOTS buffers of ZIN_SLOT bytes ahead of the reader, so that
+ * scanning hides behind decompression.  The bytes, the error (after every
+ * byte decoded before it) and the end are those of the direct path.  Pipes
+ * keep the direct path: a thread blocked in read(2) on a pipe could not be
+ * stopped when the reader closes early.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +33,30 @@
 
 #include "pk_private.h"
 #include "zio.h"
+
+/* The decoding thread's ring: 8 slots ahead of the reader.  A slot is
+ * one chunk, which is also the most the direct path decodes in one call:
+ * zstd hands out a different amount of a frame whose checksum fails
+ * depending on the room it is given, so both paths give it the same. */
+#define ZIN_SLOTS 8
+#define ZIN_SLOT ((size_t)PK_ZIO_CHUNK)
+
+struct zin_slot {
+	unsigned char *data;
+	size_t len;
+	int end;                  /* 0 data, 1 end of stream, -1 error */
+};
+
+struct zin_ring {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;        /* a slot filled, or one given back */
+	struct zin_slot slot[ZIN_SLOTS];
+	unsigned long head, tail; /* slots read from / filled: head <= tail */
+	size_t head_pos;          /* bytes of slot head already handed out */
+	int stop;
+	struct pk_error err;      /* the thread's error (slot end -1) */
+};
 
 struct pk_zin {
 	int fd;
@@ -42,12 +76,20 @@ struct pk_zin {
 
 	ZSTD_DCtx *zd;
 	size_t zret;              /* last ZSTD_decompressStream() hint */
+	/* a stream found corrupt after some bytes of the same call were
+	 * decoded: those bytes are returned first, this error next */
+	int failed;
+	struct pk_error failure;
 #ifdef HAVE_ZLIB
 	z_stream zs;
 	int zs_init;
 	int member_done;          /* a gzip member just ended */
 #endif
+	struct zin_ring *ring;    /* decoding on its own thread, or NULL */
 };
+
+static long threads_allowed(void);
+static void ring_start(struct pk_zin *z);
 
 static ssize_t raw_read(struct pk_zin *z, void *p, size_t n,
 			struct pk_error *err)
@@ -62,7 +104,9 @@ static ssize_t raw_read(struct pk_zin *z, void *p, size_t n,
 				    strerror(errno));
 	if (got == 0)
 		z->eof = 1;
-	z->bytes_in += (unsigned long long)got;
+	/* the decoding thread counts, pk_zin_bytes_in reads (progress) */
+	__atomic_fetch_add(&z->bytes_in, (unsigned long long)got,
+			   __ATOMIC_RELAXED);
 	return got;
 }
 
@@ -180,11 +224,29 @@ int pk_zin_open(struct pk_zin **out, const char *path, struct pk_error *err)
 	rc = setup_decoder(z, err);
 	if (rc != PK_OK)
 		goto fail;
+	if (z->format != PK_ZIN_PLAIN && z->regular && threads_allowed() > 1)
+		ring_start(z);
 	*out = z;
 	return PK_OK;
 fail:
 	pk_zin_close(z);
 	return rc;
+}
+
+/* A corrupt stream: the error now, or - when the failing call decoded
+ * `done` bytes before the damage - those bytes now and the error on the
+ * next call, so that what comes before an error does not depend on the
+ * size of the caller's buffer (nor on the decoding thread's). */
+static ssize_t fail(struct pk_zin *z, size_t done, struct pk_error *err,
+		    const char *fmt, const char *detail)
+{
+	pk_error_set(&z->failure, PK_ERR_IO, fmt, detail);
+	z->failed = 1;
+	if (done > 0)
+		return (ssize_t)done;
+	if (err)
+		*err = z->failure;
+	return PK_FATAL;
 }
 
 static ssize_t read_plain(struct pk_zin *z, void *p, size_t n,
@@ -231,9 +293,8 @@ static ssize_t read_zstd(struct pk_zin *z, void *p, size_t n,
 		in.pos = z->in_pos;
 		ret = ZSTD_decompressStream(z->zd, &out, &in);
 		if (ZSTD_isError(ret))
-			return pk_error_set(err, PK_ERR_IO,
-					    "corrupt zstd stream: %s",
-					    ZSTD_getErrorName(ret));
+			return fail(z, out.pos, err, "corrupt zstd stream: %s",
+				    ZSTD_getErrorName(ret));
 		/* A call that neither reads nor writes a byte leaves the
 		 * decoder where it was, and its hint says nothing: after a
 		 * frame that ended exactly as the caller's buffer filled up,
@@ -297,15 +358,14 @@ static ssize_t read_gzip(struct pk_zin *z, void *p, size_t n,
 			break;
 		case Z_BUF_ERROR: /* no progress: needs more input */
 			if (z->in_pos < z->in_len && s->avail_out > 0)
-				return pk_error_set(err, PK_ERR_IO,
-						    "corrupt gzip stream");
+				return fail(z, done, err,
+					    "corrupt gzip stream%s", "");
 			break;
 		case Z_MEM_ERROR:
 			return pk_nomem(err);
 		default:
-			return pk_error_set(err, PK_ERR_IO,
-					    "corrupt gzip stream: %s",
-					    s->msg ? s->msg : "bad data");
+			return fail(z, done, err, "corrupt gzip stream: %s",
+				    s->msg ? s->msg : "bad data");
 		}
 		z->pending = s->avail_out == 0 && !z->member_done;
 	}
@@ -313,9 +373,16 @@ static ssize_t read_gzip(struct pk_zin *z, void *p, size_t n,
 }
 #endif
 
-ssize_t pk_zin_read(struct pk_zin *z, void *p, size_t n,
-		    struct pk_error *err)
+static ssize_t decode(struct pk_zin *z, void *p, size_t n,
+		      struct pk_error *err)
 {
+	if (n > ZIN_SLOT)
+		n = ZIN_SLOT;
+	if (z->failed) {
+		if (err)
+			*err = z->failure;
+		return PK_FATAL;
+	}
 	switch (z->format) {
 	case PK_ZIN_ZSTD:
 		return read_zstd(z, p, n, err);
@@ -328,6 +395,155 @@ ssize_t pk_zin_read(struct pk_zin *z, void *p, size_t n,
 	}
 }
 
+/* ---------------------------------------------------------------- */
+/* Decoding on a thread of its own                                   */
+/* ---------------------------------------------------------------- */
+
+static void *ring_main(void *arg)
+{
+	struct pk_zin *z = arg;
+	struct zin_ring *r = z->ring;
+
+	for (;;) {
+		struct zin_slot *sl;
+		ssize_t got;
+
+		pthread_mutex_lock(&r->mu);
+		while (r->tail - r->head == ZIN_SLOTS && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->mu);
+			return NULL;
+		}
+		sl = &r->slot[r->tail % ZIN_SLOTS];
+		pthread_mutex_unlock(&r->mu);
+		/* the slot is the thread's until tail moves past it */
+		got = decode(z, sl->data, ZIN_SLOT, &r->err);
+		sl->len = got > 0 ? (size_t)got : 0;
+		sl->end = got > 0 ? 0 : got == 0 ? 1 : -1;
+		pthread_mutex_lock(&r->mu);
+		r->tail++;
+		pthread_cond_signal(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		if (got <= 0)
+			return NULL;
+	}
+}
+
+/* How many threads prefkit may use: PREFKIT_THREADS, else the CPUs. */
+static long threads_allowed(void)
+{
+	const char *e = getenv("PREFKIT_THREADS");
+
+	if (e && *e) {
+		char *end;
+		long v = strtol(e, &end, 10);
+
+		if (*end == '\0' && v >= 1)
+			return v;
+	}
+	return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+static void ring_free(struct zin_ring *r)
+{
+	int i;
+
+	for (i = 0; i < ZIN_SLOTS; i++)
+		free(r->slot[i].data);
+	free(r);
+}
+
+/* Start the decoding thread; without memory or a thread, the direct path
+ * stays (nothing is lost but the overlap). */
+static void ring_start(struct pk_zin *z)
+{
+	struct zin_ring *r = calloc(1, sizeof *r);
+	sigset_t all, old;
+	int i, rc;
+
+	if (!r)
+		return;
+	for (i = 0; i < ZIN_SLOTS; i++)
+		if (!(r->slot[i].data = malloc(ZIN_SLOT))) {
+			ring_free(r);
+			return;
+		}
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	z->ring = r;
+	/* signals are the main thread's (its handlers remove temporary
+	 * files): the decoding thread blocks them all */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&r->thread, NULL, ring_main, z);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		z->ring = NULL;
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->cv);
+		ring_free(r);
+	}
+}
+
+static ssize_t ring_read(struct pk_zin *z, void *p, size_t n,
+			 struct pk_error *err)
+{
+	struct zin_ring *r = z->ring;
+	struct zin_slot *sl;
+	size_t k;
+
+	pthread_mutex_lock(&r->mu);
+	while (r->head == r->tail)
+		pthread_cond_wait(&r->cv, &r->mu);
+	sl = &r->slot[r->head % ZIN_SLOTS];
+	pthread_mutex_unlock(&r->mu);
+	/* the end and the error stay: later calls see them again */
+	if (sl->end > 0)
+		return 0;
+	if (sl->end < 0) {
+		if (err)
+			*err = r->err;
+		return PK_FATAL;
+	}
+	k = sl->len - r->head_pos;
+	if (k > n)
+		k = n;
+	memcpy(p, sl->data + r->head_pos, k);
+	r->head_pos += k;
+	if (r->head_pos == sl->len) {
+		r->head_pos = 0;
+		pthread_mutex_lock(&r->mu);
+		r->head++;
+		pthread_cond_signal(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+	return (ssize_t)k;
+}
+
+static void ring_stop(struct pk_zin *z)
+{
+	struct zin_ring *r = z->ring;
+
+	pthread_mutex_lock(&r->mu);
+	r->stop = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->thread, NULL);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+	ring_free(r);
+	z->ring = NULL;
+}
+
+ssize_t pk_zin_read(struct pk_zin *z, void *p, size_t n,
+		    struct pk_error *err)
+{
+	if (z->ring)
+		return ring_read(z, p, n, err);
+	return decode(z, p, n, err);
+}
+
 enum pk_zin_format pk_zin_format(const struct pk_zin *z)
 {
 	return z->format;
@@ -335,7 +551,7 @@ enum pk_zin_format pk_zin_format(const struct pk_zin *z)
 
 unsigned long long pk_zin_bytes_in(const struct pk_zin *z)
 {
-	return z->bytes_in;
+	return __atomic_load_n(&z->bytes_in, __ATOMIC_RELAXED);
 }
 
 int pk_zin_seekable(const struct pk_zin *z)
@@ -347,6 +563,8 @@ void pk_zin_close(struct pk_zin *z)
 {
 	if (!z)
 		return;
+	if (z->ring)
+		ring_stop(z);
 	if (z->own_fd)
 		close(z->fd); /* read-only: nothing to lose */
 	ZSTD_freeDCtx(z->zd);
