@@ -236,6 +236,10 @@ long pk_steptree_split(struct pk_steptree *t, const char *v, size_t n,
  * never times. */
 unsigned long long pk_scan_probes(void);
 
+/* How many threads a command may use (prefkit(7) PREFKIT_THREADS): the
+ * variable when it is a whole number >= 1, else the CPUs online (zio.c). */
+long pk_threads(void);
+
 /* ------------------------------------------------------------------ */
 /* Numbers (num.c)                                                     */
 /* ------------------------------------------------------------------ */

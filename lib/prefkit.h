@@ -607,7 +607,9 @@ struct pk_writer;
 PK_API struct pk_writer *pk_writer_open(const char *path, int zstd_level,
 				 struct pk_error *err);
 /* Buffered write.  Errors stick: after one, every call fails the same way.
- * PK_EPIPE when the reader of a pipe went away. */
+ * PK_EPIPE when the reader of a pipe went away.  Compressed output is
+ * compressed by zstd worker threads (PREFKIT_THREADS): its write errors
+ * may show at a later write or at pk_writer_commit. */
 PK_API int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
 		    struct pk_error *err);
 /* Room for n bytes in the output buffer, to be filled in place and then

@@ -244,6 +244,12 @@ static int open_zstd(struct pk_writer *w, int level, struct pk_error *err)
 	if (ZSTD_isError(rc))
 		return pk_error_set(err, PK_ERR_USAGE, "zstd: %s",
 				    ZSTD_getErrorName(rc));
+	/* zstd's own worker threads compress while we go on, one per
+	 * allowed thread; never none: zstd writes the same bytes for any
+	 * number of workers from one up, but other bytes with none, and the
+	 * output must not depend on the machine.  A libzstd built without
+	 * threads refuses, and compresses in this thread. */
+	ZSTD_CCtx_setParameter(w->zc, ZSTD_c_nbWorkers, (int)pk_threads());
 	return PK_OK;
 }
 

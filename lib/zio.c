@@ -88,7 +88,6 @@ struct pk_zin {
 	struct zin_ring *ring;    /* decoding on its own thread, or NULL */
 };
 
-static long threads_allowed(void);
 static void ring_start(struct pk_zin *z);
 
 static ssize_t raw_read(struct pk_zin *z, void *p, size_t n,
@@ -224,7 +223,7 @@ int pk_zin_open(struct pk_zin **out, const char *path, struct pk_error *err)
 	rc = setup_decoder(z, err);
 	if (rc != PK_OK)
 		goto fail;
-	if (z->format != PK_ZIN_PLAIN && z->regular && threads_allowed() > 1)
+	if (z->format != PK_ZIN_PLAIN && z->regular && pk_threads() > 1)
 		ring_start(z);
 	*out = z;
 	return PK_OK;
@@ -430,8 +429,7 @@ static void *ring_main(void *arg)
 	}
 }
 
-/* How many threads prefkit may use: PREFKIT_THREADS, else the CPUs. */
-static long threads_allowed(void)
+long pk_threads(void)
 {
 	const char *e = getenv("PREFKIT_THREADS");
 
