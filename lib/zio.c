@@ -76,8 +76,7 @@ struct pk_zin {
 
 	ZSTD_DCtx *zd;
 	size_t zret;              /* last ZSTD_decompressStream() hint */
-	/* a stream found corrupt after some bytes of the same call were
-	 * decoded: those bytes are returned first, this error next */
+	/* the stream was found corrupt: every later call says so again */
 	int failed;
 	struct pk_error failure;
 #ifdef HAVE_ZLIB
@@ -232,22 +231,6 @@ fail:
 	return rc;
 }
 
-/* A corrupt stream: the error now, or - when the failing call decoded
- * `done` bytes before the damage - those bytes now and the error on the
- * next call, so that what comes before an error does not depend on the
- * size of the caller's buffer (nor on the decoding thread's). */
-static ssize_t fail(struct pk_zin *z, size_t done, struct pk_error *err,
-		    const char *fmt, const char *detail)
-{
-	pk_error_set(&z->failure, PK_ERR_IO, fmt, detail);
-	z->failed = 1;
-	if (done > 0)
-		return (ssize_t)done;
-	if (err)
-		*err = z->failure;
-	return PK_FATAL;
-}
-
 static ssize_t read_plain(struct pk_zin *z, void *p, size_t n,
 			  struct pk_error *err)
 {
@@ -292,8 +275,9 @@ static ssize_t read_zstd(struct pk_zin *z, void *p, size_t n,
 		in.pos = z->in_pos;
 		ret = ZSTD_decompressStream(z->zd, &out, &in);
 		if (ZSTD_isError(ret))
-			return fail(z, out.pos, err, "corrupt zstd stream: %s",
-				    ZSTD_getErrorName(ret));
+			return pk_error_set(err, PK_ERR_IO,
+					    "corrupt zstd stream: %s",
+					    ZSTD_getErrorName(ret));
 		/* A call that neither reads nor writes a byte leaves the
 		 * decoder where it was, and its hint says nothing: after a
 		 * frame that ended exactly as the caller's buffer filled up,
@@ -357,14 +341,15 @@ static ssize_t read_gzip(struct pk_zin *z, void *p, size_t n,
 			break;
 		case Z_BUF_ERROR: /* no progress: needs more input */
 			if (z->in_pos < z->in_len && s->avail_out > 0)
-				return fail(z, done, err,
-					    "corrupt gzip stream%s", "");
+				return pk_error_set(err, PK_ERR_IO,
+						    "corrupt gzip stream");
 			break;
 		case Z_MEM_ERROR:
 			return pk_nomem(err);
 		default:
-			return fail(z, done, err, "corrupt gzip stream: %s",
-				    s->msg ? s->msg : "bad data");
+			return pk_error_set(err, PK_ERR_IO,
+					    "corrupt gzip stream: %s",
+					    s->msg ? s->msg : "bad data");
 		}
 		z->pending = s->avail_out == 0 && !z->member_done;
 	}
@@ -375,23 +360,34 @@ static ssize_t read_gzip(struct pk_zin *z, void *p, size_t n,
 static ssize_t decode(struct pk_zin *z, void *p, size_t n,
 		      struct pk_error *err)
 {
-	if (n > ZIN_SLOT)
-		n = ZIN_SLOT;
+	ssize_t got;
+
 	if (z->failed) {
 		if (err)
 			*err = z->failure;
 		return PK_FATAL;
 	}
+	if (n > ZIN_SLOT)
+		n = ZIN_SLOT;
 	switch (z->format) {
 	case PK_ZIN_ZSTD:
-		return read_zstd(z, p, n, err);
+		got = read_zstd(z, p, n, &z->failure);
+		break;
 #ifdef HAVE_ZLIB
 	case PK_ZIN_GZIP:
-		return read_gzip(z, p, n, err);
+		got = read_gzip(z, p, n, &z->failure);
+		break;
 #endif
 	default:
-		return read_plain(z, p, n, err);
+		got = read_plain(z, p, n, &z->failure);
+		break;
 	}
+	if (got < 0) {
+		z->failed = 1;
+		if (err)
+			*err = z->failure;
+	}
+	return got;
 }
 
 /* ---------------------------------------------------------------- */
