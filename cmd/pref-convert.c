@@ -47,6 +47,8 @@ struct state {
 	struct pk_expand *x;           /* canonical lists into pairs */
 	struct pk_record prec;         /* a pair to convert */
 	struct pk_buf conv;            /* a converted pair */
+	struct pk_buf built;           /* a reader's record, to convert */
+	struct pk_sink hold;           /* pk_cli_hold_sink() */
 	struct pk_error err;
 	int finishing;                 /* records of the readers' finish */
 };
@@ -133,14 +135,18 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 }
 
 /* Keep one output record until its input record is known to be good
- * (what a reader writes when it finishes is written at once). */
+ * (what a reader writes when it finishes is written at once): in the
+ * output's buffer, through pk_cli_hold_sink(). */
 static int pend(struct state *st, const char *json, size_t len)
 {
+	char *d;
+
 	if (st->finishing)
 		return pk_cli_emit_cb(st->cli, json, len);
-	if (pk_cli_hold(st->cli, json, len) < 0)
+	if (!(d = st->hold.room(st->hold.ctx, len)))
 		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
-	return PK_OK;
+	memcpy(d, json, len);
+	return st->hold.commit(st->hold.ctx, d, len);
 }
 
 /* A pair (ctx: the state): convert it as --to says, then keep it. */
@@ -197,12 +203,47 @@ static int from_reader(void *ctx, const char *json, size_t len)
 	return put_pair(st, json, len);
 }
 
+/* Is a record of the reader written as it is (no --to conversion)? */
+static int as_is(const struct state *st)
+{
+	enum to to = st->o->to;
+
+	if (pk_format_reader_kind(st->fr) == PK_FORMAT_LISTS)
+		return to == TO_NATIVE || to == TO_LISTS;
+	return to == TO_NATIVE || to == TO_PAIRS;
+}
+
+/* The reader's sink: a record written as it is is built straight where
+ * it is held (no copy); one to convert in st->built, then converted. */
+static char *reader_room(void *ctx, size_t n)
+{
+	struct state *st = ctx;
+
+	if (!st->finishing && as_is(st))
+		return st->hold.room(st->hold.ctx, n);
+	pk_buf_reset(&st->built);
+	if (pk_buf_reserve(&st->built, n) < 0)
+		return NULL;
+	return st->built.data;
+}
+
+static int reader_commit(void *ctx, char *p, size_t len)
+{
+	struct state *st = ctx;
+
+	if (!st->finishing && as_is(st))
+		return st->hold.commit(st->hold.ctx, p, len);
+	return from_reader(st, p, len);
+}
+
 static void run(struct state *st)
 {
 	struct pk_cli *cli = st->cli;
+	struct pk_sink s = {from_reader, reader_room, reader_commit, st};
 
+	pk_cli_hold_sink(cli, &st->hold);
 	while (pk_cli_next(cli))
-		pk_cli_feed(cli, st->fr, from_reader, st, &st->err);
+		pk_cli_feed_sink(cli, st->fr, &s, &st->err);
 	st->finishing = 1;
 	pk_cli_feed_end(cli, st->fr, from_reader, st, &st->err);
 }
@@ -291,5 +332,6 @@ int main(int argc, char **argv)
 	pk_format_reader_free(st.fr);
 	pk_record_free(&st.prec);
 	pk_buf_free(&st.conv);
+	pk_buf_free(&st.built);
 	return status;
 }

@@ -1016,6 +1016,15 @@ PK_API int pk_format_reader_finish(struct pk_format_reader *fr,
 			    int (*emit)(void *ctx, const char *json,
 					size_t len),
 			    void *ctx, struct pk_error *err);
+/* The same with the records handed to a sink: built straight in its room
+ * when it offers one (no copy), else passed to its emit. */
+PK_API int pk_format_reader_feed_sink(struct pk_format_reader *fr,
+				      const struct pk_record *rec,
+				      const struct pk_sink *sink,
+				      struct pk_error *err);
+PK_API int pk_format_reader_finish_sink(struct pk_format_reader *fr,
+					const struct pk_sink *sink,
+					struct pk_error *err);
 /* Warning for the record last fed (accepted), or NULL.  Valid until the
  * next feed.  Only hh notes records ("hh: prefix: ..."). */
 PK_API const char *pk_format_reader_note(const struct pk_format_reader *fr);

@@ -144,6 +144,8 @@ struct pk_cli {
 	size_t nouts;
 	struct pk_writer *quarantine;
 	struct pk_buf held;            /* pk_cli_hold(): records, '\n' ended */
+	char *pend, *pend_room;        /* pk_cli_hold_sink(): a record in the */
+	size_t pend_len;               /* output's buffer, not handed over */
 	char *input_name_buf;          /* input_name, kept past the reader */
 	double last_progress;
 };
@@ -278,6 +280,10 @@ int pk_cli_feed(struct pk_cli *cli, struct pk_format_reader *fr,
 int pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
 		    int (*emit)(void *ctx, const char *json, size_t len),
 		    void *ctx, struct pk_error *err);
+/* pk_cli_feed() with the reader's records handed to a sink (which may
+ * offer room in the output, see pk_cli_hold_sink()). */
+int pk_cli_feed_sink(struct pk_cli *cli, struct pk_format_reader *fr,
+		     const struct pk_sink *sink, struct pk_error *err);
 
 /* Emit callbacks for library operations (ctx: the struct pk_cli): write
  * each record at once, or hold it until pk_cli_settle().  They return
@@ -285,6 +291,12 @@ int pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
  * out of memory: pk_cli_settle() then says so). */
 int pk_cli_emit_cb(void *cli, const char *json, size_t len);
 int pk_cli_hold_cb(void *cli, const char *json, size_t len);
+/* A sink (struct pk_sink) holding records as pk_cli_hold() does, without
+ * their copies: the first record of an input record is built straight in
+ * the output's buffer and only handed over by pk_cli_settle() (dropped
+ * when the record is bad), the next ones are held.  Nothing may write to
+ * the output between the first record and pk_cli_settle(). */
+void pk_cli_hold_sink(struct pk_cli *cli, struct pk_sink *s);
 
 /* A sink (struct pk_sink) writing each record to the output at once,
  * built in place in the output buffer. */

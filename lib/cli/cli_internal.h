@@ -30,6 +30,11 @@ void cli_report_writer_error(struct pk_cli *cli, const char *what,
 /* At the end: each output committed when the run succeeded (standard
  * output always), removed otherwise. */
 void cli_close_outputs(struct pk_cli *cli);
+/* Room for a record of at most n bytes and its newline in the output's
+ * buffer (NULL after reporting the error), and handing over the n bytes
+ * written there (0, or -1 after reporting). */
+char *cli_room(struct pk_cli *cli, size_t n);
+int cli_commit(struct pk_cli *cli, char *d, size_t n);
 
 /* input.c */
 void cli_close_input(struct pk_cli *cli);

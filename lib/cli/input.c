@@ -317,8 +317,20 @@ int pk_cli_twopass_next(struct pk_cli *cli, struct pk_twopass *tp,
 	return 1;
 }
 
+/* The record pk_cli_hold_sink() left in the output's buffer joins the
+ * held ones, ahead of them (cli->pend set means nothing is held yet). */
+static int unpend(struct pk_cli *cli)
+{
+	const char *p = cli->pend;
+
+	cli->pend = NULL;
+	return pk_cli_hold(cli, p, cli->pend_len);
+}
+
 int pk_cli_hold(struct pk_cli *cli, const char *data, size_t len)
 {
+	if (cli->pend && unpend(cli) != PK_OK)
+		return PK_FATAL;
 	if (pk_buf_append(&cli->held, data, len) < 0 ||
 	    pk_buf_putc(&cli->held, '\n') < 0)
 		return PK_FATAL;
@@ -328,8 +340,12 @@ int pk_cli_hold(struct pk_cli *cli, const char *data, size_t len)
 void pk_cli_settle(struct pk_cli *cli, int rc, const struct pk_error *err)
 {
 	size_t pos = 0;
+	char *pend = cli->pend;
 
+	cli->pend = NULL;
 	if (rc == PK_OK) {
+		if (pend && !cli->stop)
+			cli_commit(cli, pend, cli->pend_len);
 		while (pos < cli->held.len && !cli->stop) {
 			const char *nl = memchr(cli->held.data + pos, '\n',
 						cli->held.len - pos);
@@ -359,11 +375,19 @@ int pk_cli_feed(struct pk_cli *cli, struct pk_format_reader *fr,
 		int (*emit)(void *ctx, const char *json, size_t len),
 		void *ctx, struct pk_error *err)
 {
+	struct pk_sink s = {emit, NULL, NULL, ctx};
+
+	return pk_cli_feed_sink(cli, fr, &s, err);
+}
+
+int pk_cli_feed_sink(struct pk_cli *cli, struct pk_format_reader *fr,
+		     const struct pk_sink *sink, struct pk_error *err)
+{
 	const char *note;
 	int rc;
 
 	pk_error_clear(err);
-	rc = pk_format_reader_feed(fr, &cli->rec, emit, ctx, err);
+	rc = pk_format_reader_feed_sink(fr, &cli->rec, sink, err);
 	note = pk_format_reader_note(fr);
 	if (rc == PK_OK && note)
 		pk_cli_warn(cli, "%s", note);
@@ -393,6 +417,42 @@ int pk_cli_feed_end(struct pk_cli *cli, struct pk_format_reader *fr,
 int pk_cli_hold_cb(void *cli, const char *json, size_t len)
 {
 	return pk_cli_hold(cli, json, len);
+}
+
+/* pk_cli_hold_sink(): the first record in the output's own buffer (left
+ * there unhanded, cli->pend), the next ones in cli->held. */
+static char *hold_room(void *ctx, size_t n)
+{
+	struct pk_cli *cli = ctx;
+
+	if (!cli->pend && !cli->held.len)
+		return cli->pend_room = cli_room(cli, n);
+	if (cli->pend && unpend(cli) != PK_OK)
+		return NULL;
+	if (pk_buf_reserve(&cli->held, n + 1) < 0)
+		return NULL;
+	return cli->held.data + cli->held.len;
+}
+
+static int hold_commit(void *ctx, char *p, size_t len)
+{
+	struct pk_cli *cli = ctx;
+
+	if (!cli->pend && !cli->held.len && p == cli->pend_room) {
+		cli->pend = p;
+		cli->pend_len = len;
+		return PK_OK;
+	}
+	cli->held.len += len;
+	return pk_buf_putc(&cli->held, '\n') < 0 ? PK_FATAL : PK_OK;
+}
+
+void pk_cli_hold_sink(struct pk_cli *cli, struct pk_sink *s)
+{
+	s->emit = pk_cli_hold_cb;
+	s->room = hold_room;
+	s->commit = hold_commit;
+	s->ctx = cli;
 }
 
 struct pk_format_reader *pk_cli_format_reader(struct pk_cli *cli,

@@ -574,6 +574,16 @@ int pk_cli_emit_cb(void *cli, const char *json, size_t len)
 	return pk_cli_emit(cli, json, len) < 0 ? PK_FATAL : PK_OK;
 }
 
+char *cli_room(struct pk_cli *cli, size_t n)
+{
+	return emit_room(cli, main_dest(cli), n);
+}
+
+int cli_commit(struct pk_cli *cli, char *d, size_t n)
+{
+	return emit_done(cli, main_dest(cli), d, n);
+}
+
 static char *sink_room(void *ctx, size_t n)
 {
 	return emit_room(ctx, main_dest(ctx), n);

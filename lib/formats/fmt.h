@@ -29,8 +29,7 @@ struct pk_fmt_ops {
 struct pk_format_reader {
 	const struct pk_fmt_ops *ops;   /* NULL until "auto" has decided */
 	struct pk_format_opts opts;
-	int (*emit)(void *ctx, const char *json, size_t len);
-	void *ctx;
+	struct pk_sink sink;            /* where the records go */
 	const char *note;
 	char notebuf[256];
 	unsigned long long count[PK_FMT_MAX_COUNTERS];
@@ -48,9 +47,10 @@ extern const struct pk_fmt_ops pk_fmt_trl, pk_fmt_ultrafeedback,
 	pk_fmt_sharegpt, pk_fmt_helpsteer, pk_fmt_lists, pk_fmt_pairwise,
 	pk_fmt_arena, pk_fmt_bon, pk_fmt_unpaired;
 
-/* Pass b's contents to the reader's emit callback. */
+/* Pass b's contents to the reader's sink (its emit callback). */
 int pk_fmt_emit(struct pk_format_reader *fr, const struct pk_buf *b);
-/* Write fr->obj (into fr->out) and pass it on. */
+/* Write fr->obj and pass it on: straight into the sink's room when it
+ * offers one, else built in fr->out and passed to its emit. */
 int pk_fmt_emit_obj(struct pk_format_reader *fr, struct pk_error *err);
 /* Record a warning for the record being fed. */
 void pk_fmt_note(struct pk_format_reader *fr, const char *fmt, ...)

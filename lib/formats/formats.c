@@ -236,14 +236,13 @@ static int undetected(const struct pk_record *rec, struct pk_error *err)
 	return rc;
 }
 
-int pk_format_reader_feed(struct pk_format_reader *fr,
-			  const struct pk_record *rec,
-			  int (*emit)(void *ctx, const char *json, size_t len),
-			  void *ctx, struct pk_error *err)
+int pk_format_reader_feed_sink(struct pk_format_reader *fr,
+			       const struct pk_record *rec,
+			       const struct pk_sink *sink,
+			       struct pk_error *err)
 {
 	fr->note = NULL;
-	fr->emit = emit;
-	fr->ctx = ctx;
+	fr->sink = *sink;
 	if (!fr->ops) {
 		const char *name = detect_with_opts(fr, rec);
 		int rc;
@@ -263,16 +262,34 @@ int pk_format_reader_feed(struct pk_format_reader *fr,
 	return fr->ops->feed(fr, rec, err);
 }
 
+int pk_format_reader_feed(struct pk_format_reader *fr,
+			  const struct pk_record *rec,
+			  int (*emit)(void *ctx, const char *json, size_t len),
+			  void *ctx, struct pk_error *err)
+{
+	struct pk_sink s = {emit, NULL, NULL, ctx};
+
+	return pk_format_reader_feed_sink(fr, rec, &s, err);
+}
+
+int pk_format_reader_finish_sink(struct pk_format_reader *fr,
+				 const struct pk_sink *sink,
+				 struct pk_error *err)
+{
+	fr->sink = *sink;
+	if (!fr->ops || !fr->ops->finish)
+		return PK_OK;
+	return fr->ops->finish(fr, err);
+}
+
 int pk_format_reader_finish(struct pk_format_reader *fr,
 			    int (*emit)(void *ctx, const char *json,
 					size_t len),
 			    void *ctx, struct pk_error *err)
 {
-	fr->emit = emit;
-	fr->ctx = ctx;
-	if (!fr->ops || !fr->ops->finish)
-		return PK_OK;
-	return fr->ops->finish(fr, err);
+	struct pk_sink s = {emit, NULL, NULL, ctx};
+
+	return pk_format_reader_finish_sink(fr, &s, err);
 }
 
 const char *pk_format_reader_note(const struct pk_format_reader *fr)
@@ -325,11 +342,20 @@ void pk_format_reader_free(struct pk_format_reader *fr)
 
 int pk_fmt_emit(struct pk_format_reader *fr, const struct pk_buf *b)
 {
-	return fr->emit(fr->ctx, b->data ? b->data : "", b->len);
+	return fr->sink.emit(fr->sink.ctx, b->data ? b->data : "", b->len);
 }
 
 int pk_fmt_emit_obj(struct pk_format_reader *fr, struct pk_error *err)
 {
+	const struct pk_sink *s = &fr->sink;
+	char *d;
+
+	if (s->room) {
+		/* no copy: built where the sink keeps it */
+		if (!(d = s->room(s->ctx, pk_obj_write_bound(fr->obj))))
+			return pk_nomem(err);
+		return s->commit(s->ctx, d, pk_obj_write_to(fr->obj, d));
+	}
 	pk_buf_reset(&fr->out);
 	if (pk_obj_write(fr->obj, &fr->out) != PK_OK)
 		return pk_nomem(err);

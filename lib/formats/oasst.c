@@ -333,7 +333,7 @@ static int oasst_feed(struct pk_format_reader *fr,
 		const char *nl = memchr(w.lists.data + pos, '\n',
 					w.lists.len - pos);
 		size_t end = (size_t)(nl - w.lists.data);
-		if ((rc = fr->emit(fr->ctx, w.lists.data + pos, end - pos)))
+		if ((rc = fr->sink.emit(fr->sink.ctx, w.lists.data + pos, end - pos)))
 			return rc;
 		pos = end + 1;
 	}

@@ -89,7 +89,7 @@ static int trl_feed(struct pk_format_reader *fr, const struct pk_record *rec,
 	pk_buf_reset(&fr->out);
 	if (!st->renamed) {
 		if (!fr->has_space)
-			return fr->emit(fr->ctx, rec->text, rec->len);
+			return fr->sink.emit(fr->sink.ctx, rec->text, rec->len);
 		if (pk_compact(&fr->out, rec->text, rec->len) != PK_OK)
 			return pk_nomem(err);
 		return pk_fmt_emit(fr, &fr->out);
