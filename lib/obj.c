@@ -50,6 +50,7 @@ struct pk_obj {
 	const char *src;
 	size_t srclen;
 	int src_has_space;   /* source values must be compacted when written */
+	int src_compact;     /* the source text itself has no spaces */
 	int trust_compact;   /* the value being set is known to be compact */
 	struct omember *m;
 	size_t n, cap;
@@ -95,6 +96,7 @@ void pk_obj_clear(struct pk_obj *o)
 	o->src = NULL;
 	o->srclen = 0;
 	o->src_has_space = 0;
+	o->src_compact = 0;
 	o->n = 0;
 	o->saved_n = 0;
 	o->saved_arena = 0;
@@ -139,6 +141,7 @@ int pk_obj_load_record(struct pk_obj *o, const struct pk_record *rec)
 	o->src = rec->text;
 	o->srclen = rec->len;
 	o->src_has_space = rec->has_space;
+	o->src_compact = !rec->has_space;
 	for (i = 0; i < rec->nmembers; i++) {
 		const struct pk_member *s = &rec->members[i];
 		struct omember *d = &o->m[i];
@@ -474,6 +477,35 @@ int pk_obj_set_compact_at(struct pk_obj *o, size_t i, const char *raw,
 	if (rc < 0)
 		return PK_FATAL;
 	set_value(o, &o->m[i], voff, vlen);
+	return PK_OK;
+}
+
+int pk_obj_set_span_at(struct pk_obj *o, size_t i, const char *raw,
+		       size_t n)
+{
+	struct omember *d;
+
+	if (i >= o->n)
+		return PK_FATAL;
+	/* A span of the source is written the way the untouched members
+	 * are (compacted when the source has spaces), except where
+	 * pk_obj_load_record_compact() compacted the source's values. */
+	if (!o->src || raw < o->src || raw + n > o->src + o->srclen)
+		return pk_obj_set_compact_at(o, i, raw, n);
+	if (!o->src_compact && !o->src_has_space &&
+	    (*raw == '{' || *raw == '[')) {
+		char *p = pk_obj_room(o, n);
+
+		if (!p)
+			return PK_FATAL;
+		pk_obj_commit_at(o, i, pk_compact_to(p, raw, n));
+		return PK_OK;
+	}
+	d = &o->m[i];
+	d->vwhere = IN_SRC;
+	d->voff = (size_t)(raw - o->src);
+	d->vlen = n;
+	d->type = pk_type_of(raw, n);
 	return PK_OK;
 }
 

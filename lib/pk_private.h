@@ -118,6 +118,12 @@ int pk_obj_append_compact(struct pk_obj *o, const char *qkey, size_t qlen,
  * pk_obj_room() stay where they are until the commit, so the new value
  * may be made from the old one without copying it first. */
 char *pk_obj_room(struct pk_obj *o, size_t n);
+/* Member i's value becomes raw[0..n): when raw lies in the text o was
+ * loaded from, a reference to it (no copy; written compacted when that
+ * text has spaces, as the untouched members are), else a copy of the
+ * compact value raw (pk_obj_set_compact_at). */
+int pk_obj_set_span_at(struct pk_obj *o, size_t i, const char *raw,
+		       size_t n);
 void pk_obj_commit_at(struct pk_obj *o, size_t i, size_t len);
 /* pk_obj_write() into dst, which has room for pk_obj_write_bound(o)
  * bytes; returns the length written. */

@@ -629,10 +629,10 @@ int pk_fmt_place(struct pk_format_reader *fr, const struct pk_record *rec,
 		}
 		if (!r || at < 0)
 			continue;
-		if (compact_value(fr, rec, &r, &l) != PK_OK ||
-		    (ti[k] < 0 && strcmp(p->from, p->to) &&
+		/* a value of the record is referenced, not copied */
+		if ((ti[k] < 0 && strcmp(p->from, p->to) &&
 		     pk_obj_rename_at(o, (size_t)at, p->to) != PK_OK) ||
-		    pk_obj_set_compact_at(o, (size_t)at, r, l) != PK_OK)
+		    pk_obj_set_span_at(o, (size_t)at, r, l) != PK_OK)
 			return pk_nomem(err);
 		if (ti[k] >= 0 && fi[k] >= 0 && fi[k] != ti[k])
 			del[ndel++] = fi[k];

@@ -157,7 +157,7 @@ static int read_label(struct pk_format_reader *fr, struct pw_state *st,
 	const char *fmt = fr->ops->info.name, *lv;
 	struct pk_value v;
 	char names[160] = "";
-	int hits = 0;
+	int hits = 0, hit[3] = {0, 0, 0};
 
 	if (!pk_record_field(rec, &st->labels[i], &v))
 		return pk_error_set(err, PK_ERR_DATA,
@@ -171,13 +171,17 @@ static int read_label(struct pk_format_reader *fr, struct pw_state *st,
 		if (!m)
 			continue;
 		*side = s;
-		snprintf(names + strlen(names), sizeof names - strlen(names),
-			 "%s%s (%s)", hits ? " and " : "", st->win[s].opt,
-			 st->win[s].list);
+		hit[s] = 1;
 		hits++;
 	}
 	if (hits == 1)
 		return PK_OK;
+	for (int s = 0, k = 0; s < 3 && hits; s++)
+		if (hit[s])
+			snprintf(names + strlen(names),
+				 sizeof names - strlen(names), "%s%s (%s)",
+				 k++ ? " and " : "", st->win[s].opt,
+				 st->win[s].list);
 	if (hits)
 		return pk_error_set(err, PK_ERR_DATA,
 				    "%s: label '%s' is %.*s, which matches "

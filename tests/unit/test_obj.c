@@ -153,6 +153,51 @@ static void test_variants(void)
 	pk_record_free(&rec);
 }
 
+/* pk_obj_set_span_at: a value of the loaded record is referenced (no
+ * copy) and written as the untouched members are; anything else is a
+ * copy.  Expected texts by hand. */
+static void test_span(void)
+{
+	static const char spaced[] =
+		"{ \"a\": [ 1, 2 ], \"b\": \"x y\", \"c\": { \"d\": null } }";
+	static const char compact[] = "{\"a\":[1,2],\"b\":\"x y\",\"c\":{\"d\":null}}";
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_obj *o = pk_obj_new();
+	const char *v;
+	size_t n;
+	enum pk_type t;
+
+	/* compact text: a and c swap their values, b takes a literal */
+	CHECK(load(o, &rec, compact, 0) == PK_OK);
+	CHECK(pk_obj_set_span_at(o, 0, compact + 25, 10) == PK_OK);
+	CHECK(pk_obj_set_span_at(o, 2, compact + 5, 5) == PK_OK);
+	CHECK(pk_obj_set_span_at(o, 1, "true", 4) == PK_OK);
+	CHECK_STR(written(o), "{\"a\":{\"d\":null},\"b\":true,\"c\":[1,2]}");
+	CHECK(pk_obj_value(o, 0, &n, &t) == compact + 25 && n == 10 &&
+	      t == PK_T_OBJECT);
+	CHECK(pk_obj_set_span_at(o, 3, "1", 1) == PK_FATAL);
+
+	/* spaced text: the spans are written compacted */
+	CHECK(load(o, &rec, spaced, 0) == PK_OK);
+	v = strstr(spaced, "{ \"d\"");
+	CHECK(pk_obj_set_span_at(o, 0, v, strlen(v) - 2) == PK_OK);
+	v = strchr(spaced, '[');
+	CHECK(pk_obj_set_span_at(o, 2, v, 8) == PK_OK);
+	CHECK_STR(written(o), "{\"a\":{\"d\":null},\"b\":\"x y\",\"c\":[1,2]}");
+
+	/* compacted on load (pk_obj_load_record_compact): the spaced
+	 * source's arrays are compacted into a copy */
+	CHECK(load(o, &rec, spaced, 1) == PK_OK);
+	v = strstr(spaced, "{ \"d\"");
+	CHECK(pk_obj_set_span_at(o, 0, v, strlen(v) - 2) == PK_OK);
+	v = strchr(spaced, '[');
+	CHECK(pk_obj_set_span_at(o, 2, v, 8) == PK_OK);
+	CHECK(pk_obj_set_span_at(o, 1, strstr(spaced, "\"x y\""), 5) == PK_OK);
+	CHECK_STR(written(o), "{\"a\":{\"d\":null},\"b\":\"x y\",\"c\":[1,2]}");
+	pk_obj_free(o);
+	pk_record_free(&rec);
+}
+
 /* The swap plans kept by key layout give what a plan made afresh gives,
  * whatever came before: more layouts than there are slots, layouts with
  * keys of the same lengths but other names, escaped keys. */
@@ -439,6 +484,7 @@ int main(void)
 	pk_buf_free(&b);
 
 	test_variants();
+	test_span();
 	test_swap_plans();
 	test_nested_offsets();
 	test_unique();
