@@ -149,6 +149,20 @@ int pk_fmt_match_parse(struct pk_fmt_match *m, const char *opt,
  * of memory. */
 int pk_fmt_match_test(const struct pk_fmt_match *m, struct pk_buf *scratch,
 		      const char *v, size_t n);
+/* The same in two steps, for testing one label against several lists:
+ * the label read once (0, or -1 out of memory; l->text may point into
+ * scratch), then tested against each list (1 or 0). */
+struct pk_fmt_label {
+	enum pk_type t;
+	const char *text;   /* a string's decoded text, else the raw value */
+	size_t tlen;
+	double x;           /* its number, when numeric */
+	int numeric;
+};
+int pk_fmt_label_read(struct pk_fmt_label *l, struct pk_buf *scratch,
+		      const char *v, size_t n);
+int pk_fmt_label_matches(const struct pk_fmt_match *m,
+			 const struct pk_fmt_label *l);
 void pk_fmt_match_free(struct pk_fmt_match *m);
 
 /* Prompt templates (template.c; --prompt-template). */

@@ -141,27 +141,49 @@ out:
 	return rc;
 }
 
-int pk_fmt_match_test(const struct pk_fmt_match *m, struct pk_buf *scratch,
+int pk_fmt_label_read(struct pk_fmt_label *l, struct pk_buf *scratch,
 		      const char *v, size_t n)
 {
-	enum pk_type t = pk_type_of(v, n);
-	const char *text = v;
-	size_t tlen = n;
-	double x = 0;
-	int numeric = 0;
-
-	if (t == PK_T_STRING) {
+	l->t = pk_type_of(v, n);
+	l->text = v;
+	l->tlen = n;
+	l->x = 0;
+	l->numeric = 0;
+	if (l->t == PK_T_STRING) {
 		pk_buf_reset(scratch);
 		if (pk_json_unquote(scratch, v, n) != PK_OK)
 			return -1;
-		text = scratch->data ? scratch->data : "";
-		tlen = scratch->len;
-		numeric = number_text(text, tlen, &x);
-	} else if (t == PK_T_NUMBER) {
-		numeric = pk_parse_number(v, n, &x) == PK_OK;
-	} else if (t != PK_T_TRUE && t != PK_T_FALSE && t != PK_T_NULL) {
-		return 0; /* objects and arrays match nothing */
+		l->text = scratch->data ? scratch->data : "";
+		l->tlen = scratch->len;
+		l->numeric = number_text(l->text, l->tlen, &l->x);
+	} else if (l->t == PK_T_NUMBER) {
+		l->numeric = pk_parse_number(v, n, &l->x) == PK_OK;
 	}
+	return 0;
+}
+
+int pk_fmt_match_test(const struct pk_fmt_match *m, struct pk_buf *scratch,
+		      const char *v, size_t n)
+{
+	struct pk_fmt_label l;
+
+	if (pk_fmt_label_read(&l, scratch, v, n) < 0)
+		return -1;
+	return pk_fmt_label_matches(m, &l);
+}
+
+int pk_fmt_label_matches(const struct pk_fmt_match *m,
+			 const struct pk_fmt_label *l)
+{
+	enum pk_type t = l->t;
+	const char *text = l->text;
+	size_t tlen = l->tlen;
+	double x = l->x;
+	int numeric = l->numeric;
+
+	if (t != PK_T_STRING && t != PK_T_NUMBER && t != PK_T_TRUE &&
+	    t != PK_T_FALSE && t != PK_T_NULL)
+		return 0; /* objects and arrays match nothing */
 	for (size_t i = 0; i < m->n; i++) {
 		const struct match_item *it = &m->items[i];
 		int hit;

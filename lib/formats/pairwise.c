@@ -156,6 +156,7 @@ static int read_label(struct pk_format_reader *fr, struct pw_state *st,
 {
 	const char *fmt = fr->ops->info.name, *lv;
 	struct pk_value v;
+	struct pk_fmt_label label;
 	char names[160] = "";
 	int hits = 0, hit[3] = {0, 0, 0};
 
@@ -164,11 +165,10 @@ static int read_label(struct pk_format_reader *fr, struct pw_state *st,
 				    "%s: no label field '%s'", fmt,
 				    st->labels[i].path);
 	lv = rec->text + v.off;
+	if (pk_fmt_label_read(&label, &fr->t3, lv, v.len) < 0)
+		return pk_nomem(err);
 	for (int s = 0; s < 3; s++) {
-		int m = pk_fmt_match_test(&st->win[s], &fr->t3, lv, v.len);
-		if (m < 0)
-			return pk_nomem(err);
-		if (!m)
+		if (!pk_fmt_label_matches(&st->win[s], &label))
 			continue;
 		*side = s;
 		hit[s] = 1;
