@@ -258,15 +258,13 @@ static int canonical_literal(const char *p, size_t n)
 
 static int string(struct canon *c, const char *p, size_t n)
 {
-	if (!c->norm && canonical_literal(p, n))
-		/* already what pk_json_quote would write */
-		return pk_buf_append(c->out, p, n) < 0 ? PK_FATAL : PK_OK;
+	if (!c->norm)
+		/* copied, its escapes respelled where they are not already
+		 * what pk_json_quote writes */
+		return pk_json_requote(c->out, p, n) < 0 ? PK_FATAL : PK_OK;
 	pk_buf_reset(c->tmp);
 	if (pk_json_unquote(c->tmp, p, n) < 0)
 		return PK_FATAL;
-	if (!c->norm)
-		return pk_json_quote(c->out, c->tmp->data ? c->tmp->data : "",
-				     c->tmp->len);
 	pk_buf_reset(c->tmp2);
 	if (pk_normalize(c->tmp2, c->tmp->data, c->tmp->len, c->norm) < 0)
 		return PK_FATAL;
@@ -441,8 +439,9 @@ int pk_canonical_hash64(const char *v, size_t n, uint64_t seed,
 			struct pk_error *err)
 {
 	trim(&v, &n);
-	if (pk_type_of(v, n) == PK_T_STRING && !memchr(v, '\\', n)) {
-		/* the common case: a prompt string is its own canonical text */
+	if (pk_type_of(v, n) == PK_T_STRING && canonical_literal(v, n)) {
+		/* the common case: a prompt string is its own canonical text
+		 * (its escapes, if any, the ones pk_json_quote writes) */
 		*h = pk_hash64(v, n, seed);
 		return PK_OK;
 	}

@@ -108,6 +108,11 @@ int pk_obj_set_compact_at(struct pk_obj *o, size_t i, const char *raw,
  * unchanged when no key repeats.  PK_OK, or PK_FATAL out of memory. */
 int pk_object_unique(struct pk_buf *b, size_t start, const size_t *written,
 		     size_t nw, struct pk_error *err);
+/* Append pk_json_quote() of pk_json_unquote() of the validated string
+ * literal p[0..n), in one pass: the literal in its canonical spelling
+ * (\/ and \u escapes written as the characters, or as the short escapes
+ * pk_json_quote writes).  PK_OK or PK_FATAL (out of memory). */
+int pk_json_requote(struct pk_buf *out, const char *p, size_t n);
 /* Append a member the caller knows is absent: qkey is its key as a JSON
  * string literal (pk_json_quote), raw its compact value. */
 int pk_obj_append_compact(struct pk_obj *o, const char *qkey, size_t qlen,

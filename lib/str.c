@@ -212,6 +212,71 @@ int pk_json_unquote(struct pk_buf *out, const char *p, size_t n)
 	return PK_OK;
 }
 
+int pk_json_requote(struct pk_buf *out, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)p, *e;
+	unsigned char *d;
+
+	if (n < 2)
+		return pk_json_quote(out, "", 0);
+	e = s + n - 1;
+	s++;
+	/* never longer than the literal: \uXXXX gives at most 6 bytes, a
+	 * surrogate pair 4, \/ one (a broken escape, which a validated
+	 * literal does not have, U+FFFD's 3 bytes for 2) */
+	if (pk_buf_reserve(out, n + n / 2 + 4) < 0)
+		return PK_FATAL;
+	d = (unsigned char *)out->data + out->len;
+	*d++ = '"';
+	while (s < e) {
+		const unsigned char *bs = memchr(s, '\\', (size_t)(e - s));
+		unsigned char u[4];
+		size_t used, k;
+
+		if (!bs) {
+			memcpy(d, s, (size_t)(e - s));
+			d += e - s;
+			break;
+		}
+		memcpy(d, s, (size_t)(bs - s));
+		d += bs - s;
+		s = bs;
+		if (e - s >= 2 && s[1] != 'u' && s[1] != '/') {
+			/* \" \\ \b \f \n \r \t: as pk_json_quote writes them */
+			d[0] = s[0];
+			d[1] = s[1];
+			d += 2;
+			s += 2;
+			continue;
+		}
+		/* \/ and \uXXXX: the character, quoted as pk_json_quote
+		 * quotes it */
+		k = unescape(s, e, u, &used);
+		s += used;
+		if (k == 1 && quote_esc[u[0]]) {
+			char c = quote_esc[u[0]];
+
+			*d++ = '\\';
+			if (c == 'u') {
+				memcpy(d, "u00", 3);
+				d[3] = (unsigned char)hex[u[0] >> 4];
+				d[4] = (unsigned char)hex[u[0] & 15];
+				d += 5;
+			} else {
+				*d++ = (unsigned char)c;
+			}
+			continue;
+		}
+		memcpy(d, u, k);
+		d += k;
+	}
+	*d++ = '"';
+	out->len = (size_t)((char *)d - out->data);
+	out->data[out->len] = '\0';
+	return PK_OK;
+}
+
 int pk_key_equals(const char *p, size_t n, const char *name)
 {
 	const unsigned char *s, *e, *a = (const unsigned char *)name;

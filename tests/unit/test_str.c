@@ -263,11 +263,75 @@ static void test_decode(void)
 					"\"w\":\"\xf0\x9f\x98\x80\"}");
 }
 
+/* pk_json_requote: hand-written cases, then the same text as
+ * pk_json_quote(pk_json_unquote()) on every literal built from a set of
+ * pieces (raw text, every kind of escape, surrogate pairs, a lone
+ * surrogate, control characters escaped as \u00XX). */
+static void test_requote(void)
+{
+	static const char *const piece[] = {
+		"a", "\xc3\xa9", "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "\\n",
+		"\\t", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\r", "\\u00e9",
+		"\\u00E9", "\\u0041", "\\u0022", "\\u005c", "\\u005C",
+		"\\u0000", "\\u001f", "\\u001F", "\\u0008", "\\u000a",
+		"\\u007f", "\\u2028", "\\ud83d\\ude00", "\\uD83D\\uDE00",
+		"\\ud800", "\\udc00x", "\\u4e2d", "/", " ",
+	};
+	size_t np = sizeof piece / sizeof piece[0];
+	struct pk_buf lit = PK_BUF_INIT, dec = PK_BUF_INIT, want = PK_BUF_INIT,
+		      got = PK_BUF_INIT;
+	unsigned long x = 12345;
+	int bad = 0;
+
+	pk_buf_reset(&got);
+	CHECK(pk_json_requote(&got, "\"a\\/b\\u00e9\\n\\u0001\\u005c\"", 26) == PK_OK);
+	CHECK_STR(got.data, "\"a/b\xc3\xa9\\n\\u0001\\\\\"");
+	pk_buf_reset(&got);
+	CHECK(pk_json_requote(&got, "\"\"", 2) == PK_OK);
+	CHECK_STR(got.data, "\"\"");
+	pk_buf_reset(&got);
+	CHECK(pk_json_requote(&got, "\"\\ud83d\\ude00\\ud800\\u0008\"", 26) == PK_OK);
+	CHECK_STR(got.data, "\"\xf0\x9f\x98\x80\xef\xbf\xbd\\b\"");
+	for (int round = 0; round < 5000; round++) {
+		size_t k = round < (int)np ? 1 : 1 + x % 8;
+
+		pk_buf_reset(&lit);
+		pk_buf_putc(&lit, '"');
+		for (size_t j = 0; j < k; j++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			pk_buf_puts(&lit, piece[round < (int)np ? (size_t)round
+								 : (x >> 33) % np]);
+		}
+		pk_buf_putc(&lit, '"');
+		pk_buf_reset(&dec);
+		pk_buf_reset(&want);
+		pk_buf_reset(&got);
+		pk_buf_puts(&got, "<");
+		pk_buf_puts(&want, "<");
+		if (pk_json_unquote(&dec, lit.data, lit.len) != PK_OK ||
+		    pk_json_quote(&want, dec.data ? dec.data : "", dec.len) !=
+			    PK_OK ||
+		    pk_json_requote(&got, lit.data, lit.len) != PK_OK ||
+		    got.len != want.len ||
+		    memcmp(got.data, want.data, got.len) != 0) {
+			if (!bad++)
+				printf("#   literal %s: got %s, want %s\n",
+				       lit.data, got.data, want.data);
+		}
+	}
+	CHECK_INT(bad, 0);
+	pk_buf_free(&lit);
+	pk_buf_free(&dec);
+	pk_buf_free(&want);
+	pk_buf_free(&got);
+}
+
 int main(void)
 {
 	test_quote();
 	test_quote_blocks();
 	test_unquote();
+	test_requote();
 	test_key_equals();
 	test_encode();
 	test_decode();
