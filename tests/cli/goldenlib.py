@@ -200,28 +200,179 @@ def _raw_input(name):
     return label, data
 
 
+class InputError(Exception):
+    """A problem with an input as a whole that ends the run whatever
+    --on-error says (prefkit(7) ERRORS AND ACCOUNTING): a JSON array file
+    that is not a valid array (status 1)."""
+
+    def __init__(self, where, why, status=1):
+        Exception.__init__(self, "%s:%d: %s" % (where[0], where[1], why))
+        self.status = status
+
+
+def compact_bytes(text):
+    """Text of JSON with the blank space outside strings removed."""
+    out, in_str, esc = bytearray(), False, False
+    for b in text:
+        if in_str:
+            out.append(b)
+            if esc:
+                esc = False
+            elif b == 0x5c:
+                esc = True
+            elif b == 0x22:
+                in_str = False
+        elif b in b" \t\r\n":
+            continue
+        else:
+            out.append(b)
+            in_str = b == 0x22
+    return bytes(out)
+
+
+_BLANK = b" \t\r\n"
+
+
+def _array_elements(label, data, max_line):
+    """prefkit(7) JSON array files: the elements of the array in data, as
+    (line, raw text of the element, too long), the line being where the
+    element starts.  An element is found by following its strings and
+    brackets only; anything that is not a valid array raises InputError,
+    after the elements before it have been given.  The blank space between
+    elements (with the ','), before and after the ']', is at most max_line
+    bytes."""
+    n = len(data)
+
+    def where(i):
+        return (label, data.count(b"\n", 0, i) + 1)
+
+    def blank_run(i, bounded=True):
+        j = i
+        while j < n and data[j] in _BLANK:
+            j += 1
+            if bounded and j - i > max_line:
+                raise InputError(where(j), "invalid JSON array: blank space too long "
+                                 "(more than %d bytes)" % max_line)
+        return j
+
+    i = data.index(b"[") + 1
+    i = blank_run(i, False)  # not bounded after the '['
+    if i < n and data[i:i + 1] == b"]":
+        i += 1
+    else:
+        while True:
+            if i >= n:
+                raise InputError(where(i), "invalid JSON array: not closed")
+            start = i
+            c = data[i:i + 1]
+            if c in (b"{", b"["):
+                stack, in_str, esc = [], False, False
+                while i < n:
+                    b = data[i]
+                    i += 1
+                    if in_str:
+                        if esc:
+                            esc = False
+                        elif b == 0x5c:
+                            esc = True
+                        elif b == 0x22:
+                            in_str = False
+                    elif b == 0x22:
+                        in_str = True
+                    elif b in (0x7b, 0x5b):
+                        stack.append(b)
+                        if len(stack) > 2048:
+                            raise InputError(where(i), "nested too deep")
+                    elif b in (0x7d, 0x5d):
+                        if not stack or stack.pop() != (0x7b if b == 0x7d else 0x5b):
+                            raise InputError(where(i), "brackets do not match")
+                        if not stack:
+                            break
+                else:
+                    raise InputError(where(i), "invalid JSON array: not closed")
+            elif c == b'"':
+                i += 1
+                esc = False
+                while i < n:
+                    b = data[i]
+                    i += 1
+                    if esc:
+                        esc = False
+                    elif b == 0x5c:
+                        esc = True
+                    elif b == 0x22:
+                        break
+                else:
+                    raise InputError(where(i), "invalid JSON array: not closed")
+            else:
+                while i < n and data[i] not in b",]" + _BLANK:
+                    i += 1
+            raw = data[start:i]
+            line = where(start)[1]
+            if len(raw) > max_line:
+                yield line, raw, True
+            else:
+                try:
+                    v = loads(raw)
+                except BadRecord as e:
+                    raise InputError((label, line), str(e))
+                yield line, raw, v
+            j = blank_run(i)
+            if j < n and data[j:j + 1] == b",":
+                j = blank_run(j + 1)
+                if j - i > max_line:
+                    raise InputError(where(j), "invalid JSON array: blank space too long "
+                                     "(more than %d bytes)" % max_line)
+                if j < n and data[j:j + 1] == b"]":
+                    raise InputError(where(j), "invalid JSON array: ',' before ']'")
+                i = j
+                continue
+            if j < n and data[j:j + 1] == b"]":
+                i = j + 1
+                break
+            raise InputError(where(j), "invalid JSON array: ',' or ']' expected")
+    j = blank_run(i)
+    if j < n:
+        raise InputError(where(j), "invalid JSON array: text after ']'")
+
+
 class Input:
     """The records of the input files (SPEC 1, 2): (file, line, raw bytes,
-    value or BadRecord); blank lines counted in .blank."""
+    value or BadRecord); blank lines counted in .blank.  An element of a
+    JSON array file comes as its compact text; one longer than max_line is
+    a BadRecord "line too long".  A file that is not a valid array raises
+    InputError; given run (a Run), that ends the run instead: the message,
+    the records so far written, exit status 1."""
 
-    def __init__(self, files):
+    def __init__(self, files, run=None, max_line=256 * 1024 * 1024):
         self.files = files or ["-"]
         self.blank = 0
+        self.run = run
+        self.max_line = max_line
 
     def __iter__(self):
+        try:
+            for rec in self._records():
+                yield rec
+        except InputError as e:
+            if self.run is None:
+                raise
+            sys.stderr.write("%s: %s\n" % (self.run.prog, e))
+            self.run.counts["blank"] = self.blank
+            self.run.finish(e.status)
+
+    def _records(self):
         for name in self.files:
             label, data = _raw_input(name)
             if data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
-            if data.lstrip(b" \t\r\n").startswith(b"["):
-                try:
-                    arr = loads(data)
-                except BadRecord as e:
-                    yield label, 1, data, e
-                    continue
-                for v in arr:
-                    yield label, 1, dumps(v).encode(), v if isinstance(v, dict) \
-                        else BadRecord("not an object")
+            if data.lstrip(_BLANK).startswith(b"["):
+                for line, raw, v in _array_elements(label, data, self.max_line):
+                    if v is True:
+                        v = BadRecord("line too long (more than %d bytes)" % self.max_line)
+                    elif not isinstance(v, dict):
+                        v = BadRecord("not a JSON object")
+                    yield label, line, compact_bytes(raw), v
                 continue
             lines = data.split(b"\n")
             if lines and lines[-1] == b"":
