@@ -10,6 +10,8 @@
 # lines that are JSON are compared as values, with object key order and the
 # text of every number exact (strings compared after decoding, so an escape
 # written another way is no difference); other lines are compared as text.
+# The JSON lines of standard error (the counts of --stats) are compared
+# the same way with those of the case's CASE.stderr, when it has one.
 # One verdict line per case.  So an expected file regenerated from a wrong
 # program (PK_REGEN) no longer agrees with the oracle, and this case fails.
 import json, os, subprocess, sys, tempfile
@@ -575,6 +577,12 @@ def compare(want, got):
     return None
 
 
+def json_lines(text):
+    """The lines of text that are JSON objects, as one text."""
+    return "".join(l + "\n" for l in text.split("\n")
+                   if l.startswith("{") and _line_value(l) is not None)
+
+
 def run_cases(cmd, oracle, names):
     casedir = os.environ["CASEDIR"]
     top = os.getcwd()
@@ -599,6 +607,16 @@ def run_cases(cmd, oracle, names):
         with open(os.path.join(casedir, name + ".stdout"), "rb") as f:
             want = f.read().decode("utf-8", "replace")
         why = compare(want, got)
+        stderr_file = os.path.join(casedir, name + ".stderr")
+        if why is None and os.path.exists(stderr_file):
+            # the counts of --stats on standard error are data too: the
+            # JSON lines of the two standard errors (messages are the
+            # project's words, not compared)
+            with open(stderr_file, "rb") as f:
+                want_err = json_lines(f.read().decode("utf-8", "replace"))
+            why = compare(want_err, json_lines(r.stderr.decode("utf-8", "replace")))
+            if why is not None:
+                why = "stderr's JSON " + why
         if why is None:
             print("%s: same" % name)
         else:
