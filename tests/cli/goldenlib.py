@@ -662,3 +662,25 @@ def canonical(v):
     if isinstance(v, list):
         return "[" + ",".join(canonical(x) for x in v) + "]"
     return dumps(v)
+
+
+def canonical_key(v):
+    """The canonical text of a key of pref-split(1) and pref-dedup(1):
+    compact JSON, object keys sorted, strings as Python's
+    json.dumps(ensure_ascii=False), integers as written, other numbers in
+    their shortest form (1.0 is 1)."""
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical_key(v[k])
+                              for k in sorted(v)) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(canonical_key(x) for x in v) + "]"
+    if isinstance(v, Num):
+        return v.raw if isinstance(v.value, int) else fmt_num(v.value)
+    return json.dumps(v, ensure_ascii=False)
+
+
+def is_conversation(v):
+    """A message list (SPEC 1.1), as a chosen field an implicit prompt is
+    taken from."""
+    return isinstance(v, list) and len(v) > 0 and all(
+        isinstance(m, dict) and "role" in m and "content" in m for m in v)

@@ -7,11 +7,11 @@
 # been read without error, records compact, each part in input order.
 # XXH3-64 is xxhsum's, which has no seed: --seed other than 0 is not
 # written (exit 3; those cases check themselves in Python).
-import json, os, subprocess, sys
+import os, subprocess, sys
 from fractions import Fraction
-from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Num, Run, Usage,
-                       compact_bytes, fmt_num, get_path, last, parse_args,
-                       usage_error, xxh3_64)
+from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Run, Usage,
+                       canonical_key, compact_bytes, get_path, is_conversation,
+                       last, parse_args, usage_error, xxh3_64)
 
 PROG = "pref-split"
 SPEC = dict(COMMON, **{"test": "req", "shards": "req", "by": "req", "seed": "req",
@@ -21,31 +21,12 @@ SPEC = dict(COMMON, **{"test": "req", "shards": "req", "by": "req", "seed": "req
 M64 = (1 << 64) - 1
 
 
-def canonical(v):
-    """The key's canonical text: compact JSON, object keys sorted, strings
-    as Python's json.dumps(ensure_ascii=False), integers as written, other
-    numbers in their shortest form (1.0 is 1)."""
-    if isinstance(v, dict):
-        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical(v[k])
-                              for k in sorted(v)) + "}"
-    if isinstance(v, list):
-        return "[" + ",".join(canonical(x) for x in v) + "]"
-    if isinstance(v, Num):
-        return v.raw if isinstance(v.value, int) else fmt_num(v.value)
-    return json.dumps(v, ensure_ascii=False)
-
-
 def mix(z):
     z ^= z >> 30
     z = (z * 0xbf58476d1ce4e5b9) & M64
     z ^= z >> 27
     z = (z * 0x94d049bb133111eb) & M64
     return z ^ (z >> 31)
-
-
-def is_conversation(v):
-    return isinstance(v, list) and len(v) > 0 and all(
-        isinstance(m, dict) and "role" in m and "content" in m for m in v)
 
 
 def group_key(rec, by, prompt_field, chosen_field):
@@ -113,7 +94,7 @@ def main(argv):
         except BadRecord as e:
             run.bad((name, lineno), line, str(e))
             continue
-        u = int(xxh3_64(canonical(key).encode()), 16)
+        u = int(xxh3_64(canonical_key(key).encode()), 16)
         if "test" in opts:
             i = 1 if u < limit else 0
             run.counts[names[i]] += 1
