@@ -365,4 +365,5 @@ def main(argv):
     run.finish(0)
 
 
-main(sys.argv[1:])
+if __name__ == "__main__":
+    main(sys.argv[1:])
