@@ -6,4 +6,4 @@
 # out).  So a wrong output regenerated into one of those files (PK_REGEN)
 # makes this case print DIFFERENT for it.
 python3 "$CASEDIR/../goldenlib.py" pref-curriculum "$CASEDIR/golden_oracle.py" \
-	errors hand member-clash paper
+	bad-values errors hand member-clash paper

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Num, Run, Usage,  # noqa: E402
                        dumps, get_path, last, num, parse_args, usable, usage_error,
                        xxh3_64)
-from golden_oracle import Expand  # noqa: E402  (pref-expand's)
+from golden_oracle import Expand, oasst_lists  # noqa: E402  (pref-expand's)
 
 PROG = "pref-curriculum"
 SPEC = dict(COMMON, **{k: "req" for k in (
@@ -118,8 +118,9 @@ def main(argv):
     try:
         opts, files = parse_args(argv, SPEC, COMMON_SHORT)
         o, fmt = options(opts)
-        if "merge" in opts or "split-stages" in opts or fmt is not None:
-            not_written("--merge, --split-stages or --from")
+        if "merge" in opts or "split-stages" in opts or fmt not in (
+                None, "ultrafeedback", "oasst"):
+            not_written("--merge, --split-stages or --from nectar/helpsteer")
         if o["within"] == "shuffle" and o["seed"] != "0":
             not_written("--seed")
         ex = Expand(opts)
@@ -129,6 +130,23 @@ def main(argv):
     run.counts.update(stages=0, sort_runs=0, sort_merge_passes=0, sort_bytes_spilled=0,
                       ties_dropped=0, misordered_dropped=0)
     kind = o["input"]
+    reader = {}
+    if fmt is not None:
+        # the readers of pref-expand's and pref-convert's oracles
+        # (pref-curriculum(1): "as pref-expand(1) does")
+        kind = "lists"
+        if fmt == "oasst":
+            reader = {"oasst_messages_skipped": 0, "oasst_replies_unranked": 0,
+                      "oasst_groups_too_small": 0}
+        else:
+            import importlib.util
+            spec = importlib.util.spec_from_file_location("convert_oracle", os.path.join(
+                os.path.dirname(os.path.abspath(__file__)), "..", "pref-convert",
+                "golden_oracle.py"))
+            convert = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(convert)
+            conv = convert.Conv(opts)
+            conv.counts = reader = {"completions_dropped": 0}
     entries = []  # {"rec", "gap", "stage", "seq", "tie"}
     max_standings = 0
     inp = Input(files, run)
@@ -148,26 +166,49 @@ def main(argv):
                     continue
                 entries.append({"rec": rec, "gap": g, "tie": g <= 0})
                 continue
-            saved = dict(ex.counts)
+            saved, saved_reader = dict(ex.counts), dict(reader)
             try:
-                items, by, place = ex.responses(rec)
-                pairs = ex.expand(rec)
-            except BadRecord:
+                if fmt == "oasst":
+                    lists = oasst_lists(rec, reader, "no-synthetic" in opts)
+                elif fmt == "ultrafeedback":
+                    lists = [r for _, r in conv.ultrafeedback(rec)]
+                else:
+                    lists = [rec]
+                made = []
+                for l in lists:
+                    before = dict(ex.counts)
+                    items, by, place = ex.responses(l)  # (counted by expand)
+                    ex.counts = before
+                    made.append((items, by, ex.expand(l)))
+            except (BadRecord, KeyError, TypeError) as e:
                 ex.counts = saved
-                raise
-            vals = sorted({it[by + "_val"] for it in items}, reverse=(by == "score"))
-            if len(vals) >= 2:
-                max_standings = max(max_standings, len(vals))
-            for p in pairs:
-                a = vals.index(usable(p[by + "_chosen"]))
-                b = vals.index(usable(p[by + "_rejected"]))
-                g = (usable(p[by + "_chosen"]) - usable(p[by + "_rejected"])) \
-                    if by == "score" else usable(p[by + "_rejected"]) - usable(p[by + "_chosen"])
-                entries.append({"rec": p, "gap": g, "tie": False,
-                                "rank_stage": len(vals) - (b - a)})
+                reader.clear()
+                reader.update(saved_reader)
+                raise BadRecord(str(e))
+            for items, by, pairs in made:
+                entries_of_list(entries, items, by, pairs)
+                n = len({it[by + "_val"] for it in items})
+                if n >= 2:
+                    max_standings = max(max_standings, n)
         except BadRecord as e:
             run.bad((name, lineno), line, str(e))
             continue
+    finish(run, o, opts, kind, entries, max_standings, ex, reader, inp)
+
+
+def entries_of_list(entries, items, by, pairs):
+    """The pairs of one list, with their gap and the stage by rank."""
+    vals = sorted({it[by + "_val"] for it in items}, reverse=(by == "score"))
+    for p in pairs:
+        a = vals.index(usable(p[by + "_chosen"]))
+        b = vals.index(usable(p[by + "_rejected"]))
+        g = (usable(p[by + "_chosen"]) - usable(p[by + "_rejected"])) \
+            if by == "score" else usable(p[by + "_rejected"]) - usable(p[by + "_chosen"])
+        entries.append({"rec": p, "gap": g, "tie": False,
+                        "rank_stage": len(vals) - (b - a)})
+
+
+def finish(run, o, opts, kind, entries, max_standings, ex, reader, inp):
     for i, e in enumerate(entries):
         e["seq"] = i
     if kind == "lists" and o["stage-by"] != "gap":
@@ -207,6 +248,7 @@ def main(argv):
     if kind == "lists":
         run.counts.update(lists=ex.counts["lists"], lists_too_small=ex.counts["lists_too_small"],
                           responses_dropped=ex.counts["responses_dropped"])
+        run.counts.update(reader)
     run.finish(0)
 
 
