@@ -598,6 +598,7 @@ class Conv:
             else:
                 rc["rank"], rr["rank"] = Num("1"), Num("2")
             drop = ["rejected"]
+            computed = set(rc)
             for k, v in rec.items():
                 if k in ("chosen", "rejected"):
                     continue
@@ -606,12 +607,64 @@ class Conv:
                     continue
                 side, name = side_name(k)
                 if side:
-                    (rc if side == "chosen" else rr)[name] = v
+                    # prefkit(7) member clash: a computed member is kept, of
+                    # two renamed ones the later
+                    if name not in computed:
+                        (rc if side == "chosen" else rr)[name] = v
                     drop.append(k)
             if "prompt" not in rec:
                 raise Unsupported()
+            if "responses" in rec:  # replaced in its place
+                return edit(rec, place={"responses": [("responses", [rc, rr])]},
+                            drop=drop + ["chosen"])
             return edit(rec, place={"chosen": [("responses", [rc, rr])]}, drop=drop)
+        if to == "unpaired":
+            return [self.unpaired_side(rec, s) for s in ("chosen", "rejected")]
         raise Unsupported()
+
+    def unpaired_side(self, rec, s):
+        """pref-convert(1) --to unpaired: the record of side s: completion
+        and label where the chosen response was (or in the place of the
+        members of those names the pair has), a paired field of side s under
+        its response name (in the place of a member of that name), the other
+        side's dropped, every other field copied."""
+        c, r = rec["chosen"], rec["rejected"]
+        front = []
+        if "prompt" not in rec:
+            if not (is_msgs(c) and is_msgs(r)) or c[:-1] != r[:-1]:
+                raise BadRecord("implicit prompt: chosen and rejected do not start "
+                                "with the same messages")
+            front = [("prompt", c[:-1])]
+            c, r = c[-1:], r[-1:]
+        comp = c if s == "chosen" else r
+        label = s == "chosen"
+        renamed = {}
+        for k, v in rec.items():
+            side, name = side_name(k)
+            if side == s and name not in ("completion", "label", "prompt"):
+                renamed[name] = v  # the later of two kept
+        out = dict(front)
+        for k, v in rec.items():
+            if k == "chosen":
+                if "completion" not in rec:
+                    out["completion"] = comp
+                if "label" not in rec:
+                    out["label"] = label
+            elif k == "rejected":
+                continue
+            elif k == "completion":
+                out[k] = comp
+            elif k == "label":
+                out[k] = label
+            elif side_name(k)[0] is not None:
+                side, name = side_name(k)
+                if side == s and name in renamed and name not in rec and name not in out:
+                    out[name] = renamed[name]
+            elif k in renamed:
+                out[k] = renamed[k]
+            else:
+                out[k] = v
+        return out
 
     def flatten(self, msgs):
         if len(msgs) == 1 and msgs[0].get("role") == "user":
@@ -719,7 +772,10 @@ def main(argv):
                           "arena": lambda r: conv.pairwise(r, True)}.get(fmt)
                 if reader is None:
                     raise Unsupported()
-                outs = [conv.to(k, r) for k, r in reader(rec)]
+                outs = []
+                for k, r in reader(rec):
+                    x = conv.to(k, r)
+                    outs += x if isinstance(x, list) else [x]
             except (BadRecord, KeyError, TypeError) as e:
                 run.bad((name, lineno), line, str(e))
                 continue

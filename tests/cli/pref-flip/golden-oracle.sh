@@ -6,4 +6,4 @@
 # files (PK_REGEN) makes this case print DIFFERENT for it.
 python3 "$CASEDIR/../goldenlib.py" pref-flip "$CASEDIR/golden_oracle.py" \
 	bad-records bad-values by-score drop factual label-fields labels lambda \
-	man-examples skip-quarantine
+	man-examples member-clash skip-quarantine
