@@ -10,6 +10,10 @@
 # lines that are JSON are compared as values, with object key order and the
 # text of every number exact (strings compared after decoding, so an escape
 # written another way is no difference); other lines are compared as text.
+# Lines that are the command's messages ("CMD: ...", from a case that
+# sends standard error to standard output) are left out on both sides.
+# The JSON lines of standard error (the counts of --stats) are compared
+# the same way with those of the case's CASE.stderr, when it has one.
 # One verdict line per case.  So an expected file regenerated from a wrong
 # program (PK_REGEN) no longer agrees with the oracle, and this case fails.
 import json, os, subprocess, sys, tempfile
@@ -200,28 +204,179 @@ def _raw_input(name):
     return label, data
 
 
+class InputError(Exception):
+    """A problem with an input as a whole that ends the run whatever
+    --on-error says (prefkit(7) ERRORS AND ACCOUNTING): a JSON array file
+    that is not a valid array (status 1)."""
+
+    def __init__(self, where, why, status=1):
+        Exception.__init__(self, "%s:%d: %s" % (where[0], where[1], why))
+        self.status = status
+
+
+def compact_bytes(text):
+    """Text of JSON with the blank space outside strings removed."""
+    out, in_str, esc = bytearray(), False, False
+    for b in text:
+        if in_str:
+            out.append(b)
+            if esc:
+                esc = False
+            elif b == 0x5c:
+                esc = True
+            elif b == 0x22:
+                in_str = False
+        elif b in b" \t\r\n":
+            continue
+        else:
+            out.append(b)
+            in_str = b == 0x22
+    return bytes(out)
+
+
+_BLANK = b" \t\r\n"
+
+
+def _array_elements(label, data, max_line):
+    """prefkit(7) JSON array files: the elements of the array in data, as
+    (line, raw text of the element, too long), the line being where the
+    element starts.  An element is found by following its strings and
+    brackets only; anything that is not a valid array raises InputError,
+    after the elements before it have been given.  The blank space between
+    elements (with the ','), before and after the ']', is at most max_line
+    bytes."""
+    n = len(data)
+
+    def where(i):
+        return (label, data.count(b"\n", 0, i) + 1)
+
+    def blank_run(i, bounded=True):
+        j = i
+        while j < n and data[j] in _BLANK:
+            j += 1
+            if bounded and j - i > max_line:
+                raise InputError(where(j), "invalid JSON array: blank space too long "
+                                 "(more than %d bytes)" % max_line)
+        return j
+
+    i = data.index(b"[") + 1
+    i = blank_run(i, False)  # not bounded after the '['
+    if i < n and data[i:i + 1] == b"]":
+        i += 1
+    else:
+        while True:
+            if i >= n:
+                raise InputError(where(i), "invalid JSON array: not closed")
+            start = i
+            c = data[i:i + 1]
+            if c in (b"{", b"["):
+                stack, in_str, esc = [], False, False
+                while i < n:
+                    b = data[i]
+                    i += 1
+                    if in_str:
+                        if esc:
+                            esc = False
+                        elif b == 0x5c:
+                            esc = True
+                        elif b == 0x22:
+                            in_str = False
+                    elif b == 0x22:
+                        in_str = True
+                    elif b in (0x7b, 0x5b):
+                        stack.append(b)
+                        if len(stack) > 2048:
+                            raise InputError(where(i), "nested too deep")
+                    elif b in (0x7d, 0x5d):
+                        if not stack or stack.pop() != (0x7b if b == 0x7d else 0x5b):
+                            raise InputError(where(i), "brackets do not match")
+                        if not stack:
+                            break
+                else:
+                    raise InputError(where(i), "invalid JSON array: not closed")
+            elif c == b'"':
+                i += 1
+                esc = False
+                while i < n:
+                    b = data[i]
+                    i += 1
+                    if esc:
+                        esc = False
+                    elif b == 0x5c:
+                        esc = True
+                    elif b == 0x22:
+                        break
+                else:
+                    raise InputError(where(i), "invalid JSON array: not closed")
+            else:
+                while i < n and data[i] not in b",]" + _BLANK:
+                    i += 1
+            raw = data[start:i]
+            line = where(start)[1]
+            if len(raw) > max_line:
+                yield line, raw, True
+            else:
+                try:
+                    v = loads(raw)
+                except BadRecord as e:
+                    raise InputError((label, line), str(e))
+                yield line, raw, v
+            j = blank_run(i)
+            if j < n and data[j:j + 1] == b",":
+                j = blank_run(j + 1)
+                if j - i > max_line:
+                    raise InputError(where(j), "invalid JSON array: blank space too long "
+                                     "(more than %d bytes)" % max_line)
+                if j < n and data[j:j + 1] == b"]":
+                    raise InputError(where(j), "invalid JSON array: ',' before ']'")
+                i = j
+                continue
+            if j < n and data[j:j + 1] == b"]":
+                i = j + 1
+                break
+            raise InputError(where(j), "invalid JSON array: ',' or ']' expected")
+    j = blank_run(i)
+    if j < n:
+        raise InputError(where(j), "invalid JSON array: text after ']'")
+
+
 class Input:
     """The records of the input files (SPEC 1, 2): (file, line, raw bytes,
-    value or BadRecord); blank lines counted in .blank."""
+    value or BadRecord); blank lines counted in .blank.  An element of a
+    JSON array file comes as its compact text; one longer than max_line is
+    a BadRecord "line too long".  A file that is not a valid array raises
+    InputError; given run (a Run), that ends the run instead: the message,
+    the records so far written, exit status 1."""
 
-    def __init__(self, files):
+    def __init__(self, files, run=None, max_line=256 * 1024 * 1024):
         self.files = files or ["-"]
         self.blank = 0
+        self.run = run
+        self.max_line = max_line
 
     def __iter__(self):
+        try:
+            for rec in self._records():
+                yield rec
+        except InputError as e:
+            if self.run is None:
+                raise
+            sys.stderr.write("%s: %s\n" % (self.run.prog, e))
+            self.run.counts["blank"] = self.blank
+            self.run.finish(e.status)
+
+    def _records(self):
         for name in self.files:
             label, data = _raw_input(name)
             if data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
-            if data.lstrip(b" \t\r\n").startswith(b"["):
-                try:
-                    arr = loads(data)
-                except BadRecord as e:
-                    yield label, 1, data, e
-                    continue
-                for v in arr:
-                    yield label, 1, dumps(v).encode(), v if isinstance(v, dict) \
-                        else BadRecord("not an object")
+            if data.lstrip(_BLANK).startswith(b"["):
+                for line, raw, v in _array_elements(label, data, self.max_line):
+                    if v is True:
+                        v = BadRecord("line too long (more than %d bytes)" % self.max_line)
+                    elif not isinstance(v, dict):
+                        v = BadRecord("not a JSON object")
+                    yield label, line, compact_bytes(raw), v
                 continue
             lines = data.split(b"\n")
             if lines and lines[-1] == b"":
@@ -424,6 +579,20 @@ def compare(want, got):
     return None
 
 
+def without_messages(cmd, text):
+    """text without the command's messages ("CMD: ..." lines, from a case
+    that sends standard error to its output): they are the project's own
+    words, hand-written by definition."""
+    return "".join(l + "\n" for l in text.split("\n")[:-1]
+                   if not l.startswith(cmd + ": ")) + text.split("\n")[-1]
+
+
+def json_lines(text):
+    """The lines of text that are JSON objects, as one text."""
+    return "".join(l + "\n" for l in text.split("\n")
+                   if l.startswith("{") and _line_value(l) is not None)
+
+
 def run_cases(cmd, oracle, names):
     casedir = os.environ["CASEDIR"]
     top = os.getcwd()
@@ -444,10 +613,20 @@ def run_cases(cmd, oracle, names):
         os.makedirs(work)
         r = subprocess.run(["sh", os.path.join(casedir, name + ".sh")], cwd=work,
                            env=env, stdin=subprocess.DEVNULL, capture_output=True)
-        got = r.stdout.decode("utf-8", "replace")
+        got = without_messages(cmd, r.stdout.decode("utf-8", "replace"))
         with open(os.path.join(casedir, name + ".stdout"), "rb") as f:
-            want = f.read().decode("utf-8", "replace")
+            want = without_messages(cmd, f.read().decode("utf-8", "replace"))
         why = compare(want, got)
+        stderr_file = os.path.join(casedir, name + ".stderr")
+        if why is None and os.path.exists(stderr_file):
+            # the counts of --stats on standard error are data too: the
+            # JSON lines of the two standard errors (messages are the
+            # project's words, not compared)
+            with open(stderr_file, "rb") as f:
+                want_err = json_lines(f.read().decode("utf-8", "replace"))
+            why = compare(want_err, json_lines(r.stderr.decode("utf-8", "replace")))
+            if why is not None:
+                why = "stderr's JSON " + why
         if why is None:
             print("%s: same" % name)
         else:
@@ -493,3 +672,25 @@ def canonical(v):
     if isinstance(v, list):
         return "[" + ",".join(canonical(x) for x in v) + "]"
     return dumps(v)
+
+
+def canonical_key(v):
+    """The canonical text of a key of pref-split(1) and pref-dedup(1):
+    compact JSON, object keys sorted, strings as Python's
+    json.dumps(ensure_ascii=False), integers as written, other numbers in
+    their shortest form (1.0 is 1)."""
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + canonical_key(v[k])
+                              for k in sorted(v)) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(canonical_key(x) for x in v) + "]"
+    if isinstance(v, Num):
+        return v.raw if isinstance(v.value, int) else fmt_num(v.value)
+    return json.dumps(v, ensure_ascii=False)
+
+
+def is_conversation(v):
+    """A message list (SPEC 1.1), as a chosen field an implicit prompt is
+    taken from."""
+    return isinstance(v, list) and len(v) > 0 and all(
+        isinstance(m, dict) and "role" in m and "content" in m for m in v)

@@ -5,5 +5,5 @@
 # output regenerated into one of those files (PK_REGEN) makes this case
 # print DIFFERENT for it.
 python3 "$CASEDIR/../goldenlib.py" pref-cat "$CASEDIR/golden_oracle.py" \
-	abort atomic bom-crlf-blank compact inputs invalid-utf8 max-line \
+	abort array-blank array-quarantine atomic bom-crlf-blank compact inputs invalid-utf8 max-line \
 	quarantine skip-stats untouched zstd-in zstd-out zstd-truncated

@@ -1,33 +1,15 @@
 # SPDX-License-Identifier: MIT
 # golden_oracle.py - pref-cat written again in Python from SPEC 1, 2 and
-# 3.0 and pref-cat(1), not from cmd/pref-cat.c: the golden oracle of
-# golden-oracle.sh (see ../goldenlib.py).  Each record (JSON Lines, JSON
-# array files, zstd, gzip; BOM, CRLF, blank lines) written compact: the
-# whitespace outside strings removed, every other byte as it came.
+# 3.0, pref-cat(1) and prefkit(7), not from cmd/pref-cat.c: the golden
+# oracle of golden-oracle.sh (see ../goldenlib.py).  Each record (JSON
+# Lines, JSON array files read as prefkit(7) says, zstd, gzip; BOM, CRLF,
+# blank lines) written compact: the whitespace outside strings removed,
+# every other byte as it came.
 import sys
 from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Run, Usage,
-                       last, parse_args, usage_error)
+                       compact_bytes, last, parse_args, usage_error)
 
 PROG = "pref-cat"
-
-
-def compact(line):
-    out, in_str, esc = bytearray(), False, False
-    for b in line:
-        if in_str:
-            out.append(b)
-            if esc:
-                esc = False
-            elif b == 0x5c:
-                esc = True
-            elif b == 0x22:
-                in_str = False
-        elif b in b" \t\r\n":
-            continue
-        else:
-            out.append(b)
-            in_str = b == 0x22
-    return out.decode("utf-8")
 
 
 def size(s):
@@ -42,7 +24,7 @@ def main(argv):
         max_line = size(last(opts, "max-line", "256M"))
     except (Usage, ValueError) as e:
         usage_error(PROG, str(e))
-    inp = Input(files)
+    inp = Input(files, run, max_line)
     try:
         for name, lineno, line, rec in inp:
             run.counts["read"] += 1
@@ -52,7 +34,7 @@ def main(argv):
             if isinstance(rec, BadRecord):
                 run.bad((name, lineno), line, str(rec))
                 continue
-            run.write(compact(line))
+            run.write(compact_bytes(line).decode("utf-8"))
     except OSError as e:
         sys.stderr.write("%s: %s\n" % (PROG, e))
         run.finish(2)

@@ -18,3 +18,9 @@ printf '%s\n' \
 echo '{"prompt":"  What is 2+2?"}' >test.jsonl
 pref-check --scale 1:10 --deny-regex '(?i)as an ai' --max-chars 20 --against test.jsonl in.jsonl
 echo "exit $?"
+# the same report against the rules of the man page written again in
+# Python (rules_oracle.py): the rule and line of every violation, the
+# summary and the totals
+pref-check --scale 1:10 --deny-regex '(?i)as an ai' --max-chars 20 --against test.jsonl in.jsonl >report.txt
+python3 "$CASEDIR/rules_oracle.py" report.txt --scale=1:10 '--deny-regex=(?i)as an ai' \
+	--max-chars=20 --against=test.jsonl in.jsonl

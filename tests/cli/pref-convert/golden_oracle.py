@@ -2,15 +2,21 @@
 # golden_oracle.py - pref-convert written again in Python from SPEC 1.5/3.6
 # and pref-convert(1), not from lib/ or cmd/pref-convert.c: the golden
 # oracle of golden-oracle.sh (see ../goldenlib.py).  The part the
-# hand-written cases use: --from trl, ultrafeedback(-binarized), hh,
-# nectar, sharegpt, helpsteer, lists, pairwise, arena, bon (lists) and
-# auto; --to lists, standard and conversational; --prompt-template;
+# hand-written cases use: --from trl, ultrafeedback(-binarized; --score
+# overall and mean-aspects, scores as numbers or the text of one), hh,
+# nectar, sharegpt, helpsteer, lists, pairwise, arena, bon (lists), oasst
+# (pref-expand's oracle's reader) and auto; --to lists, standard and conversational; --prompt-template;
 # --flatten-template.  --list-formats is the project's own words: the real
 # command prints it.
 import re
 import sys
-from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Num, Run, Usage,
-                       get_path, last, parse_args, real_command, usage_error)
+import os
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "pref-expand"))
+from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Num, Run, Usage,  # noqa: E402
+                       get_path, last, num, parse_args, real_command, usable,
+                       usage_error)
+from golden_oracle import oasst_lists  # noqa: E402  (pref-expand's)
 
 PROG = "pref-convert"
 SPEC = dict(COMMON, **{k: "req" for k in (
@@ -28,6 +34,24 @@ HUMAN, ASSIST = "\n\nHuman:", "\n\nAssistant:"
 
 class Unsupported(Exception):
     pass
+
+
+JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+def uf_score(v):
+    """An UltraFeedback score: None for no score (null, "N/A"), else a Num
+    that fits (a number, or a string that is the text of a JSON number)."""
+    if v is None or v == "N/A":
+        return None
+    if isinstance(v, str):
+        if not JSON_NUMBER.fullmatch(v):
+            raise BadRecord("ultrafeedback: a score is not a number")
+        v = Num(v)
+    if not isinstance(v, Num):
+        raise BadRecord("ultrafeedback: a score is not a number")
+    usable(v)
+    return v
 
 # ------------------------------------------------------------ helpers
 
@@ -365,23 +389,40 @@ class Conv:
         return [("list", edit(rec, place={"answers": [("responses", resp)]}))]
 
     def ultrafeedback(self, rec):
+        """SPEC 1.5 / pref-convert(1): a score is a number, or a string
+        holding the text of a JSON number; null and "N/A" mean no score (the
+        completion is dropped and counted); numbers as prefkit(7) NUMBERS."""
         which = self.opt("score", "overall")
-        resp = []
+        if which not in ("overall", "mean-aspects"):
+            raise Unsupported()
+        resp, dropped = [], 0
         for c in rec["completions"]:
-            if which != "overall":
-                raise Unsupported()
-            s = c.get("overall_score")
-            if s is None or s == "N/A":
-                self.count("completions_dropped")
+            if which == "overall":
+                s = uf_score(c.get("overall_score"))
+            else:
+                ratings = [uf_score(a.get("Rating"))
+                           for a in c.get("annotations", {}).values()]
+                ratings = [usable(x) for x in ratings if x is not None]
+                s = num(sum(ratings) / len(ratings)) if ratings else None
+            if s is None:
+                dropped += 1
                 continue
-            if isinstance(s, str):
-                s = Num(s)
             r = {"text": c["response"], "score": s}
             if "model" in c:
                 r["model"] = c["model"]
             resp.append(r)
+        self.count("completions_dropped", dropped)
         return [("list", edit(rec, place={"instruction": [("prompt", rec["instruction"])],
                                           "completions": [("responses", resp)]}))]
+
+    def oasst(self, rec, no_synth):
+        """SPEC 1.5 oasst: the lists of pref-expand's oracle (the same
+        reader, pref-convert(1) and pref-expand(1) say); nothing of a bad
+        tree is counted."""
+        counts = dict(self.counts)
+        lists = oasst_lists(rec, counts, no_synth)
+        self.counts = counts
+        return [("list", l) for l in lists]
 
     def helpsteer_row(self, rec):
         attrs = ("helpfulness", "correctness", "coherence", "complexity", "verbosity")
@@ -557,6 +598,7 @@ class Conv:
             else:
                 rc["rank"], rr["rank"] = Num("1"), Num("2")
             drop = ["rejected"]
+            computed = set(rc)
             for k, v in rec.items():
                 if k in ("chosen", "rejected"):
                     continue
@@ -565,12 +607,64 @@ class Conv:
                     continue
                 side, name = side_name(k)
                 if side:
-                    (rc if side == "chosen" else rr)[name] = v
+                    # prefkit(7) member clash: a computed member is kept, of
+                    # two renamed ones the later
+                    if name not in computed:
+                        (rc if side == "chosen" else rr)[name] = v
                     drop.append(k)
             if "prompt" not in rec:
                 raise Unsupported()
+            if "responses" in rec:  # replaced in its place
+                return edit(rec, place={"responses": [("responses", [rc, rr])]},
+                            drop=drop + ["chosen"])
             return edit(rec, place={"chosen": [("responses", [rc, rr])]}, drop=drop)
+        if to == "unpaired":
+            return [self.unpaired_side(rec, s) for s in ("chosen", "rejected")]
         raise Unsupported()
+
+    def unpaired_side(self, rec, s):
+        """pref-convert(1) --to unpaired: the record of side s: completion
+        and label where the chosen response was (or in the place of the
+        members of those names the pair has), a paired field of side s under
+        its response name (in the place of a member of that name), the other
+        side's dropped, every other field copied."""
+        c, r = rec["chosen"], rec["rejected"]
+        front = []
+        if "prompt" not in rec:
+            if not (is_msgs(c) and is_msgs(r)) or c[:-1] != r[:-1]:
+                raise BadRecord("implicit prompt: chosen and rejected do not start "
+                                "with the same messages")
+            front = [("prompt", c[:-1])]
+            c, r = c[-1:], r[-1:]
+        comp = c if s == "chosen" else r
+        label = s == "chosen"
+        renamed = {}
+        for k, v in rec.items():
+            side, name = side_name(k)
+            if side == s and name not in ("completion", "label", "prompt"):
+                renamed[name] = v  # the later of two kept
+        out = dict(front)
+        for k, v in rec.items():
+            if k == "chosen":
+                if "completion" not in rec:
+                    out["completion"] = comp
+                if "label" not in rec:
+                    out["label"] = label
+            elif k == "rejected":
+                continue
+            elif k == "completion":
+                out[k] = comp
+            elif k == "label":
+                out[k] = label
+            elif side_name(k)[0] is not None:
+                side, name = side_name(k)
+                if side == s and name in renamed and name not in rec and name not in out:
+                    out[name] = renamed[name]
+            elif k in renamed:
+                out[k] = renamed[k]
+            else:
+                out[k] = v
+        return out
 
     def flatten(self, msgs):
         if len(msgs) == 1 and msgs[0].get("role") == "user":
@@ -638,6 +732,11 @@ def main(argv):
         conv.counts = {"hh_diverges_early": 0, "hh_prefix": 0, "hh_identical": 0}
     elif fmt in ("pairwise", "arena"):
         conv.counts = {"ties": 0, "diverges_early": 0}
+    elif fmt == "oasst":
+        conv.counts = {"oasst_messages_skipped": 0, "oasst_replies_unranked": 0,
+                       "oasst_groups_too_small": 0}
+    elif fmt == "ultrafeedback":
+        conv.counts = {"completions_dropped": 0}
     inp = Input(files)
     helpsteer = None  # (prompt, [responses], record)
 
@@ -668,11 +767,15 @@ def main(argv):
                           "hh": conv.hh, "sharegpt": conv.sharegpt, "nectar": conv.nectar,
                           "ultrafeedback": conv.ultrafeedback, "lists": conv.lists,
                           "bon": conv.bon,
+                          "oasst": lambda r: conv.oasst(r, "no-synthetic" in opts),
                           "pairwise": lambda r: conv.pairwise(r, False),
                           "arena": lambda r: conv.pairwise(r, True)}.get(fmt)
                 if reader is None:
                     raise Unsupported()
-                outs = [conv.to(k, r) for k, r in reader(rec)]
+                outs = []
+                for k, r in reader(rec):
+                    x = conv.to(k, r)
+                    outs += x if isinstance(x, list) else [x]
             except (BadRecord, KeyError, TypeError) as e:
                 run.bad((name, lineno), line, str(e))
                 continue
@@ -689,4 +792,5 @@ def main(argv):
     run.finish(0)
 
 
-main(sys.argv[1:])
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,5 +1,6 @@
 # Hand-made duplicates, each key and normalization; the expected lines
-# below are written by hand (kept: first of each key, in input order).
+# below are written by hand (kept: first of each key, in input order), and
+# checked by golden-oracle (a Python pref-dedup written from the man page).
 # Record 9 has the implicit prompt of its conversation: the prompt of 7.
 cat >in.jsonl <<'END'
 {"prompt": "Hello  world", "chosen": "A", "rejected": "B", "id": 1}
@@ -27,4 +28,4 @@ echo "prompt,chosen: $(pref-dedup --key prompt,chosen in.jsonl | ids)"
 echo "meta (skip): $(pref-dedup --key meta --on-error=skip in.jsonl | ids)"
 echo "meta.src (skip): $(pref-dedup --key meta.src --on-error=skip in.jsonl | ids)"
 # records come out as pref-cat writes them
-pref-dedup --key prompt,chosen in.jsonl | head -n 1
+pref-dedup --key prompt,chosen in.jsonl

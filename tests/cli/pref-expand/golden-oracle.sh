@@ -5,5 +5,5 @@
 # exact; group ids by xxhsum).  So a wrong output regenerated into one of
 # those files (PK_REGEN) makes this case print DIFFERENT for it.
 python3 "$CASEDIR/../goldenlib.py" pref-expand "$CASEDIR/golden_oracle.py" \
-	errors man-examples oasst-bad oasst-hand rank-by step-regex strategies \
-	top-min-gap tree
+	bad-values errors man-examples member-clash oasst-bad oasst-hand rank-by \
+	step-regex strategies top-min-gap tree

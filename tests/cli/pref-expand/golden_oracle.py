@@ -3,8 +3,9 @@
 # and pref-expand(1), not from lib/ or cmd/pref-expand.c: the golden oracle
 # of golden-oracle.sh (see ../goldenlib.py).  Ranked lists (field options,
 # --rank-by, every --pairs strategy, --top, --min-gap), --to tree and
-# step-pairs (Python's re for the PCRE2 patterns the cases use), and
-# --from oasst.
+# step-pairs (Python's re for the PCRE2 patterns the cases use), --from
+# oasst, and --from ultrafeedback (pref-convert's oracle's reader).
+import os
 import re
 import sys
 from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Num, Run, Usage,
@@ -299,6 +300,8 @@ def oasst_lists(tree, counts, no_synth):
             else:
                 replies.append(r)
         if m["role"] == "prompter":
+            group = [r for r in m.get("replies", []) if isinstance(r, dict) and
+                     r.get("role") == "assistant"]
             asst = [r for r in replies if r["role"] == "assistant"]
             ranked = [r for r in asst if r.get("rank") is not None]
             counts["oasst_replies_unranked"] += len(asst) - len(ranked)
@@ -310,7 +313,9 @@ def oasst_lists(tree, counts, no_synth):
                             "responses": [{"text": [{"role": "assistant", "content": r["text"]}],
                                            "rank": r["rank"], "message_id": r["message_id"]}
                                           for r in ranked]})
-            elif len(asst) >= 2:
+            elif len(group) >= 2:
+                # a group (two replies or more) left with fewer than two
+                # ranked ones, skipped replies counted in the group
                 counts["oasst_groups_too_small"] += 1
         for r in replies:
             visit(r, conv, m["message_id"])
@@ -329,7 +334,7 @@ def main(argv):
         opts, files = parse_args(argv, SPEC, COMMON_SHORT)
         ex = Expand(opts)
         fmt = last(opts, "from", "lists")
-        if fmt not in ("lists", "oasst"):
+        if fmt not in ("lists", "oasst", "ultrafeedback"):
             sys.stderr.write("golden_oracle.py: not written for --from %s\n" % fmt)
             sys.exit(3)
         run = Run(PROG, opts)
@@ -339,6 +344,17 @@ def main(argv):
     if fmt == "oasst":
         reader = {"oasst_messages_skipped": 0, "oasst_replies_unranked": 0,
                   "oasst_groups_too_small": 0}
+    if fmt == "ultrafeedback":
+        # the reader of pref-convert's oracle (pref-expand(1): "see
+        # pref-convert(1)")
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("convert_oracle", os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "..", "pref-convert",
+            "golden_oracle.py"))
+        convert = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(convert)
+        conv = convert.Conv(opts)
+        conv.counts = {"completions_dropped": 0}
     inp = Input(files)
     for name, lineno, line, rec in inp:
         run.counts["read"] += 1
@@ -346,8 +362,20 @@ def main(argv):
         try:
             if isinstance(rec, BadRecord):
                 raise rec
-            lists = oasst_lists(rec, reader, "no-synthetic" in opts) \
-                if fmt == "oasst" else [rec]
+            if fmt == "oasst":
+                lists = oasst_lists(rec, reader, "no-synthetic" in opts)
+            elif fmt == "ultrafeedback":
+                saved_uf = dict(conv.counts)
+                try:
+                    lists = [r for _, r in conv.ultrafeedback(rec)]
+                except (KeyError, TypeError):
+                    conv.counts = saved_uf
+                    raise BadRecord("ultrafeedback: not a record of this format")
+                except BadRecord:
+                    conv.counts = saved_uf
+                    raise
+            else:
+                lists = [rec]
             outs = []
             for l in lists:
                 outs += ex.expand(l)
@@ -362,7 +390,10 @@ def main(argv):
     run.counts["blank"] = inp.blank
     run.counts.update(reader)
     run.counts.update(ex.counts)
+    if fmt == "ultrafeedback":
+        run.counts.update(conv.counts)
     run.finish(0)
 
 
-main(sys.argv[1:])
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,10 +1,12 @@
 # A missing or non-0/1 label, a missing response, or (with --by score) a
-# missing or non-numeric score is a bad record: FILE:LINE: message, exit 1.
+# missing or non-numeric score is a bad record: FILE:LINE: message, exit 1,
+# after the good record before it (none when the first line is the bad one).
 bad() {
 	printf '%s\n' '{"prompt":"ok","chosen":"A","rejected":"B","h_w":0,"h_l":1,"score_chosen":2,"score_rejected":1}' "$1" >in.jsonl
 	shift
 	pref-flip "$@" in.jsonl >out.jsonl
-	echo "exit $? lines $(wc -l <out.jsonl | tr -d ' ')"
+	echo "exit $?"
+	cat out.jsonl
 }
 bad '{"prompt":"p","chosen":"A","rejected":"B","h_w":1}'
 bad '{"prompt":"p","chosen":"A","rejected":"B","h_w":2,"h_l":0}'

@@ -6,7 +6,7 @@ echo '{"prompt":"Capital of Australia?","chosen":"Sydney.","rejected":"Canberra.
     pref-flip --lambda 0.1
 pref-flip --drop-flipped --stats=counts.json -o train.jsonl labelled.jsonl
 cat counts.json
-cut -c1-30 train.jsonl
+cat train.jsonl
 echo '{"prompt":"2+2?","chosen":"5","rejected":"4","factual_chosen":false,"factual_rejected":true}' |
     pref-flip --labels factual --label-fields factual_chosen,factual_rejected
 pref-relabel --score-chosen-field metadata.score_chosen \

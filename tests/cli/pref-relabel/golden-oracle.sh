@@ -7,5 +7,5 @@
 python3 "$CASEDIR/../goldenlib.py" pref-relabel "$CASEDIR/golden_oracle.py" \
 	attributes bad-records bad-values default-template field goal-text \
 	implicit implicit-prefix \
-	keep-original layouts messages messages-prefix nested round scale \
+	keep-original layouts member-clash messages messages-prefix nested round scale \
 	string-system template-file ties-drop ties-first ties-keep
