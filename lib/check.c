@@ -256,16 +256,32 @@ static int has_literal(const struct deny_lit *l, const char *t, size_t len)
 	return 0;
 }
 
+/* Does t[0..len) hold the UTF-8 sequence u (n bytes, a lead byte then
+ * continuation bytes)?  memchr for the lead byte: rare in most text, and
+ * faster than memmem for needles this short. */
+static int has_seq(const char *t, size_t len, const char *u, size_t n)
+{
+	const char *p = t, *end = t + len;
+
+	while ((size_t)(end - p) >= n) {
+		/* where a whole sequence still fits */
+		if (!(p = memchr(p, u[0], (size_t)(end - p) - n + 1)))
+			return 0;
+		if (memcmp(p + 1, u + 1, n - 1) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /* Can the text t match the pattern with literal l?  0 only when it
  * cannot. */
 static int may_match(const struct deny_lit *l, const char *t, size_t len)
 {
-	if (!l->s)
+	if (!l->s || has_literal(l, t, len))
 		return 1;
-	if (l->caseless && ((l->has_s && memmem(t, len, "\xc5\xbf", 2)) ||
-			    (l->has_k && memmem(t, len, "\xe2\x84\xaa", 3))))
-		return 1;
-	return has_literal(l, t, len);
+	return l->caseless && ((l->has_s && has_seq(t, len, "\xc5\xbf", 2)) ||
+			       (l->has_k && has_seq(t, len, "\xe2\x84\xaa", 3)));
 }
 
 /* ---------------------------------------------------------------- */
