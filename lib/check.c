@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -114,6 +117,174 @@ static void kset_free(struct kset *ks)
 }
 
 /* ---------------------------------------------------------------- */
+/* --deny-regex: a literal every match contains                      */
+/* ---------------------------------------------------------------- */
+
+/*
+ * A pattern that is only literal characters and \b or \B, after an
+ * optional leading (?i) - a phrase such as (?i)\bas an ai\b - matches
+ * only texts that hold its characters in a row (the assertions take no
+ * characters).  So a text without them needs no PCRE2 match at all; one
+ * with them is matched as before, from its start, so the report is the
+ * same.  Caseless, an ASCII letter matches its other case, and in UTF
+ * mode two letters also match a character outside ASCII: s and S match
+ * U+017F (long s), k and K U+212A (Kelvin sign); no other ASCII
+ * character matches anything but itself (checked against PCRE2 over
+ * every code point).  A text that holds one of those two characters,
+ * when the literal has that letter, goes to PCRE2 unfiltered.  Any other
+ * pattern has no literal here and is matched on every text.
+ */
+struct deny_lit {
+	char *s;        /* the literal, lower case when caseless; NULL none */
+	size_t n;
+	int caseless;
+	int has_s, has_k;
+};
+
+static int lit_char(int c)
+{
+	return c >= 0x20 && c < 0x7f && !strchr("\\^$.|?*+()[]{}#", c);
+}
+
+/* The literal of a pattern, if it has one (see above): 1, 0 when it has
+ * none, negative when out of memory. */
+static int deny_literal(const char *pat, struct deny_lit *l)
+{
+	size_t n = strlen(pat), i, k = 0;
+	char *out;
+
+	memset(l, 0, sizeof *l);
+	if (strncmp(pat, "(?i)", 4) == 0) {
+		l->caseless = 1;
+		pat += 4;
+		n -= 4;
+	}
+	if (!(out = malloc(n + 1)))
+		return PK_FATAL;
+	for (i = 0; i < n; i++) {
+		int c = (unsigned char)pat[i];
+
+		if (c == '\\' && (pat[i + 1] == 'b' || pat[i + 1] == 'B')) {
+			i++;
+			continue;
+		}
+		if (!lit_char(c)) {
+			free(out);
+			return 0;
+		}
+		if (l->caseless && c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		l->has_s |= c == 's' || c == 'S';
+		l->has_k |= c == 'k' || c == 'K';
+		out[k++] = (char)c;
+	}
+	if (k == 0) {
+		free(out);
+		return 0;
+	}
+	out[k] = 0;
+	l->s = out;
+	l->n = k;
+	return 1;
+}
+
+/* Byte c folded as the caseless literal's bytes are: ASCII letters to
+ * lower case. */
+static inline unsigned char fold_ascii(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static int caseless_at(const unsigned char *p, const char *lit, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fold_ascii(p[i]) != (unsigned char)lit[i])
+			return 0;
+	return 1;
+}
+
+/* Does t[0..len) hold the literal (ASCII letters in either case when
+ * caseless)? */
+static int has_literal(const struct deny_lit *l, const char *t, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	unsigned char c0, c1;
+	size_t n = l->n, i = 0, last;
+
+	if (len < n)
+		return 0;
+	if (!l->caseless)
+		return memmem(t, len, l->s, n) != NULL;
+	last = len - n; /* the last place the literal may start */
+	c0 = (unsigned char)l->s[0];
+	c1 = (unsigned char)l->s[n - 1];
+#ifdef __SSE2__
+	{
+		/* first and last byte of the literal at once: OR 0x20 folds
+		 * a letter to lower case (and 0x00 to ' ': caseless_at
+		 * decides) */
+		int l0 = c0 >= 'a' && c0 <= 'z', l1 = c1 >= 'a' && c1 <= 'z';
+		const __m128i f0 = _mm_set1_epi8(l0 ? 0x20 : 0),
+			      f1 = _mm_set1_epi8(l1 ? 0x20 : 0),
+			      v0 = _mm_set1_epi8((char)c0),
+			      v1 = _mm_set1_epi8((char)c1);
+
+		for (; i + 16 <= last + 1; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(p + i));
+			__m128i b = _mm_loadu_si128(
+				(const __m128i *)(p + i + n - 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+				_mm_cmpeq_epi8(_mm_or_si128(a, f0), v0),
+				_mm_cmpeq_epi8(_mm_or_si128(b, f1), v1)));
+
+			while (m) {
+				size_t at = i + (size_t)__builtin_ctz(m);
+
+				if (caseless_at(p + at, l->s, n))
+					return 1;
+				m &= m - 1;
+			}
+		}
+	}
+#endif
+	for (; i <= last; i++)
+		if (fold_ascii(p[i]) == c0 && fold_ascii(p[i + n - 1]) == c1 &&
+		    caseless_at(p + i, l->s, n))
+			return 1;
+	return 0;
+}
+
+/* Does t[0..len) hold the UTF-8 sequence u (n bytes, a lead byte then
+ * continuation bytes)?  memchr for the lead byte: rare in most text, and
+ * faster than memmem for needles this short. */
+static int has_seq(const char *t, size_t len, const char *u, size_t n)
+{
+	const char *p = t, *end = t + len;
+
+	while ((size_t)(end - p) >= n) {
+		/* where a whole sequence still fits */
+		if (!(p = memchr(p, u[0], (size_t)(end - p) - n + 1)))
+			return 0;
+		if (memcmp(p + 1, u + 1, n - 1) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* Can the text t match the pattern with literal l?  0 only when it
+ * cannot. */
+static int may_match(const struct deny_lit *l, const char *t, size_t len)
+{
+	if (!l->s || has_literal(l, t, len))
+		return 1;
+	return l->caseless && ((l->has_s && has_seq(t, len, "\xc5\xbf", 2)) ||
+			       (l->has_k && has_seq(t, len, "\xe2\x84\xaa", 3)));
+}
+
+/* ---------------------------------------------------------------- */
 /* The checker                                                       */
 /* ---------------------------------------------------------------- */
 
@@ -122,6 +293,7 @@ struct pk_check {
 	enum pk_check_level level[PK_CHECK_NRULES];
 	struct pk_field f_prompt, f_chosen, f_rejected, f_sc, f_sr, f_resp;
 	struct pk_regex **deny;
+	struct deny_lit *lit;   /* [ndeny]: what a match must contain */
 	struct pk_regex *words;
 
 	/* input files (names owned) */
@@ -284,7 +456,8 @@ struct pk_check *pk_check_new(const struct pk_check_opts *o,
 		goto fail;
 	/* leak runs only with --against files */
 	ck->level[PK_CHECK_LEAK] = PK_LEVEL_OFF;
-	if (o->ndeny && !(ck->deny = calloc(o->ndeny, sizeof *ck->deny))) {
+	if (o->ndeny && (!(ck->deny = calloc(o->ndeny, sizeof *ck->deny)) ||
+			 !(ck->lit = calloc(o->ndeny, sizeof *ck->lit)))) {
 		pk_nomem(err);
 		goto fail;
 	}
@@ -298,6 +471,11 @@ struct pk_check *pk_check_new(const struct pk_check_opts *o,
 					     "--deny-regex '%s': %s", o->deny[i],
 					     why);
 			}
+			goto fail;
+		}
+	for (i = 0; i < o->ndeny; i++)
+		if (deny_literal(o->deny[i], &ck->lit[i]) < 0) {
+			pk_nomem(err);
 			goto fail;
 		}
 	if (o->leak_ngram && !(ck->words = pk_regex_new(WORD_REGEX, err)))
@@ -325,7 +503,10 @@ void pk_check_free(struct pk_check *ck)
 		return;
 	for (i = 0; ck->deny && i < ck->o.ndeny; i++)
 		pk_regex_free(ck->deny[i]);
+	for (i = 0; ck->lit && i < ck->o.ndeny; i++)
+		free(ck->lit[i].s);
 	free(ck->deny);
+	free(ck->lit);
 	pk_regex_free(ck->words);
 	for (i = 0; i < ck->nfiles; i++)
 		free(ck->files[i]);
@@ -655,8 +836,12 @@ static int text_rules(struct pk_check *ck, const char *what,
 			struct pk_error e = {0};
 			struct pk_span m;
 			size_t pos = 0;
-			int found = pk_regex_next(ck->deny[i], t->data ? t->data : "",
-						  t->len, &pos, &m, &e);
+			int found;
+
+			if (!may_match(&ck->lit[i], t->data ? t->data : "", t->len))
+				continue;
+			found = pk_regex_next(ck->deny[i], t->data ? t->data : "",
+					      t->len, &pos, &m, &e);
 
 			if (found == PK_FATAL)
 				return PK_FATAL;

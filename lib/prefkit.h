@@ -1307,9 +1307,10 @@ PK_API void pk_flip_free(struct pk_flip *f);
  * mkstemp() and unlink() at once), so nothing is ever left behind: not on
  * an error, SIGINT, SIGTERM, nor even SIGKILL.  At the end the runs are
  * merged by a heap; with more runs than the fan-in they are first merged
- * in passes.  Runs are merged while records are added, too (the newest
- * fan_in / 4 runs of one level into one), so that at most fan_in
- * temporary files are open at any time, however much data comes.
+ * in passes.  Runs are merged while records are added, too, once they
+ * reach the fan-in (the newest runs of one level into one), so that at
+ * most fan_in temporary files are open at any time, however much data
+ * comes.
  *
  * Order: opts.cmp when given; else bytewise (memcmp) over the first
  * opts.key_len bytes of each record (0 = the whole record; a record that
@@ -1320,7 +1321,9 @@ PK_API void pk_flip_free(struct pk_flip *f);
  *
  * Memory: every record held costs its length plus PK_SORT_ENTRY_OVERHEAD
  * bytes; the merge reads each run through one block (4 KiB to 128 KiB,
- * memory / 64) and keeps the fan-in within memory / 2 of blocks.  A
+ * memory / 64) and keeps the fan-in within memory / 2 of blocks, but
+ * not under 16 (unless opts.fan_in asks for fewer): a budget under
+ * 128 KiB has up to 16 blocks of 4 KiB on top of it while merging.  A
  * single record larger than the budget is written out as a run of its
  * own.  About 1 MiB for the zstd contexts comes on top.
  *
@@ -1362,8 +1365,9 @@ struct pk_sort_opts {
 		   size_t bn);
 	void *ctx;
 	unsigned fan_in;     /* runs merged at once; 0 = 64 (fewer when the
-			      * memory is small, or when a quarter of the
-			      * open-file limit less 16 is fewer); at least 2 */
+			      * memory is small, but not under 16, or when a
+			      * quarter of the open-file limit less 16 is
+			      * fewer); at least 2 */
 	int zstd_level;      /* of the runs; 0 = 1 */
 };
 

@@ -216,6 +216,34 @@ static void test_options(void)
 	CHECK_STR(err.text, "--deny-regex 'a(b': pattern offset 3: missing closing parenthesis");
 }
 
+/* Literal phrases are looked for before PCRE2 runs (lib/check.c): the
+ * same matches as PCRE2 alone, also where the phrase is there but \b
+ * fails, and for the two characters outside ASCII that match ASCII
+ * letters caselessly (U+017F long s, U+212A Kelvin sign).  '(?i)a.i' has
+ * no literal (PCRE2 alone): it matches only "aii" of record 4 (no other
+ * "a" or "A" has an "i" or "I" two characters on). */
+static void test_deny_literal(void)
+{
+	struct pk_check_opts o;
+	const char *deny[] = {"(?i)\\bas an ai\\b", "(?i)ok", "No", "(?i)a.i"};
+
+	pk_check_opts_init(&o);
+	o.deny = deny;
+	o.ndeny = 4;
+	pk_check_set_rule(&o, "duplicate=off", NULL);
+	expect(&o,
+	       "{\"prompt\":\"p\",\"chosen\":\"xas an ai\",\"rejected\":\"a\xc5\xbf an AI.\"}\n"
+	       "{\"prompt\":\"p\",\"chosen\":\"o\xe2\x84\xaa\",\"rejected\":\"no\"}\n"
+	       "{\"prompt\":\"p\",\"chosen\":\"No way\",\"rejected\":\"\xc3\xa9 AS AN AI\"}\n"
+	       "{\"prompt\":\"p\",\"chosen\":\"as an aii\",\"rejected\":\"AS\\u0020an ai\"}\n",
+	       "t.jsonl:1: deny: rejected matches --deny-regex '(?i)\\bas an ai\\b' at character 1: \"a\xc5\xbf an AI\"\n"
+	       "t.jsonl:2: deny: chosen matches --deny-regex '(?i)ok' at character 1: \"o\xe2\x84\xaa\"\n"
+	       "t.jsonl:3: deny: chosen matches --deny-regex 'No' at character 1: \"No\"\n"
+	       "t.jsonl:3: deny: rejected matches --deny-regex '(?i)\\bas an ai\\b' at character 3: \"AS AN AI\"\n"
+	       "t.jsonl:4: deny: chosen matches --deny-regex '(?i)a.i' at character 7: \"aii\"\n"
+	       "t.jsonl:4: deny: rejected matches --deny-regex '(?i)\\bas an ai\\b' at character 1: \"AS an ai\"\n");
+}
+
 static void test_lists(void)
 {
 	struct pk_check_opts o;
@@ -391,6 +419,7 @@ int main(void)
 	test_pairs();
 	test_messages();
 	test_options();
+	test_deny_literal();
 	test_lists();
 	test_limit_summary_json();
 	test_duplicate_spill();
