@@ -27,16 +27,11 @@
 #include <sys/random.h>
 #define HAVE_GETRANDOM 1
 #endif
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && \
-	!defined(PK_NO_SIMD_UTF8)
-#include <tmmintrin.h>
-#define PK_UTF8_SSSE3 1
-#endif
-
 #include "pk_private.h"
+#include "scan_simd.h"
+#ifdef PK_SCAN_X86
+#include <immintrin.h>
+#endif
 
 /* Objects with more keys than this find duplicates with a hash table. */
 #define PK_LINEAR_KEYS 16
@@ -80,11 +75,15 @@ struct scan_scratch {
 	size_t ntabs, tabs_cap;
 };
 
+struct scan_ctx;
+typedef int (*scan_str_fn)(struct scan_ctx *c, size_t *ip, int *esc);
+
 struct scan_ctx {
 	const unsigned char *s;
 	size_t len;
 	struct scan_scratch *sc;
 	int strict;     /* validate UTF-8 in strings (not checked beforehand) */
+	scan_str_fn str; /* the string reader of the path, strict or not */
 	int has_space;
 	enum scan_err ecode;
 	size_t epos;
@@ -189,12 +188,56 @@ static inline int hex4(const unsigned char *s)
 	return a << 12 | b << 8 | c << 4 | d;
 }
 
-/* Index of the first byte at or after i that is '"', '\\', < 0x20 or
- * (when strict) >= 0x80, or len. */
+/*
+ * find_special_PATH(s, len, i, strict): the index of the first byte at or
+ * after i that is '"', '\\', < 0x20 or (when strict) >= 0x80, or len.
+ * One per code path (scan_simd.h); each is inlined into that path's
+ * string reader (scan_str.h).
+ */
 static inline __attribute__((always_inline)) size_t
-find_special(const unsigned char *s, size_t len, size_t i, const int strict)
+plain_run(const unsigned char *s, size_t len, size_t i, const int strict)
 {
-#ifdef __SSE2__
+	if (strict) {
+		while (i < len && str_plain[s[i]])
+			i++;
+	} else {
+		while (i < len && str_plain_utf8[s[i]])
+			i++;
+	}
+	return i;
+}
+
+static inline __attribute__((always_inline)) size_t
+find_special_scalar(const unsigned char *s, size_t len, size_t i,
+		    const int strict)
+{
+	const uint64_t ones = 0x0101010101010101ULL,
+		       high = 0x8080808080808080ULL;
+
+	while (i + 8 <= len) {
+		uint64_t w, x, y;
+
+		memcpy(&w, s + i, 8);
+		x = w ^ (ones * '"');
+		y = w ^ (ones * '\\');
+		/* a superset of the special bytes; plain_run is exact */
+		if ((((x - ones) & ~x) | ((y - ones) & ~y) | (w - ones * 0x20) |
+		     (strict ? w : 0)) & high)
+			break;
+		i += 8;
+	}
+	return plain_run(s, len, i, strict);
+}
+
+#define SP_PATH scalar
+#define SP_TARGET
+#include "scan_str.h"
+
+#ifdef PK_SCAN_X86
+static inline __attribute__((always_inline)) size_t
+find_special_sse2(const unsigned char *s, size_t len, size_t i,
+		  const int strict)
+{
 	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'),
 		      sp = _mm_set1_epi8(' '), c1f = _mm_set1_epi8(0x1f);
 
@@ -212,293 +255,103 @@ find_special(const unsigned char *s, size_t len, size_t i, const int strict)
 			return i + (size_t)__builtin_ctz(mask);
 		i += 16;
 	}
-#else
-	const uint64_t ones = 0x0101010101010101ULL,
-		       high = 0x8080808080808080ULL;
-
-	while (i + 8 <= len) {
-		uint64_t w, x, y;
-
-		memcpy(&w, s + i, 8);
-		x = w ^ (ones * '"');
-		y = w ^ (ones * '\\');
-		/* a superset of the special bytes; the loop below is exact */
-		if ((((x - ones) & ~x) | ((y - ones) & ~y) | (w - ones * 0x20) |
-		     (strict ? w : 0)) & high)
-			break;
-		i += 8;
-	}
-#endif
-	if (strict) {
-		while (i < len && str_plain[s[i]])
-			i++;
-	} else {
-		while (i < len && str_plain_utf8[s[i]])
-			i++;
-	}
-	return i;
+	return plain_run(s, len, i, strict);
 }
 
-/*
- * Validate the string whose opening quote is at *ip; on success *ip is
- * just past the closing quote and *esc tells whether it had escapes.
- */
-static inline __attribute__((always_inline)) int
-scan_string_t(struct scan_ctx *c, size_t *ip, int *esc, const int strict)
-{
-	const unsigned char *s = c->s;
-	size_t len = c->len, i = *ip + 1, n;
-	int cp, lo;
+#define SP_PATH sse2
+#define SP_TARGET
+#include "scan_str.h"
 
-	*esc = 0;
+static inline __attribute__((always_inline, target("avx2"))) size_t
+find_special_avx2(const unsigned char *s, size_t len, size_t i,
+		  const int strict)
+{
+	const __m256i q = _mm256_set1_epi8('"'), b = _mm256_set1_epi8('\\'),
+		      sp = _mm256_set1_epi8(' '), c1f = _mm256_set1_epi8(0x1f);
+
+	while (i + 32 <= len) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(s + i));
+		__m256i ctl = strict ? _mm256_cmpgt_epi8(sp, v)
+				     : _mm256_cmpeq_epi8(_mm256_min_epu8(v, c1f), v);
+		__m256i m = _mm256_or_si256(
+			_mm256_or_si256(_mm256_cmpeq_epi8(v, q),
+					_mm256_cmpeq_epi8(v, b)),
+			ctl);
+		unsigned mask = (unsigned)_mm256_movemask_epi8(m);
+
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+		i += 32;
+	}
+	return plain_run(s, len, i, strict);
+}
+
+#define SP_PATH avx2
+#define SP_TARGET __attribute__((target("avx2")))
+#include "scan_str.h"
+
+/* The tail (under 64 bytes) is read with a masked load: no byte past the
+ * end is touched. */
+static inline __attribute__((always_inline, target("avx512f,avx512bw")))
+size_t find_special_avx512(const unsigned char *s, size_t len, size_t i,
+			   const int strict)
+{
+	const __m512i q = _mm512_set1_epi8('"'), b = _mm512_set1_epi8('\\'),
+		      sp = _mm512_set1_epi8(' ');
+
 	for (;;) {
-		unsigned ch;
+		__mmask64 in = ~(__mmask64)0, m;
+		__m512i v;
 
-		i = find_special(s, len, i, strict);
-		if (PK_UNLIKELY(i >= len))
-			goto eof;
-		ch = s[i];
-		if (PK_LIKELY(ch == '"')) {
-			*ip = i + 1;
-			return 0;
+		if (PK_LIKELY(i + 64 <= len)) {
+			v = _mm512_loadu_si512((const void *)(s + i));
+		} else {
+			if (i >= len)
+				return len;
+			in = (__mmask64)((1ULL << (len - i)) - 1);
+			v = _mm512_maskz_loadu_epi8(in, s + i);
 		}
-		if (strict && ch >= 0x80) {
-			/* stay here for runs of non-ASCII text */
-			do {
-				n = utf8_seq(s + i, len - i);
-				if (!n) {
-					c->ecode = E_UTF8;
-					c->epos = i;
-					return -1;
-				}
-				i += n;
-			} while (i < len && s[i] >= 0x80);
-			continue;
-		}
-		if (ch < 0x20) {
-			c->ecode = E_CONTROL;
-			c->epos = i;
-			return -1;
-		}
-		/* backslash */
-		*esc = 1;
-		if (i + 1 >= len)
-			goto eof;
-		switch (s[i + 1]) {
-		case '"': case '\\': case '/': case 'b': case 'f':
-		case 'n': case 'r': case 't':
-			i += 2;
-			continue;
-		case 'u':
-			break;
-		default:
-			c->ecode = E_ESCAPE;
-			c->epos = i;
-			return -1;
-		}
-		if (len - i < 6)
-			goto short_hex;
-		cp = hex4(s + i + 2);
-		if (cp < 0)
-			goto bad_escape;
-		if (PK_LIKELY(cp < 0xD800 || cp > 0xDFFF)) {
-			i += 6;
-			continue;
-		}
-		/* a high surrogate needs a \u low surrogate right after it */
-		if (cp >= 0xDC00)
-			goto lone;
-		if ((len - i > 6 && s[i + 6] != '\\') ||
-		    (len - i > 7 && s[i + 7] != 'u'))
-			goto lone;
-		if (len - i < 12) {
-			i += 6;
-			goto short_hex;
-		}
-		lo = hex4(s + i + 8);
-		if (lo < 0) {
-			i += 6;
-			goto bad_escape;
-		}
-		if (lo < 0xDC00 || lo > 0xDFFF)
-			goto lone;
-		i += 12;
+		m = _mm512_cmpeq_epi8_mask(v, q) | _mm512_cmpeq_epi8_mask(v, b) |
+		    (strict ? _mm512_cmplt_epi8_mask(v, sp)
+			    : _mm512_cmplt_epu8_mask(v, sp));
+		m &= in;
+		if (m)
+			return i + (size_t)__builtin_ctzll(m);
+		if (in != ~(__mmask64)0)
+			return len;
+		i += 64;
 	}
-short_hex:
-	/* the text ends inside \uXXXX at s[i] */
-	for (n = i + 2; n < len; n++)
-		if (!hexval1[s[n]])
-			goto bad_escape;
-eof:
-	c->ecode = E_EOF;
-	c->epos = len;
-	return -1;
-bad_escape:
-	c->ecode = E_ESCAPE;
-	c->epos = i;
-	return -1;
-lone:
-	c->ecode = E_SURROGATE;
-	c->epos = i;
-	return -1;
 }
 
-static int scan_string_strict(struct scan_ctx *c, size_t *ip, int *esc)
-{
-	return scan_string_t(c, ip, esc, 1);
-}
+#define SP_PATH avx512
+#define SP_TARGET __attribute__((target("avx512f,avx512bw")))
+#include "scan_str.h"
+#endif
 
-static int scan_string_fast(struct scan_ctx *c, size_t *ip, int *esc)
-{
-	return scan_string_t(c, ip, esc, 0);
-}
+/* The string readers of each path: [path][strict]. */
+static const scan_str_fn str_readers[PK_SCAN_PATHS][2] = {
+	{scan_string_fast_scalar, scan_string_strict_scalar},
+#ifdef PK_SCAN_X86
+	{scan_string_fast_sse2, scan_string_strict_sse2},
+	{scan_string_fast_avx2, scan_string_strict_avx2},
+	{scan_string_fast_avx512, scan_string_strict_avx512},
+#endif
+};
 
 static inline int scan_string(struct scan_ctx *c, size_t *ip, int *esc)
 {
-	return c->strict ? scan_string_strict(c, ip, esc)
-			 : scan_string_fast(c, ip, esc);
+	return c->str(c, ip, esc);
 }
 
-#ifdef PK_UTF8_SSSE3
-/*
- * Is s[0..len) valid UTF-8?  The lookup algorithm of Keiser and Lemire,
- * "Validating UTF-8 in less than one instruction per byte" (2021): three
- * nibble lookups classify every pair of bytes, a shift finds the bytes
- * that must be 3rd or 4th of a sequence.  Same rules as utf8_seq().
- */
-#define U_TOO_SHORT (1 << 0)
-#define U_TOO_LONG (1 << 1)
-#define U_OVERLONG_3 (1 << 2)
-#define U_TOO_LARGE (1 << 3)
-#define U_SURROGATE (1 << 4)
-#define U_OVERLONG_2 (1 << 5)
-#define U_TOO_LARGE_1000 (1 << 6)
-#define U_OVERLONG_4 (1 << 6)
-#define U_TWO_CONTS (1 << 7)
-#define U_CARRY (U_TOO_SHORT | U_TOO_LONG | U_TWO_CONTS)
-#define U_LARGE (U_CARRY | U_TOO_LARGE | U_TOO_LARGE_1000)
-
-__attribute__((target("ssse3"))) static int utf8_valid_ssse3(
-	const unsigned char *s, size_t len)
+/* Set up c to read s[0..len) on path p: the whole line's UTF-8 is checked
+ * first when the path can do it fast; when it fails, the strict reader
+ * finds the bad byte again, with its position. */
+static void ctx_path(struct scan_ctx *c, enum pk_scan_path p, int strict)
 {
-	const __m128i hi1 = _mm_setr_epi8(
-		U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG,
-		U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG,
-		(char)U_TWO_CONTS, (char)U_TWO_CONTS, (char)U_TWO_CONTS,
-		(char)U_TWO_CONTS,
-		U_TOO_SHORT | U_OVERLONG_2,
-		U_TOO_SHORT,
-		U_TOO_SHORT | U_OVERLONG_3 | U_SURROGATE,
-		U_TOO_SHORT | U_TOO_LARGE | U_TOO_LARGE_1000 | U_OVERLONG_4);
-	const __m128i lo1 = _mm_setr_epi8(
-		(char)(U_CARRY | U_OVERLONG_3 | U_OVERLONG_2 | U_OVERLONG_4),
-		(char)(U_CARRY | U_OVERLONG_2),
-		(char)U_CARRY, (char)U_CARRY,
-		(char)(U_CARRY | U_TOO_LARGE),
-		(char)U_LARGE, (char)U_LARGE, (char)U_LARGE,
-		(char)U_LARGE, (char)U_LARGE, (char)U_LARGE, (char)U_LARGE,
-		(char)U_LARGE, (char)(U_LARGE | U_SURROGATE),
-		(char)U_LARGE, (char)U_LARGE);
-	const __m128i hi2 = _mm_setr_epi8(
-		U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT,
-		U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT,
-		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_OVERLONG_3 |
-		       U_TOO_LARGE_1000 | U_OVERLONG_4),
-		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_OVERLONG_3 |
-		       U_TOO_LARGE),
-		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_SURROGATE |
-		       U_TOO_LARGE),
-		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_SURROGATE |
-		       U_TOO_LARGE),
-		U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT);
-	/* a lead byte in the last 1, 2 or 3 positions needs more bytes */
-	const __m128i max_tail = _mm_setr_epi8(
-		-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-		(char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
-	const __m128i nib = _mm_set1_epi8(0x0F), zero = _mm_setzero_si128();
-	__m128i prev = zero, err = zero, incomplete = zero;
-	size_t i = 0;
-
-	while (i < len) {
-		__m128i in, p1, p2, p3, sc, must;
-
-		if (i + 64 <= len) {
-			/* skip ASCII 64 bytes at a time */
-			__m128i a = _mm_loadu_si128((const __m128i *)(s + i)),
-				b = _mm_loadu_si128((const __m128i *)(s + i + 16)),
-				c = _mm_loadu_si128((const __m128i *)(s + i + 32)),
-				d = _mm_loadu_si128((const __m128i *)(s + i + 48));
-
-			if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b),
-							    _mm_or_si128(c, d)))) {
-				err = _mm_or_si128(err, incomplete);
-				incomplete = zero;
-				prev = d;
-				i += 64;
-				continue;
-			}
-		}
-		if (i + 16 <= len) {
-			in = _mm_loadu_si128((const __m128i *)(s + i));
-		} else {
-			unsigned char tail[16] = {0};
-
-			memcpy(tail, s + i, len - i);
-			in = _mm_loadu_si128((const __m128i *)tail);
-		}
-		i += 16;
-		if (!_mm_movemask_epi8(in)) {
-			err = _mm_or_si128(err, incomplete);
-			incomplete = zero;
-			prev = in;
-			continue;
-		}
-		p1 = _mm_alignr_epi8(in, prev, 15);
-		sc = _mm_and_si128(
-			_mm_and_si128(
-				_mm_shuffle_epi8(hi1, _mm_and_si128(
-					_mm_srli_epi16(p1, 4), nib)),
-				_mm_shuffle_epi8(lo1, _mm_and_si128(p1, nib))),
-			_mm_shuffle_epi8(hi2, _mm_and_si128(_mm_srli_epi16(in, 4),
-							    nib)));
-		p2 = _mm_alignr_epi8(in, prev, 14);
-		p3 = _mm_alignr_epi8(in, prev, 13);
-		must = _mm_and_si128(
-			_mm_or_si128(_mm_subs_epu8(p2, _mm_set1_epi8(0xE0 - 0x80)),
-				     _mm_subs_epu8(p3, _mm_set1_epi8(0xF0 - 0x80))),
-			_mm_set1_epi8((char)0x80));
-		err = _mm_or_si128(err, _mm_xor_si128(must, sc));
-		incomplete = _mm_subs_epu8(in, max_tail);
-		prev = in;
-	}
-	err = _mm_or_si128(err, incomplete);
-	return _mm_movemask_epi8(_mm_cmpeq_epi8(err, zero)) == 0xFFFF;
-}
-
-static int have_ssse3(void)
-{
-	static int known = -1;
-	int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-
-	if (k < 0) {
-		__builtin_cpu_init();
-		k = __builtin_cpu_supports("ssse3") ? 1 : 0;
-		__atomic_store_n(&known, k, __ATOMIC_RELAXED);
-	}
-	return k;
-}
-#endif
-
-/* Can the strings of s[0..len) skip their own UTF-8 checks? */
-static int utf8_prevalidated(const unsigned char *s, size_t len)
-{
-#ifdef PK_UTF8_SSSE3
-	if (have_ssse3())
-		return utf8_valid_ssse3(s, len);
-#endif
-	(void)s;
-	(void)len;
-	return 0;
+	if (!strict)
+		strict = pk_utf8_valid_path(p, c->s, c->len) != 1;
+	c->strict = strict;
+	c->str = str_readers[p][strict];
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -1091,8 +944,7 @@ int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
 	c.s = (const unsigned char *)text;
 	c.len = len;
 	c.sc = rec->scratch;
-	/* invalid UTF-8 is found again, with its position, by the strict scan */
-	c.strict = !utf8_prevalidated(c.s, len);
+	ctx_path(&c, pk_scan_path(), 0);
 	c.has_space = 0;
 	c.ecode = E_NONE;
 	c.epos = 0;
@@ -1152,7 +1004,7 @@ int pk_scan_value(const char *text, size_t len, size_t *pos,
 	c.len = len;
 	c.sc = &sc;
 	/* the value's end is unknown: checking all of text could be O(n^2) */
-	c.strict = 1;
+	ctx_path(&c, pk_scan_path(), 1);
 	c.has_space = 0;
 	c.ecode = E_NONE;
 	c.epos = 0;

@@ -1,0 +1,5 @@
+## The scanner's code paths (issue 16 item 2): SIMD string loops and UTF-8
+## validators chosen at run time (lib/scan_simd.h; PREFKIT_SCAN forces one).
+## No global -m flags: each path's functions carry their own target
+## attribute, so the library runs on any CPU of its architecture.
+lib_libprefkit_la_SOURCES += lib/scan_simd.c lib/scan_simd.h lib/scan_str.h
