@@ -75,15 +75,11 @@ struct scan_scratch {
 	size_t ntabs, tabs_cap;
 };
 
-struct scan_ctx;
-typedef int (*scan_str_fn)(struct scan_ctx *c, size_t *ip, int *esc);
-
 struct scan_ctx {
 	const unsigned char *s;
 	size_t len;
 	struct scan_scratch *sc;
 	int strict;     /* validate UTF-8 in strings (not checked beforehand) */
-	scan_str_fn str; /* the string reader of the path, strict or not */
 	int has_space;
 	enum scan_err ecode;
 	size_t epos;
@@ -209,11 +205,12 @@ plain_run(const unsigned char *s, size_t len, size_t i, const int strict)
 
 static inline __attribute__((always_inline)) size_t
 find_special_scalar(const unsigned char *s, size_t len, size_t i,
-		    const int strict)
+		    const int strict, int *esc)
 {
 	const uint64_t ones = 0x0101010101010101ULL,
 		       high = 0x8080808080808080ULL;
 
+	(void)esc;
 	while (i + 8 <= len) {
 		uint64_t w, x, y;
 
@@ -229,18 +226,16 @@ find_special_scalar(const unsigned char *s, size_t len, size_t i,
 	return plain_run(s, len, i, strict);
 }
 
-#define SP_PATH scalar
-#define SP_TARGET
-#include "scan_str.h"
 
 #ifdef PK_SCAN_X86
 static inline __attribute__((always_inline)) size_t
 find_special_sse2(const unsigned char *s, size_t len, size_t i,
-		  const int strict)
+		  const int strict, int *esc)
 {
 	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'),
 		      sp = _mm_set1_epi8(' '), c1f = _mm_set1_epi8(0x1f);
 
+	(void)esc;
 	while (i + 16 <= len) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
 		/* signed compare: < 0x20 and >= 0x80 both test below ' ' */
@@ -258,101 +253,220 @@ find_special_sse2(const unsigned char *s, size_t len, size_t i,
 	return plain_run(s, len, i, strict);
 }
 
-#define SP_PATH sse2
-#define SP_TARGET
-#include "scan_str.h"
+
+/*
+ * The wide paths read a string 64 bytes at a time, and step over the
+ * escapes of a block without leaving the loop: the masks of the block's
+ * bytes (bit k for byte k) go to block_attention(), which returns the
+ * bytes the string reader must look at - an unescaped '"' or control
+ * byte, the backslash of an escape it must check itself - and sets *esc
+ * when backslashes come before the first of them.
+ */
+struct blk {
+	uint64_t q, bs, ctl;  /* '"', '\\', < 0x20 */
+	uint64_t simple;      /* " \ / b f n r t: a whole escape after '\\' */
+	uint64_t u, hex, d;   /* 'u', hex digits, 'd' or 'D' */
+	uint64_t valid;       /* bytes of the text (the last block is short) */
+};
+
+#define EVEN_BITS 0x5555555555555555ULL
+
+static inline __attribute__((always_inline)) uint64_t
+block_attention(const struct blk *k, int *esc)
+{
+	uint64_t bs = k->bs, follows, odd_starts, escaped, escapers, u_ok, bad,
+		 att;
+
+	if (PK_LIKELY(!bs))
+		return (k->q | k->ctl) & k->valid;
+	/*
+	 * The escaped bytes: the block starts outside any escape, so a run of
+	 * backslashes escapes every other byte from its start on.  Runs that
+	 * start at an odd bit are moved to the bit after their end by the
+	 * addition, which flips the parity of "escaped" after them (the
+	 * method of simdjson, Langdale and Lemire 2019).
+	 */
+	follows = bs << 1;
+	odd_starts = bs & ~EVEN_BITS & ~follows;
+	escaped = (EVEN_BITS ^ ((odd_starts + bs) << 1)) & follows;
+	escapers = bs & ~escaped;
+	/* \uXXXX with its 4 digits in the block and not a surrogate half
+	 * (D800-DFFF, any \uD...: the reader checks those itself) */
+	u_ok = k->u & k->hex >> 1 & k->hex >> 2 & k->hex >> 3 & k->hex >> 4 &
+	       ~(k->d >> 1) & k->valid >> 4;
+	bad = escaped & ~(k->simple | u_ok);
+	/* the reader checks an escape bad, or cut by the block's end */
+	att = (((k->q | k->ctl) & ~escaped) | bad >> 1 |
+	       (escapers & ~(k->valid >> 1))) & k->valid;
+	if (bs & ((att & (0 - att)) - 1))
+		*esc = 1;
+	return att;
+}
+
+static inline __attribute__((always_inline, target("avx2"))) uint64_t
+mask_avx2(__m256i lo, __m256i hi)
+{
+	return (uint32_t)_mm256_movemask_epi8(lo) |
+	       (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+}
 
 static inline __attribute__((always_inline, target("avx2"))) size_t
 find_special_avx2(const unsigned char *s, size_t len, size_t i,
-		  const int strict)
+		  const int strict, int *esc)
 {
 	const __m256i q = _mm256_set1_epi8('"'), b = _mm256_set1_epi8('\\'),
-		      sp = _mm256_set1_epi8(' '), c1f = _mm256_set1_epi8(0x1f);
-
-	while (i + 32 <= len) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(s + i));
-		__m256i ctl = strict ? _mm256_cmpgt_epi8(sp, v)
-				     : _mm256_cmpeq_epi8(_mm256_min_epu8(v, c1f), v);
-		__m256i m = _mm256_or_si256(
-			_mm256_or_si256(_mm256_cmpeq_epi8(v, q),
-					_mm256_cmpeq_epi8(v, b)),
-			ctl);
-		unsigned mask = (unsigned)_mm256_movemask_epi8(m);
-
-		if (mask)
-			return i + (size_t)__builtin_ctz(mask);
-		i += 32;
-	}
-	return plain_run(s, len, i, strict);
-}
-
-#define SP_PATH avx2
-#define SP_TARGET __attribute__((target("avx2")))
-#include "scan_str.h"
-
-/* The tail (under 64 bytes) is read with a masked load: no byte past the
- * end is touched. */
-static inline __attribute__((always_inline, target("avx512f,avx512bw")))
-size_t find_special_avx512(const unsigned char *s, size_t len, size_t i,
-			   const int strict)
-{
-	const __m512i q = _mm512_set1_epi8('"'), b = _mm512_set1_epi8('\\'),
-		      sp = _mm512_set1_epi8(' ');
+		      sp = _mm256_set1_epi8(' '), c1f = _mm256_set1_epi8(0x1f),
+		      x20 = _mm256_set1_epi8(0x20);
 
 	for (;;) {
-		__mmask64 in = ~(__mmask64)0, m;
-		__m512i v;
+		unsigned char tail[64];
+		const unsigned char *p = s + i;
+		__m256i v0, v1, q0, q1, b0, b1, c0, c1;
+		struct blk k;
+		uint64_t att;
 
-		if (PK_LIKELY(i + 64 <= len)) {
-			v = _mm512_loadu_si512((const void *)(s + i));
-		} else {
+		k.valid = ~(uint64_t)0;
+		if (PK_UNLIKELY(i + 64 > len)) {
 			if (i >= len)
 				return len;
-			in = (__mmask64)((1ULL << (len - i)) - 1);
-			v = _mm512_maskz_loadu_epi8(in, s + i);
+			memset(tail, 0, sizeof tail);
+			memcpy(tail, s + i, len - i);
+			p = tail;
+			k.valid = ((uint64_t)1 << (len - i)) - 1;
 		}
-		m = _mm512_cmpeq_epi8_mask(v, q) | _mm512_cmpeq_epi8_mask(v, b) |
-		    (strict ? _mm512_cmplt_epi8_mask(v, sp)
-			    : _mm512_cmplt_epu8_mask(v, sp));
-		m &= in;
-		if (m)
-			return i + (size_t)__builtin_ctzll(m);
-		if (in != ~(__mmask64)0)
+		v0 = _mm256_loadu_si256((const __m256i *)p);
+		v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+		q0 = _mm256_cmpeq_epi8(v0, q);
+		q1 = _mm256_cmpeq_epi8(v1, q);
+		b0 = _mm256_cmpeq_epi8(v0, b);
+		b1 = _mm256_cmpeq_epi8(v1, b);
+		/* signed compare: < 0x20 and >= 0x80 both test below ' ' */
+		c0 = strict ? _mm256_cmpgt_epi8(sp, v0)
+			    : _mm256_cmpeq_epi8(_mm256_min_epu8(v0, c1f), v0);
+		c1 = strict ? _mm256_cmpgt_epi8(sp, v1)
+			    : _mm256_cmpeq_epi8(_mm256_min_epu8(v1, c1f), v1);
+		if (strict) {
+			/* every backslash goes to the reader */
+			att = mask_avx2(_mm256_or_si256(_mm256_or_si256(q0, b0), c0),
+					_mm256_or_si256(_mm256_or_si256(q1, b1), c1)) &
+			      k.valid;
+		} else {
+			k.q = mask_avx2(q0, q1);
+			k.bs = mask_avx2(b0, b1);
+			k.ctl = mask_avx2(c0, c1);
+			if (k.bs) {
+				__m256i l0 = _mm256_or_si256(v0, x20),
+					l1 = _mm256_or_si256(v1, x20);
+#define SIMPLE(v, l, qq, bb)                                                   \
+	_mm256_or_si256(                                                       \
+		_mm256_or_si256(_mm256_or_si256(qq, bb),                       \
+				_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/'))),  \
+		_mm256_or_si256(                                               \
+			_mm256_or_si256(                                       \
+				_mm256_cmpeq_epi8(v, _mm256_set1_epi8('b')),   \
+				_mm256_cmpeq_epi8(v, _mm256_set1_epi8('f'))),  \
+			_mm256_or_si256(                                       \
+				_mm256_or_si256(_mm256_cmpeq_epi8(             \
+					v, _mm256_set1_epi8('n')),             \
+						_mm256_cmpeq_epi8(             \
+					v, _mm256_set1_epi8('r'))),            \
+				_mm256_cmpeq_epi8(v, _mm256_set1_epi8('t')))))
+#define HEX(v, l)                                                              \
+	_mm256_or_si256(                                                       \
+		_mm256_cmpeq_epi8(_mm256_min_epu8(_mm256_sub_epi8(             \
+			v, _mm256_set1_epi8('0')), _mm256_set1_epi8(9)),       \
+			_mm256_sub_epi8(v, _mm256_set1_epi8('0'))),            \
+		_mm256_cmpeq_epi8(_mm256_min_epu8(_mm256_sub_epi8(             \
+			l, _mm256_set1_epi8('a')), _mm256_set1_epi8(5)),       \
+			_mm256_sub_epi8(l, _mm256_set1_epi8('a'))))
+				k.simple = mask_avx2(SIMPLE(v0, l0, q0, b0),
+						     SIMPLE(v1, l1, q1, b1));
+				k.u = mask_avx2(
+					_mm256_cmpeq_epi8(v0, _mm256_set1_epi8('u')),
+					_mm256_cmpeq_epi8(v1, _mm256_set1_epi8('u')));
+				k.hex = mask_avx2(HEX(v0, l0), HEX(v1, l1));
+				k.d = mask_avx2(
+					_mm256_cmpeq_epi8(l0, _mm256_set1_epi8('d')),
+					_mm256_cmpeq_epi8(l1, _mm256_set1_epi8('d')));
+#undef SIMPLE
+#undef HEX
+			}
+			att = block_attention(&k, esc);
+		}
+		if (att)
+			return i + (size_t)__builtin_ctzll(att);
+		if (!strict && k.bs)
+			*esc = 1;
+		if (k.valid != ~(uint64_t)0)
 			return len;
 		i += 64;
 	}
 }
 
-#define SP_PATH avx512
-#define SP_TARGET __attribute__((target("avx512f,avx512bw")))
-#include "scan_str.h"
-#endif
 
-/* The string readers of each path: [path][strict]. */
-static const scan_str_fn str_readers[PK_SCAN_PATHS][2] = {
-	{scan_string_fast_scalar, scan_string_strict_scalar},
-#ifdef PK_SCAN_X86
-	{scan_string_fast_sse2, scan_string_strict_sse2},
-	{scan_string_fast_avx2, scan_string_strict_avx2},
-	{scan_string_fast_avx512, scan_string_strict_avx512},
-#endif
-};
-
-static inline int scan_string(struct scan_ctx *c, size_t *ip, int *esc)
+/* The last block (under 64 bytes) is read with a masked load: no byte
+ * past the end is touched. */
+static inline __attribute__((always_inline, target("avx512f,avx512bw")))
+size_t find_special_avx512(const unsigned char *s, size_t len, size_t i,
+			   const int strict, int *esc)
 {
-	return c->str(c, ip, esc);
+	const __m512i q = _mm512_set1_epi8('"'), b = _mm512_set1_epi8('\\'),
+		      sp = _mm512_set1_epi8(' '), x20 = _mm512_set1_epi8(0x20);
+
+	for (;;) {
+		struct blk k;
+		uint64_t att;
+		__m512i v;
+
+		k.valid = ~(uint64_t)0;
+		if (PK_LIKELY(i + 64 <= len)) {
+			v = _mm512_loadu_si512((const void *)(s + i));
+		} else {
+			if (i >= len)
+				return len;
+			k.valid = ((uint64_t)1 << (len - i)) - 1;
+			v = _mm512_maskz_loadu_epi8(k.valid, s + i);
+		}
+		k.q = _mm512_cmpeq_epi8_mask(v, q);
+		k.bs = _mm512_cmpeq_epi8_mask(v, b);
+		if (strict) {
+			att = (k.q | k.bs | _mm512_cmplt_epi8_mask(v, sp)) &
+			      k.valid;
+		} else {
+			k.ctl = _mm512_cmplt_epu8_mask(v, sp);
+			if (k.bs) {
+				__m512i l = _mm512_or_si512(v, x20);
+
+				k.simple = k.q | k.bs |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('b')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('f')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('n')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('r')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('t'));
+				k.u = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('u'));
+				k.hex = _mm512_cmplt_epu8_mask(
+						_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+						_mm512_set1_epi8(10)) |
+					_mm512_cmplt_epu8_mask(
+						_mm512_sub_epi8(l, _mm512_set1_epi8('a')),
+						_mm512_set1_epi8(6));
+				k.d = _mm512_cmpeq_epi8_mask(l, _mm512_set1_epi8('d'));
+			}
+			att = block_attention(&k, esc);
+		}
+		if (att)
+			return i + (size_t)__builtin_ctzll(att);
+		if (!strict && k.bs)
+			*esc = 1;
+		if (k.valid != ~(uint64_t)0)
+			return len;
+		i += 64;
+	}
 }
 
-/* Set up c to read s[0..len) on path p: the whole line's UTF-8 is checked
- * first when the path can do it fast; when it fails, the strict reader
- * finds the bad byte again, with its position. */
-static void ctx_path(struct scan_ctx *c, enum pk_scan_path p, int strict)
-{
-	if (!strict)
-		strict = pk_utf8_valid_path(p, c->s, c->len) != 1;
-	c->strict = strict;
-	c->str = str_readers[p][strict];
-}
+#endif
+
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -606,199 +720,52 @@ static int key_add(struct scan_ctx *c, size_t start, size_t nk, size_t raw,
 			FAIL(E_EOF, len);                             \
 	} while (0)
 
+/* The scanner of each path (scan_path.h). */
+#define SP_PATH scalar
+#define SP_TARGET
+#include "scan_path.h"
+
+#ifdef PK_SCAN_X86
+#define SP_PATH sse2
+#define SP_TARGET
+#include "scan_path.h"
+
+#define SP_PATH avx2
+#define SP_TARGET __attribute__((target("avx2")))
+#include "scan_path.h"
+
+#define SP_PATH avx512
+#define SP_TARGET __attribute__((target("avx512f,avx512bw")))
+#include "scan_path.h"
+#endif
+
+typedef int (*scan_fn)(struct scan_ctx *c, size_t *ip, enum pk_type *type,
+		       struct pk_record *rec);
+
+/* [path][strict] */
+static const scan_fn scanners[PK_SCAN_PATHS][2] = {
+	{scan_fast_scalar, scan_strict_scalar},
+#ifdef PK_SCAN_X86
+	{scan_fast_sse2, scan_strict_sse2},
+	{scan_fast_avx2, scan_strict_avx2},
+	{scan_fast_avx512, scan_strict_avx512},
+#endif
+};
+
 /*
  * The scanner proper: one value starting at *ip (leading whitespace
- * skipped), iterative with an explicit stack.  When rec is given and the
- * value is an object, its members are recorded.
+ * skipped).  When rec is given and the value is an object, its members
+ * are recorded.  On path p; the whole text's UTF-8 is checked first when
+ * the path can do it fast (and strict is 0); when that fails, the strict
+ * reader finds the bad byte again, with its position.
  */
 static int scan(struct scan_ctx *c, size_t *ip, enum pk_type *type,
-		struct pk_record *rec)
+		struct pk_record *rec, enum pk_scan_path p, int strict)
 {
-	struct scan_scratch *sc = c->sc;
-	const unsigned char *s = c->s;
-	size_t len = c->len, i = *ip, depth = 0, nk = 0, nm = 0, k0, kend;
-	int in_obj = 0, rec_mode, esc;
-	struct pk_member *m = NULL;
-
-	sc->ntabs = 0;
-	sc->arena.len = 0;
-
-	SKIP_WS();
-	NEED();
-	*type = type_from_byte(s[i]);
-	rec_mode = rec && s[i] == '{';
-
-value:
-	switch (s[i]) {
-	case '{':
-	case '[':
-		if (depth >= sc->fcap &&
-		    grow((void **)&sc->frames, &sc->fcap, depth + 1,
-			 sizeof *sc->frames) < 0) {
-			c->ecode = E_NOMEM;
-			return -1;
-		}
-		in_obj = s[i] == '{';
-		sc->frames[depth++] = in_obj ? nk : FRAME_ARRAY;
-		i++;
-		SKIP_WS();
-		NEED();
-		if (s[i] == (in_obj ? '}' : ']')) {
-			i++;
-			goto pop;
-		}
-		/* jansson counts the value inside as one level deeper */
-		if (PK_UNLIKELY(depth >= PK_MAX_DEPTH))
-			FAIL(E_DEPTH, i);
-		if (in_obj)
-			goto key;
-		goto value;
-	case '"':
-		if (scan_string(c, &i, &esc) < 0)
-			return -1;
-		goto after;
-	case '-':
-		i++;
-		NEED();
-		if (!is_digit(s[i]))
-			FAIL(E_CHAR, i);
-		/* fall through */
-	case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
-		if (s[i] == '0') {
-			i++;
-		} else {
-			do
-				i++;
-			while (i < len && is_digit(s[i]));
-		}
-		if (i < len && s[i] == '.') {
-			i++;
-			NEED();
-			if (!is_digit(s[i]))
-				FAIL(E_CHAR, i);
-			do
-				i++;
-			while (i < len && is_digit(s[i]));
-		}
-		if (i < len && (s[i] | 0x20) == 'e') {
-			i++;
-			NEED();
-			if (s[i] == '+' || s[i] == '-') {
-				i++;
-				NEED();
-			}
-			if (!is_digit(s[i]))
-				FAIL(E_CHAR, i);
-			do
-				i++;
-			while (i < len && is_digit(s[i]));
-		}
-		goto after;
-	case 't':
-		if (len - i >= 4 && memcmp(s + i, "true", 4) == 0) {
-			i += 4;
-			goto after;
-		}
-		goto bad_literal;
-	case 'f':
-		if (len - i >= 5 && memcmp(s + i, "false", 5) == 0) {
-			i += 5;
-			goto after;
-		}
-		goto bad_literal;
-	case 'n':
-		if (len - i >= 4 && memcmp(s + i, "null", 4) == 0) {
-			i += 4;
-			goto after;
-		}
-		goto bad_literal;
-	default:
-		FAIL(E_CHAR, i);
-	}
-
-bad_literal:
-	/* point at the first wrong byte, or report the truncation */
-	{
-		const char *want = s[i] == 't' ? "true" :
-				   s[i] == 'f' ? "false" : "null";
-		size_t j = 0;
-
-		while (want[j] && i + j < len && s[i + j] == (unsigned char)want[j])
-			j++;
-		FAIL(i + j >= len ? E_EOF : E_CHAR, i + j);
-	}
-
-key:
-	if (s[i] != '"')
-		FAIL(E_CHAR, i);
-	k0 = i;
-	if (scan_string(c, &i, &esc) < 0)
-		return -1;
-	kend = i;
-	if (key_add(c, sc->frames[depth - 1], nk, k0, i, esc) < 0)
-		return -1;
-	nk++;
-	SKIP_WS();
-	NEED();
-	if (s[i] != ':')
-		FAIL(E_CHAR, i);
-	i++;
-	SKIP_WS();
-	NEED();
-	if (rec_mode && depth == 1) {
-		if (nm >= rec->cap &&
-		    grow((void **)&rec->members, &rec->cap, nm + 1,
-			 sizeof *rec->members) < 0) {
-			c->ecode = E_NOMEM;
-			return -1;
-		}
-		m = &rec->members[nm];
-		m->key_off = k0;
-		m->key_len = kend - k0;
-		m->key_escaped = esc != 0;
-		m->val_off = i;
-		m->type = type_from_byte(s[i]);
-	}
-	goto value;
-
-pop:
-	depth--;
-	if (sc->frames[depth] != FRAME_ARRAY) {
-		if (nk - sc->frames[depth] > PK_LINEAR_KEYS)
-			sc->ntabs--; /* it had a key table */
-		nk = sc->frames[depth];
-	}
-	in_obj = depth && sc->frames[depth - 1] != FRAME_ARRAY;
-	/* fall through */
-after:
-	if (depth <= 1) {
-		if (depth == 0) {
-			*ip = i;
-			if (rec)
-				rec->nmembers = nm;
-			return 0;
-		}
-		if (rec_mode) {
-			m->val_len = i - m->val_off;
-			nm++;
-		}
-	}
-	SKIP_WS();
-	NEED();
-	if (s[i] == ',') {
-		i++;
-		SKIP_WS();
-		NEED();
-		if (in_obj)
-			goto key;
-		goto value;
-	}
-	if (s[i] == (in_obj ? '}' : ']')) {
-		i++;
-		goto pop;
-	}
-	FAIL(E_CHAR, i);
+	if (!strict)
+		strict = pk_utf8_valid_path(p, c->s, c->len) != 1;
+	c->strict = strict;
+	return scanners[p][strict](c, ip, type, rec);
 }
 
 static struct scan_scratch *scratch_new(void)
@@ -944,12 +911,11 @@ int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
 	c.s = (const unsigned char *)text;
 	c.len = len;
 	c.sc = rec->scratch;
-	ctx_path(&c, pk_scan_path(), 0);
 	c.has_space = 0;
 	c.ecode = E_NONE;
 	c.epos = 0;
 
-	if (scan(&c, &i, &type, rec) < 0) {
+	if (scan(&c, &i, &type, rec, pk_scan_path(), 0) < 0) {
 		rec->nmembers = 0;
 		return scan_fail(&c, err);
 	}
@@ -1003,12 +969,11 @@ int pk_scan_value(const char *text, size_t len, size_t *pos,
 	c.s = (const unsigned char *)text;
 	c.len = len;
 	c.sc = &sc;
-	/* the value's end is unknown: checking all of text could be O(n^2) */
-	ctx_path(&c, pk_scan_path(), 1);
 	c.has_space = 0;
 	c.ecode = E_NONE;
 	c.epos = 0;
-	if (scan(&c, &i, &t, NULL) < 0)
+	/* the value's end is unknown: checking all of text could be O(n^2) */
+	if (scan(&c, &i, &t, NULL, pk_scan_path(), 1) < 0)
 		rc = scan_fail(&c, err);
 	else
 		*pos = i;

@@ -332,6 +332,7 @@ __attribute__((target("avx512f,avx512bw"))) static int utf8_valid_avx512(
 		__m512i in, t, p1, p2, p3, sc, must;
 
 		if (i + 128 <= len) {
+			/* skip ASCII 128 bytes at a time */
 			__m512i a = _mm512_loadu_si512((const void *)(s + i)),
 				b = _mm512_loadu_si512((const void *)(s + i + 64));
 
@@ -349,12 +350,6 @@ __attribute__((target("avx512f,avx512bw"))) static int utf8_valid_avx512(
 			in = _mm512_maskz_loadu_epi8(
 				(__mmask64)((1ULL << (len - i)) - 1), s + i);
 		i += 64;
-		if (!_mm512_movepi8_mask(in)) {
-			err = _mm512_or_si512(err, incomplete);
-			incomplete = zero;
-			prev = in;
-			continue;
-		}
 		/* t = the last lane of prev, then the first three of in */
 		t = _mm512_alignr_epi64(in, prev, 6);
 		p1 = _mm512_alignr_epi8(in, t, 15);

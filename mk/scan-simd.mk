@@ -2,4 +2,4 @@
 ## validators chosen at run time (lib/scan_simd.h; PREFKIT_SCAN forces one).
 ## No global -m flags: each path's functions carry their own target
 ## attribute, so the library runs on any CPU of its architecture.
-lib_libprefkit_la_SOURCES += lib/scan_simd.c lib/scan_simd.h lib/scan_str.h
+lib_libprefkit_la_SOURCES += lib/scan_simd.c lib/scan_simd.h lib/scan_path.h
