@@ -3,3 +3,8 @@
 ## No global -m flags: each path's functions carry their own target
 ## attribute, so the library runs on any CPU of its architecture.
 lib_libprefkit_la_SOURCES += lib/scan_simd.c lib/scan_simd.h lib/scan_path.h
+
+## Every path on crafted and random lines, against expectations and the
+## scalar path (fuzz/fuzz_scan.c compares them on every fuzz input too).
+check_PROGRAMS += tests/unit/test_scan_paths
+TESTS += tests/unit/test_scan_paths
