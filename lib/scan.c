@@ -11,9 +11,13 @@
  * a number or literal, which jansson skips by accident and the scanner
  * rejects.
  * Speed comes from checking a line's UTF-8 in one SIMD pass when the CPU
- * allows, so that strings are then scanned 16 bytes at a time for '"',
- * '\\' and control characters only.  Also here: walkers over already
- * validated text, lookups by name and path, and compaction.
+ * allows (scan_simd.c), so that strings are then read 16, 32 or 64 bytes
+ * at a time for '"', '\\' and control characters only; the 32- and 64-byte
+ * paths also step over the escapes of a block without leaving their loop.
+ * The path is chosen at run time (scan_simd.h, PREFKIT_SCAN); the scanner
+ * proper is compiled once per path from scan_path.h, and every path gives
+ * the same results.  Also here: walkers over already validated text,
+ * lookups by name and path, and compaction.
  */
 #include "config.h"
 
