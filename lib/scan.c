@@ -991,15 +991,17 @@ int pk_scan_value(const char *text, size_t len, size_t *pos,
 /* Walking validated text                                              */
 /* ------------------------------------------------------------------ */
 
-/* Just past the closing quote of the validated string at s[i]. */
-static size_t skip_string(const unsigned char *s, size_t len, size_t i)
+/* Just past the closing quote of the validated string at s[i] (or len
+ * when the text ends first), 16 bytes at a time when sse. */
+static inline __attribute__((always_inline)) size_t
+skip_string_t(const unsigned char *s, size_t len, size_t i, const int sse)
 {
 	i++;
 	for (;;) {
-#ifdef __SSE2__
+#ifdef PK_SCAN_X86
 		const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\');
 
-		while (i + 16 <= len) {
+		while (sse && i + 16 <= len) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
 			unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 				_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, b)));
@@ -1010,6 +1012,8 @@ static size_t skip_string(const unsigned char *s, size_t len, size_t i)
 			}
 			i += 16;
 		}
+#else
+		(void)sse;
 #endif
 		while (i < len && s[i] != '"' && s[i] != '\\')
 			i++;
@@ -1018,6 +1022,106 @@ static size_t skip_string(const unsigned char *s, size_t len, size_t i)
 		if (s[i] == '"')
 			return i + 1;
 		i += 2;
+	}
+}
+
+static size_t skip_string_scalar(const unsigned char *s, size_t len, size_t i)
+{
+	return skip_string_t(s, len, i, 0);
+}
+
+#ifdef PK_SCAN_X86
+static size_t skip_string_sse2(const unsigned char *s, size_t len, size_t i)
+{
+	return skip_string_t(s, len, i, 1);
+}
+
+/* The first unescaped quote among the quotes q and backslashes bs of a
+ * block that starts outside any escape (block_attention); *carry: the
+ * last byte of the block escapes the first of the next. */
+static inline __attribute__((always_inline)) uint64_t
+unescaped_quotes(uint64_t q, uint64_t bs, int *carry)
+{
+	uint64_t follows, odd_starts, escaped;
+
+	if (PK_LIKELY(!bs)) {
+		*carry = 0;
+		return q;
+	}
+	follows = bs << 1;
+	odd_starts = bs & ~EVEN_BITS & ~follows;
+	escaped = (EVEN_BITS ^ ((odd_starts + bs) << 1)) & follows;
+	*carry = (int)((bs & ~escaped) >> 63);
+	return q & ~escaped;
+}
+
+/* The same, 64 bytes at a time, stepping over escapes in the block. */
+__attribute__((target("avx2"))) static size_t
+skip_string_avx2(const unsigned char *s, size_t len, size_t i)
+{
+	const __m256i q = _mm256_set1_epi8('"'), b = _mm256_set1_epi8('\\');
+
+	i++;
+	while (i + 64 <= len) {
+		__m256i v0 = _mm256_loadu_si256((const __m256i *)(s + i)),
+			v1 = _mm256_loadu_si256((const __m256i *)(s + i + 32));
+		int carry;
+		uint64_t att = unescaped_quotes(
+			mask_avx2(_mm256_cmpeq_epi8(v0, q), _mm256_cmpeq_epi8(v1, q)),
+			mask_avx2(_mm256_cmpeq_epi8(v0, b), _mm256_cmpeq_epi8(v1, b)),
+			&carry);
+
+		if (att)
+			return i + (size_t)__builtin_ctzll(att) + 1;
+		i += 64 + (size_t)carry;
+	}
+	/* the rest, from outside any escape (i may be len + 1) */
+	return skip_string_t(s, len, i < len ? i - 1 : len, 1);
+}
+
+/* The last block (under 64 bytes) is read with a masked load. */
+__attribute__((target("avx512f,avx512bw"))) static size_t
+skip_string_avx512(const unsigned char *s, size_t len, size_t i)
+{
+	const __m512i q = _mm512_set1_epi8('"'), b = _mm512_set1_epi8('\\');
+
+	i++;
+	while (i < len) {
+		uint64_t valid = ~(uint64_t)0, att;
+		int carry;
+		__m512i v;
+
+		if (PK_LIKELY(i + 64 <= len)) {
+			v = _mm512_loadu_si512((const void *)(s + i));
+		} else {
+			valid = ((uint64_t)1 << (len - i)) - 1;
+			v = _mm512_maskz_loadu_epi8(valid, s + i);
+		}
+		att = unescaped_quotes(_mm512_cmpeq_epi8_mask(v, q),
+				       _mm512_cmpeq_epi8_mask(v, b), &carry);
+		if (att)
+			return i + (size_t)__builtin_ctzll(att) + 1;
+		if (valid != ~(uint64_t)0)
+			break;
+		i += 64 + (size_t)carry;
+	}
+	return len;
+}
+#endif
+
+static size_t skip_string(const unsigned char *s, size_t len, size_t i)
+{
+	switch (pk_scan_path()) {
+#ifdef PK_SCAN_X86
+	case PK_SCAN_AVX512:
+		return skip_string_avx512(s, len, i);
+	case PK_SCAN_AVX2:
+		return skip_string_avx2(s, len, i);
+	case PK_SCAN_SSE2:
+		return skip_string_sse2(s, len, i);
+#endif
+	default:
+		return skip_string_scalar(s, len, i);
 	}
 }
 
@@ -1035,7 +1139,7 @@ static size_t skip_value(const unsigned char *s, size_t len, size_t i)
 	case '[':
 		while (i < len) {
 			unsigned ch;
-#ifdef __SSE2__
+#ifdef PK_SCAN_X86
 			const __m128i q = _mm_set1_epi8('"'),
 				      o = _mm_set1_epi8('{'),
 				      cl = _mm_set1_epi8('}'),

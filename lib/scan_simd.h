@@ -11,8 +11,11 @@
 
 #include <stddef.h>
 
+/* x86 builds have the SIMD paths; -DPK_NO_SIMD builds the portable code
+ * only, as on other architectures (to check that it still compiles). */
 #if defined(__GNUC__) && (defined(__x86_64__) || \
-			  (defined(__i386__) && defined(__SSE2__)))
+			  (defined(__i386__) && defined(__SSE2__))) && \
+	!defined(PK_NO_SIMD)
 #define PK_SCAN_X86 1
 #endif
 

@@ -188,13 +188,15 @@ static inline int oracle_utf8_ok(const unsigned char *p, size_t n)
  * CPU has, and compare each with the scalar path: the same status, error
  * (kind, column, message) or members (spans, types, escaped keys) and
  * has_space, from pk_scan_record; the same status, end and type from
- * pk_scan_value; and every path's UTF-8 validator agrees with
- * oracle_utf8_ok.  Returns NULL, or what differed (into why).  Leaves
+ * pk_scan_value; on an accepted object, the same compaction (which skips
+ * strings on the path in use); and every path's UTF-8 validator agrees
+ * with oracle_utf8_ok.  Returns NULL, or what differed (into why).  Leaves
  * the path as it was. */
 static inline const char *oracle_paths_differ(const char *p, size_t n,
 					      char *why, size_t cap)
 {
 	struct pk_record r0 = PK_RECORD_INIT, r1 = PK_RECORD_INIT;
+	struct pk_buf c0 = PK_BUF_INIT, c1 = PK_BUF_INIT;
 	struct pk_error e0, e1;
 	enum pk_scan_path was = pk_scan_path();
 	enum pk_type t0 = PK_T_NONE, t1 = PK_T_NONE;
@@ -207,6 +209,8 @@ static inline const char *oracle_paths_differ(const char *p, size_t n,
 	pk_scan_set_path(PK_SCAN_SCALAR);
 	rc0 = pk_scan_record(&r0, p, n, &e0);
 	v0 = pk_scan_value(p, n, &pos0, &t0, NULL);
+	if (rc0 == PK_OK)
+		pk_compact(&c0, p, n);
 	for (path = PK_SCAN_SCALAR; path < PK_SCAN_PATHS && !bad; path++) {
 		if (pk_scan_set_path((enum pk_scan_path)path) != PK_OK)
 			continue;
@@ -243,6 +247,12 @@ static inline const char *oracle_paths_differ(const char *p, size_t n,
 			    a->type != b->type || a->key_escaped != b->key_escaped)
 				bad = "pk_scan_record member spans";
 		}
+		if (!bad && rc0 == PK_OK) {
+			c1.len = 0;
+			pk_compact(&c1, p, n);
+			if (c1.len != c0.len || memcmp(c1.data, c0.data, c0.len))
+				bad = "pk_compact";
+		}
 		bad_path = path;
 	}
 	if (bad)
@@ -251,6 +261,8 @@ static inline const char *oracle_paths_differ(const char *p, size_t n,
 	pk_scan_set_path(was);
 	pk_record_free(&r0);
 	pk_record_free(&r1);
+	pk_buf_free(&c0);
+	pk_buf_free(&c1);
 	return bad ? why : NULL;
 }
 
