@@ -8,3 +8,7 @@ lib_libprefkit_la_SOURCES += lib/scan_simd.c lib/scan_simd.h lib/scan_path.h
 ## scalar path (fuzz/fuzz_scan.c compares them on every fuzz input too).
 check_PROGRAMS += tests/unit/test_scan_paths
 TESTS += tests/unit/test_scan_paths
+
+## The scanner alone on each path (bench/README.md): `make bench/scanbench`.
+EXTRA_PROGRAMS = bench/scanbench
+bench_scanbench_SOURCES = bench/scanbench.c
