@@ -6,8 +6,12 @@
  * differences (see tests/unit/test_agree.c) are allowed only when the
  * input really shows them: out-of-range numbers, which the scanner
  * accepts, and a NUL byte right after a number or literal, which jansson
- * 2.14 silently drops.  Built with -fsanitize=fuzzer, or linked with
- * standalone.c to replay the corpus under `make check`.
+ * 2.14 silently drops.  Every code path of the scanner the CPU has
+ * (lib/scan_simd.h: scalar, sse2, avx2, avx512) must give the scalar
+ * path's verdict, error and spans on every input, and every UTF-8
+ * validator the verdict of an independent one (oracle_paths_differ).
+ * Built with -fsanitize=fuzzer, or linked with standalone.c to replay the
+ * corpus under `make check`.
  */
 #include "config.h"
 
@@ -208,6 +212,10 @@ static void check(const char *p, size_t n, int depth)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	char why[200];
+
+	if (oracle_paths_differ((const char *)data, size, why, sizeof why))
+		fail(why);
 	check((const char *)data, size, 0);
 	return 0;
 }

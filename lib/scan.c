@@ -11,9 +11,13 @@
  * a number or literal, which jansson skips by accident and the scanner
  * rejects.
  * Speed comes from checking a line's UTF-8 in one SIMD pass when the CPU
- * allows, so that strings are then scanned 16 bytes at a time for '"',
- * '\\' and control characters only.  Also here: walkers over already
- * validated text, lookups by name and path, and compaction.
+ * allows (scan_simd.c), so that strings are then read 16, 32 or 64 bytes
+ * at a time for '"', '\\' and control characters only; the 32- and 64-byte
+ * paths also step over the escapes of a block without leaving their loop.
+ * The path is chosen at run time (scan_simd.h, PREFKIT_SCAN); the scanner
+ * proper is compiled once per path from scan_path.h, and every path gives
+ * the same results.  Also here: walkers over already validated text,
+ * lookups by name and path, and compaction.
  */
 #include "config.h"
 
@@ -27,16 +31,11 @@
 #include <sys/random.h>
 #define HAVE_GETRANDOM 1
 #endif
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && \
-	!defined(PK_NO_SIMD_UTF8)
-#include <tmmintrin.h>
-#define PK_UTF8_SSSE3 1
-#endif
-
 #include "pk_private.h"
+#include "scan_simd.h"
+#ifdef PK_SCAN_X86
+#include <immintrin.h>
+#endif
 
 /* Objects with more keys than this find duplicates with a hash table. */
 #define PK_LINEAR_KEYS 16
@@ -189,15 +188,58 @@ static inline int hex4(const unsigned char *s)
 	return a << 12 | b << 8 | c << 4 | d;
 }
 
-/* Index of the first byte at or after i that is '"', '\\', < 0x20 or
- * (when strict) >= 0x80, or len. */
+/*
+ * find_special_PATH(s, len, i, strict): the index of the first byte at or
+ * after i that is '"', '\\', < 0x20 or (when strict) >= 0x80, or len.
+ * One per code path (scan_simd.h); each is inlined into that path's
+ * string reader (scan_str.h).
+ */
 static inline __attribute__((always_inline)) size_t
-find_special(const unsigned char *s, size_t len, size_t i, const int strict)
+plain_run(const unsigned char *s, size_t len, size_t i, const int strict)
 {
-#ifdef __SSE2__
+	if (strict) {
+		while (i < len && str_plain[s[i]])
+			i++;
+	} else {
+		while (i < len && str_plain_utf8[s[i]])
+			i++;
+	}
+	return i;
+}
+
+static inline __attribute__((always_inline)) size_t
+find_special_scalar(const unsigned char *s, size_t len, size_t i,
+		    const int strict, int *esc)
+{
+	const uint64_t ones = 0x0101010101010101ULL,
+		       high = 0x8080808080808080ULL;
+
+	(void)esc;
+	while (i + 8 <= len) {
+		uint64_t w, x, y;
+
+		memcpy(&w, s + i, 8);
+		x = w ^ (ones * '"');
+		y = w ^ (ones * '\\');
+		/* a superset of the special bytes; plain_run is exact */
+		if ((((x - ones) & ~x) | ((y - ones) & ~y) | (w - ones * 0x20) |
+		     (strict ? w : 0)) & high)
+			break;
+		i += 8;
+	}
+	return plain_run(s, len, i, strict);
+}
+
+
+#ifdef PK_SCAN_X86
+static inline __attribute__((always_inline)) size_t
+find_special_sse2(const unsigned char *s, size_t len, size_t i,
+		  const int strict, int *esc)
+{
 	const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'),
 		      sp = _mm_set1_epi8(' '), c1f = _mm_set1_epi8(0x1f);
 
+	(void)esc;
 	while (i + 16 <= len) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
 		/* signed compare: < 0x20 and >= 0x80 both test below ' ' */
@@ -212,294 +254,223 @@ find_special(const unsigned char *s, size_t len, size_t i, const int strict)
 			return i + (size_t)__builtin_ctz(mask);
 		i += 16;
 	}
-#else
-	const uint64_t ones = 0x0101010101010101ULL,
-		       high = 0x8080808080808080ULL;
-
-	while (i + 8 <= len) {
-		uint64_t w, x, y;
-
-		memcpy(&w, s + i, 8);
-		x = w ^ (ones * '"');
-		y = w ^ (ones * '\\');
-		/* a superset of the special bytes; the loop below is exact */
-		if ((((x - ones) & ~x) | ((y - ones) & ~y) | (w - ones * 0x20) |
-		     (strict ? w : 0)) & high)
-			break;
-		i += 8;
-	}
-#endif
-	if (strict) {
-		while (i < len && str_plain[s[i]])
-			i++;
-	} else {
-		while (i < len && str_plain_utf8[s[i]])
-			i++;
-	}
-	return i;
+	return plain_run(s, len, i, strict);
 }
 
+
 /*
- * Validate the string whose opening quote is at *ip; on success *ip is
- * just past the closing quote and *esc tells whether it had escapes.
+ * The wide paths read a string 64 bytes at a time, and step over the
+ * escapes of a block without leaving the loop: the masks of the block's
+ * bytes (bit k for byte k) go to block_attention(), which returns the
+ * bytes the string reader must look at - an unescaped '"' or control
+ * byte, the backslash of an escape it must check itself - and sets *esc
+ * when backslashes come before the first of them.
  */
-static inline __attribute__((always_inline)) int
-scan_string_t(struct scan_ctx *c, size_t *ip, int *esc, const int strict)
+struct blk {
+	uint64_t q, bs, ctl;  /* '"', '\\', < 0x20 */
+	uint64_t simple;      /* " \ / b f n r t: a whole escape after '\\' */
+	uint64_t u, hex, d;   /* 'u', hex digits, 'd' or 'D' */
+	uint64_t valid;       /* bytes of the text (the last block is short) */
+};
+
+#define EVEN_BITS 0x5555555555555555ULL
+
+static inline __attribute__((always_inline)) uint64_t
+block_attention(const struct blk *k, int *esc)
 {
-	const unsigned char *s = c->s;
-	size_t len = c->len, i = *ip + 1, n;
-	int cp, lo;
+	uint64_t bs = k->bs, follows, odd_starts, escaped, escapers, u_ok, bad,
+		 att;
 
-	*esc = 0;
-	for (;;) {
-		unsigned ch;
-
-		i = find_special(s, len, i, strict);
-		if (PK_UNLIKELY(i >= len))
-			goto eof;
-		ch = s[i];
-		if (PK_LIKELY(ch == '"')) {
-			*ip = i + 1;
-			return 0;
-		}
-		if (strict && ch >= 0x80) {
-			/* stay here for runs of non-ASCII text */
-			do {
-				n = utf8_seq(s + i, len - i);
-				if (!n) {
-					c->ecode = E_UTF8;
-					c->epos = i;
-					return -1;
-				}
-				i += n;
-			} while (i < len && s[i] >= 0x80);
-			continue;
-		}
-		if (ch < 0x20) {
-			c->ecode = E_CONTROL;
-			c->epos = i;
-			return -1;
-		}
-		/* backslash */
+	if (PK_LIKELY(!bs))
+		return (k->q | k->ctl) & k->valid;
+	/*
+	 * The escaped bytes: the block starts outside any escape, so a run of
+	 * backslashes escapes every other byte from its start on.  Runs that
+	 * start at an odd bit are moved to the bit after their end by the
+	 * addition, which flips the parity of "escaped" after them (the
+	 * method of simdjson, Langdale and Lemire 2019).
+	 */
+	follows = bs << 1;
+	odd_starts = bs & ~EVEN_BITS & ~follows;
+	escaped = (EVEN_BITS ^ ((odd_starts + bs) << 1)) & follows;
+	escapers = bs & ~escaped;
+	/* \uXXXX with its 4 digits in the block and not a surrogate half
+	 * (D800-DFFF, any \uD...: the reader checks those itself) */
+	u_ok = k->u & k->hex >> 1 & k->hex >> 2 & k->hex >> 3 & k->hex >> 4 &
+	       ~(k->d >> 1) & k->valid >> 4;
+	bad = escaped & ~(k->simple | u_ok);
+	/* the reader checks an escape bad, or cut by the block's end */
+	att = (((k->q | k->ctl) & ~escaped) | bad >> 1 |
+	       (escapers & ~(k->valid >> 1))) & k->valid;
+	if (bs & ((att & (0 - att)) - 1))
 		*esc = 1;
-		if (i + 1 >= len)
-			goto eof;
-		switch (s[i + 1]) {
-		case '"': case '\\': case '/': case 'b': case 'f':
-		case 'n': case 'r': case 't':
-			i += 2;
-			continue;
-		case 'u':
-			break;
-		default:
-			c->ecode = E_ESCAPE;
-			c->epos = i;
-			return -1;
-		}
-		if (len - i < 6)
-			goto short_hex;
-		cp = hex4(s + i + 2);
-		if (cp < 0)
-			goto bad_escape;
-		if (PK_LIKELY(cp < 0xD800 || cp > 0xDFFF)) {
-			i += 6;
-			continue;
-		}
-		/* a high surrogate needs a \u low surrogate right after it */
-		if (cp >= 0xDC00)
-			goto lone;
-		if ((len - i > 6 && s[i + 6] != '\\') ||
-		    (len - i > 7 && s[i + 7] != 'u'))
-			goto lone;
-		if (len - i < 12) {
-			i += 6;
-			goto short_hex;
-		}
-		lo = hex4(s + i + 8);
-		if (lo < 0) {
-			i += 6;
-			goto bad_escape;
-		}
-		if (lo < 0xDC00 || lo > 0xDFFF)
-			goto lone;
-		i += 12;
-	}
-short_hex:
-	/* the text ends inside \uXXXX at s[i] */
-	for (n = i + 2; n < len; n++)
-		if (!hexval1[s[n]])
-			goto bad_escape;
-eof:
-	c->ecode = E_EOF;
-	c->epos = len;
-	return -1;
-bad_escape:
-	c->ecode = E_ESCAPE;
-	c->epos = i;
-	return -1;
-lone:
-	c->ecode = E_SURROGATE;
-	c->epos = i;
-	return -1;
+	return att;
 }
 
-static int scan_string_strict(struct scan_ctx *c, size_t *ip, int *esc)
+static inline __attribute__((always_inline, target("avx2"))) uint64_t
+mask_avx2(__m256i lo, __m256i hi)
 {
-	return scan_string_t(c, ip, esc, 1);
+	return (uint32_t)_mm256_movemask_epi8(lo) |
+	       (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
 }
 
-static int scan_string_fast(struct scan_ctx *c, size_t *ip, int *esc)
+static inline __attribute__((always_inline, target("avx2"))) size_t
+find_special_avx2(const unsigned char *s, size_t len, size_t i,
+		  const int strict, int *esc)
 {
-	return scan_string_t(c, ip, esc, 0);
-}
+	const __m256i q = _mm256_set1_epi8('"'), b = _mm256_set1_epi8('\\'),
+		      sp = _mm256_set1_epi8(' '), c1f = _mm256_set1_epi8(0x1f),
+		      x20 = _mm256_set1_epi8(0x20);
 
-static inline int scan_string(struct scan_ctx *c, size_t *ip, int *esc)
-{
-	return c->strict ? scan_string_strict(c, ip, esc)
-			 : scan_string_fast(c, ip, esc);
-}
+	for (;;) {
+		unsigned char tail[64];
+		const unsigned char *p = s + i;
+		__m256i v0, v1, q0, q1, b0, b1, c0, c1;
+		struct blk k;
+		uint64_t att;
 
-#ifdef PK_UTF8_SSSE3
-/*
- * Is s[0..len) valid UTF-8?  The lookup algorithm of Keiser and Lemire,
- * "Validating UTF-8 in less than one instruction per byte" (2021): three
- * nibble lookups classify every pair of bytes, a shift finds the bytes
- * that must be 3rd or 4th of a sequence.  Same rules as utf8_seq().
- */
-#define U_TOO_SHORT (1 << 0)
-#define U_TOO_LONG (1 << 1)
-#define U_OVERLONG_3 (1 << 2)
-#define U_TOO_LARGE (1 << 3)
-#define U_SURROGATE (1 << 4)
-#define U_OVERLONG_2 (1 << 5)
-#define U_TOO_LARGE_1000 (1 << 6)
-#define U_OVERLONG_4 (1 << 6)
-#define U_TWO_CONTS (1 << 7)
-#define U_CARRY (U_TOO_SHORT | U_TOO_LONG | U_TWO_CONTS)
-#define U_LARGE (U_CARRY | U_TOO_LARGE | U_TOO_LARGE_1000)
-
-__attribute__((target("ssse3"))) static int utf8_valid_ssse3(
-	const unsigned char *s, size_t len)
-{
-	const __m128i hi1 = _mm_setr_epi8(
-		U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG,
-		U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG,
-		(char)U_TWO_CONTS, (char)U_TWO_CONTS, (char)U_TWO_CONTS,
-		(char)U_TWO_CONTS,
-		U_TOO_SHORT | U_OVERLONG_2,
-		U_TOO_SHORT,
-		U_TOO_SHORT | U_OVERLONG_3 | U_SURROGATE,
-		U_TOO_SHORT | U_TOO_LARGE | U_TOO_LARGE_1000 | U_OVERLONG_4);
-	const __m128i lo1 = _mm_setr_epi8(
-		(char)(U_CARRY | U_OVERLONG_3 | U_OVERLONG_2 | U_OVERLONG_4),
-		(char)(U_CARRY | U_OVERLONG_2),
-		(char)U_CARRY, (char)U_CARRY,
-		(char)(U_CARRY | U_TOO_LARGE),
-		(char)U_LARGE, (char)U_LARGE, (char)U_LARGE,
-		(char)U_LARGE, (char)U_LARGE, (char)U_LARGE, (char)U_LARGE,
-		(char)U_LARGE, (char)(U_LARGE | U_SURROGATE),
-		(char)U_LARGE, (char)U_LARGE);
-	const __m128i hi2 = _mm_setr_epi8(
-		U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT,
-		U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT,
-		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_OVERLONG_3 |
-		       U_TOO_LARGE_1000 | U_OVERLONG_4),
-		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_OVERLONG_3 |
-		       U_TOO_LARGE),
-		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_SURROGATE |
-		       U_TOO_LARGE),
-		(char)(U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_SURROGATE |
-		       U_TOO_LARGE),
-		U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT);
-	/* a lead byte in the last 1, 2 or 3 positions needs more bytes */
-	const __m128i max_tail = _mm_setr_epi8(
-		-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-		(char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
-	const __m128i nib = _mm_set1_epi8(0x0F), zero = _mm_setzero_si128();
-	__m128i prev = zero, err = zero, incomplete = zero;
-	size_t i = 0;
-
-	while (i < len) {
-		__m128i in, p1, p2, p3, sc, must;
-
-		if (i + 64 <= len) {
-			/* skip ASCII 64 bytes at a time */
-			__m128i a = _mm_loadu_si128((const __m128i *)(s + i)),
-				b = _mm_loadu_si128((const __m128i *)(s + i + 16)),
-				c = _mm_loadu_si128((const __m128i *)(s + i + 32)),
-				d = _mm_loadu_si128((const __m128i *)(s + i + 48));
-
-			if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b),
-							    _mm_or_si128(c, d)))) {
-				err = _mm_or_si128(err, incomplete);
-				incomplete = zero;
-				prev = d;
-				i += 64;
-				continue;
-			}
-		}
-		if (i + 16 <= len) {
-			in = _mm_loadu_si128((const __m128i *)(s + i));
-		} else {
-			unsigned char tail[16] = {0};
-
+		k.valid = ~(uint64_t)0;
+		if (PK_UNLIKELY(i + 64 > len)) {
+			if (i >= len)
+				return len;
+			memset(tail, 0, sizeof tail);
 			memcpy(tail, s + i, len - i);
-			in = _mm_loadu_si128((const __m128i *)tail);
+			p = tail;
+			k.valid = ((uint64_t)1 << (len - i)) - 1;
 		}
-		i += 16;
-		if (!_mm_movemask_epi8(in)) {
-			err = _mm_or_si128(err, incomplete);
-			incomplete = zero;
-			prev = in;
-			continue;
+		v0 = _mm256_loadu_si256((const __m256i *)p);
+		v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+		q0 = _mm256_cmpeq_epi8(v0, q);
+		q1 = _mm256_cmpeq_epi8(v1, q);
+		b0 = _mm256_cmpeq_epi8(v0, b);
+		b1 = _mm256_cmpeq_epi8(v1, b);
+		/* signed compare: < 0x20 and >= 0x80 both test below ' ' */
+		c0 = strict ? _mm256_cmpgt_epi8(sp, v0)
+			    : _mm256_cmpeq_epi8(_mm256_min_epu8(v0, c1f), v0);
+		c1 = strict ? _mm256_cmpgt_epi8(sp, v1)
+			    : _mm256_cmpeq_epi8(_mm256_min_epu8(v1, c1f), v1);
+		if (strict) {
+			/* every backslash goes to the reader */
+			att = mask_avx2(_mm256_or_si256(_mm256_or_si256(q0, b0), c0),
+					_mm256_or_si256(_mm256_or_si256(q1, b1), c1)) &
+			      k.valid;
+		} else {
+			k.q = mask_avx2(q0, q1);
+			k.bs = mask_avx2(b0, b1);
+			k.ctl = mask_avx2(c0, c1);
+			if (k.bs) {
+				__m256i l0 = _mm256_or_si256(v0, x20),
+					l1 = _mm256_or_si256(v1, x20);
+#define SIMPLE(v, l, qq, bb)                                                   \
+	_mm256_or_si256(                                                       \
+		_mm256_or_si256(_mm256_or_si256(qq, bb),                       \
+				_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/'))),  \
+		_mm256_or_si256(                                               \
+			_mm256_or_si256(                                       \
+				_mm256_cmpeq_epi8(v, _mm256_set1_epi8('b')),   \
+				_mm256_cmpeq_epi8(v, _mm256_set1_epi8('f'))),  \
+			_mm256_or_si256(                                       \
+				_mm256_or_si256(_mm256_cmpeq_epi8(             \
+					v, _mm256_set1_epi8('n')),             \
+						_mm256_cmpeq_epi8(             \
+					v, _mm256_set1_epi8('r'))),            \
+				_mm256_cmpeq_epi8(v, _mm256_set1_epi8('t')))))
+#define HEX(v, l)                                                              \
+	_mm256_or_si256(                                                       \
+		_mm256_cmpeq_epi8(_mm256_min_epu8(_mm256_sub_epi8(             \
+			v, _mm256_set1_epi8('0')), _mm256_set1_epi8(9)),       \
+			_mm256_sub_epi8(v, _mm256_set1_epi8('0'))),            \
+		_mm256_cmpeq_epi8(_mm256_min_epu8(_mm256_sub_epi8(             \
+			l, _mm256_set1_epi8('a')), _mm256_set1_epi8(5)),       \
+			_mm256_sub_epi8(l, _mm256_set1_epi8('a'))))
+				k.simple = mask_avx2(SIMPLE(v0, l0, q0, b0),
+						     SIMPLE(v1, l1, q1, b1));
+				k.u = mask_avx2(
+					_mm256_cmpeq_epi8(v0, _mm256_set1_epi8('u')),
+					_mm256_cmpeq_epi8(v1, _mm256_set1_epi8('u')));
+				k.hex = mask_avx2(HEX(v0, l0), HEX(v1, l1));
+				k.d = mask_avx2(
+					_mm256_cmpeq_epi8(l0, _mm256_set1_epi8('d')),
+					_mm256_cmpeq_epi8(l1, _mm256_set1_epi8('d')));
+#undef SIMPLE
+#undef HEX
+			}
+			att = block_attention(&k, esc);
 		}
-		p1 = _mm_alignr_epi8(in, prev, 15);
-		sc = _mm_and_si128(
-			_mm_and_si128(
-				_mm_shuffle_epi8(hi1, _mm_and_si128(
-					_mm_srli_epi16(p1, 4), nib)),
-				_mm_shuffle_epi8(lo1, _mm_and_si128(p1, nib))),
-			_mm_shuffle_epi8(hi2, _mm_and_si128(_mm_srli_epi16(in, 4),
-							    nib)));
-		p2 = _mm_alignr_epi8(in, prev, 14);
-		p3 = _mm_alignr_epi8(in, prev, 13);
-		must = _mm_and_si128(
-			_mm_or_si128(_mm_subs_epu8(p2, _mm_set1_epi8(0xE0 - 0x80)),
-				     _mm_subs_epu8(p3, _mm_set1_epi8(0xF0 - 0x80))),
-			_mm_set1_epi8((char)0x80));
-		err = _mm_or_si128(err, _mm_xor_si128(must, sc));
-		incomplete = _mm_subs_epu8(in, max_tail);
-		prev = in;
+		if (att)
+			return i + (size_t)__builtin_ctzll(att);
+		if (!strict && k.bs)
+			*esc = 1;
+		if (k.valid != ~(uint64_t)0)
+			return len;
+		i += 64;
 	}
-	err = _mm_or_si128(err, incomplete);
-	return _mm_movemask_epi8(_mm_cmpeq_epi8(err, zero)) == 0xFFFF;
 }
 
-static int have_ssse3(void)
+
+/* The last block (under 64 bytes) is read with a masked load: no byte
+ * past the end is touched. */
+static inline __attribute__((always_inline, target("avx512f,avx512bw")))
+size_t find_special_avx512(const unsigned char *s, size_t len, size_t i,
+			   const int strict, int *esc)
 {
-	static int known = -1;
-	int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+	const __m512i q = _mm512_set1_epi8('"'), b = _mm512_set1_epi8('\\'),
+		      sp = _mm512_set1_epi8(' '), x20 = _mm512_set1_epi8(0x20);
 
-	if (k < 0) {
-		__builtin_cpu_init();
-		k = __builtin_cpu_supports("ssse3") ? 1 : 0;
-		__atomic_store_n(&known, k, __ATOMIC_RELAXED);
+	for (;;) {
+		struct blk k;
+		uint64_t att;
+		__m512i v;
+
+		k.valid = ~(uint64_t)0;
+		if (PK_LIKELY(i + 64 <= len)) {
+			v = _mm512_loadu_si512((const void *)(s + i));
+		} else {
+			if (i >= len)
+				return len;
+			k.valid = ((uint64_t)1 << (len - i)) - 1;
+			v = _mm512_maskz_loadu_epi8(k.valid, s + i);
+		}
+		k.q = _mm512_cmpeq_epi8_mask(v, q);
+		k.bs = _mm512_cmpeq_epi8_mask(v, b);
+		if (strict) {
+			att = (k.q | k.bs | _mm512_cmplt_epi8_mask(v, sp)) &
+			      k.valid;
+		} else {
+			k.ctl = _mm512_cmplt_epu8_mask(v, sp);
+			if (k.bs) {
+				__m512i l = _mm512_or_si512(v, x20);
+
+				k.simple = k.q | k.bs |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('b')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('f')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('n')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('r')) |
+					   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('t'));
+				k.u = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('u'));
+				k.hex = _mm512_cmplt_epu8_mask(
+						_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+						_mm512_set1_epi8(10)) |
+					_mm512_cmplt_epu8_mask(
+						_mm512_sub_epi8(l, _mm512_set1_epi8('a')),
+						_mm512_set1_epi8(6));
+				k.d = _mm512_cmpeq_epi8_mask(l, _mm512_set1_epi8('d'));
+			}
+			att = block_attention(&k, esc);
+		}
+		if (att)
+			return i + (size_t)__builtin_ctzll(att);
+		if (!strict && k.bs)
+			*esc = 1;
+		if (k.valid != ~(uint64_t)0)
+			return len;
+		i += 64;
 	}
-	return k;
 }
+
 #endif
 
-/* Can the strings of s[0..len) skip their own UTF-8 checks? */
-static int utf8_prevalidated(const unsigned char *s, size_t len)
-{
-#ifdef PK_UTF8_SSSE3
-	if (have_ssse3())
-		return utf8_valid_ssse3(s, len);
-#endif
-	(void)s;
-	(void)len;
-	return 0;
-}
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -753,199 +724,52 @@ static int key_add(struct scan_ctx *c, size_t start, size_t nk, size_t raw,
 			FAIL(E_EOF, len);                             \
 	} while (0)
 
+/* The scanner of each path (scan_path.h). */
+#define SP_PATH scalar
+#define SP_TARGET
+#include "scan_path.h"
+
+#ifdef PK_SCAN_X86
+#define SP_PATH sse2
+#define SP_TARGET
+#include "scan_path.h"
+
+#define SP_PATH avx2
+#define SP_TARGET __attribute__((target("avx2")))
+#include "scan_path.h"
+
+#define SP_PATH avx512
+#define SP_TARGET __attribute__((target("avx512f,avx512bw")))
+#include "scan_path.h"
+#endif
+
+typedef int (*scan_fn)(struct scan_ctx *c, size_t *ip, enum pk_type *type,
+		       struct pk_record *rec);
+
+/* [path][strict] */
+static const scan_fn scanners[PK_SCAN_PATHS][2] = {
+	{scan_fast_scalar, scan_strict_scalar},
+#ifdef PK_SCAN_X86
+	{scan_fast_sse2, scan_strict_sse2},
+	{scan_fast_avx2, scan_strict_avx2},
+	{scan_fast_avx512, scan_strict_avx512},
+#endif
+};
+
 /*
  * The scanner proper: one value starting at *ip (leading whitespace
- * skipped), iterative with an explicit stack.  When rec is given and the
- * value is an object, its members are recorded.
+ * skipped).  When rec is given and the value is an object, its members
+ * are recorded.  On path p; the whole text's UTF-8 is checked first when
+ * the path can do it fast (and strict is 0); when that fails, the strict
+ * reader finds the bad byte again, with its position.
  */
 static int scan(struct scan_ctx *c, size_t *ip, enum pk_type *type,
-		struct pk_record *rec)
+		struct pk_record *rec, enum pk_scan_path p, int strict)
 {
-	struct scan_scratch *sc = c->sc;
-	const unsigned char *s = c->s;
-	size_t len = c->len, i = *ip, depth = 0, nk = 0, nm = 0, k0, kend;
-	int in_obj = 0, rec_mode, esc;
-	struct pk_member *m = NULL;
-
-	sc->ntabs = 0;
-	sc->arena.len = 0;
-
-	SKIP_WS();
-	NEED();
-	*type = type_from_byte(s[i]);
-	rec_mode = rec && s[i] == '{';
-
-value:
-	switch (s[i]) {
-	case '{':
-	case '[':
-		if (depth >= sc->fcap &&
-		    grow((void **)&sc->frames, &sc->fcap, depth + 1,
-			 sizeof *sc->frames) < 0) {
-			c->ecode = E_NOMEM;
-			return -1;
-		}
-		in_obj = s[i] == '{';
-		sc->frames[depth++] = in_obj ? nk : FRAME_ARRAY;
-		i++;
-		SKIP_WS();
-		NEED();
-		if (s[i] == (in_obj ? '}' : ']')) {
-			i++;
-			goto pop;
-		}
-		/* jansson counts the value inside as one level deeper */
-		if (PK_UNLIKELY(depth >= PK_MAX_DEPTH))
-			FAIL(E_DEPTH, i);
-		if (in_obj)
-			goto key;
-		goto value;
-	case '"':
-		if (scan_string(c, &i, &esc) < 0)
-			return -1;
-		goto after;
-	case '-':
-		i++;
-		NEED();
-		if (!is_digit(s[i]))
-			FAIL(E_CHAR, i);
-		/* fall through */
-	case '0': case '1': case '2': case '3': case '4':
-	case '5': case '6': case '7': case '8': case '9':
-		if (s[i] == '0') {
-			i++;
-		} else {
-			do
-				i++;
-			while (i < len && is_digit(s[i]));
-		}
-		if (i < len && s[i] == '.') {
-			i++;
-			NEED();
-			if (!is_digit(s[i]))
-				FAIL(E_CHAR, i);
-			do
-				i++;
-			while (i < len && is_digit(s[i]));
-		}
-		if (i < len && (s[i] | 0x20) == 'e') {
-			i++;
-			NEED();
-			if (s[i] == '+' || s[i] == '-') {
-				i++;
-				NEED();
-			}
-			if (!is_digit(s[i]))
-				FAIL(E_CHAR, i);
-			do
-				i++;
-			while (i < len && is_digit(s[i]));
-		}
-		goto after;
-	case 't':
-		if (len - i >= 4 && memcmp(s + i, "true", 4) == 0) {
-			i += 4;
-			goto after;
-		}
-		goto bad_literal;
-	case 'f':
-		if (len - i >= 5 && memcmp(s + i, "false", 5) == 0) {
-			i += 5;
-			goto after;
-		}
-		goto bad_literal;
-	case 'n':
-		if (len - i >= 4 && memcmp(s + i, "null", 4) == 0) {
-			i += 4;
-			goto after;
-		}
-		goto bad_literal;
-	default:
-		FAIL(E_CHAR, i);
-	}
-
-bad_literal:
-	/* point at the first wrong byte, or report the truncation */
-	{
-		const char *want = s[i] == 't' ? "true" :
-				   s[i] == 'f' ? "false" : "null";
-		size_t j = 0;
-
-		while (want[j] && i + j < len && s[i + j] == (unsigned char)want[j])
-			j++;
-		FAIL(i + j >= len ? E_EOF : E_CHAR, i + j);
-	}
-
-key:
-	if (s[i] != '"')
-		FAIL(E_CHAR, i);
-	k0 = i;
-	if (scan_string(c, &i, &esc) < 0)
-		return -1;
-	kend = i;
-	if (key_add(c, sc->frames[depth - 1], nk, k0, i, esc) < 0)
-		return -1;
-	nk++;
-	SKIP_WS();
-	NEED();
-	if (s[i] != ':')
-		FAIL(E_CHAR, i);
-	i++;
-	SKIP_WS();
-	NEED();
-	if (rec_mode && depth == 1) {
-		if (nm >= rec->cap &&
-		    grow((void **)&rec->members, &rec->cap, nm + 1,
-			 sizeof *rec->members) < 0) {
-			c->ecode = E_NOMEM;
-			return -1;
-		}
-		m = &rec->members[nm];
-		m->key_off = k0;
-		m->key_len = kend - k0;
-		m->key_escaped = esc != 0;
-		m->val_off = i;
-		m->type = type_from_byte(s[i]);
-	}
-	goto value;
-
-pop:
-	depth--;
-	if (sc->frames[depth] != FRAME_ARRAY) {
-		if (nk - sc->frames[depth] > PK_LINEAR_KEYS)
-			sc->ntabs--; /* it had a key table */
-		nk = sc->frames[depth];
-	}
-	in_obj = depth && sc->frames[depth - 1] != FRAME_ARRAY;
-	/* fall through */
-after:
-	if (depth <= 1) {
-		if (depth == 0) {
-			*ip = i;
-			if (rec)
-				rec->nmembers = nm;
-			return 0;
-		}
-		if (rec_mode) {
-			m->val_len = i - m->val_off;
-			nm++;
-		}
-	}
-	SKIP_WS();
-	NEED();
-	if (s[i] == ',') {
-		i++;
-		SKIP_WS();
-		NEED();
-		if (in_obj)
-			goto key;
-		goto value;
-	}
-	if (s[i] == (in_obj ? '}' : ']')) {
-		i++;
-		goto pop;
-	}
-	FAIL(E_CHAR, i);
+	if (!strict)
+		strict = pk_utf8_valid_path(p, c->s, c->len) != 1;
+	c->strict = strict;
+	return scanners[p][strict](c, ip, type, rec);
 }
 
 static struct scan_scratch *scratch_new(void)
@@ -1091,13 +915,11 @@ int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
 	c.s = (const unsigned char *)text;
 	c.len = len;
 	c.sc = rec->scratch;
-	/* invalid UTF-8 is found again, with its position, by the strict scan */
-	c.strict = !utf8_prevalidated(c.s, len);
 	c.has_space = 0;
 	c.ecode = E_NONE;
 	c.epos = 0;
 
-	if (scan(&c, &i, &type, rec) < 0) {
+	if (scan(&c, &i, &type, rec, pk_scan_path(), 0) < 0) {
 		rec->nmembers = 0;
 		return scan_fail(&c, err);
 	}
@@ -1151,12 +973,11 @@ int pk_scan_value(const char *text, size_t len, size_t *pos,
 	c.s = (const unsigned char *)text;
 	c.len = len;
 	c.sc = &sc;
-	/* the value's end is unknown: checking all of text could be O(n^2) */
-	c.strict = 1;
 	c.has_space = 0;
 	c.ecode = E_NONE;
 	c.epos = 0;
-	if (scan(&c, &i, &t, NULL) < 0)
+	/* the value's end is unknown: checking all of text could be O(n^2) */
+	if (scan(&c, &i, &t, NULL, pk_scan_path(), 1) < 0)
 		rc = scan_fail(&c, err);
 	else
 		*pos = i;
@@ -1170,15 +991,17 @@ int pk_scan_value(const char *text, size_t len, size_t *pos,
 /* Walking validated text                                              */
 /* ------------------------------------------------------------------ */
 
-/* Just past the closing quote of the validated string at s[i]. */
-static size_t skip_string(const unsigned char *s, size_t len, size_t i)
+/* Just past the closing quote of the validated string at s[i] (or len
+ * when the text ends first), 16 bytes at a time when sse. */
+static inline __attribute__((always_inline)) size_t
+skip_string_t(const unsigned char *s, size_t len, size_t i, const int sse)
 {
 	i++;
 	for (;;) {
-#ifdef __SSE2__
+#ifdef PK_SCAN_X86
 		const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\');
 
-		while (i + 16 <= len) {
+		while (sse && i + 16 <= len) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
 			unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 				_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, b)));
@@ -1189,6 +1012,8 @@ static size_t skip_string(const unsigned char *s, size_t len, size_t i)
 			}
 			i += 16;
 		}
+#else
+		(void)sse;
 #endif
 		while (i < len && s[i] != '"' && s[i] != '\\')
 			i++;
@@ -1197,6 +1022,106 @@ static size_t skip_string(const unsigned char *s, size_t len, size_t i)
 		if (s[i] == '"')
 			return i + 1;
 		i += 2;
+	}
+}
+
+static size_t skip_string_scalar(const unsigned char *s, size_t len, size_t i)
+{
+	return skip_string_t(s, len, i, 0);
+}
+
+#ifdef PK_SCAN_X86
+static size_t skip_string_sse2(const unsigned char *s, size_t len, size_t i)
+{
+	return skip_string_t(s, len, i, 1);
+}
+
+/* The first unescaped quote among the quotes q and backslashes bs of a
+ * block that starts outside any escape (block_attention); *carry: the
+ * last byte of the block escapes the first of the next. */
+static inline __attribute__((always_inline)) uint64_t
+unescaped_quotes(uint64_t q, uint64_t bs, int *carry)
+{
+	uint64_t follows, odd_starts, escaped;
+
+	if (PK_LIKELY(!bs)) {
+		*carry = 0;
+		return q;
+	}
+	follows = bs << 1;
+	odd_starts = bs & ~EVEN_BITS & ~follows;
+	escaped = (EVEN_BITS ^ ((odd_starts + bs) << 1)) & follows;
+	*carry = (int)((bs & ~escaped) >> 63);
+	return q & ~escaped;
+}
+
+/* The same, 64 bytes at a time, stepping over escapes in the block. */
+__attribute__((target("avx2"))) static size_t
+skip_string_avx2(const unsigned char *s, size_t len, size_t i)
+{
+	const __m256i q = _mm256_set1_epi8('"'), b = _mm256_set1_epi8('\\');
+
+	i++;
+	while (i + 64 <= len) {
+		__m256i v0 = _mm256_loadu_si256((const __m256i *)(s + i)),
+			v1 = _mm256_loadu_si256((const __m256i *)(s + i + 32));
+		int carry;
+		uint64_t att = unescaped_quotes(
+			mask_avx2(_mm256_cmpeq_epi8(v0, q), _mm256_cmpeq_epi8(v1, q)),
+			mask_avx2(_mm256_cmpeq_epi8(v0, b), _mm256_cmpeq_epi8(v1, b)),
+			&carry);
+
+		if (att)
+			return i + (size_t)__builtin_ctzll(att) + 1;
+		i += 64 + (size_t)carry;
+	}
+	/* the rest, from outside any escape (i may be len + 1) */
+	return skip_string_t(s, len, i < len ? i - 1 : len, 1);
+}
+
+/* The last block (under 64 bytes) is read with a masked load. */
+__attribute__((target("avx512f,avx512bw"))) static size_t
+skip_string_avx512(const unsigned char *s, size_t len, size_t i)
+{
+	const __m512i q = _mm512_set1_epi8('"'), b = _mm512_set1_epi8('\\');
+
+	i++;
+	while (i < len) {
+		uint64_t valid = ~(uint64_t)0, att;
+		int carry;
+		__m512i v;
+
+		if (PK_LIKELY(i + 64 <= len)) {
+			v = _mm512_loadu_si512((const void *)(s + i));
+		} else {
+			valid = ((uint64_t)1 << (len - i)) - 1;
+			v = _mm512_maskz_loadu_epi8(valid, s + i);
+		}
+		att = unescaped_quotes(_mm512_cmpeq_epi8_mask(v, q),
+				       _mm512_cmpeq_epi8_mask(v, b), &carry);
+		if (att)
+			return i + (size_t)__builtin_ctzll(att) + 1;
+		if (valid != ~(uint64_t)0)
+			break;
+		i += 64 + (size_t)carry;
+	}
+	return len;
+}
+#endif
+
+static size_t skip_string(const unsigned char *s, size_t len, size_t i)
+{
+	switch (pk_scan_path()) {
+#ifdef PK_SCAN_X86
+	case PK_SCAN_AVX512:
+		return skip_string_avx512(s, len, i);
+	case PK_SCAN_AVX2:
+		return skip_string_avx2(s, len, i);
+	case PK_SCAN_SSE2:
+		return skip_string_sse2(s, len, i);
+#endif
+	default:
+		return skip_string_scalar(s, len, i);
 	}
 }
 
@@ -1214,7 +1139,7 @@ static size_t skip_value(const unsigned char *s, size_t len, size_t i)
 	case '[':
 		while (i < len) {
 			unsigned ch;
-#ifdef __SSE2__
+#ifdef PK_SCAN_X86
 			const __m128i q = _mm_set1_epi8('"'),
 				      o = _mm_set1_epi8('{'),
 				      cl = _mm_set1_epi8('}'),
