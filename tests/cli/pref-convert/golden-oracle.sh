@@ -5,6 +5,6 @@
 # exact).  So a wrong output regenerated into one of those files (PK_REGEN)
 # makes this case print DIFFERENT for it.
 python3 "$CASEDIR/../goldenlib.py" pref-convert "$CASEDIR/golden_oracle.py" \
-	arena auto bad-values hh-conversational hh-reported hh-split member-clash \
+	arena auto bad-values hh-conversational hh-reported hh-split held-rollback member-clash \
 	pairwise-labels pairwise-votes prompt-template sharegpt to-conversational \
 	to-lists to-standard trl ufbinarized

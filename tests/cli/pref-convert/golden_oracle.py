@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Num, Run, Usage,  # noqa: E402
                        get_path, last, num, parse_args, real_command, usable,
                        usage_error)
-from golden_oracle import oasst_lists  # noqa: E402  (pref-expand's)
+from golden_oracle import Expand, oasst_lists  # noqa: E402  (pref-expand's)
 
 PROG = "pref-convert"
 SPEC = dict(COMMON, **{k: "req" for k in (
@@ -90,7 +90,8 @@ def content_text(m):
         parts = []
         for p in c:
             if not isinstance(p, dict) or p.get("type") != "text":
-                raise BadRecord("a content part that is not text")
+                raise BadRecord("a content part of type %s, not text" % (
+                    p.get("type") if isinstance(p, dict) else "(not an object)"))
             parts.append(p.get("text", p.get("value")))
         return "".join(parts)
     raise BadRecord("message content is not text")
@@ -560,7 +561,22 @@ class Conv:
         if kind == "list":
             if to in (None, "lists"):
                 return rec
-            raise Unsupported()
+            # pref-convert(1) --to pairs/standard/...: "Ranked lists are
+            # turned into pairs by the strategy of --pairs (as pref-expand(1)
+            # does)", then each pair written as --to says; a pair that cannot
+            # be (a content part that is not text) makes the whole list bad.
+            if to not in ("pairs", "standard", "conversational"):
+                raise Unsupported()
+            ex = Expand(dict(self.o, to=["pairs"]))
+            self.count("lists_expanded")
+            pairs = ex.expand(rec)
+            self.count("lists_too_small", ex.counts["lists_too_small"])
+            self.count("list_responses_dropped", ex.counts["responses_dropped"])
+            out = []
+            for q in pairs:
+                x = self.to("pair", q)
+                out += x if isinstance(x, list) else [x]
+            return out
         if to in (None, "pairs"):
             return rec
         if to == "conversational":
@@ -737,6 +753,10 @@ def main(argv):
                        "oasst_groups_too_small": 0}
     elif fmt == "ultrafeedback":
         conv.counts = {"completions_dropped": 0}
+    elif fmt == "lists":
+        conv.counts = {"responses_dropped": 0}
+        if last(opts, "to") not in (None, "lists"):
+            conv.counts.update(lists_expanded=0, lists_too_small=0, list_responses_dropped=0)
     inp = Input(files)
     helpsteer = None  # (prompt, [responses], record)
 
