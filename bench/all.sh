@@ -26,13 +26,8 @@ while [ $# -gt 0 ]; do
 	*) echo "all.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-if [ -z "$bin" ]; then
-	for d in "$here/.." "$here/../build" "$here/../_build"; do
-		[ -x "$d/pref-cat" ] && { bin=$(cd "$d" && pwd); break; }
-	done
-fi
-[ -n "$bin" ] && [ -x "$bin/pref-cat" ] || { echo "all.sh: no pref-cat built (--bin DIR)" >&2; exit 2; }
-bin=$(cd "$bin" && pwd)
+. "$here/bindir.sh"
+bench_bin all.sh pref-cat
 # a tenth of SIZE for pref-ches
 num=${size%[KMGkmg]}
 unit=${size#"$num"}

@@ -25,12 +25,8 @@ while [ $# -gt 0 ]; do
 	*) echo "ceilings.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-if [ -z "$bin" ]; then
-	for d in "$here/.." "$here/../build" "$here/../_build"; do
-		[ -x "$d/pref-cat" ] && { bin=$(cd "$d" && pwd); break; }
-	done
-fi
-[ -n "$bin" ] && [ -x "$bin/pref-cat" ] || { echo "ceilings.sh: no pref-cat built (--bin DIR)" >&2; exit 2; }
+. "$here/bindir.sh"
+bench_bin ceilings.sh pref-cat
 command -v zstd >/dev/null 2>&1 || { echo "ceilings.sh: zstd(1) is needed (Debian: apt-get install zstd)" >&2; exit 2; }
 py=${PYTHON:-python3}
 cache=${PREFKIT_BENCH_CACHE:-${TMPDIR:-/tmp}/prefkit-bench}

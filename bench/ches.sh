@@ -25,12 +25,8 @@ while [ $# -gt 0 ]; do
 	*) echo "ches.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-if [ -z "$bin" ]; then
-	for d in "$here/.." "$here/../build" "$here/../_build"; do
-		[ -x "$d/pref-ches" ] && { bin=$d; break; }
-	done
-fi
-[ -x "$bin/pref-ches" ] || { echo "ches.sh: no pref-ches built (--bin DIR)" >&2; exit 2; }
+. "$here/bindir.sh"
+bench_bin ches.sh pref-ches
 py=${PYTHON:-python3}
 cache=${PREFKIT_BENCH_CACHE:-${TMPDIR:-/tmp}/prefkit-bench}
 mkdir -p "$cache"
