@@ -176,6 +176,11 @@ int pk_is_json_number(const char *p, size_t n)
 	return i == n;
 }
 
+/* 10^k for the fast path: every one an exact double */
+static const double exact_pow10[] = {
+	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 /* Clinger's fast path: "-ddd.ddd" whose digits, read as an integer m,
  * are at most 2^53, with k <= 22 digits after the point: m and 10^k are
  * both exact doubles, so one correctly rounded division gives the
@@ -183,10 +188,6 @@ int pk_is_json_number(const char *p, size_t n)
  * nearly always like this (8.333333333333334 too: 16 digits, m < 2^53). */
 static int parse_simple(const char *p, size_t n, double *out)
 {
-	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
-				       1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-				       1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-				       1e20, 1e21, 1e22};
 	uint64_t m = 0;
 	size_t i = 0;
 	int digits = 0, frac = -1, neg = 0;
@@ -210,7 +211,7 @@ static int parse_simple(const char *p, size_t n, double *out)
 	}
 	if (digits == 0 || m > (uint64_t)1 << 53 || frac > 22)
 		return 0;
-	*out = (double)m / pow10[frac > 0 ? frac : 0];
+	*out = (double)m / exact_pow10[frac > 0 ? frac : 0];
 	if (neg)
 		*out = -*out;
 	return 1;
@@ -259,10 +260,6 @@ static int number_char(char c)
  * long mantissas - through pk_parse_number. */
 static int array_number(const char *p, size_t n, size_t *at, double *out)
 {
-	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
-				       1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-				       1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-				       1e20, 1e21, 1e22};
 	size_t i = *at, start = i, d0;
 	uint64_t m = 0;
 	int neg = 0, frac = 0;
@@ -287,7 +284,7 @@ static int array_number(const char *p, size_t n, size_t *at, double *out)
 	/* at most 19 digits (m did not wrap), m and 10^frac exact doubles */
 	if (i - d0 - (frac > 0) <= 19 && m <= (uint64_t)1 << 53 &&
 	    frac <= 22 && (i >= n || !number_char(p[i]))) {
-		*out = (double)m / pow10[frac];
+		*out = (double)m / exact_pow10[frac];
 		if (neg)
 			*out = -*out;
 		return PK_OK;
