@@ -26,12 +26,41 @@ static void usage(FILE *fp, int status)
 	pk_cli_common_help(&cli, fp);
 }
 
+/* The engine's operation: the record as it came, compacted. */
+static void *cat_start(void *ctx, struct pk_error *err)
+{
+	struct pk_buf *scratch = calloc(1, sizeof *scratch);
+
+	(void)ctx;
+	if (!scratch)
+		pk_error_set(err, PK_ERR_NOMEM, "out of memory");
+	return scratch;
+}
+
+static int cat_record(void *scratch, const struct pk_record *rec,
+		      unsigned long long pos, const struct pk_sink *out,
+		      struct pk_error *err)
+{
+	(void)pos;
+	(void)err;
+	return pk_sink_record(out, rec, scratch);
+}
+
+static void cat_stop(void *scratch)
+{
+	pk_buf_free(scratch);
+	free(scratch);
+}
+
 int main(int argc, char **argv)
 {
-	pk_cli_init(&cli, "pref-cat", 0);
+	struct pk_cli_op op = {
+		.start = cat_start, .record = cat_record, .stop = cat_stop,
+		.parallel = 1,
+	};
+
+	pk_cli_init(&cli, "pref-cat", PK_CLI_THREADS);
 	pk_cli_parse(&cli, argc, argv, NULL, NULL, NULL, NULL, usage);
-	if (pk_cli_open_output(&cli) == 0)
-		while (pk_cli_next(&cli))
-			pk_cli_emit_record(&cli);
+	pk_cli_run(&cli, &op);
 	return pk_cli_finish(&cli);
 }

@@ -50,9 +50,11 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+#define GROUPS (PK_CLI_FIELDS | PK_CLI_SORT | PK_CLI_THREADS)
+
 static void usage(FILE *fp, int status)
 {
-	struct pk_cli help = {.groups = PK_CLI_FIELDS | PK_CLI_SORT};
+	struct pk_cli help = {.groups = GROUPS};
 
 	fputs("Usage: pref-ches [OPTION]... [FILE]...\n"
 	      "CHES similarity of chosen and rejected (Razin et al. 2024): every pair\n"
@@ -245,23 +247,107 @@ out:
 	pk_cut_free(cut);
 }
 
+/* The engine's operation (annotate, --max): one pk_ches per worker. */
+struct worker {
+	const struct options *o;
+	struct pk_ches *c;
+	struct pk_ches *main;        /* the run's, told what c has seen */
+	struct pk_buf out;
+	unsigned long long dropped;
+};
+
+struct setup {
+	const struct options *o;
+	struct pk_ches *c;
+};
+
+static void ches_stop(void *ctx)
+{
+	struct worker *w = ctx;
+
+	if (w->c)
+		pk_ches_merge(w->main, w->c);
+	pk_ches_free(w->c);
+	pk_buf_free(&w->out);
+	free(w);
+}
+
+static void *ches_start(void *ctx, struct pk_error *err)
+{
+	const struct setup *su = ctx;
+	struct worker *w = calloc(1, sizeof *w);
+
+	if (!w) {
+		pk_error_set(err, PK_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	w->o = su->o;
+	w->main = su->c;
+	if (!(w->c = pk_ches_new(&su->o->ches, err))) {
+		ches_stop(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* A failure other than bad data is an error of the run, reported at the
+ * record (FILE:LINE), as pk_cli_reject_error() would. */
+static int at_record(int rc, struct pk_error *err)
+{
+	if (rc != PK_OK && err->kind != PK_ERR_DATA && err->kind != PK_ERR_PIPE)
+		err->kind = PK_ERR_IO;
+	return rc;
+}
+
+static int ches_record(void *ctx, const struct pk_record *rec,
+		       unsigned long long pos, const struct pk_sink *out,
+		       struct pk_error *err)
+{
+	struct worker *w = ctx;
+	struct pk_ches_scores s;
+	int rc = pk_ches_record(w->c, rec, pos, &s, err);
+
+	if (rc != PK_OK)
+		return at_record(rc, err);
+	if (w->o->mode == MAX && !(metric(w->o, &s) <= w->o->value)) {
+		w->dropped++;
+		return PK_OK;
+	}
+	pk_buf_reset(&w->out);
+	if ((rc = pk_ches_write(w->c, rec, &s, &w->out, err)) < 0)
+		return at_record(rc, err);
+	return out->emit(out->ctx, w->out.data, w->out.len);
+}
+
+static void ches_count(void *ctx, struct pk_cli *cli)
+{
+	struct worker *w = ctx;
+
+	if (w->o->mode != ANNOTATE)
+		pk_cli_count(cli, "dropped", w->dropped);
+}
+
 int main(int argc, char **argv)
 {
 	struct pk_cli cli;
 	struct options opt = {0};
+	struct setup su = {&opt, NULL};
 	struct pk_error err = {0};
 	struct pk_buf out = PK_BUF_INIT;
-	struct pk_ches_scores s;
+	struct pk_cli_op op = {
+		.ctx = &su, .start = ches_start, .record = ches_record,
+		.count = ches_count, .stop = ches_stop, .parallel = 1,
+	};
 	struct pk_ches *c;
 	int status;
 
-	pk_cli_init(&cli, "pref-ches", PK_CLI_FIELDS | PK_CLI_SORT);
+	pk_cli_init(&cli, "pref-ches", GROUPS);
 	opt.cli = &cli;
 	pk_ches_opts_init(&opt.ches);
 	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
 	opt.ches.chosen_field = cli.chosen_field;
 	opt.ches.rejected_field = cli.rejected_field;
-	c = pk_ches_new(&opt.ches, &err);
+	su.c = c = pk_ches_new(&opt.ches, &err);
 	if (!c) {
 		if (err.kind == PK_ERR_USAGE && opt.ches.source <= PK_CHES_INLINE)
 			pk_cli_usage_error(&cli, "%s%s",
@@ -272,21 +358,14 @@ int main(int argc, char **argv)
 	}
 	if (opt.mode != ANNOTATE)
 		pk_cli_count(&cli, "dropped", 0);
-	if (pk_cli_open_output(&cli) == 0) {
-		if (opt.mode == DROP_TOP || opt.mode == KEEP_BOTTOM)
+	if (opt.mode == DROP_TOP || opt.mode == KEEP_BOTTOM) {
+		if (pk_cli_open_output(&cli) == 0)
 			two_passes(&cli, &opt, c, &out);
-		else
-			while (pk_cli_next(&cli)) {
-				if (score(&cli, c, &s) < 0)
-					continue;
-				if (opt.mode == MAX && !(metric(&opt, &s) <= opt.value))
-					pk_cli_count(&cli, "dropped", 1);
-				else
-					write_annotated(&cli, c, &s, &out);
-			}
-		if (!cli.status && pk_ches_finish(c, cli.nread, &err) < 0)
-			pk_cli_error(&cli, "%s", err.text);
+	} else {
+		pk_cli_run(&cli, &op);
 	}
+	if (!cli.status && pk_ches_finish(c, cli.nread, &err) < 0)
+		pk_cli_error(&cli, "%s", err.text);
 	status = pk_cli_finish(&cli);
 	pk_ches_free(c);
 	pk_buf_free(&out);

@@ -39,18 +39,24 @@ struct options {
 	const char *flatten;           /* --flatten-template */
 };
 
-/* What the loop carries from record to record. */
+/* What a worker of the engine is made from. */
+struct setup {
+	const struct options *o;
+	const char *from;
+	struct pk_format_opts fo;
+	struct pk_expand_opts xo;
+};
+
+/* What each worker has: its own reader and expander. */
 struct state {
-	struct pk_cli *cli;
 	const struct options *o;
 	struct pk_format_reader *fr;
 	struct pk_expand *x;           /* canonical lists into pairs */
 	struct pk_record prec;         /* a pair to convert */
 	struct pk_buf conv;            /* a converted pair */
 	struct pk_buf built;           /* a reader's record, to convert */
-	struct pk_sink hold;           /* pk_cli_hold_sink() */
-	struct pk_error err;
-	int finishing;                 /* records of the readers' finish */
+	const struct pk_sink *out;     /* the current record's */
+	struct pk_error *err;
 };
 
 enum {
@@ -60,7 +66,8 @@ enum {
 	OPT_TO,
 };
 
-#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_FORMATS | PK_CLI_SORT)
+#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_FORMATS | PK_CLI_SORT | \
+		PK_CLI_THREADS)
 
 /* Keep this list sorted. */
 static const struct option longopts[] = {
@@ -134,19 +141,16 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
-/* Keep one output record until its input record is known to be good
- * (what a reader writes when it finishes is written at once): in the
- * output's buffer, through pk_cli_hold_sink(). */
+/* One output record, built where the engine wants it (held until the
+ * input record is known to be good, except at the reader's finish). */
 static int pend(struct state *st, const char *json, size_t len)
 {
 	char *d;
 
-	if (st->finishing)
-		return pk_cli_emit_cb(st->cli, json, len);
-	if (!(d = st->hold.room(st->hold.ctx, len)))
-		return pk_error_set(&st->err, PK_ERR_NOMEM, "out of memory");
+	if (!(d = st->out->room(st->out->ctx, len)))
+		return pk_error_set(st->err, PK_ERR_NOMEM, "out of memory");
 	memcpy(d, json, len);
-	return st->hold.commit(st->hold.ctx, d, len);
+	return st->out->commit(st->out->ctx, d, len);
 }
 
 /* A pair (ctx: the state): convert it as --to says, then keep it. */
@@ -158,14 +162,14 @@ static int put_pair(void *ctx, const char *json, size_t len)
 	if (st->o->to != TO_STANDARD && st->o->to != TO_CONVERSATIONAL &&
 	    st->o->to != TO_LISTS && st->o->to != TO_UNPAIRED)
 		return pend(st, json, len);
-	if ((rc = pk_scan_record(&st->prec, json, len, &st->err)) != PK_OK)
+	if ((rc = pk_scan_record(&st->prec, json, len, st->err)) != PK_OK)
 		return rc;
 	pk_buf_reset(&st->conv);
 	if (st->o->to == TO_UNPAIRED) {
 		for (int side = 0; side < 2; side++) {
 			pk_buf_reset(&st->conv);
 			if ((rc = pk_pair_to_unpaired(&st->prec, side,
-						      &st->conv, &st->err)) !=
+						      &st->conv, st->err)) !=
 				    PK_OK ||
 			    (rc = pend(st, st->conv.data, st->conv.len)) !=
 				    PK_OK)
@@ -175,11 +179,11 @@ static int put_pair(void *ctx, const char *json, size_t len)
 	}
 	if (st->o->to == TO_STANDARD)
 		rc = pk_pair_to_standard(&st->prec, st->o->flatten, &st->conv,
-					 &st->err);
+					 st->err);
 	else if (st->o->to == TO_CONVERSATIONAL)
-		rc = pk_pair_to_conversational(&st->prec, &st->conv, &st->err);
+		rc = pk_pair_to_conversational(&st->prec, &st->conv, st->err);
 	else
-		rc = pk_pair_to_list(&st->prec, &st->conv, &st->err);
+		rc = pk_pair_to_list(&st->prec, &st->conv, st->err);
 	if (rc != PK_OK)
 		return rc;
 	return pend(st, st->conv.data, st->conv.len);
@@ -190,7 +194,7 @@ static int put_list(struct state *st, const char *json, size_t len)
 {
 	if (st->o->to == TO_NATIVE || st->o->to == TO_LISTS)
 		return pend(st, json, len);
-	return pk_expand_text(st->x, json, len, put_pair, st, &st->err);
+	return pk_expand_text(st->x, json, len, put_pair, st, st->err);
 }
 
 /* emit callback of the format reader */
@@ -214,13 +218,13 @@ static int as_is(const struct state *st)
 }
 
 /* The reader's sink: a record written as it is is built straight where
- * it is held (no copy); one to convert in st->built, then converted. */
+ * it goes (no copy); one to convert in st->built, then converted. */
 static char *reader_room(void *ctx, size_t n)
 {
 	struct state *st = ctx;
 
-	if (!st->finishing && as_is(st))
-		return st->hold.room(st->hold.ctx, n);
+	if (as_is(st))
+		return st->out->room(st->out->ctx, n);
 	pk_buf_reset(&st->built);
 	if (pk_buf_reserve(&st->built, n) < 0)
 		return NULL;
@@ -231,31 +235,83 @@ static int reader_commit(void *ctx, char *p, size_t len)
 {
 	struct state *st = ctx;
 
-	if (!st->finishing && as_is(st))
-		return st->hold.commit(st->hold.ctx, p, len);
+	if (as_is(st))
+		return st->out->commit(st->out->ctx, p, len);
 	return from_reader(st, p, len);
 }
 
-static void run(struct state *st)
+static void convert_stop(void *ctx)
 {
-	struct pk_cli *cli = st->cli;
-	struct pk_sink s = {from_reader, reader_room, reader_commit, st};
+	struct state *st = ctx;
 
-	pk_cli_hold_sink(cli, &st->hold);
-	while (pk_cli_next(cli))
-		pk_cli_feed_sink(cli, st->fr, &s, &st->err);
-	st->finishing = 1;
-	pk_cli_feed_end(cli, st->fr, from_reader, st, &st->err);
+	pk_expand_free(st->x);
+	pk_format_reader_free(st->fr);
+	pk_record_free(&st->prec);
+	pk_buf_free(&st->conv);
+	pk_buf_free(&st->built);
+	free(st);
 }
 
-static void count_all(struct state *st)
+static void *convert_start(void *ctx, struct pk_error *err)
 {
-	const struct pk_expand_counts *n = pk_expand_counts(st->x);
+	const struct setup *su = ctx;
+	struct state *st = calloc(1, sizeof *st);
 
+	if (!st) {
+		pk_error_set(err, PK_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	st->o = su->o;
+	if (!(st->fr = pk_format_reader_new(su->from, &su->fo, err)) ||
+	    !(st->x = pk_expand_new(&su->xo, err))) {
+		convert_stop(st);
+		return NULL;
+	}
+	return st;
+}
+
+static int convert_record(void *ctx, const struct pk_record *rec,
+			  unsigned long long pos, const struct pk_sink *out,
+			  struct pk_error *err)
+{
+	struct state *st = ctx;
+	struct pk_sink s = {from_reader, reader_room, reader_commit, st};
+
+	(void)pos;
+	st->out = out;
+	st->err = err;
+	return pk_format_reader_feed_sink(st->fr, rec, &s, err);
+}
+
+static const char *convert_note(void *ctx)
+{
+	return pk_format_reader_note(((struct state *)ctx)->fr);
+}
+
+static int convert_end(void *ctx, const struct pk_sink *out,
+		       struct pk_error *err)
+{
+	struct state *st = ctx;
+
+	st->out = out;
+	st->err = err;
+	return pk_format_reader_finish(st->fr, from_reader, st, err);
+}
+
+static void convert_count(void *ctx, struct pk_cli *cli)
+{
+	struct state *st = ctx;
+	const struct pk_expand_counts *n = pk_expand_counts(st->x);
+	unsigned long long v;
+	const char *name;
+	size_t i;
+
+	for (i = 0; (name = pk_format_reader_counter(st->fr, i, &v)); i++)
+		pk_cli_count(cli, name, v);
 	if (n->lists) {
-		pk_cli_count(st->cli, "lists_expanded", n->lists);
-		pk_cli_count(st->cli, "lists_too_small", n->too_small);
-		pk_cli_count(st->cli, "list_responses_dropped",
+		pk_cli_count(cli, "lists_expanded", n->lists);
+		pk_cli_count(cli, "lists_too_small", n->too_small);
+		pk_cli_count(cli, "list_responses_dropped",
 			     n->responses_dropped);
 	}
 }
@@ -264,12 +320,16 @@ int main(int argc, char **argv)
 {
 	struct pk_cli cli;
 	struct options opt = {0};
-	struct state st = {0};
-	struct pk_format_opts fo = {0};
-	struct pk_expand_opts xo;
+	struct setup su = {0};
+	struct pk_format_reader *fr;
+	struct pk_expand *x;
 	struct pk_error err = {0};
 	const struct pk_format_info *f = NULL;
-	int status;
+	struct pk_cli_op op = {
+		.ctx = &su, .start = convert_start, .record = convert_record,
+		.note = convert_note, .end = convert_end,
+		.count = convert_count, .stop = convert_stop, .hold = 1,
+	};
 
 	opt.cli = &cli;
 	pk_cli_init(&cli, "pref-convert", GROUPS);
@@ -303,35 +363,30 @@ int main(int argc, char **argv)
 	if (opt.flatten && opt.to != TO_STANDARD)
 		pk_cli_usage_error(&cli, "--flatten-template goes with --to standard");
 
-	pk_cli_format_opts(&cli, &fo);
-	fo.strict = opt.strict;
-	fo.conversational = opt.to == TO_CONVERSATIONAL;
-	fo.keep_ties = opt.to == TO_LISTS;
-	pk_cli_pair_field_opts(&cli, &fo);
-	fo.responses_field = cli.responses_field;
-	fo.text_field = cli.text_field;
-	fo.score_field = cli.score_field;
-	fo.rank_field = cli.rank_field;
-	fo.memory = cli.memory;
-	fo.tmpdir = cli.tmpdir;
-	st.fr = pk_cli_format_reader(&cli, cli.from, &fo);
-	st.cli = &cli;
-	st.o = &opt;
-	pk_expand_opts_init(&xo);
-	xo.rank.rank_by = cli.rank_by;
-	xo.rank.steps = 1;
-	xo.pairs = cli.pairs;
-	if (!(st.x = pk_expand_new(&xo, &err)))
+	pk_cli_format_opts(&cli, &su.fo);
+	su.fo.strict = opt.strict;
+	su.fo.conversational = opt.to == TO_CONVERSATIONAL;
+	su.fo.keep_ties = opt.to == TO_LISTS;
+	pk_cli_pair_field_opts(&cli, &su.fo);
+	su.fo.responses_field = cli.responses_field;
+	su.fo.text_field = cli.text_field;
+	su.fo.score_field = cli.score_field;
+	su.fo.rank_field = cli.rank_field;
+	su.fo.memory = cli.memory;
+	su.fo.tmpdir = cli.tmpdir;
+	su.o = &opt;
+	su.from = cli.from;
+	pk_expand_opts_init(&su.xo);
+	su.xo.rank.rank_by = cli.rank_by;
+	su.xo.rank.steps = 1;
+	su.xo.pairs = cli.pairs;
+	/* the options are checked once, before any worker starts */
+	fr = pk_cli_format_reader(&cli, cli.from, &su.fo);
+	if (!(x = pk_expand_new(&su.xo, &err)))
 		pk_cli_fatal(&cli, "%s", err.text);
-
-	if (pk_cli_open_output(&cli) == 0)
-		run(&st);
-	count_all(&st);
-	status = pk_cli_finish(&cli);
-	pk_expand_free(st.x);
-	pk_format_reader_free(st.fr);
-	pk_record_free(&st.prec);
-	pk_buf_free(&st.conv);
-	pk_buf_free(&st.built);
-	return status;
+	op.parallel = pk_format_reader_per_record(fr);
+	pk_format_reader_free(fr);
+	pk_expand_free(x);
+	pk_cli_run(&cli, &op);
+	return pk_cli_finish(&cli);
 }

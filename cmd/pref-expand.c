@@ -23,12 +23,23 @@ struct options {
 	struct pk_expand_opts x;    /* --top, --min-gap, --to, --step-regex */
 };
 
-/* What the loop carries from record to record. */
-struct state {
-	struct pk_cli *cli;
+struct setup;
+
+/* What each worker of the engine has: its own expander and format
+ * reader, made from the same options. */
+struct worker {
+	const struct setup *su;
 	struct pk_expand *x;
 	struct pk_format_reader *fr; /* --from: lists of a foreign format */
-	struct pk_error err;
+	const struct pk_sink *out;   /* the current record's */
+	struct pk_error *err;
+};
+
+/* What a worker is made from. */
+struct setup {
+	struct pk_expand_opts x;
+	const char *from;            /* NULL: native lists */
+	struct pk_format_opts fo;
 };
 
 enum {
@@ -38,7 +49,7 @@ enum {
 	OPT_TOP,
 };
 
-#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_FORMATS)
+#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_FORMATS | PK_CLI_THREADS)
 
 /* Keep this list sorted. */
 static const struct option longopts[] = {
@@ -104,66 +115,120 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 }
 
 /* A list from the format reader.  A record of a foreign format may give
- * several lists: their records are held (pk_cli_hold) until all of them
- * are expanded, so that a bad one leaves nothing written. */
+ * several lists: their records are held until all of them are expanded
+ * (the engine's hold), so that a bad one leaves nothing written. */
 static int from_format(void *ctx, const char *json, size_t len)
 {
-	struct state *st = ctx;
+	struct worker *w = ctx;
 
-	return pk_expand_text(st->x, json, len, pk_cli_hold_cb, st->cli,
-			      &st->err);
+	return pk_expand_text(w->x, json, len, w->out->emit, w->out->ctx,
+			      w->err);
 }
 
-static void run(struct state *st)
+static void expand_stop(void *ctx)
 {
-	struct pk_cli *cli = st->cli;
+	struct worker *w = ctx;
 
-	while (pk_cli_next(cli)) {
-		if (st->fr) {
-			pk_cli_feed(cli, st->fr, from_format, st, &st->err);
-			continue;
-		}
-		/* native lists are written at once: nothing can go wrong
-		 * once a list is parsed */
-		pk_error_clear(&st->err);
-		pk_cli_settle(cli, pk_expand_record(st->x, &cli->rec,
-						    pk_cli_emit_cb, cli,
-						    &st->err), &st->err);
-	}
-	if (st->fr)
-		pk_cli_feed_end(cli, st->fr, from_format, st, &st->err);
+	pk_expand_free(w->x);
+	pk_format_reader_free(w->fr);
+	free(w);
 }
 
-static void count_all(struct state *st, const struct options *o)
+static void *expand_start(void *ctx, struct pk_error *err)
 {
-	const struct pk_expand_counts *n = pk_expand_counts(st->x);
+	const struct setup *su = ctx;
+	struct worker *w = calloc(1, sizeof *w);
 
-	pk_cli_count(st->cli, "lists", n->lists);
-	if (o->x.to != PK_EXPAND_TREE) {
-		pk_cli_count(st->cli, "lists_too_small", n->too_small);
-		pk_cli_count(st->cli, "pairs_below_min_gap", n->below_gap);
+	if (!w) {
+		pk_error_set(err, PK_ERR_NOMEM, "out of memory");
+		return NULL;
 	}
-	pk_cli_count(st->cli, "responses_dropped", n->responses_dropped);
+	w->su = su;
+	if (!(w->x = pk_expand_new(&su->x, err)) ||
+	    (su->from && !(w->fr = pk_format_reader_new(su->from, &su->fo, err)))) {
+		expand_stop(w);
+		return NULL;
+	}
+	return w;
+}
+
+static int expand_record(void *ctx, const struct pk_record *rec,
+			 unsigned long long pos, const struct pk_sink *out,
+			 struct pk_error *err)
+{
+	struct worker *w = ctx;
+	struct pk_sink s = {from_format, NULL, NULL, w};
+
+	(void)pos;
+	if (!w->fr)
+		return pk_expand_record(w->x, rec, out->emit, out->ctx, err);
+	w->out = out;
+	w->err = err;
+	return pk_format_reader_feed_sink(w->fr, rec, &s, err);
+}
+
+static const char *expand_note(void *ctx)
+{
+	struct worker *w = ctx;
+
+	return w->fr ? pk_format_reader_note(w->fr) : NULL;
+}
+
+static int expand_end(void *ctx, const struct pk_sink *out,
+		      struct pk_error *err)
+{
+	struct worker *w = ctx;
+
+	if (!w->fr)
+		return PK_OK;
+	w->out = out;
+	w->err = err;
+	return pk_format_reader_finish(w->fr, from_format, w, err);
+}
+
+static void expand_count(void *ctx, struct pk_cli *cli)
+{
+	struct worker *w = ctx;
+	const struct pk_expand_counts *n = pk_expand_counts(w->x);
+	unsigned long long v;
+	const char *name;
+	size_t i;
+
+	for (i = 0; w->fr && (name = pk_format_reader_counter(w->fr, i, &v)); i++)
+		pk_cli_count(cli, name, v);
+	pk_cli_count(cli, "lists", n->lists);
+	if (w->su->x.to != PK_EXPAND_TREE) {
+		pk_cli_count(cli, "lists_too_small", n->too_small);
+		pk_cli_count(cli, "pairs_below_min_gap", n->below_gap);
+	}
+	pk_cli_count(cli, "responses_dropped", n->responses_dropped);
 }
 
 int main(int argc, char **argv)
 {
 	struct pk_cli cli;
 	struct options opt = {0};
-	struct state st = {0};
+	struct setup su = {0};
+	struct pk_format_reader *fr;
+	struct pk_expand *x;
 	struct pk_error err = {0};
-	int status;
+	struct pk_cli_op op = {
+		.ctx = &su, .start = expand_start, .record = expand_record,
+		.note = expand_note, .end = expand_end, .count = expand_count,
+		.stop = expand_stop,
+	};
 
 	opt.cli = &cli;
 	pk_expand_opts_init(&opt.x);
 	pk_cli_init(&cli, "pref-expand", GROUPS);
 	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
 
-	st.cli = &cli;
-	if ((st.fr = pk_cli_open_list_format(&cli))) {
+	if ((fr = pk_cli_open_list_format(&cli))) {
 		/* lists of a format have their parts under the SPEC names */
 		pk_rank_opts_init(&opt.x.rank);
 		opt.x.rank.rank_by = cli.rank_by;
+		su.from = cli.from;
+		pk_cli_format_opts(&cli, &su.fo);
 	} else {
 		pk_cli_rank_opts(&cli, &opt.x.rank);
 	}
@@ -172,18 +237,17 @@ int main(int argc, char **argv)
 	opt.x.pairs = cli.pairs;
 	if (opt.x.step_regex && opt.x.to == PK_EXPAND_PAIRS)
 		pk_cli_usage_error(&cli, "--step-regex needs --to tree or --to step-pairs");
-	st.x = pk_expand_new(&opt.x, &err);
-	if (!st.x) {
+	/* the options are checked once, before any worker starts */
+	if (!(x = pk_expand_new(&opt.x, &err))) {
 		if (err.kind == PK_ERR_USAGE)
 			pk_cli_usage_error(&cli, "--step-regex: %s", err.text);
 		pk_cli_fatal(&cli, "%s", err.text);
 	}
-
-	if (pk_cli_open_output(&cli) == 0)
-		run(&st);
-	count_all(&st, &opt);
-	status = pk_cli_finish(&cli);
-	pk_expand_free(st.x);
-	pk_format_reader_free(st.fr);
-	return status;
+	pk_expand_free(x);
+	su.x = opt.x;
+	op.parallel = !fr || pk_format_reader_per_record(fr);
+	op.hold = fr != NULL;
+	pk_format_reader_free(fr);
+	pk_cli_run(&cli, &op);
+	return pk_cli_finish(&cli);
 }

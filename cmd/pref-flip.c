@@ -114,19 +114,48 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
+/* The engine's operation: one pk_flip per worker. */
+static void *flip_start(void *ctx, struct pk_error *err)
+{
+	return pk_flip_new(ctx, err);
+}
+
+static int flip_record(void *f, const struct pk_record *rec,
+		       unsigned long long pos, const struct pk_sink *out,
+		       struct pk_error *err)
+{
+	(void)pos;
+	return pk_flip_record(f, rec, out, err);
+}
+
+static void flip_count(void *f, struct pk_cli *cli)
+{
+	unsigned long long v;
+	const char *name;
+	size_t i;
+
+	for (i = 0; (name = pk_flip_counter(f, i, &v)); i++)
+		pk_cli_count(cli, name, v);
+}
+
+static void flip_stop(void *f)
+{
+	pk_flip_free(f);
+}
+
 int main(int argc, char **argv)
 {
 	struct pk_cli cli;
 	struct options opt = {0};
 	struct pk_flip *f;
-	struct pk_sink out;
 	struct pk_error err = {0};
-	unsigned long long v;
-	const char *name;
-	size_t i;
+	struct pk_cli_op op = {
+		.ctx = &opt.f, .start = flip_start, .record = flip_record,
+		.count = flip_count, .stop = flip_stop, .parallel = 1,
+	};
 	int status;
 
-	pk_cli_init(&cli, "pref-flip", PK_CLI_FIELDS);
+	pk_cli_init(&cli, "pref-flip", PK_CLI_FIELDS | PK_CLI_THREADS);
 	cli.help = help;
 	opt.cli = &cli;
 	pk_flip_opts_init(&opt.f);
@@ -145,19 +174,13 @@ int main(int argc, char **argv)
 	opt.f.score_rejected_field = cli.score_rejected_field;
 	opt.f.label_fields[0] = opt.label_field[0];
 	opt.f.label_fields[1] = opt.label_field[1];
+	/* the options are checked once, before any worker starts */
 	if (!(f = pk_flip_new(&opt.f, &err)))
 		pk_cli_fatal(&cli, "%s", err.text);
+	pk_flip_free(f);
+	pk_cli_run(&cli, &op);
+	status = pk_cli_finish(&cli);
 	free(opt.label_field[0]);
 	free(opt.label_field[1]);
-	pk_cli_sink(&cli, &out);
-	if (pk_cli_open_output(&cli) == 0)
-		while (pk_cli_next(&cli)) {
-			pk_error_clear(&err);
-			pk_cli_settle(&cli, pk_flip_record(f, &cli.rec, &out, &err), &err);
-		}
-	for (i = 0; (name = pk_flip_counter(f, i, &v)); i++)
-		pk_cli_count(&cli, name, v);
-	status = pk_cli_finish(&cli);
-	pk_flip_free(f);
 	return status;
 }

@@ -210,7 +210,6 @@ static char *template_file(const struct options *o, size_t *n)
 	return pk_buf_take(&b);
 }
 
-/* --goal-text SCORE: print the condition text and return the status. */
 /* --goal-text: print the condition text and return the status. */
 static int print_goal_text(struct pk_cli *cli, const struct options *o,
 			   struct pk_relabel *r)
@@ -229,17 +228,54 @@ static int print_goal_text(struct pk_cli *cli, const struct options *o,
 	return pk_cli_finish(cli);
 }
 
+/* The engine's operation: one pk_relabel per worker. */
+static void *relabel_start(void *ctx, struct pk_error *err)
+{
+	return pk_relabel_new(ctx, err);
+}
+
+static int relabel_record(void *r, const struct pk_record *rec,
+			  unsigned long long pos, const struct pk_sink *out,
+			  struct pk_error *err)
+{
+	int rc = pk_relabel_record(r, rec, out, err);
+
+	(void)pos;
+	/* a template that cannot place the goal in this record: an error
+	 * of the run, reported at the record (FILE:LINE) */
+	if (rc < 0 && err->kind == PK_ERR_USAGE)
+		err->kind = PK_ERR_IO;
+	return rc;
+}
+
+static void relabel_count(void *r, struct pk_cli *cli)
+{
+	const struct pk_relabel_counts *n = pk_relabel_counts(r);
+
+	pk_cli_count(cli, "relabeled", n->relabeled);
+	pk_cli_count(cli, "ties", n->ties);
+	pk_cli_count(cli, "dropped_ties", n->dropped_ties);
+}
+
+static void relabel_stop(void *r)
+{
+	pk_relabel_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	struct pk_cli cli;
 	struct options opt = {0};
 	struct pk_relabel *r;
-	struct pk_sink out;
 	struct pk_error err = {0};
+	struct pk_cli_op op = {
+		.ctx = &opt.r, .start = relabel_start, .record = relabel_record,
+		.count = relabel_count, .stop = relabel_stop, .parallel = 1,
+	};
 	char *src = NULL;
-	int status, rc;
+	int status;
 
-	pk_cli_init(&cli, "pref-relabel", PK_CLI_FIELDS);
+	pk_cli_init(&cli, "pref-relabel", PK_CLI_FIELDS | PK_CLI_THREADS);
 	cli.help = help;
 	opt.cli = &cli;
 	pk_relabel_opts_init(&opt.r);
@@ -255,9 +291,8 @@ int main(int argc, char **argv)
 	opt.r.rejected_field = cli.rejected_field;
 	opt.r.score_chosen_field = cli.score_chosen_field;
 	opt.r.score_rejected_field = cli.score_rejected_field;
-	r = pk_relabel_new(&opt.r, &err);
-	free(src);
-	if (!r) {
+	/* the options are checked once, before any worker starts */
+	if (!(r = pk_relabel_new(&opt.r, &err))) {
 		if (err.kind == PK_ERR_NOMEM)
 			pk_cli_fatal(&cli, "%s", err.text);
 		pk_cli_usage_error(&cli, "%s%s%s", opt.template_file ? opt.template_file : "",
@@ -265,25 +300,12 @@ int main(int argc, char **argv)
 	}
 	if (opt.goal_text) {
 		status = print_goal_text(&cli, &opt, r);
-		goto out;
+	} else {
+		pk_cli_run(&cli, &op);
+		status = pk_cli_finish(&cli);
 	}
-	pk_cli_sink(&cli, &out);
-	if (pk_cli_open_output(&cli) == 0)
-		while (pk_cli_next(&cli)) {
-			pk_error_clear(&err);
-			rc = pk_relabel_record(r, &cli.rec, &out, &err);
-			if (rc < 0 && err.kind == PK_ERR_USAGE)
-				pk_cli_error(&cli, "%s:%llu: %s", cli.input_name,
-					     cli.line.lineno, err.text);
-			else
-				pk_cli_settle(&cli, rc, &err);
-		}
-	pk_cli_count(&cli, "relabeled", pk_relabel_counts(r)->relabeled);
-	pk_cli_count(&cli, "ties", pk_relabel_counts(r)->ties);
-	pk_cli_count(&cli, "dropped_ties", pk_relabel_counts(r)->dropped_ties);
-	status = pk_cli_finish(&cli);
-out:
 	pk_relabel_free(r);
+	free(src);
 	free(opt.attributes);
 	return status;
 }

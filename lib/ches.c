@@ -708,6 +708,12 @@ int pk_ches_finish(struct pk_ches *c, unsigned long long nrecords,
 	return PK_OK;
 }
 
+void pk_ches_merge(struct pk_ches *c, const struct pk_ches *other)
+{
+	c->rows_used_by_position += other->rows_used_by_position;
+	c->any_index |= other->any_index;
+}
+
 /* ------------------------------------------------------------------ */
 /* Writing                                                              */
 /* ------------------------------------------------------------------ */

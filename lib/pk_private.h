@@ -150,9 +150,6 @@ size_t pk_obj_write_with(const struct pk_obj *o, const char *extra, size_t n,
  * to s->emit.  PK_OK, s's own negative status, or PK_FATAL (ENOMEM). */
 int pk_sink_obj(const struct pk_sink *s, const struct pk_obj *o,
 		const char *extra, size_t n, struct pk_buf *scratch);
-/* The scanned record as it came (compacted when it has spaces). */
-int pk_sink_record(const struct pk_sink *s, const struct pk_record *rec,
-		   struct pk_buf *scratch);
 
 /* ------------------------------------------------------------------ */
 /* Messages, hashes, input (pair.c, hash.c, reader.c)                  */

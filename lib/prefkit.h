@@ -219,6 +219,11 @@ struct pk_record {
 PK_API int pk_scan_record(struct pk_record *rec, const char *text, size_t len,
 		   struct pk_error *err);
 PK_API void pk_record_free(struct pk_record *rec);
+/* Hand the scanned record to s as it came (compacted when it has spaces):
+ * in s's room when it offers it, else built in scratch when needed.
+ * PK_OK, s's own negative status, or PK_FATAL (out of memory). */
+PK_API int pk_sink_record(const struct pk_sink *s, const struct pk_record *rec,
+			  struct pk_buf *scratch);
 
 /* Validate one JSON value of any type starting at text[*pos] (leading
  * whitespace skipped); on success *pos is just past the value and the
@@ -1025,6 +1030,11 @@ PK_API int pk_format_reader_feed_sink(struct pk_format_reader *fr,
 PK_API int pk_format_reader_finish_sink(struct pk_format_reader *fr,
 					const struct pk_sink *sink,
 					struct pk_error *err);
+/* 1 when each record converts on its own, nothing carried from one record
+ * to the next (no grouping across records, and the format is decided -
+ * not "auto" before its first record): such records may be converted by
+ * several readers at once, one per thread, each given the same options. */
+PK_API int pk_format_reader_per_record(const struct pk_format_reader *fr);
 /* Warning for the record last fed (accepted), or NULL.  Valid until the
  * next feed.  Only hh notes records ("hh: prefix: ..."). */
 PK_API const char *pk_format_reader_note(const struct pk_format_reader *fr);
@@ -2225,6 +2235,10 @@ PK_API int pk_ches_write(struct pk_ches *c, const struct pk_record *rec,
 			 struct pk_error *err);
 PK_API int pk_ches_finish(struct pk_ches *c, unsigned long long nrecords,
 			  struct pk_error *err);
+/* Records scored by several instances made with the same options (one
+ * per thread): add what the instance other has seen to c, before
+ * pk_ches_finish(c). */
+PK_API void pk_ches_merge(struct pk_ches *c, const struct pk_ches *other);
 PK_API void pk_ches_free(struct pk_ches *c);
 
 /* The arithmetic on its own.  Lexical scores of two token sequences given

@@ -51,6 +51,8 @@ enum {
 	PK_CLI_LISTS = 1 << 3,  /* --pairs, --rank-by, --text-field,
 				 * --score-field, --rank-field */
 	PK_CLI_FORMATS = 1 << 4, /* --from, --score, --no-synthetic */
+	PK_CLI_THREADS = 1 << 5, /* -j, --threads (commands run by
+				  * pk_cli_run()) */
 };
 
 /* Option values at or above this are the common options' own; a command's
@@ -84,6 +86,7 @@ struct pk_cli {
 	int progress;                  /* 1 on, 0 off, -1 when stderr is a tty */
 	int quiet;                     /* -q */
 	unsigned long long seed;       /* --seed */
+	long threads;                  /* -j; 0 = PREFKIT_THREADS or CPUs */
 
 	/* field names (PK_CLI_FIELDS); defaults as in SPEC 1.2 and 1.3 */
 	const char *prompt_field;
@@ -341,6 +344,60 @@ int pk_cli_twopass_add(struct pk_cli *cli, struct pk_twopass *tp,
 		       const void *tag, size_t n);
 int pk_cli_twopass_next(struct pk_cli *cli, struct pk_twopass *tp,
 			const void **tag, size_t *n);
+
+/* The parallel engine (lib/cli/engine.c).  A command whose records are
+ * independent describes what it does to one record, and pk_cli_run()
+ * reads the inputs and calls it for every record: with -j 1 in this
+ * thread, one record after the other as a pk_cli_next() loop would;
+ * with -j N (N > 1) on N worker threads, batches of records at a time,
+ * while this thread reads the next batches and writes the finished ones
+ * in input order.  The output, the messages (warnings and bad records,
+ * in input order, at most PK_CLI_MAX_REPORTS of them), the quarantine
+ * file, --stats and the exit status are the same for every N. */
+struct pk_cli_op {
+	void *ctx;
+	/* The state of one worker (one for -j 1): NULL with err set when it
+	 * cannot be made.  Each worker uses its own only. */
+	void *(*start)(void *ctx, struct pk_error *err);
+	/* One record, the line at 0-based position pos among the lines read
+	 * (bad ones too: cli->nread - 1 in a pk_cli_next() loop): its output
+	 * records go to out; PK_OK, or PK_BAD_RECORD (or another failure)
+	 * with err set, which drops whatever this record wrote (with hold
+	 * set; see below). */
+	int (*record)(void *ws, const struct pk_record *rec,
+		      unsigned long long pos, const struct pk_sink *out,
+		      struct pk_error *err);
+	/* Optional: a warning about the record just done (PK_OK), or NULL. */
+	const char *(*note)(void *ws);
+	/* Optional, -j 1 only (see parallel): the end of the input, which
+	 * may write more records (records grouped across the input), each
+	 * at once. */
+	int (*end)(void *ws, const struct pk_sink *out, struct pk_error *err);
+	/* Optional: the worker's counters so far, each by pk_cli_count(),
+	 * always in the same order.  With workers it is called after each
+	 * batch (into a scratch struct pk_cli: nothing else may happen in
+	 * it), and the run counts what each batch added when the batch is
+	 * written, so that a run stopped at a record counts what -j 1
+	 * counts. */
+	void (*count)(void *ws, struct pk_cli *cli);
+	/* Optional: free the worker's state, at the end. */
+	void (*stop)(void *ws);
+	/* Records may go to workers: each record's output depends on that
+	 * record alone (otherwise the run is -j 1 whatever -j says). */
+	int parallel;
+	/* A record may fail after writing some of its output records: with
+	 * -j 1 they are held until the record is known to be good (the
+	 * workers always hold theirs). */
+	int hold;
+};
+
+/* Open the output and run op over every record of the inputs (as above);
+ * returns after the last one, or when the run must stop.  The exit status
+ * is pk_cli_finish()'s. */
+void pk_cli_run(struct pk_cli *cli, const struct pk_cli_op *op);
+/* How many workers pk_cli_run() would use: -j, else PREFKIT_THREADS,
+ * else the CPUs online. */
+long pk_cli_threads(const struct pk_cli *cli);
 
 /* Add n to the named counter reported by --stats (name must be static). */
 void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n);

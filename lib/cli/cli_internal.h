@@ -36,8 +36,28 @@ void cli_close_outputs(struct pk_cli *cli);
 char *cli_room(struct pk_cli *cli, size_t n);
 int cli_commit(struct pk_cli *cli, char *d, size_t n);
 
+/* Write len bytes holding n whole output records ('\n' ended) to the
+ * output: 0, or -1 after reporting the error. */
+int cli_write_records(struct pk_cli *cli, const char *data, size_t len,
+		      unsigned long long n);
+
 /* input.c */
 void cli_close_input(struct pk_cli *cli);
+/* Open the next input (cli->reader, cli->input_name): 0, or -1 when
+ * there is none left or it failed (reported, stop). */
+int cli_next_input(struct pk_cli *cli);
+/* The next line of the open input into cli->line: PK_OK (counted in
+ * nread), PK_BAD_RECORD (a line the reader rejected, err says why;
+ * counted; the reader holds the rest of it), PK_EOF at the end of this
+ * input (closed), or PK_FATAL (a read error, not reported yet:
+ * cli_read_failed() reports it and stops the run). */
+int cli_read_line(struct pk_cli *cli, struct pk_error *err);
+void cli_read_failed(struct pk_cli *cli, const struct pk_error *err);
+/* A bad record (the current cli->line): reported, then skipped,
+ * quarantined or fatal as --on-error says.  long_line: the reader still
+ * holds the rest of the line. */
+void cli_bad_record(struct pk_cli *cli, const char *msg,
+		    unsigned long column, int long_line);
 
 /* report.c */
 void cli_progress_tick(struct pk_cli *cli);

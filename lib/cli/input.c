@@ -69,10 +69,9 @@ static int compacting_sink(void *ctx, const void *p, size_t n)
 }
 
 /* A bad record: say so (at most PK_CLI_MAX_REPORTS times unless aborting),
- * then skip, quarantine or stop.  long_line: the reader still holds the
- * rest of the line. */
-static void bad_record(struct pk_cli *cli, const char *msg,
-		       unsigned long column, int long_line)
+ * then skip, quarantine or stop. */
+void cli_bad_record(struct pk_cli *cli, const char *msg,
+		    unsigned long column, int long_line)
 {
 	struct pk_error err = {0};
 
@@ -127,7 +126,7 @@ void pk_cli_reject(struct pk_cli *cli, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	bad_record(cli, msg, 0, 0);
+	cli_bad_record(cli, msg, 0, 0);
 }
 
 void pk_cli_reject_error(struct pk_cli *cli, const struct pk_error *err)
@@ -137,11 +136,10 @@ void pk_cli_reject_error(struct pk_cli *cli, const struct pk_error *err)
 			     cli->line.lineno, err->text);
 		return;
 	}
-	bad_record(cli, err->text, err->column, 0);
+	cli_bad_record(cli, err->text, err->column, 0);
 }
 
-/* Open the next input; 0, or -1 when there is none left or it failed. */
-static int next_input(struct pk_cli *cli)
+int cli_next_input(struct pk_cli *cli)
 {
 	struct pk_error err = {0};
 	const char *path;
@@ -182,6 +180,37 @@ void cli_close_input(struct pk_cli *cli)
 	cli->reader = NULL;
 }
 
+int cli_read_line(struct pk_cli *cli, struct pk_error *err)
+{
+	int rc;
+
+	pk_error_clear(err);
+	rc = pk_reader_next(cli->reader, &cli->line, err);
+	if (rc == PK_EOF)
+		cli_close_input(cli);
+	if (rc == PK_OK || rc == PK_BAD_RECORD) {
+		cli->nread++;
+		cli->input_nread++;
+	}
+	return rc;
+}
+
+void cli_read_failed(struct pk_cli *cli, const struct pk_error *err)
+{
+	cli_clear_progress(cli);
+	if (err->line && err->column)
+		fprintf(stderr, "%s: %s:%llu: %s (column %lu)\n", cli->progname,
+			cli->input_name, err->line, err->text, err->column);
+	else if (err->line)
+		fprintf(stderr, "%s: %s:%llu: %s\n", cli->progname,
+			cli->input_name, err->line, err->text);
+	else
+		fprintf(stderr, "%s: %s: %s\n", cli->progname,
+			cli->input_name, err->text);
+	cli->status = err->kind == PK_ERR_DATA ? PK_EXIT_DATA : PK_EXIT_ERROR;
+	cli->stop = 1;
+}
+
 int pk_cli_next(struct pk_cli *cli)
 {
 	struct pk_error err;
@@ -190,41 +219,23 @@ int pk_cli_next(struct pk_cli *cli)
 	for (;;) {
 		if (cli->stop)
 			return 0;
-		if (!cli->reader && next_input(cli) < 0)
+		if (!cli->reader && cli_next_input(cli) < 0)
 			return 0;
-		pk_error_clear(&err);
-		rc = pk_reader_next(cli->reader, &cli->line, &err);
-		if (rc == PK_EOF) {
-			cli_close_input(cli);
+		rc = cli_read_line(cli, &err);
+		if (rc == PK_EOF)
 			continue;
-		}
 		if (rc == PK_FATAL) {
-			cli_clear_progress(cli);
-			if (err.line && err.column)
-				fprintf(stderr, "%s: %s:%llu: %s (column %lu)\n",
-					cli->progname, cli->input_name, err.line,
-					err.text, err.column);
-			else if (err.line)
-				fprintf(stderr, "%s: %s:%llu: %s\n", cli->progname,
-					cli->input_name, err.line, err.text);
-			else
-				fprintf(stderr, "%s: %s: %s\n", cli->progname,
-					cli->input_name, err.text);
-			cli->status = err.kind == PK_ERR_DATA ? PK_EXIT_DATA
-							      : PK_EXIT_ERROR;
-			cli->stop = 1;
+			cli_read_failed(cli, &err);
 			return 0;
 		}
-		cli->nread++;
-		cli->input_nread++;
 		if (rc == PK_BAD_RECORD) {
-			bad_record(cli, err.text, 0, 1);
+			cli_bad_record(cli, err.text, 0, 1);
 			continue;
 		}
 		rc = pk_scan_record(&cli->rec, cli->line.data, cli->line.len,
 				    &err);
 		if (rc == PK_BAD_RECORD) {
-			bad_record(cli, err.text, err.column, 0);
+			cli_bad_record(cli, err.text, err.column, 0);
 			continue;
 		}
 		if (rc < 0) {
@@ -244,7 +255,7 @@ int pk_cli_next_line(struct pk_cli *cli, struct pk_error *err)
 		if (cli->stop)
 			return 0;
 		if (!cli->reader) {
-			if (next_input(cli) < 0)
+			if (cli_next_input(cli) < 0)
 				return 0;
 			return 3;
 		}

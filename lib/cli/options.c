@@ -42,6 +42,7 @@ enum {
 	OPT_FROM,
 	OPT_FORMAT_SCORE,
 	OPT_NO_SYNTHETIC,
+	OPT_THREADS,
 };
 
 struct common_option {
@@ -75,6 +76,7 @@ static const struct common_option common_options[] = {
 	{{"seed", required_argument, NULL, OPT_SEED}, PK_CLI_SEED},
 	{{"stats", optional_argument, NULL, OPT_STATS}, 0},
 	{{"text-field", required_argument, NULL, OPT_TEXT_FIELD}, PK_CLI_LISTS},
+	{{"threads", required_argument, NULL, OPT_THREADS}, PK_CLI_THREADS},
 	{{"tmpdir", required_argument, NULL, OPT_TMPDIR}, PK_CLI_SORT},
 	{{"version", no_argument, NULL, 'V'}, 0},
 	{{"zstd", optional_argument, NULL, 'z'}, 0},
@@ -200,6 +202,11 @@ static void handle_common(struct pk_cli *cli, int c, const char *arg,
 	case OPT_NO_PROGRESS:
 		cli->progress = 0;
 		break;
+	case 'j':
+	case OPT_THREADS:
+		cli->threads = (long)pk_cli_parse_int(cli, c == 'j' ? "-j" : "--threads",
+						      arg, 1, 256);
+		break;
 	case OPT_MEMORY:
 		cli->memory = parse_size_opt(cli, "--memory", arg);
 		break;
@@ -288,8 +295,8 @@ void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
 	if (cli->groups & PK_CLI_FORMATS)
 		n += pk_cli_format_options(&opts[n]);
 	memset(&opts[n], 0, sizeof opts[n]);
-	snprintf(sopts, sizeof sopts, ":%s%s", shortopts ? shortopts : "",
-		 COMMON_SHORTOPTS);
+	snprintf(sopts, sizeof sopts, ":%s%s%s", shortopts ? shortopts : "",
+		 COMMON_SHORTOPTS, cli->groups & PK_CLI_THREADS ? "j:" : "");
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, sopts, opts, NULL)) != -1) {
@@ -310,7 +317,8 @@ void pk_cli_parse(struct pk_cli *cli, int argc, char **argv,
 			pk_cli_usage_error(cli, "option '%s' needs a value", word);
 		if (c >= PK_CLI_FMT_OPT_BASE)
 			pk_cli_format_option(cli, c, optarg);
-		else if (c >= PK_CLI_OPT_BASE || strchr(COMMON_SHORTOPTS, c))
+		else if (c >= PK_CLI_OPT_BASE || strchr(COMMON_SHORTOPTS, c) ||
+			 (c == 'j' && (cli->groups & PK_CLI_THREADS)))
 			handle_common(cli, c, optarg, usage);
 		else if (!handle || handle(ctx, c, optarg) < 0)
 			pk_cli_usage_error(cli, "invalid option");
@@ -341,6 +349,10 @@ void pk_cli_common_help(const struct pk_cli *cli, FILE *fp)
 		fputs("      --prompt-field=PATH, --chosen-field=PATH, --rejected-field=PATH,\n"
 		      "      --score-chosen-field=PATH, --score-rejected-field=PATH,\n"
 		      "      --responses-field=PATH   read fields under other names (dotted paths)\n",
+		      fp);
+	if (cli->groups & PK_CLI_THREADS)
+		fputs("  -j, --threads=N          work on N threads (default: PREFKIT_THREADS or\n"
+		      "                           the CPUs); the output is the same for any N\n",
 		      fp);
 	if (cli->groups & PK_CLI_SORT)
 		fputs("      --memory=SIZE        memory for sorting before spilling to disk (default 512M)\n"

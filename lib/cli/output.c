@@ -484,6 +484,15 @@ int pk_cli_emit(struct pk_cli *cli, const char *data, size_t len)
 	return emit_to(cli, main_dest(cli), data, len);
 }
 
+int cli_write_records(struct pk_cli *cli, const char *data, size_t len,
+		      unsigned long long n)
+{
+	if (pk_cli_write(cli, data, len) < 0)
+		return -1;
+	cli->nwritten += n;
+	return 0;
+}
+
 int pk_cli_write(struct pk_cli *cli, const void *data, size_t len)
 {
 	struct pk_error err = {0};

@@ -292,6 +292,11 @@ int pk_format_reader_finish(struct pk_format_reader *fr,
 	return pk_format_reader_finish_sink(fr, &s, err);
 }
 
+int pk_format_reader_per_record(const struct pk_format_reader *fr)
+{
+	return fr->ops && !fr->ops->finish;
+}
+
 const char *pk_format_reader_note(const struct pk_format_reader *fr)
 {
 	return fr->note;

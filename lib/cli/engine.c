@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.c - pk_cli_run(): a command's operation on one record, over
+ * every record of the inputs, on this thread (-j 1) or on worker threads.
+ *
+ * With workers, this thread reads lines into batches (copied: the reader's
+ * buffer moves on), queues each batch for the first free worker, and
+ * writes finished batches strictly in input order.  A worker scans each
+ * line of its batch and runs the operation on it, keeping the line's
+ * output records and, for a bad line, its verdict; the verdicts are acted
+ * on here (messages, quarantine, --on-error) when the batch's turn comes,
+ * as the one-thread loop would have at that record.  What the reader
+ * itself rejects (a line over --max-line), a read error and the end of an
+ * input wait until every batch before them is written, and are then dealt
+ * with here too: so the messages, the quarantine file and the counts are
+ * the same for any number of workers.
+ *
+ * Memory: RING_PER_WORKER batches per worker are in flight at most, each
+ * about BATCH_BYTES of input plus its output (a longer line makes a batch
+ * of its own, within --max-line as always).
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_internal.h"
+#include "pk_private.h"
+
+#define BATCH_BYTES (256 * 1024)
+#define BATCH_LINES 4096
+#define RING_PER_WORKER 3
+#define MAX_WORKERS 256
+
+/* What became of one line of a batch. */
+enum line_verdict {
+	LINE_OK,         /* its output records are in the batch's out */
+	LINE_NOTE,       /* the same, with a warning (extra) */
+	LINE_SCAN_BAD,   /* not a valid record (extra: the scanner's error) */
+	LINE_SCAN_FATAL, /* the scanner failed (out of memory) */
+	LINE_FAILED,     /* the operation failed: rc and extra */
+};
+
+struct line_result {
+	size_t in_off, in_len;      /* the line, in the batch's in */
+	unsigned long long lineno;
+	unsigned long long pos;     /* among the lines read, from 0 */
+	unsigned long long blank;   /* blank lines of the run before it */
+	size_t out_end;             /* its output ends here in out */
+	unsigned long long nout;    /* how many output records */
+	enum line_verdict verdict;
+	int rc;                     /* LINE_FAILED: the operation's status */
+	size_t extra;               /* index in extras */
+};
+
+struct extra {
+	struct pk_error err;        /* or the note, in err.text */
+};
+
+enum batch_state { BATCH_FREE, BATCH_QUEUED, BATCH_DONE };
+
+struct batch {
+	struct pk_buf in;
+	struct line_result *lines;
+	size_t nlines, cap;
+	struct pk_buf out;
+	struct extra *extras;
+	size_t nextras, extracap;
+	char *name;                 /* the input's name, for messages */
+	int input_index;
+	struct pk_counter counts[PK_CLI_MAX_COUNTERS]; /* the operation's
+						       * counters: what the
+						       * batch added */
+	int ncounts;
+	int oom;                    /* the worker ran out of memory */
+	enum batch_state state;
+};
+
+struct engine;
+
+struct worker {
+	struct engine *e;
+	void *ws;
+	pthread_t tid;
+	int running;
+	struct pk_record rec;
+	struct batch *b;             /* the batch being done */
+	unsigned long long nout;     /* records of the current line */
+	struct pk_sink sink;
+	struct pk_cli tally;         /* the counters after the last batch */
+};
+
+struct engine {
+	struct pk_cli *cli;
+	const struct pk_cli_op *op;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct batch *ring;
+	size_t nring;
+	unsigned long long nqueued, ntaken, nemitted;
+	int quit;                    /* no more batches are coming */
+	int stopped_at_line;         /* a record stopped the run: */
+	unsigned long long stop_pos, stop_blank; /* its pos and blank */
+	int cancel;                  /* skip the batches still queued */
+	struct worker *workers;
+	long nworkers;
+	size_t batch_lines;
+};
+
+long pk_cli_threads(const struct pk_cli *cli)
+{
+	long n = cli->threads > 0 ? cli->threads : pk_threads();
+
+	if (n < 1)
+		n = 1;
+	return n > MAX_WORKERS ? MAX_WORKERS : n;
+}
+
+/* --- the workers' sink: records appended to the batch's out --------- */
+
+static int batch_emit(void *ctx, const char *json, size_t len)
+{
+	struct worker *w = ctx;
+
+	if (pk_buf_reserve(&w->b->out, len + 1) < 0)
+		return PK_FATAL;
+	memcpy(w->b->out.data + w->b->out.len, json, len);
+	w->b->out.len += len;
+	w->b->out.data[w->b->out.len++] = '\n';
+	w->nout++;
+	return PK_OK;
+}
+
+static char *batch_room(void *ctx, size_t n)
+{
+	struct worker *w = ctx;
+
+	if (n >= (size_t)-2 || pk_buf_reserve(&w->b->out, n + 1) < 0)
+		return NULL;
+	return w->b->out.data + w->b->out.len;
+}
+
+static int batch_commit(void *ctx, char *p, size_t len)
+{
+	struct worker *w = ctx;
+
+	p[len] = '\n';
+	w->b->out.len += len + 1;
+	w->nout++;
+	return PK_OK;
+}
+
+static int add_extra(struct batch *b, const struct pk_error *err,
+		     const char *note, size_t *index)
+{
+	struct extra *x;
+
+	if (b->nextras == b->extracap) {
+		size_t cap = b->extracap ? 2 * b->extracap : 16;
+
+		x = realloc(b->extras, cap * sizeof *x);
+		if (!x)
+			return -1;
+		b->extras = x;
+		b->extracap = cap;
+	}
+	x = &b->extras[b->nextras];
+	if (err) {
+		x->err = *err;
+	} else {
+		memset(&x->err, 0, sizeof x->err);
+		snprintf(x->err.text, sizeof x->err.text, "%s", note);
+	}
+	*index = b->nextras++;
+	return 0;
+}
+
+/* b->counts: what the operation's counters gained in batch b. */
+static void tally_batch(struct worker *w, struct batch *b)
+{
+	struct pk_cli now;
+	int i, k;
+
+	now.ncounters = 0;
+	w->e->op->count(w->ws, &now);
+	for (i = 0; i < now.ncounters; i++) {
+		unsigned long long before = 0;
+
+		for (k = 0; k < w->tally.ncounters; k++)
+			if (strcmp(w->tally.counters[k].name, now.counters[i].name) == 0)
+				before = w->tally.counters[k].value;
+		b->counts[i].name = now.counters[i].name;
+		b->counts[i].value = now.counters[i].value - before;
+	}
+	b->ncounts = now.ncounters;
+	memcpy(w->tally.counters, now.counters, sizeof now.counters);
+	w->tally.ncounters = now.ncounters;
+}
+
+/* Does a line with verdict v stop the run (so the lines after it in its
+ * batch are not to be done: they would count)? */
+static int stops_run(const struct engine *e, const struct line_result *r,
+		     const struct pk_error *err)
+{
+	if (r->verdict == LINE_OK || r->verdict == LINE_NOTE)
+		return 0;
+	if (e->cli->on_error == PK_ON_ERROR_ABORT)
+		return 1;
+	if (r->verdict == LINE_SCAN_BAD)
+		return 0;
+	return !(r->verdict == LINE_FAILED && r->rc == PK_BAD_RECORD &&
+		 err->kind == PK_ERR_DATA);
+}
+
+/* Scan and transform every line of b. */
+static void do_batch(struct worker *w, struct batch *b)
+{
+	const struct pk_cli_op *op = w->e->op;
+	struct pk_error err;
+	size_t i;
+
+	w->b = b;
+	b->out.len = 0;
+	b->nextras = 0;
+	b->oom = 0;
+	for (i = 0; i < b->nlines; i++) {
+		struct line_result *r = &b->lines[i];
+		size_t mark = b->out.len;
+		const char *note;
+		int rc;
+
+		pk_error_clear(&err);
+		w->nout = 0;
+		r->verdict = LINE_OK;
+		rc = pk_scan_record(&w->rec, b->in.data + r->in_off, r->in_len,
+				    &err);
+		if (rc != PK_OK) {
+			r->verdict = rc == PK_BAD_RECORD ? LINE_SCAN_BAD
+							 : LINE_SCAN_FATAL;
+		} else {
+			rc = op->record(w->ws, &w->rec, r->pos, &w->sink, &err);
+			if (rc != PK_OK) {
+				r->verdict = LINE_FAILED;
+				r->rc = rc;
+				b->out.len = mark;
+				w->nout = 0;
+			} else if (op->note && (note = op->note(w->ws))) {
+				r->verdict = LINE_NOTE;
+				if (add_extra(b, NULL, note, &r->extra) < 0)
+					b->oom = 1;
+			}
+		}
+		if (r->verdict != LINE_OK && r->verdict != LINE_NOTE &&
+		    add_extra(b, &err, NULL, &r->extra) < 0)
+			b->oom = 1;
+		r->out_end = b->out.len;
+		r->nout = w->nout;
+		if (b->oom || stops_run(w->e, r, &err)) {
+			b->nlines = i + 1;
+			break;
+		}
+	}
+	if (b->out.data)
+		b->out.data[b->out.len] = '\0';
+	b->ncounts = 0;
+	if (op->count)
+		tally_batch(w, b);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct engine *e = w->e;
+
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		struct batch *b;
+
+		while (e->ntaken == e->nqueued && !e->quit)
+			pthread_cond_wait(&e->work, &e->mu);
+		if (e->ntaken == e->nqueued)
+			break;
+		b = &e->ring[e->ntaken++ % e->nring];
+		if (!e->cancel) {
+			pthread_mutex_unlock(&e->mu);
+			do_batch(w, b);
+			pthread_mutex_lock(&e->mu);
+		}
+		b->state = BATCH_DONE;
+		pthread_cond_broadcast(&e->done);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
+/* --- this thread: batches written in order -------------------------- */
+
+/* Act on batch b as the one-thread loop would have on its records. */
+static void emit_batch(struct engine *e, struct batch *b)
+{
+	struct pk_cli *cli = e->cli;
+	size_t i, run = 0, pos = 0;
+	unsigned long long nrun = 0;
+
+	if (b->oom && !cli->stop)
+		pk_cli_error(cli, "out of memory");
+	for (i = 0; i < b->nlines && !cli->stop; i++) {
+		struct line_result *r = &b->lines[i];
+		const struct pk_error *x;
+
+		if (r->verdict == LINE_OK) {
+			nrun += r->nout;
+			pos = r->out_end;
+			continue;
+		}
+		x = &b->extras[r->extra].err;
+		/* what this line says comes after the records before it */
+		if (pos > run && cli_write_records(cli, b->out.data + run,
+						   pos - run, nrun) < 0)
+			return;
+		run = pos;
+		nrun = 0;
+		cli->line.data = b->in.data + r->in_off;
+		cli->line.len = r->in_len;
+		cli->line.lineno = r->lineno;
+		cli->input_name = b->name;
+		switch (r->verdict) {
+		case LINE_OK:
+			break;
+		case LINE_NOTE:
+			pk_cli_warn(cli, "%s", x->text);
+			nrun = r->nout;
+			pos = r->out_end;
+			break;
+		case LINE_SCAN_BAD:
+			cli_bad_record(cli, x->text, x->column, 0);
+			break;
+		case LINE_SCAN_FATAL:
+			pk_cli_error(cli, "%s", x->text);
+			break;
+		case LINE_FAILED:
+			pk_cli_settle(cli, r->rc, x);
+			break;
+		}
+		if (cli->stop && !e->stopped_at_line) {
+			e->stopped_at_line = 1;
+			e->stop_pos = r->pos;
+			e->stop_blank = r->blank;
+		}
+	}
+	if (!cli->stop && pos > run)
+		cli_write_records(cli, b->out.data + run, pos - run, nrun);
+	/* the batch ends at the line that stops the run, if any: these
+	 * are the counts of the lines acted on */
+	for (i = 0; i < (size_t)b->ncounts; i++)
+		pk_cli_count(cli, b->counts[i].name, b->counts[i].value);
+}
+
+/* Wait for the oldest batch in flight and write it (or drop it once the
+ * run has stopped).  The current line (the reader's) and input name are
+ * as they were. */
+static void emit_oldest(struct engine *e)
+{
+	struct batch *b = &e->ring[e->nemitted % e->nring];
+	struct pk_line line = e->cli->line;
+
+	pthread_mutex_lock(&e->mu);
+	while (b->state != BATCH_DONE)
+		pthread_cond_wait(&e->done, &e->mu);
+	pthread_mutex_unlock(&e->mu);
+	if (!e->cli->stop)
+		emit_batch(e, b);
+	e->cli->line = line;
+	e->cli->input_name = e->cli->input_name_buf;
+	if (e->cli->stop) {
+		pthread_mutex_lock(&e->mu);
+		e->cancel = 1;
+		pthread_mutex_unlock(&e->mu);
+	}
+	b->state = BATCH_FREE;
+	b->nlines = 0;
+	e->nemitted++;
+}
+
+/* Write every batch in flight. */
+static void emit_all(struct engine *e)
+{
+	while (e->nemitted < e->nqueued)
+		emit_oldest(e);
+}
+
+static struct batch *fill_batch(struct engine *e)
+{
+	return &e->ring[e->nqueued % e->nring];
+}
+
+/* Queue the batch being filled, when it holds a line. */
+static void queue_batch(struct engine *e)
+{
+	struct batch *b = fill_batch(e);
+
+	if (!b->nlines)
+		return;
+	pthread_mutex_lock(&e->mu);
+	b->state = BATCH_QUEUED;
+	e->nqueued++;
+	pthread_cond_signal(&e->work);
+	pthread_mutex_unlock(&e->mu);
+	if (e->nqueued - e->nemitted == e->nring)
+		emit_oldest(e);
+}
+
+/* Add the current line to the batch being filled: 0, or -1 (reported). */
+static int add_line(struct engine *e)
+{
+	struct pk_cli *cli = e->cli;
+	struct batch *b = fill_batch(e);
+	struct line_result *r;
+
+	if (b->nlines && b->input_index != cli->input_index)
+		queue_batch(e), b = fill_batch(e);
+	if (!b->nlines) {
+		b->in.len = 0;
+		b->input_index = cli->input_index;
+		free(b->name);
+		if (!(b->name = strdup(cli->input_name)))
+			goto nomem;
+	}
+	if (b->nlines == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 256;
+		struct line_result *l = realloc(b->lines, cap * sizeof *l);
+
+		if (!l)
+			goto nomem;
+		b->lines = l;
+		b->cap = cap;
+	}
+	r = &b->lines[b->nlines];
+	r->in_off = b->in.len;
+	r->in_len = cli->line.len;
+	r->lineno = cli->line.lineno;
+	r->pos = cli->nread - 1;
+	r->blank = cli->nblank + pk_reader_blank_lines(cli->reader);
+	if (pk_buf_append(&b->in, cli->line.data, cli->line.len) < 0)
+		goto nomem;
+	b->nlines++;
+	if (b->in.len >= BATCH_BYTES || b->nlines >= e->batch_lines)
+		queue_batch(e);
+	return 0;
+nomem:
+	pk_cli_error(cli, "out of memory");
+	return -1;
+}
+
+static void read_all(struct engine *e)
+{
+	struct pk_cli *cli = e->cli;
+	struct pk_error err;
+	int rc;
+
+	for (;;) {
+		if (cli->stop)
+			return;
+		if (!cli->reader) {
+			/* the next input's messages come after this one's */
+			queue_batch(e);
+			emit_all(e);
+			if (cli->stop || cli_next_input(cli) < 0)
+				return;
+		}
+		rc = cli_read_line(cli, &err);
+		if (rc == PK_EOF)
+			continue;
+		if (rc == PK_OK) {
+			if (add_line(e) < 0)
+				return;
+			cli_progress_tick(cli);
+			continue;
+		}
+		queue_batch(e);
+		emit_all(e);
+		if (cli->stop)
+			return;
+		if (rc == PK_FATAL) {
+			cli_read_failed(cli, &err);
+			return;
+		}
+		cli_bad_record(cli, err.text, 0, 1);
+	}
+}
+
+static void count_and_stop(struct pk_cli *cli, const struct pk_cli_op *op,
+			   void *ws)
+{
+	if (op->count)
+		op->count(ws, cli);
+	if (op->stop)
+		op->stop(ws);
+}
+
+/* With workers, the counts came with the batches; this makes the
+ * counters that no batch brought exist too, at 0, as with -j 1. */
+static void zero_counts_and_stop(struct pk_cli *cli,
+				 const struct pk_cli_op *op, void *ws)
+{
+	struct pk_cli names;
+	int i;
+
+	names.ncounters = 0;
+	if (op->count)
+		op->count(ws, &names);
+	for (i = 0; i < names.ncounters; i++)
+		pk_cli_count(cli, names.counters[i].name, 0);
+	if (op->stop)
+		op->stop(ws);
+}
+
+/* -j 1: the pk_cli_next() loop. */
+static void run_here(struct pk_cli *cli, const struct pk_cli_op *op)
+{
+	struct pk_error err = {0};
+	struct pk_sink out;
+	const char *note;
+	void *ws = op->start(op->ctx, &err);
+	int rc;
+
+	if (!ws) {
+		pk_cli_error(cli, "%s", err.text[0] ? err.text : "out of memory");
+		return;
+	}
+	if (op->hold)
+		pk_cli_hold_sink(cli, &out);
+	else
+		pk_cli_sink(cli, &out);
+	if (pk_cli_open_output(cli) == 0) {
+		while (pk_cli_next(cli)) {
+			pk_error_clear(&err);
+			rc = op->record(ws, &cli->rec, cli->nread - 1, &out, &err);
+			if (rc == PK_OK && op->note && (note = op->note(ws)))
+				pk_cli_warn(cli, "%s", note);
+			pk_cli_settle(cli, rc, &err);
+		}
+		if (op->end && !cli->stop) {
+			/* written at once: the end is no input record */
+			pk_error_clear(&err);
+			pk_cli_sink(cli, &out);
+			pk_cli_settle(cli, op->end(ws, &out, &err), &err);
+		}
+	}
+	count_and_stop(cli, op, ws);
+}
+
+static void free_engine(struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nring; i++) {
+		struct batch *b = &e->ring[i];
+
+		pk_buf_free(&b->in);
+		pk_buf_free(&b->out);
+		free(b->lines);
+		free(b->extras);
+		free(b->name);
+	}
+	free(e->ring);
+	free(e->workers);
+	pthread_mutex_destroy(&e->mu);
+	pthread_cond_destroy(&e->work);
+	pthread_cond_destroy(&e->done);
+}
+
+static void run_workers(struct pk_cli *cli, const struct pk_cli_op *op,
+			long n)
+{
+	struct engine e = {0};
+	struct pk_error err = {0};
+	const char *env = getenv("PREFKIT_BATCH_LINES");
+	long i;
+
+	e.cli = cli;
+	e.op = op;
+	e.nworkers = n;
+	e.nring = (size_t)n * RING_PER_WORKER;
+	e.batch_lines = env && atol(env) > 0 ? (size_t)atol(env) : BATCH_LINES;
+	pthread_mutex_init(&e.mu, NULL);
+	pthread_cond_init(&e.work, NULL);
+	pthread_cond_init(&e.done, NULL);
+	e.ring = calloc(e.nring, sizeof *e.ring);
+	e.workers = calloc((size_t)n, sizeof *e.workers);
+	if (!e.ring || !e.workers) {
+		pk_cli_error(cli, "out of memory");
+		free_engine(&e);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct worker *w = &e.workers[i];
+
+		w->e = &e;
+		w->sink.emit = batch_emit;
+		w->sink.room = batch_room;
+		w->sink.commit = batch_commit;
+		w->sink.ctx = w;
+		if (!(w->ws = op->start(op->ctx, &err))) {
+			pk_cli_error(cli, "%s", err.text[0] ? err.text : "out of memory");
+			break;
+		}
+	}
+	for (i = 0; i < n && !cli->stop; i++) {
+		int rc = pthread_create(&e.workers[i].tid, NULL, worker_main,
+					&e.workers[i]);
+
+		if (rc != 0) {
+			pk_cli_error(cli, "cannot start a thread: %s", strerror(rc));
+			break;
+		}
+		e.workers[i].running = 1;
+	}
+	if (!cli->stop && pk_cli_open_output(cli) == 0) {
+		read_all(&e);
+		queue_batch(&e);
+		emit_all(&e);
+	}
+	if (e.stopped_at_line) {
+		/* the count of a run that stopped at a record is that of the
+		 * one-thread loop, which read no further */
+		cli_close_input(cli);
+		cli->nread = e.stop_pos + 1;
+		cli->nblank = e.stop_blank;
+	}
+	pthread_mutex_lock(&e.mu);
+	e.quit = 1;
+	pthread_cond_broadcast(&e.work);
+	pthread_mutex_unlock(&e.mu);
+	for (i = 0; i < n; i++) {
+		struct worker *w = &e.workers[i];
+
+		if (w->running)
+			pthread_join(w->tid, NULL);
+		if (w->ws)
+			zero_counts_and_stop(cli, op, w->ws);
+		pk_record_free(&w->rec);
+	}
+	free_engine(&e);
+}
+
+void pk_cli_run(struct pk_cli *cli, const struct pk_cli_op *op)
+{
+	long n = op->parallel ? pk_cli_threads(cli) : 1;
+
+	if (n <= 1)
+		run_here(cli, op);
+	else
+		run_workers(cli, op, n);
+}

@@ -1,0 +1,81 @@
+# -j N gives what -j 1 gives (prefkit(7) COMMON OPTIONS): for every
+# command that takes -j, on inputs that mix good records, bad ones (more
+# than the 10 reported), a line over --max-line, blank lines and two input
+# files, and with one or seven records per batch (PREFKIT_BATCH_LINES) so
+# that the records of one run go to every worker.  Compared with cmp: standard
+# output, standard error, the quarantine file, the --stats file and the
+# exit status, under each --on-error mode.  Prints one verdict per run.
+
+# pairs.jsonl: the 40 sample pairs with 3 x 5 bad lines among them, a
+# line of 70000 bytes (over --max-line=64K; the longest good line of the
+# inputs has 29436), blank lines
+{
+	i=0
+	while read -r line; do
+		printf '%s\n' "$line"
+		i=$((i + 1))
+		case $i in
+		5 | 17 | 30) sed -n '2,6p' "$DATA/sample-bad.jsonl" ;;
+		11) printf '{"prompt":"%s","chosen":"a","rejected":"b"}\n' "$(printf '%070000d' 0)" ;;
+		esac
+	done <"$DATA/sample-pairs.jsonl"
+} >pairs.jsonl
+# scored.jsonl: the pairs with goal scores and factuality labels
+awk '/"chosen"/ && /^\{.*\}$/ && !/"dup"/ {
+	n++; sub(/\}$/, ",\"score_chosen\":" (n % 7 + 3) ",\"score_rejected\":" (n % 5 + 1) ",\"h_w\":" (n % 2) ",\"h_l\":" (n % 3 == 0) "}")
+} { print }' pairs.jsonl >scored.jsonl
+zcat "$TESTDATA/convert/hh_harmless_test.jsonl.gz" >hh.jsonl
+cp "$TESTDATA/expand/lists.jsonl" lists.jsonl
+cat "$TESTDATA/expand/lists.jsonl" "$DATA/sample-bad.jsonl" >lists-bad.jsonl
+# oasst trees with a bad line between them
+sed '3a\
+{"message_tree_id":' "$TESTDATA/expand/oasst_en_100_tree.jsonl" >oasst.jsonl
+
+# run J:LINES NAME CMD ARGS...: the run's outputs in NAME.J:LINES.*
+run() {
+	n=$1 name=$2
+	shift 2
+	for mode in abort skip quarantine; do
+		oe=$mode
+		[ $mode = quarantine ] && oe=quarantine=$name.$n.$mode.q
+		PREFKIT_BATCH_LINES=${n#*:} "$@" -j "${n%:*}" --max-line=64K --on-error="$oe" --stats="$name.$n.$mode.stats" \
+			>"$name.$n.$mode.out" 2>"$name.$n.$mode.err"
+		echo "$?" >"$name.$n.$mode.exit"
+	done
+}
+
+# check NAME CMD ARGS...: -j 2, 3 and 4 against -j 1
+check() {
+	name=$1
+	shift
+	for n in 1:1 2:1 4:1 2:7 3:7; do
+		run "$n" "$name" "$@"
+	done
+	verdict=same
+	for f in "$name".1:1.*; do
+		for n in 2:1 4:1 2:7 3:7; do
+			cmp -s "$f" "$name.$n.${f#"$name".1:1.}" ||
+				verdict="DIFFERENT (-j ${n%:*}, ${n#*:} a batch: ${f#"$name".1:1.})"
+		done
+	done
+	# the runs did something: records written under skip, some rejected
+	[ -s "$name.1:1.skip.out" ] || verdict="$verdict; nothing written"
+	grep -q '"skipped":[1-9]' "$name.1:1.skip.stats" || verdict="$verdict; nothing skipped"
+	echo "$name: $verdict"
+}
+
+check cat pref-cat pairs.jsonl pairs.jsonl
+check cat-stdin sh -c 'pref-cat "$@" - <pairs.jsonl' sh
+check relabel pref-relabel scored.jsonl pairs.jsonl
+check relabel-opts pref-relabel --ties=first --keep-original --placement=field=goal \
+	--round=1 scored.jsonl
+check flip pref-flip scored.jsonl scored.jsonl
+check flip-score pref-flip --by=score scored.jsonl
+check expand pref-expand --pairs=all lists-bad.jsonl lists.jsonl
+check expand-oasst pref-expand --from=oasst oasst.jsonl
+check expand-tree pref-expand --to=tree lists-bad.jsonl
+check convert-hh pref-convert --from=hh hh.jsonl pairs.jsonl
+check convert-trl pref-convert --from=trl --to=conversational scored.jsonl
+check convert-lists pref-convert --from=lists --to=standard lists-bad.jsonl
+check ches pref-ches scored.jsonl pairs.jsonl
+check ches-max pref-ches --metric=edit --max=-0.5 scored.jsonl
