@@ -5,7 +5,10 @@
 #
 # The scores are ches_oracle.py's (lexical: Python's re tokens counted by
 # their text, exact fractions) or exact fractions of the inline arrays
-# (every value a double, the sums exact, one rounding at the end).  The
+# (every value a double, the sums exact, one rounding at the end; the
+# page's long double sums give the same while they are exact in a 64-bit
+# significand, as in the cases, not always when terms cancel).  With
+# --mean, S = L * mean, so ches needs both lengths (above 0).  The
 # record accounting is the man page's: a record is bad when it lacks its
 # chosen or rejected field, when a response is neither a string nor a
 # message list, when ln-ches is the metric and a response has no tokens (or
@@ -19,13 +22,13 @@
 # input order; --stats adds "dropped" with a filter.  Everything is held in
 # memory: what pref-ches does within --memory.  Not written for: the npy=
 # and safetensors= sources, --token-regex (the oracle's tokens are those of
-# the default pattern) and --max-line; they exit 3.
-import os
+# the default pattern), --max-line, and a response that is [] (whether it
+# is an empty message list the pages do not say); they exit 3.
 import sys
 from fractions import Fraction
 
 from goldenlib import (COMMON, COMMON_SHORT, BadRecord, Input, Num, Run, Usage,
-                       get_path, last, num, parse_args, set_path, usable,
+                       get_path, last, num, parse_args, usable,
                        usage_error)
 
 ches_oracle = None  # imported when tokens are needed (its classes take a second)
