@@ -470,6 +470,28 @@ static long response_tokens(struct pk_ches *c, const struct pk_record *rec,
 	return pk_tokenize(c->re, s, n, NULL, hashes, err);
 }
 
+/* A response that must be text (a string, or a message list; checked,
+ * not tokenized, for the dense sources): PK_OK or a bad record naming the
+ * field. */
+static int response_checked(struct pk_ches *c, const struct pk_record *rec,
+			    struct pk_field *f, struct pk_error *err)
+{
+	struct pk_value v;
+	int rc;
+
+	if (!pk_record_field(rec, f, &v) || v.type == PK_T_STRING)
+		return PK_OK;
+	pk_buf_reset(&c->text);
+	rc = pk_response_text(rec->text + v.off, v.len, &c->text, err);
+	if (rc < 0 && err && err->kind == PK_ERR_DATA) {
+		char msg[sizeof(err->text)];
+
+		memcpy(msg, err->text, sizeof(msg));
+		pk_error_set(err, PK_ERR_DATA, "field '%s': %.200s", f->path, msg);
+	}
+	return rc < 0 ? rc : PK_OK;
+}
+
 /* A whole number >= 0 from a record field: 1 with *x, 0 when absent, or
  * PK_BAD_RECORD. */
 static int record_count(const struct pk_record *rec, const char *name,
@@ -652,6 +674,13 @@ int pk_ches_record(struct pk_ches *c, const struct pk_record *rec,
 				pk_record_field(rec, &c->chosen, &v)
 					? c->o.rejected_field
 					: c->o.chosen_field);
+		/* dense sources need no tokens, but a response is still a
+		 * string or a message list (pref-ches(1)) */
+		rc = response_checked(c, rec, &c->chosen, err);
+		if (rc == PK_OK)
+			rc = response_checked(c, rec, &c->rejected, err);
+		if (rc < 0)
+			return rc;
 	}
 	switch (c->o.source) {
 	case PK_CHES_LEXICAL:

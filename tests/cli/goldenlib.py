@@ -16,6 +16,9 @@
 # the same way with those of the case's CASE.stderr, when it has one.
 # One verdict line per case.  So an expected file regenerated from a wrong
 # program (PK_REGEN) no longer agrees with the oracle, and this case fails.
+# An oracle that prints a message of the command inside its data (the
+# violation lines of pref-check's report, the "message" of its JSON
+# report) writes MESSAGE there: it stands for any text in that place.
 import json, os, subprocess, sys, tempfile
 
 # ---------------------------------------------------------------- JSON
@@ -560,6 +563,33 @@ def _line_value(line):
         return None
 
 
+# What an oracle writes in place of a message of the command (the
+# project's own words, which it cannot know): in compare, it stands for
+# any text in its place, in a line of text or as a JSON string.
+MESSAGE = "<<message>>"
+
+
+def _wild_text(pattern, line):
+    import re
+    return re.fullmatch(".*".join(re.escape(p) for p in pattern.split(MESSAGE)),
+                        line, re.S) is not None
+
+
+def _wild_value(want, got):
+    """The canonical values _canon gives agree, a MESSAGE string of got
+    standing for any string of want."""
+    if got == ("str", MESSAGE) and want[0] == "str":
+        return True
+    if want[0] != got[0] or want[0] not in ("obj", "arr"):
+        return want == got
+    if len(want[1]) != len(got[1]):
+        return False
+    if want[0] == "obj":
+        return all(a[0] == b[0] and _wild_value(a[1], b[1])
+                   for a, b in zip(want[1], got[1]))
+    return all(_wild_value(a, b) for a, b in zip(want[1], got[1]))
+
+
 def compare(want, got):
     """None when the outputs agree, else where they first differ."""
     w = want.split("\n")
@@ -572,7 +602,10 @@ def compare(want, got):
                                     else "oracle stops before it")
         va, vb = _line_value(a), _line_value(b)
         if va is not None and vb is not None:
-            if va != vb:
+            if not _wild_value(va, vb):
+                return "line %d: oracle writes %s" % (i + 1, b[:300])
+        elif MESSAGE in b:
+            if not _wild_text(b, a):
                 return "line %d: oracle writes %s" % (i + 1, b[:300])
         elif a != b:
             return "line %d: oracle writes %s" % (i + 1, b[:300])

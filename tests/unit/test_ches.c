@@ -201,6 +201,15 @@ static void test_records(void)
 	CHECK_STR(out.data, "BAD: a length is 0 or missing (ln-ches divides by the lengths)");
 	run(c, "{\"chosen\":\"p\",\"rejected\":\"q\",\"emb_chosen\":[3,6],\"emb_rejected\":[4,0],\"len_chosen\":2.5,\"len_rejected\":2}", &out);
 	CHECK_STR(out.data, "BAD: field 'len_chosen' is not a whole number >= 0");
+	/* no tokens are needed, but a response is still a string or a
+	 * message list (pref-ches(1): a record is bad when a response is
+	 * neither) */
+	run(c, "{\"chosen\":\"p\",\"rejected\":{\"a\":1},\"emb_chosen\":[3,6],\"emb_rejected\":[4,0],\"len_chosen\":3,\"len_rejected\":2}", &out);
+	CHECK_STR(out.data, "BAD: field 'rejected': expected a string or a message list, not an object");
+	run(c, "{\"chosen\":[{\"role\":\"user\"}],\"rejected\":\"q\",\"emb_chosen\":[3,6],\"emb_rejected\":[4,0],\"len_chosen\":3,\"len_rejected\":2}", &out);
+	CHECK_STR(out.data, "BAD: field 'chosen': expected a string or a message list, not an array");
+	run(c, "{\"chosen\":[{\"role\":\"assistant\",\"content\":\"p\"}],\"rejected\":\"q\",\"emb_chosen\":[3,6],\"emb_rejected\":[4,0],\"len_chosen\":3,\"len_rejected\":2}", &out);
+	CHECK(strstr(out.data, "\"ches\":-33,\"ln_ches\":-3,\"ches_source\":\"inline\"}") != NULL);
 	pk_ches_free(c);
 	o.mean = 1;
 	c = pk_ches_new(&o, &err);

@@ -1,6 +1,8 @@
 # Bad records: reported by file and line; abort (exit 1) by default;
 # skip and quarantine account for every record (read = written +
-# skipped + quarantined + dropped), also in the two-pass modes.
+# skipped + quarantined + dropped), also in the two-pass modes.  With
+# inline embeddings no tokens are needed, but a response that is neither
+# a string nor a message list still makes a bad record (the last one).
 cat >in.jsonl <<'END'
 {"chosen":"a b","rejected":"a c"}
 {"chosen":"a b"}
@@ -27,6 +29,7 @@ cat >emb.jsonl <<'END'
 {"chosen":"a","rejected":"b","emb_chosen":[1,2],"emb_rejected":[1,2],"len_chosen":-1,"len_rejected":1}
 {"chosen":"a","rejected":"b","emb_chosen":[1e300,1e300],"emb_rejected":[1,2],"len_chosen":1,"len_rejected":1}
 {"chosen":"a","rejected":"b","emb_chosen":[1,2],"emb_rejected":[1,2],"len_chosen":1}
+{"chosen":"a","rejected":{"text":"b"},"emb_chosen":[1,2],"emb_rejected":[1,2],"len_chosen":1,"len_rejected":1}
 END
 pref-ches --stats --embeddings inline --on-error=skip emb.jsonl
 echo "exit $?"
