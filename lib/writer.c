@@ -336,8 +336,11 @@ int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
 
 	if (w->status != PK_OK)
 		goto failed;
-	if (!w->zc && w->len == 0 && n >= OUTBUF_SIZE) {
-		if (write_all(w, s, n) != PK_OK)
+	if (!w->zc && n >= OUTBUF_SIZE / 4) {
+		/* a big piece (a batch of records) goes out as it is, after
+		 * what is buffered: no copy */
+		if ((w->len > 0 && flush_buf(w, 0) != PK_OK) ||
+		    write_all(w, s, n) != PK_OK)
 			goto failed;
 		return PK_OK;
 	}

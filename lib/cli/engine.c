@@ -556,7 +556,7 @@ static void free_engine(struct engine *e)
 {
 	size_t i;
 
-	for (i = 0; i < e->nring; i++) {
+	for (i = 0; e->ring && i < e->nring; i++) {
 		struct batch *b = &e->ring[i];
 
 		pk_buf_free(&b->in);
