@@ -29,7 +29,7 @@
 #include "cli_internal.h"
 #include "pk_private.h"
 
-#define BATCH_BYTES (256 * 1024)
+#define BATCH_BYTES (64 * 1024)
 #define BATCH_LINES 4096
 #define RING_PER_WORKER 3
 #define MAX_WORKERS 256
