@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,6 +437,17 @@ long pk_threads(void)
 		if (*end == '\0' && v >= 1)
 			return v;
 	}
+#ifdef CPU_COUNT
+	{
+		/* the CPUs this process may run on (a container's or
+		 * taskset's cpuset), not every CPU online */
+		cpu_set_t set;
+
+		if (sched_getaffinity(0, sizeof set, &set) == 0 &&
+		    CPU_COUNT(&set) > 0)
+			return CPU_COUNT(&set);
+	}
+#endif
 	return sysconf(_SC_NPROCESSORS_ONLN);
 }
 
