@@ -101,6 +101,8 @@ struct engine {
 	size_t nring;
 	unsigned long long nqueued, ntaken, nemitted;
 	int quit;                    /* no more batches are coming */
+	int idle;                    /* workers waiting for a batch */
+	int waiting;                 /* this thread waits for a batch */
 	int stopped_at_line;         /* a record stopped the run: */
 	unsigned long long stop_pos, stop_blank; /* its pos and blank */
 	int cancel;                  /* skip the batches still queued */
@@ -278,8 +280,11 @@ static void *worker_main(void *arg)
 	for (;;) {
 		struct batch *b;
 
-		while (e->ntaken == e->nqueued && !e->quit)
+		while (e->ntaken == e->nqueued && !e->quit) {
+			e->idle++;
 			pthread_cond_wait(&e->work, &e->mu);
+			e->idle--;
+		}
 		if (e->ntaken == e->nqueued)
 			break;
 		b = &e->ring[e->ntaken++ % e->nring];
@@ -289,7 +294,9 @@ static void *worker_main(void *arg)
 			pthread_mutex_lock(&e->mu);
 		}
 		b->state = BATCH_DONE;
-		pthread_cond_broadcast(&e->done);
+		/* wake-ups cost system calls: only when someone waits */
+		if (e->waiting)
+			pthread_cond_signal(&e->done);
 	}
 	pthread_mutex_unlock(&e->mu);
 	return NULL;
@@ -367,8 +374,11 @@ static void emit_oldest(struct engine *e)
 	struct pk_line line = e->cli->line;
 
 	pthread_mutex_lock(&e->mu);
-	while (b->state != BATCH_DONE)
+	while (b->state != BATCH_DONE) {
+		e->waiting = 1;
 		pthread_cond_wait(&e->done, &e->mu);
+		e->waiting = 0;
+	}
 	pthread_mutex_unlock(&e->mu);
 	if (!e->cli->stop)
 		emit_batch(e, b);
@@ -406,7 +416,8 @@ static void queue_batch(struct engine *e)
 	pthread_mutex_lock(&e->mu);
 	b->state = BATCH_QUEUED;
 	e->nqueued++;
-	pthread_cond_signal(&e->work);
+	if (e->idle)
+		pthread_cond_signal(&e->work);
 	pthread_mutex_unlock(&e->mu);
 	if (e->nqueued - e->nemitted == e->nring)
 		emit_oldest(e);
