@@ -2,7 +2,8 @@
 /*
  * test_writer.c - struct pk_writer: plain and zstd output, the atomic
  * temporary file (present before commit, gone after commit or abort, the
- * target absent until commit), file mode, standard output, and the
+ * target absent until commit), plain output written in whole blocks, file
+ * mode, standard output, and the
  * failures that must be reported: a missing directory, a closed pipe
  * (PK_EPIPE), a full disk (/dev/full).
  */
@@ -510,6 +511,85 @@ static void test_room(void)
 	}
 }
 
+/* Plain output goes to the file in whole blocks of 256 KiB at offsets
+ * that are multiples of it (writer.c: OUTBUF_SIZE), whatever mix of
+ * writes, records built in place, records longer than a block and writes
+ * of several blocks at once: after T bytes the temporary file holds
+ * exactly T - T % 262144 of them, and the committed file all T. */
+static void test_blocks(void)
+{
+	const size_t block = 262144;
+	const char *path = tmp_path("blocks.jsonl");
+	struct pk_writer *w;
+	struct pk_error err;
+	struct pk_buf want = PK_BUF_INIT;
+	struct stat st;
+	char *big, *got, *d;
+	size_t i, len, n, j;
+	int ok = 1, sizes_ok = 1;
+
+	pk_error_clear(&err);
+	big = malloc(3 * block + 12345);
+	CHECK(big != NULL);
+	if (!big)
+		return;
+	for (i = 0; i < 3 * block + 12345; i++)
+		big[i] = (char)('A' + i % 23);
+	w = pk_writer_open(path, 0, &err);
+	CHECK(w != NULL);
+	if (!w) {
+		free(big);
+		return;
+	}
+	for (i = 0; i < 4000 && ok; i++) {
+		if (i == 10 || i == 2500) {
+			/* several blocks and a bit, in one write; the first
+			 * when the buffer is empty (written straight) */
+			n = i == 10 ? 2 * block + 7 : 3 * block + 12345;
+			if (i == 10) {
+				/* empty the buffer: fill up to the block */
+				size_t fill = block - want.len % block;
+
+				ok &= pk_writer_write(w, big, fill, &err) == PK_OK;
+				pk_buf_append(&want, big, fill);
+			}
+			ok &= pk_writer_write(w, big, n, &err) == PK_OK;
+			pk_buf_append(&want, big, n);
+		} else {
+			/* a record built in place: 1 to 5000 bytes, or a
+			 * record longer than a block and its slack */
+			n = i == 1200 ? block + 100000 : 1 + i * 7919 % 5000;
+			d = pk_writer_room(w, n + 1, &err);
+			if (!d) {
+				ok = 0;
+				break;
+			}
+			for (j = 0; j < n; j++)
+				d[j] = (char)('a' + (i + j) % 26);
+			d[n] = '\n';
+			pk_buf_append(&want, d, n + 1);
+			ok &= pk_writer_advance(w, n + 1, &err) == PK_OK;
+			if (i % 5 == 0) {
+				ok &= pk_writer_write(w, "w\n", 2, &err) == PK_OK;
+				pk_buf_append(&want, "w\n", 2);
+			}
+		}
+		if (stat(pk_writer_temp_path(w), &st) != 0 ||
+		    (size_t)st.st_size != want.len - want.len % block)
+			sizes_ok = 0;
+	}
+	CHECK(ok);
+	CHECK(sizes_ok);
+	CHECK(want.len > 4 * block);
+	CHECK_INT(pk_writer_commit(w, &err), PK_OK);
+	got = pk_test_slurp(path, &len);
+	CHECK(got && len == want.len && memcmp(got, want.data, len) == 0);
+	free(got);
+	free(big);
+	pk_buf_free(&want);
+	unlink(path);
+}
+
 int main(void)
 {
 	umask(027);
@@ -520,6 +600,7 @@ int main(void)
 	}
 	test_plain();
 	test_room();
+	test_blocks();
 	test_abort();
 	test_zstd();
 	test_open_errors();
