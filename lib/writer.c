@@ -15,6 +15,13 @@
  * pref-split).  A record built in place that does not fit below
  * OUTBUF_SIZE goes on into OUTBUF_SLACK; the bytes past OUTBUF_SIZE are
  * moved to the front after the write.
+ *
+ * A temporary file is written back to the disk as it grows, every
+ * WRITE_BEHIND bytes (sync_file_range(2) starts the write and does not
+ * wait for it, where the system has it): the fsync(2) before the rename
+ * then waits for the last few megabytes only, instead of the whole file
+ * after the computing is done.  The same writing, by the same process,
+ * in the same order; only the waiting overlaps.
  */
 #include "config.h"
 
@@ -34,6 +41,7 @@
 
 #define OUTBUF_SIZE (256u * 1024u)
 #define OUTBUF_SLACK (64u * 1024u)
+#define WRITE_BEHIND (4u * 1024u * 1024u)
 
 struct pk_writer {
 	int fd;
@@ -52,6 +60,8 @@ struct pk_writer {
 	size_t zcap;
 	int status;        /* PK_OK, or the sticky failure */
 	int prepared;      /* pk_writer_prepare() done: only the rename left */
+	unsigned long long written; /* bytes written to the temporary file */
+	unsigned long long started; /* of them, sent to the disk */
 	struct pk_error ferr;
 };
 
@@ -131,6 +141,28 @@ static int write_all(struct pk_writer *w, const void *a, size_t an,
 	return PK_OK;
 }
 
+/* write_all(), and for a temporary file the start of its writing back
+ * when WRITE_BEHIND more bytes are in the page cache.  Advisory: an
+ * error shows at the fsync(2) before the rename. */
+static int write_out(struct pk_writer *w, const void *a, size_t an,
+		     const void *b, size_t bn)
+{
+	int rc = write_all(w, a, an, b, bn);
+
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (rc == PK_OK && w->sync) {
+		w->written += an + bn;
+		if (w->written - w->started >= WRITE_BEHIND) {
+			sync_file_range(w->fd, (off_t)w->started,
+					(off_t)(w->written - w->started),
+					SYNC_FILE_RANGE_WRITE);
+			w->started = w->written;
+		}
+	}
+#endif
+	return rc;
+}
+
 /* Write out the buffer; with end, also end the zstd frame. */
 static int flush_buf(struct pk_writer *w, int end)
 {
@@ -138,7 +170,7 @@ static int flush_buf(struct pk_writer *w, int end)
 	int rc;
 
 	if (!w->zc) {
-		rc = write_all(w, w->buf, w->len, NULL, 0);
+		rc = write_out(w, w->buf, w->len, NULL, 0);
 		w->len = 0;
 		return rc;
 	}
@@ -156,7 +188,7 @@ static int flush_buf(struct pk_writer *w, int end)
 			return w->status;
 		}
 		if (out.pos > 0) {
-			rc = write_all(w, w->zbuf, out.pos, NULL, 0);
+			rc = write_out(w, w->zbuf, out.pos, NULL, 0);
 			if (rc != PK_OK)
 				return rc;
 		}
@@ -179,7 +211,7 @@ static int flush_full(struct pk_writer *w)
 	k = w->len - w->len % OUTBUF_SIZE;
 	if (k == 0)
 		return PK_OK;
-	rc = write_all(w, w->buf, k, NULL, 0);
+	rc = write_out(w, w->buf, k, NULL, 0);
 	memmove(w->buf, w->buf + k, w->len - k);
 	w->len -= k;
 	return rc;
@@ -398,7 +430,7 @@ int pk_writer_write(struct pk_writer *w, const void *p, size_t n,
 			size_t k = (w->len + n) - (w->len + n) % OUTBUF_SIZE
 				   - w->len;
 
-			if (write_all(w, w->buf, w->len, s, k) != PK_OK)
+			if (write_out(w, w->buf, w->len, s, k) != PK_OK)
 				goto failed;
 			w->len = 0;
 			s += k;

@@ -515,7 +515,9 @@ static void test_room(void)
  * that are multiples of it (writer.c: OUTBUF_SIZE), whatever mix of
  * writes, records built in place, records longer than a block and writes
  * of several blocks at once: after T bytes the temporary file holds
- * exactly T - T % 262144 of them, and the committed file all T. */
+ * exactly T - T % 262144 of them, and the committed file all T.  About
+ * 10 MB: past WRITE_BEHIND (4 MiB), so the file is also sent to the disk
+ * as it grows (sync_file_range). */
 static void test_blocks(void)
 {
 	const size_t block = 262144;
