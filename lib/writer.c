@@ -10,11 +10,12 @@
  * OUTBUF_SIZE, at offsets that are multiples of it, until the last write
  * (a big piece: the buffered bytes and its head in one writev(2), the
  * rest buffered; to a pipe it goes out as it is, without a copy): the
- * page cache then takes each write in large folios, which costs the kernel about a
- * quarter less than the same bytes at odd offsets (bench/RESULTS.md,
- * pref-split).  A record built in place that does not fit below
- * OUTBUF_SIZE goes on into OUTBUF_SLACK; the bytes past OUTBUF_SIZE are
- * moved to the front after the write.
+ * page cache then takes each write in large folios, which costs the
+ * kernel about a fifth less than the same bytes at odd offsets
+ * (bench/README.md, "pref-split: block-aligned writes, ...").  A record
+ * built in place that does not fit below OUTBUF_SIZE goes on into
+ * OUTBUF_SLACK; the bytes past OUTBUF_SIZE are moved to the front after
+ * the write.
  *
  * A temporary file is written back to the disk as it grows, every
  * WRITE_BEHIND bytes (sync_file_range(2) starts the write and does not
