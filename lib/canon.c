@@ -291,15 +291,27 @@ static int number(struct canon *c, const char *p, size_t n)
 	return pk_buf_append(c->out, num, (size_t)len) < 0 ? PK_FATAL : PK_OK;
 }
 
-static int object(struct canon *c, size_t off, size_t len)
+static size_t skip_blank(const char *p, size_t i, size_t n)
+{
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
+			 p[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* The object at c->text[off..]: len is its length or more (the rest of
+ * the array it is in); *end, when end is not NULL, gets its length, up to
+ * its closing brace.  Its member values are each walked once. */
+static int object(struct canon *c, size_t off, size_t len, size_t *end)
 {
 	struct pk_iter it;
 	struct pk_member m;
-	size_t base = c->stack->len, n = 0, i;
+	size_t base = c->stack->len, n = 0, i, last = 1;
 	int rc = PK_OK;
 
 	pk_iter_init(&it, c->text + off, len);
 	while (pk_iter_member(&it, &m)) {
+		last = it.pos;
 		struct mref r = {off + m.key_off, m.key_len, off + m.val_off,
 				 m.val_len, 0, 0, m.key_escaped};
 
@@ -339,32 +351,67 @@ static int object(struct canon *c, size_t off, size_t len)
 	c->stack->len = base;
 	if (rc < 0)
 		return rc;
+	if (end)
+		/* past the last member (or the '{'): blank space, then '}' */
+		*end = skip_blank(c->text + off, last, len) + 1;
 	return pk_buf_putc(c->out, '}') < 0 ? PK_FATAL : PK_OK;
+}
+
+/* The array at c->text[off..], len and *end as for object().  An object
+ * or array element is written as it is walked, not skipped first: the
+ * text of a message list is walked once, not once per level. */
+static int array(struct canon *c, size_t off, size_t len, size_t *end)
+{
+	const char *p = c->text + off;
+	struct pk_iter it;
+	size_t i = skip_blank(p, 1, len), e, eoff, elen;
+	enum pk_type et;
+	int rc, first = 1;
+
+	if (pk_buf_putc(c->out, '[') < 0)
+		return PK_FATAL;
+	pk_iter_init(&it, p, len);
+	while (i < len && p[i] != ']') {
+		if (!first && pk_buf_putc(c->out, ',') < 0)
+			return PK_FATAL;
+		et = pk_type_of(p + i, len - i);
+		if (et == PK_T_OBJECT) {
+			rc = object(c, off + i, len - i, &e);
+		} else if (et == PK_T_ARRAY) {
+			rc = array(c, off + i, len - i, &e);
+		} else {
+			/* a scalar: the iterator finds its end, from the
+			 * '[' or from the end of the element before */
+			if (!pk_iter_element(&it, &eoff, &elen, &et))
+				return PK_FATAL;
+			rc = value(c, off + eoff, elen, et);
+			e = eoff + elen - i;
+		}
+		if (rc < 0)
+			return rc;
+		i += e;
+		it.pos = i;
+		first = 0;
+		i = skip_blank(p, i, len);
+		if (i < len && p[i] == ',')
+			i = skip_blank(p, i + 1, len);
+		else
+			break;
+	}
+	if (end)
+		*end = i + 1;
+	return pk_buf_putc(c->out, ']') < 0 ? PK_FATAL : PK_OK;
 }
 
 static int value(struct canon *c, size_t off, size_t len, enum pk_type t)
 {
 	const char *p = c->text + off;
-	struct pk_iter it;
-	size_t eoff, elen, k = 0;
-	enum pk_type et;
-	int rc;
 
 	switch (t) {
 	case PK_T_OBJECT:
-		return object(c, off, len);
+		return object(c, off, len, NULL);
 	case PK_T_ARRAY:
-		if (pk_buf_putc(c->out, '[') < 0)
-			return PK_FATAL;
-		pk_iter_init(&it, p, len);
-		while (pk_iter_element(&it, &eoff, &elen, &et)) {
-			if ((k++ && pk_buf_putc(c->out, ',') < 0))
-				return PK_FATAL;
-			rc = value(c, off + eoff, elen, et);
-			if (rc < 0)
-				return rc;
-		}
-		return pk_buf_putc(c->out, ']') < 0 ? PK_FATAL : PK_OK;
+		return array(c, off, len, NULL);
 	case PK_T_STRING:
 		return string(c, p, len);
 	case PK_T_NUMBER:

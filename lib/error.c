@@ -28,10 +28,15 @@ int pk_error_set(struct pk_error *err, enum pk_errkind kind, const char *fmt,
 	}
 }
 
+/* The fields, not all 280 bytes: commands clear one for every record. */
 void pk_error_clear(struct pk_error *err)
 {
-	if (err)
-		memset(err, 0, sizeof *err);
+	if (err) {
+		err->kind = PK_ERR_NONE;
+		err->line = 0;
+		err->column = 0;
+		err->text[0] = '\0';
+	}
 }
 
 int pk_nomem(struct pk_error *err)

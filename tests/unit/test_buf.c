@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_buf.c - struct pk_buf and size parsing. */
+/* test_buf.c - struct pk_buf, size parsing, and struct pk_error. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -7,6 +7,31 @@
 
 #include "pk_private.h"
 #include "test.h"
+
+/* pk_error_set fills kind and text; pk_error_clear empties every field a
+ * reader looks at (it no longer zeroes the whole text buffer). */
+static void test_error(void)
+{
+	struct pk_error e;
+
+	memset(&e, 'x', sizeof e);
+	pk_error_clear(&e);
+	CHECK_INT(e.kind, PK_ERR_NONE);
+	CHECK_INT(e.line, 0);
+	CHECK_INT(e.column, 0);
+	CHECK_STR(e.text, "");
+	CHECK_INT(pk_error_set(&e, PK_ERR_DATA, "bad %d", 7), PK_BAD_RECORD);
+	e.line = 3;
+	e.column = 9;
+	CHECK_INT(e.kind, PK_ERR_DATA);
+	CHECK_STR(e.text, "bad 7");
+	pk_error_clear(&e);
+	CHECK_INT(e.kind, PK_ERR_NONE);
+	CHECK_INT(e.line, 0);
+	CHECK_INT(e.column, 0);
+	CHECK_STR(e.text, "");
+	pk_error_clear(NULL);
+}
 
 int main(void)
 {
@@ -50,5 +75,6 @@ int main(void)
 	CHECK(pk_parse_size("12X", &sz) < 0);
 	CHECK(pk_parse_size("-1", &sz) < 0);
 	CHECK(pk_parse_size("99999999999999999999G", &sz) < 0);
+	test_error();
 	return pk_test_done();
 }

@@ -128,6 +128,17 @@ static void generated(void)
 		}
 		pk_buf_puts(&v, "}");
 		agree(v.data, v.len);
+		/* the same object as an element of arrays, blank space
+		 * around every element (an array's elements are walked
+		 * without being skipped first) */
+		{
+			struct pk_buf a = PK_BUF_INIT;
+
+			pk_buf_printf(&a, "[ %s ,\n[%s , %s],\t{ } ,[ ]] ",
+				      v.data, atoms[(s >> 20) % 23], v.data);
+			agree(a.data, a.len);
+			pk_buf_free(&a);
+		}
 		pk_buf_free(&v);
 	}
 }
@@ -139,6 +150,15 @@ int main(void)
 		    "{\"a\":[true,null,\"x\"],\"b\":1}");
 	check_canon("{\"role\":\"user\",\"content\":\"hi\"}", 0,
 		    "{\"content\":\"hi\",\"role\":\"user\"}");
+	/* containers in arrays, blank space everywhere */
+	check_canon(" [ { \"b\" : 1 , \"a\" : [ ] } , [ [ 1 , { } ] , [ ] ] , { } , \"s\" , 2 ] ",
+		    0, "[{\"a\":[],\"b\":1},[[1,{}],[]],{},\"s\",2]");
+	check_canon("[\n\t{\"role\": \"user\", \"content\": \"q\"},\r\n {\"content\":\"a\" ,\"role\":\"assistant\" }\n]",
+		    0, "[{\"content\":\"q\",\"role\":\"user\"},{\"content\":\"a\",\"role\":\"assistant\"}]");
+	check_canon("[[[]],[{}],{ \"x\" : [ { \"z\" : [ ] , \"y\" : { } } ] }]", 0,
+		    "[[[]],[{}],{\"x\":[{\"y\":{},\"z\":[]}]}]");
+	check_canon("[ ]", 0, "[]");
+	check_canon("[{}]", 0, "[{}]");
 	check_canon("\"caf\\u00e9 \\/ \\t\"", 0, "\"caf\xc3\xa9 / \\t\"");
 	/* escapes already as written (copied as they are), and not: \u
 	 * of a control character in upper case, \/ after short ones */

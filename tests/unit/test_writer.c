@@ -2,7 +2,8 @@
 /*
  * test_writer.c - struct pk_writer: plain and zstd output, the atomic
  * temporary file (present before commit, gone after commit or abort, the
- * target absent until commit), file mode, standard output, and the
+ * target absent until commit), plain output written in whole blocks, file
+ * mode, standard output, and the
  * failures that must be reported: a missing directory, a closed pipe
  * (PK_EPIPE), a full disk (/dev/full).
  */
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <zstd.h>
@@ -510,6 +512,149 @@ static void test_room(void)
 	}
 }
 
+/* One step of the writes of test_blocks and test_pipe: step i adds to w
+ * (and to want) a record built in place of 1 to 5000 bytes, now and then
+ * a short write, a record longer than a block and its slack, or a big
+ * piece (64 KiB and more: a batch of records) of up to several blocks. */
+static int feed(struct pk_writer *w, struct pk_buf *want, const char *big,
+		size_t i)
+{
+	const size_t block = 262144;
+	struct pk_error err;
+	size_t n, j;
+	char *d;
+	int ok = 1;
+
+	if (i == 10 || i == 2500 || i % 300 == 150) {
+		n = i == 10 ? 2 * block + 7 : i == 2500 ? 3 * block + 12345
+			: 65536 + i * 7919 % 200000;
+		if (i == 10) {
+			/* empty the buffer: fill up to the block */
+			size_t fill = block - want->len % block;
+
+			ok &= pk_writer_write(w, big, fill, &err) == PK_OK;
+			pk_buf_append(want, big, fill);
+		}
+		ok &= pk_writer_write(w, big + i % 100, n, &err) == PK_OK;
+		pk_buf_append(want, big + i % 100, n);
+		return ok;
+	}
+	n = i == 1200 ? block + 100000 : 1 + i * 7919 % 5000;
+	if (!(d = pk_writer_room(w, n + 1, &err)))
+		return 0;
+	for (j = 0; j < n; j++)
+		d[j] = (char)('a' + (i + j) % 26);
+	d[n] = '\n';
+	pk_buf_append(want, d, n + 1);
+	ok &= pk_writer_advance(w, n + 1, &err) == PK_OK;
+	if (i % 5 == 0) {
+		ok &= pk_writer_write(w, "w\n", 2, &err) == PK_OK;
+		pk_buf_append(want, "w\n", 2);
+	}
+	return ok;
+}
+
+/* Plain output goes to a file in whole blocks of 256 KiB at offsets that
+ * are multiples of it (writer.c: OUTBUF_SIZE), whatever mix of writes,
+ * records built in place, records longer than a block and big pieces
+ * (the buffered bytes and the head of the piece go in one writev): after
+ * T bytes the temporary file holds exactly T - T % 262144 of them, and
+ * the committed file all T.  About 14 MB: past WRITE_BEHIND (4 MiB), so
+ * the file is also sent to the disk as it grows (sync_file_range). */
+static void test_blocks(void)
+{
+	const size_t block = 262144;
+	const char *path = tmp_path("blocks.jsonl");
+	struct pk_writer *w;
+	struct pk_error err;
+	struct pk_buf want = PK_BUF_INIT;
+	struct stat st;
+	char *big, *got;
+	size_t i, len;
+	int ok = 1, sizes_ok = 1;
+
+	pk_error_clear(&err);
+	big = malloc(3 * block + 12445);
+	CHECK(big != NULL);
+	if (!big)
+		return;
+	for (i = 0; i < 3 * block + 12445; i++)
+		big[i] = (char)('A' + i % 23);
+	w = pk_writer_open(path, 0, &err);
+	CHECK(w != NULL);
+	if (!w) {
+		free(big);
+		return;
+	}
+	for (i = 0; i < 4000 && ok; i++) {
+		ok = feed(w, &want, big, i);
+		if (stat(pk_writer_temp_path(w), &st) != 0 ||
+		    (size_t)st.st_size != want.len - want.len % block)
+			sizes_ok = 0;
+	}
+	CHECK(ok);
+	CHECK(sizes_ok);
+	CHECK(want.len > 4 * block);
+	CHECK_INT(pk_writer_commit(w, &err), PK_OK);
+	got = pk_test_slurp(path, &len);
+	CHECK(got && len == want.len && memcmp(got, want.data, len) == 0);
+	free(got);
+	free(big);
+	pk_buf_free(&want);
+	unlink(path);
+}
+
+/* The same writes to standard output as a pipe (big pieces go out as
+ * they are, without a copy): a child copies the pipe to a file, which
+ * must hold every byte in order. */
+static void test_pipe(void)
+{
+	const char *path = tmp_path("pipe.jsonl");
+	struct pk_writer *w;
+	struct pk_error err;
+	struct pk_buf want = PK_BUF_INIT;
+	char *big, *got;
+	size_t i, len;
+	int fds[2], ok = 1, status = 0;
+	pid_t pid;
+
+	big = malloc(3 * 262144 + 12445);
+	CHECK(big != NULL && pipe(fds) == 0);
+	if (!big)
+		return;
+	for (i = 0; i < 3 * 262144 + 12445; i++)
+		big[i] = (char)('A' + i % 23);
+	pid = fork();
+	if (pid == 0) {
+		char b[65536];
+		ssize_t k;
+		int out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		close(fds[1]);
+		while ((k = read(fds[0], b, sizeof b)) > 0)
+			if (write(out, b, (size_t)k) != k)
+				_exit(1);
+		_exit(k < 0 || close(out) < 0);
+	}
+	close(fds[0]);
+	redirect_stdout(fds[1]);
+	close(fds[1]);
+	w = pk_writer_open("-", 0, &err);
+	for (i = 0; w && i < 1000 && ok; i++)
+		ok = feed(w, &want, big, i);
+	ok = ok && w && pk_writer_commit(w, &err) == PK_OK;
+	restore_stdout();
+	CHECK(ok);
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid &&
+	      WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	got = pk_test_slurp(path, &len);
+	CHECK(got && len == want.len && memcmp(got, want.data, len) == 0);
+	free(got);
+	free(big);
+	pk_buf_free(&want);
+	unlink(path);
+}
+
 int main(void)
 {
 	umask(027);
@@ -520,10 +665,12 @@ int main(void)
 	}
 	test_plain();
 	test_room();
+	test_blocks();
 	test_abort();
 	test_zstd();
 	test_open_errors();
 	test_stdout();
+	test_pipe();
 	test_epipe();
 	test_full();
 	rmdir(tmpdir);
