@@ -1086,6 +1086,59 @@ PK_API int pk_pair_to_list(const struct pk_record *rec, struct pk_buf *out,
 PK_API int pk_pair_to_unpaired(const struct pk_record *rec, int side,
 			       struct pk_buf *out, struct pk_error *err);
 
+/* pref-convert's operation (SPEC 3.6), one record at a time: the format
+ * reader of o.from turns the record into pairs or ranked lists, which are
+ * written as they are (PK_CONVERT_NATIVE) or as o.to says - lists
+ * expanded into pairs by o.expand's strategy, pairs converted with the
+ * functions above.  Records go to out, straight into its room when it
+ * offers one.  A record that gives several records may fail after some
+ * were passed on (hold them until it returns PK_OK).
+ *
+ *	pk_convert_opts_init(&o); o.from = "hh"; ...
+ *	c = pk_convert_new(&o, &err);           NULL: err says why
+ *	for each scanned record rec:
+ *		rc = pk_convert_record(c, &rec, &out, &err);
+ *		PK_OK (pk_convert_note(c): a warning, or NULL),
+ *		PK_BAD_RECORD with err, or a failure
+ *	pk_convert_finish(c, &out, &err);       records grouped across the
+ *						input (unpaired, helpsteer)
+ *	pk_convert_counter(c, i, &v) for i = 0, 1, ... until NULL
+ *	pk_convert_free(c);
+ */
+enum pk_convert_to {
+	PK_CONVERT_NATIVE,          /* what the format gives */
+	PK_CONVERT_PAIRS,           /* lists expanded into pairs */
+	PK_CONVERT_LISTS,           /* pairs as two-response lists */
+	PK_CONVERT_STANDARD,        /* string pairs (o.flatten: prompt text) */
+	PK_CONVERT_CONVERSATIONAL,  /* message-list pairs */
+	PK_CONVERT_UNPAIRED,        /* two {prompt, completion, label} */
+};
+
+struct pk_convert_opts {
+	const char *from;                 /* a format name or "auto" */
+	struct pk_format_opts format;
+	struct pk_expand_opts expand;     /* lists into pairs */
+	enum pk_convert_to to;
+	const char *flatten;              /* PK_CONVERT_STANDARD's template */
+};
+
+struct pk_convert;
+PK_API void pk_convert_opts_init(struct pk_convert_opts *o);
+PK_API struct pk_convert *pk_convert_new(const struct pk_convert_opts *o,
+					 struct pk_error *err);
+PK_API int pk_convert_record(struct pk_convert *c, const struct pk_record *rec,
+			     const struct pk_sink *out, struct pk_error *err);
+PK_API const char *pk_convert_note(const struct pk_convert *c);
+PK_API int pk_convert_finish(struct pk_convert *c, const struct pk_sink *out,
+			     struct pk_error *err);
+/* 1 when each record converts on its own (pk_format_reader_per_record). */
+PK_API int pk_convert_per_record(const struct pk_convert *c);
+/* The format reader's counters, then - once a list was expanded -
+ * "lists_expanded", "lists_too_small", "list_responses_dropped". */
+PK_API const char *pk_convert_counter(const struct pk_convert *c, size_t i,
+				      unsigned long long *value);
+PK_API void pk_convert_free(struct pk_convert *c);
+
 /* ------------------------------------------------------------------ */
 /* Reward-conditioned templates (relabel.c)                            */
 /* ------------------------------------------------------------------ */

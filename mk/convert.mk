@@ -11,7 +11,8 @@ lib_libprefkit_la_SOURCES += \
 	lib/formats/sharegpt.c \
 	lib/formats/trl.c \
 	lib/formats/ufbinarized.c \
-	lib/formats/ultrafeedback.c
+	lib/formats/ultrafeedback.c \
+	lib/conversion.c
 
 bin_PROGRAMS += pref-convert
 pref_convert_SOURCES = cmd/pref-convert.c
@@ -20,3 +21,6 @@ TESTS += tests/cli/pref-convert.test
 
 check_PROGRAMS += tests/unit/test_formats
 TESTS += tests/unit/test_formats
+
+check_PROGRAMS += tests/unit/test_conversion
+TESTS += tests/unit/test_conversion
