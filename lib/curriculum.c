@@ -161,9 +161,12 @@ static int open_sorts(struct pk_curriculum *c, struct pk_error *err)
 	so.memory = mem;
 	/* The runs hold every pair's prompt and chosen text again (2.7
 	 * times the input for lists of 8), and compressing them was most
-	 * of the time: zstd's fast mode -5 compresses these runs about 1.3
-	 * times as fast as level 1, to 36% of their size (level 1: 26%). */
+	 * of the time, even at zstd's fast -5 (1.3 times as fast as level
+	 * 1, to 36% of their size; level 1: 26%): so they are written as
+	 * they are while --tmpdir has room (pk_sort_opts.store), which
+	 * takes half the CPU time, and only then compressed with -5. */
 	so.zstd_level = -5;
+	so.store = 1;
 	if (c->by == PK_CURR_STAGE_GAP && !c->merging) {
 		/* The gaps take a sixteenth: 8 bytes a pair, against the
 		 * whole pair in the other. */
@@ -171,6 +174,7 @@ static int open_sorts(struct pk_curriculum *c, struct pk_error *err)
 
 		go.tmpdir = c->o.tmpdir;
 		go.zstd_level = -5;
+		go.store = 1;
 		go.memory = mem / 16 ? mem / 16 : 1;
 		so.memory = mem - go.memory ? mem - go.memory : 1;
 		if (!(c->gaps = pk_sort_new(&go, err)))
