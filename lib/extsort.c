@@ -29,7 +29,7 @@
  * as all runs so far took (store_room), and compressed otherwise; the
  * reader takes each block as it comes, so one sort may have both.
  *
- * and the raw bytes of a run are its records, each a LEB128 length then the
+ * The raw bytes of a run are its records, each a LEB128 length then the
  * bytes, free to straddle blocks.  Every block is compressed on its own, so
  * one decompression context serves every run, and a run being read costs
  * one block of memory (plus the record being assembled, when a record
@@ -80,6 +80,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <zstd.h>
@@ -94,6 +95,7 @@
 #define HEADER 8
 #define STORED 0x80000000u /* in a block's first word: not compressed */
 #define STORE_FLOOR ((unsigned long long)1 << 30)
+#define STORE_IOV 256 /* pieces of one stored block written by spill() */
 
 struct entry {
 	uint64_t k0;  /* first 8 bytes of the key, big-endian (memcmp order) */
@@ -588,6 +590,18 @@ static int flush_block(struct pk_sort *s, struct run_writer *w,
 	return PK_OK;
 }
 
+/* The LEB128 length of a record in b; its bytes. */
+static size_t leb128(unsigned char *b, size_t v)
+{
+	size_t k = 0;
+
+	do {
+		b[k++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return k;
+}
+
 static int run_put(struct pk_sort *s, struct run_writer *w, const char *p,
 		   size_t n, struct pk_error *err)
 {
@@ -610,16 +624,95 @@ static int run_put_record(struct pk_sort *s, struct run_writer *w,
 			  const char *p, size_t n, struct pk_error *err)
 {
 	unsigned char len[10];
-	size_t k = 0, v = n;
+	size_t k = leb128(len, n);
 
-	do {
-		len[k++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-		v >>= 7;
-	} while (v);
 	if (run_put(s, w, (const char *)len, k, err) != PK_OK ||
 	    run_put(s, w, p, n, err) != PK_OK)
 		return s->status;
 	w->nrec++;
+	return PK_OK;
+}
+
+static int writev_all(struct pk_sort *s, int fd, struct iovec *iov, int n,
+		      struct pk_error *err)
+{
+	while (n > 0) {
+		ssize_t k = writev(fd, iov, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return io_fail(s, err, "cannot write", k < 0 ? errno : EIO);
+		while (n > 0 && (size_t)k >= iov->iov_len) {
+			k -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + k;
+			iov->iov_len -= (size_t)k;
+		}
+	}
+	return PK_OK;
+}
+
+/* The records in memory, in the order of s->ents, to the stored run of
+ * w (nothing in its block yet): the same blocks as run_put_record()
+ * makes, but each written with writev straight from the arena, without
+ * a copy into s->wraw (a block ends early after STORE_IOV pieces). */
+static int put_stored(struct pk_sort *s, struct run_writer *w,
+		      struct pk_error *err)
+{
+	struct iovec iov[STORE_IOV];
+	unsigned char hdr[HEADER], len[STORE_IOV][10];
+	size_t i = 0, used = 0; /* of record i's current part */
+	int part = 0;           /* 0 its length, 1 its bytes */
+
+	while (i < s->nents) {
+		size_t raw = 0;
+		int k = 1, nl = 0;
+
+		while (i < s->nents && raw < s->block && k < STORE_IOV) {
+			const struct entry *e = &s->ents[i];
+			const char *p;
+			size_t n;
+
+			if (part == 0) {
+				n = leb128(len[nl], e->len);
+				p = (const char *)len[nl++];
+			} else {
+				p = s->arena + e->off;
+				n = e->len;
+			}
+			p += used;
+			n -= used;
+			if (n > s->block - raw) {
+				n = s->block - raw;
+				used += n;
+			} else {
+				used = 0;
+				i += part;
+				part = !part;
+			}
+			if (n) {
+				iov[k].iov_base = (void *)p;
+				iov[k].iov_len = n;
+				k++;
+				raw += n;
+			}
+		}
+		if (raw == 0) /* only empty records were left */
+			break;
+		pk_sort_put_u32(hdr, STORED | (uint32_t)raw);
+		pk_sort_put_u32(hdr + 4, (uint32_t)raw);
+		iov[0].iov_base = hdr;
+		iov[0].iov_len = HEADER;
+		if (writev_all(s, w->fd, iov, k, err) != PK_OK)
+			return s->status;
+		s->stats.bytes_written += HEADER + raw;
+		s->stats.bytes_spilled += raw;
+	}
+	w->nrec += s->nents;
 	return PK_OK;
 }
 
@@ -800,7 +893,9 @@ static int spill(struct pk_sort *s, struct pk_error *err)
 		/* in order: already sorted, and the run goes on */
 		if (tail_begin(s, t, &w, err) != PK_OK)
 			return s->status;
-		for (i = 0; i < s->nents; i++)
+		if (w.store && put_stored(s, &w, err) != PK_OK)
+			return s->status;
+		for (i = 0; !w.store && i < s->nents; i++)
 			if (run_put_record(s, &w, s->arena + s->ents[i].off,
 					   s->ents[i].len, err) != PK_OK)
 				return s->status;
@@ -819,7 +914,9 @@ static int spill(struct pk_sort *s, struct pk_error *err)
 		return s->status;
 	if (run_begin(s, &w, err) != PK_OK)
 		return s->status;
-	for (i = 0; i < s->nents; i++)
+	if (w.store && put_stored(s, &w, err) != PK_OK)
+		goto fail;
+	for (i = 0; !w.store && i < s->nents; i++)
 		if (run_put_record(s, &w, s->arena + s->ents[i].off,
 				   s->ents[i].len, err) != PK_OK)
 			goto fail;

@@ -440,9 +440,52 @@ static void test_store(void)
 	shuffle(r, n);
 	CHECK(store_sort(r, n / 5, &o, ULLONG_MAX, 0, &st));
 	CHECK(st.merge_passes >= 5);
+	/* in order: one run, extended */
+	o.fan_in = 0;
+	qsort(r, n, sizeof *r, ref_cmp);
+	CHECK(store_sort(r, n, &o, 0, 0, &st));
+	CHECK_INT(st.runs, 1);
+	CHECK(st.bytes_written > st.bytes_spilled);
+	drop(r, n);
+
+	/* empty records, lengths around the block (4 KiB) and the 1- and
+	 * 2-byte lengths, and records over the budget */
+	{
+		static const size_t lens[] = {0, 1, 127, 128, 129, 4087,
+					      4088, 4095, 4096, 4097, 16383,
+					      16384, 70000};
+		size_t m = 1300, nl = sizeof lens / sizeof *lens;
+
+		r = calloc(m, sizeof *r);
+		for (i = 0; i < m; i++) {
+			r[i].n = lens[rnd() % nl];
+			r[i].p = malloc(r[i].n + 1);
+			for (k = 0; k < r[i].n; k++)
+				r[i].p[k] = (char)('a' + rnd() % 3);
+		}
+		CHECK(store_sort(r, m, &o, 0, 0, &st));
+		CHECK(st.runs > 10 && st.bytes_written > st.bytes_spilled);
+		shuffle(r, m);
+		CHECK(store_sort(r, m, &o, 0, ULLONG_MAX, &st));
+		drop(r, m);
+
+		/* tiny records: blocks end at STORE_IOV pieces, not 4 KiB */
+		m = 20000;
+		r = calloc(m, sizeof *r);
+		for (i = 0; i < m; i++) {
+			r[i].n = (size_t)(rnd() % 4);
+			r[i].p = malloc(r[i].n + 1);
+			for (k = 0; k < r[i].n; k++)
+				r[i].p[k] = (char)('a' + rnd() % 3);
+		}
+		CHECK(store_sort(r, m, &o, 0, 0, &st));
+		/* about 2.5 bytes a record, 127 records (some 320 bytes) a
+		 * block: its 8 bytes are over 1/64 of them */
+		CHECK(st.bytes_written > st.bytes_spilled + st.bytes_spilled / 64);
+		drop(r, m);
+	}
 	CHECK_INT(count_fds(), fds);
 	CHECK_INT(count_entries(tmpdir), 0);
-	drop(r, n);
 }
 
 /* Records larger than a block (4 KiB here) and than the budget. */
