@@ -733,6 +733,20 @@ static unsigned next_stage(const struct pk_curriculum *c, unsigned s)
 	return s;
 }
 
+/* The decimal digits of v at d; their number. */
+static size_t put_uint(char *d, unsigned v)
+{
+	char t[16];
+	size_t n = 0, k;
+
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (k = 0; k < n; k++)
+		d[k] = t[n - 1 - k];
+	return n;
+}
+
 int pk_curriculum_next(struct pk_curriculum *c, const char **json,
 		       size_t *n, unsigned *stage, struct pk_error *err)
 {
@@ -785,8 +799,7 @@ int pk_curriculum_next(struct pk_curriculum *c, const char **json,
 		if (pk_buf_reserve(&c->out, len + 16) < 0)
 			return pk_nomem(err);
 		memcpy(c->out.data, p, off);
-		c->out.len = off;
-		c->out.len += (size_t)snprintf(c->out.data + off, 16, "%u", s);
+		c->out.len = off + put_uint(c->out.data + off, s);
 		memcpy(c->out.data + c->out.len, p + off + 1, len - off - 1);
 		c->out.len += len - off - 1;
 		*json = c->out.data;
