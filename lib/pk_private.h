@@ -275,4 +275,9 @@ int pk_is_json_number(const char *p, size_t n);
  * name the link would create); malloc'd, NULL when out of memory. */
 char *pk_path_resolve(const char *path);
 
+/* pk_sort_opts.store: the free space a run needs in the temporary
+ * directory to be written uncompressed (default 1 GiB); for tests, which
+ * switch between stored and compressed runs within one sort. */
+void pk_sort_set_store_floor(struct pk_sort *s, unsigned long long bytes);
+
 #endif

@@ -1432,6 +1432,11 @@ struct pk_sort_opts {
 			      * quarter of the open-file limit less 16 is
 			      * fewer); at least 2 */
 	int zstd_level;      /* of the runs; 0 = 1 */
+	/* Nonzero: runs are written uncompressed (faster to write and read,
+	 * but as large as the records) while the temporary directory has
+	 * room: when a run begins, at least 1 GiB free and at least as much
+	 * as all runs so far took; else that run is compressed. */
+	int store;
 };
 
 struct pk_sort_stats {

@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -363,6 +364,128 @@ static void test_spill(void)
 	CHECK_INT(count_fds(), fds);
 	CHECK_INT(count_entries(tmpdir), 0);
 	drop(r, n);
+}
+
+/* A sort of the records r (made compressible), with opts.store and the
+ * free space a stored run needs set to floor1 for the first half of the
+ * records and floor2 for the rest; its stats in *st. */
+static int store_sort(struct rec *r, size_t n, const struct pk_sort_opts *o,
+		      unsigned long long floor1, unsigned long long floor2,
+		      struct pk_sort_stats *st)
+{
+	struct pk_error err = {0};
+	struct pk_sort *s = pk_sort_new(o, &err);
+	size_t i;
+	int ok;
+
+	pk_sort_set_store_floor(s, floor1);
+	for (i = 0; i < n; i++) {
+		if (i == n / 2)
+			pk_sort_set_store_floor(s, floor2);
+		r[i].seq = i;
+		if (pk_sort_add(s, r[i].p, r[i].n, &err) != PK_OK) {
+			printf("# pk_sort_add: %s\n", err.text);
+			break;
+		}
+	}
+	ok = drain_matches(s, r, n);
+	pk_sort_get_stats(s, st);
+	printf("# store: %llu runs, %llu merge passes, %llu raw bytes, "
+	       "%llu written\n", st->runs, st->merge_passes,
+	       st->bytes_spilled, st->bytes_written);
+	pk_sort_free(s);
+	return ok;
+}
+
+/* opts.store: runs written as they are (8 bytes a block on top), or
+ * compressed when the temporary directory lacks the room; stored and
+ * compressed runs in one sort, and merged into either kind. */
+static void test_store(void)
+{
+	size_t n = 20000, i, k;
+	struct rec *r = make(n, 1, 700, 2, 6);
+	struct pk_sort_opts o = {.tmpdir = tmpdir, .memory = 64 << 10,
+				 .store = 1};
+	struct pk_sort_stats st, zst;
+	int fds = count_fds();
+
+	/* compressible: after the key and "#seq", one letter repeated */
+	for (i = 0; i < n; i++)
+		for (k = 3 + (size_t)snprintf(NULL, 0, "%zu", i); k < r[i].n; k++)
+			r[i].p[k] = 'x';
+	CHECK(store_sort(r, n, &o, 0, 0, &st)); /* always room */
+	CHECK(st.runs > 50 && st.merge_passes >= 1);
+	CHECK(st.bytes_written > st.bytes_spilled);
+	CHECK(st.bytes_written <= st.bytes_spilled + st.bytes_spilled / 16);
+	shuffle(r, n);
+	CHECK(store_sort(r, n, &o, ULLONG_MAX, ULLONG_MAX, &zst)); /* never */
+	CHECK(zst.bytes_spilled > 0);
+	CHECK(zst.bytes_written < zst.bytes_spilled / 4);
+	o.store = 0; /* as without opts.store */
+	shuffle(r, n);
+	CHECK(store_sort(r, n, &o, 0, 0, &st));
+	CHECK(st.bytes_written < st.bytes_spilled / 4);
+	/* stored, then compressed: both kinds read in one merge, and in
+	 * merge passes (a fan-in of 2) that write compressed runs */
+	o.store = 1;
+	shuffle(r, n);
+	CHECK(store_sort(r, n, &o, 0, ULLONG_MAX, &st));
+	CHECK(st.bytes_written > zst.bytes_written + st.bytes_spilled / 8);
+	CHECK(st.bytes_written < st.bytes_spilled);
+	o.fan_in = 2;
+	shuffle(r, n);
+	CHECK(store_sort(r, n / 5, &o, 0, ULLONG_MAX, &st));
+	CHECK(st.merge_passes >= 5);
+	/* compressed, then stored */
+	shuffle(r, n);
+	CHECK(store_sort(r, n / 5, &o, ULLONG_MAX, 0, &st));
+	CHECK(st.merge_passes >= 5);
+	/* in order: one run, extended */
+	o.fan_in = 0;
+	qsort(r, n, sizeof *r, ref_cmp);
+	CHECK(store_sort(r, n, &o, 0, 0, &st));
+	CHECK_INT(st.runs, 1);
+	CHECK(st.bytes_written > st.bytes_spilled);
+	drop(r, n);
+
+	/* empty records, lengths around the block (4 KiB) and the 1- and
+	 * 2-byte lengths, and records over the budget */
+	{
+		static const size_t lens[] = {0, 1, 127, 128, 129, 4087,
+					      4088, 4095, 4096, 4097, 16383,
+					      16384, 70000};
+		size_t m = 1300, nl = sizeof lens / sizeof *lens;
+
+		r = calloc(m, sizeof *r);
+		for (i = 0; i < m; i++) {
+			r[i].n = lens[rnd() % nl];
+			r[i].p = malloc(r[i].n + 1);
+			for (k = 0; k < r[i].n; k++)
+				r[i].p[k] = (char)('a' + rnd() % 3);
+		}
+		CHECK(store_sort(r, m, &o, 0, 0, &st));
+		CHECK(st.runs > 10 && st.bytes_written > st.bytes_spilled);
+		shuffle(r, m);
+		CHECK(store_sort(r, m, &o, 0, ULLONG_MAX, &st));
+		drop(r, m);
+
+		/* tiny records: blocks end at STORE_IOV pieces, not 4 KiB */
+		m = 20000;
+		r = calloc(m, sizeof *r);
+		for (i = 0; i < m; i++) {
+			r[i].n = (size_t)(rnd() % 4);
+			r[i].p = malloc(r[i].n + 1);
+			for (k = 0; k < r[i].n; k++)
+				r[i].p[k] = (char)('a' + rnd() % 3);
+		}
+		CHECK(store_sort(r, m, &o, 0, 0, &st));
+		/* about 2.5 bytes a record, 127 records (some 320 bytes) a
+		 * block: its 8 bytes are over 1/64 of them */
+		CHECK(st.bytes_written > st.bytes_spilled + st.bytes_spilled / 64);
+		drop(r, m);
+	}
+	CHECK_INT(count_fds(), fds);
+	CHECK_INT(count_entries(tmpdir), 0);
 }
 
 /* Records larger than a block (4 KiB here) and than the budget. */
@@ -733,6 +856,7 @@ int main(void)
 	test_in_memory();
 	test_short_keys();
 	test_spill();
+	test_store();
 	test_in_order();
 	test_large_records();
 	test_callback();
