@@ -78,41 +78,6 @@ static void usage(FILE *fp, int status)
 	(void)status;
 }
 
-static void parse_embeddings(struct options *o, const char *arg)
-{
-	struct pk_ches_opts *c = &o->ches;
-	const char *files = NULL;
-	char *p, *save = NULL;
-	size_t n = 0;
-
-	memset(c->files, 0, sizeof(c->files));
-	if (strcmp(arg, "lexical") == 0)
-		c->source = PK_CHES_LEXICAL;
-	else if (strcmp(arg, "inline") == 0)
-		c->source = PK_CHES_INLINE;
-	else if (strncmp(arg, "npy=", 4) == 0)
-		c->source = PK_CHES_NPY, files = arg + 4;
-	else if (strncmp(arg, "safetensors=", 12) == 0)
-		c->source = PK_CHES_SAFETENSORS, files = arg + 12;
-	else
-		pk_cli_usage_error(o->cli, "--embeddings: invalid value '%s' (lexical, inline, npy=FILES or safetensors=FILE)", arg);
-	if (!files)
-		return;
-	free(o->files);
-	o->files = strdup(files);
-	if (!o->files)
-		pk_cli_fatal(o->cli, "out of memory");
-	for (p = strtok_r(o->files, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-		if (n == (c->source == PK_CHES_NPY ? 4u : 1u))
-			pk_cli_usage_error(o->cli, "--embeddings: too many files in '%s'", arg);
-		c->files[n++] = p;
-	}
-	if (c->source == PK_CHES_NPY && n != 2 && n != 4)
-		pk_cli_usage_error(o->cli, "--embeddings: npy= takes CHOSEN.npy,REJECTED.npy and optionally LENCHOSEN.npy,LENREJECTED.npy, not '%s'", files);
-	if (n == 0)
-		pk_cli_usage_error(o->cli, "--embeddings: safetensors= needs a file");
-}
-
 static void parse_fraction(struct options *o, const char *opt,
 			   const char *arg)
 {
@@ -130,6 +95,7 @@ static void set_mode(struct options *o, enum mode m)
 static int handle_opt(void *ctx, int opt, const char *arg)
 {
 	struct options *o = ctx;
+	struct pk_error err = {0};
 
 	switch (opt) {
 	case OPT_DROP_TOP:
@@ -137,7 +103,11 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 		parse_fraction(o, "--drop-top", arg);
 		break;
 	case OPT_EMBEDDINGS:
-		parse_embeddings(o, arg);
+		if (pk_ches_parse_source(&o->ches, arg, &o->files, &err) < 0) {
+			if (err.kind == PK_ERR_NOMEM)
+				pk_cli_fatal(o->cli, "%s", err.text);
+			pk_cli_usage_error(o->cli, "--embeddings: %s", err.text);
+		}
 		break;
 	case OPT_KEEP_BOTTOM:
 		set_mode(o, KEEP_BOTTOM);
@@ -151,13 +121,7 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 		o->ches.mean = 1;
 		break;
 	case OPT_METRIC:
-		if (strcmp(arg, "ln-ches") == 0)
-			o->ches.metric = PK_CHES_LN;
-		else if (strcmp(arg, "ches") == 0)
-			o->ches.metric = PK_CHES_CHES;
-		else if (strcmp(arg, "edit") == 0)
-			o->ches.metric = PK_CHES_EDIT;
-		else
+		if (pk_ches_parse_metric(arg, &o->ches.metric) < 0)
 			pk_cli_usage_error(o->cli, "--metric: invalid value '%s' (ln-ches, ches or edit)", arg);
 		break;
 	case OPT_TOKEN_REGEX:
@@ -169,174 +133,94 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
-/* Score the current record: 0 with *s, or -1 after rejecting it or
- * stopping on an error. */
-static int score(struct pk_cli *cli, struct pk_ches *c,
-		 struct pk_ches_scores *s)
+/* The run's pk_ches (the options checked, and the bookkeeping of side
+ * file rows of every worker's joined at the end), its options, and a
+ * record being written by pk_cli_select(). */
+static struct {
+	const struct options *o;
+	struct pk_ches *c;
+	struct pk_buf out;
+} run;
+
+/* --keep-bottom / --drop-top (pk_cli_select): the scores are the tag. */
+_Static_assert(sizeof(struct pk_ches_scores) <= PK_CLI_TAG_MAX,
+	       "the scores fit a tag");
+
+static int select_score(void *ctx, const struct pk_record *rec,
+			unsigned long long pos, double *value, void *tag,
+			size_t *taglen, struct pk_error *err)
 {
-	struct pk_error err = {0};
-	int rc = pk_ches_record(c, &cli->rec, cli->nread - 1, s, &err);
-
-	if (rc == PK_OK)
-		return 0;
-	pk_cli_reject_error(cli, &err);
-	return -1;
-}
-
-static void write_annotated(struct pk_cli *cli, struct pk_ches *c,
-			    const struct pk_ches_scores *s, struct pk_buf *out)
-{
-	struct pk_error err = {0};
-
-	pk_buf_reset(out);
-	if (pk_ches_write(c, &cli->rec, s, out, &err) < 0)
-		pk_cli_reject_error(cli, &err);
-	else
-		pk_cli_emit(cli, out->data, out->len);
-}
-
-static double metric(const struct options *o, const struct pk_ches_scores *s)
-{
-	double x = 0;
-
-	pk_ches_metric_value(s, o->ches.metric, &x);
-	return x;
-}
-
-/* --keep-bottom / --drop-top: score everything, cut, write the kept. */
-static void two_passes(struct pk_cli *cli, const struct options *o,
-		       struct pk_ches *c, struct pk_buf *out)
-{
-	struct pk_twopass_opts to = {cli->memory / 2, cli->tmpdir, cli->max_line};
-	struct pk_error err = {0};
-	struct pk_twopass *tp = pk_twopass_new(&to, &err);
-	struct pk_cut *cut = pk_cut_new(cli->memory / 2, cli->tmpdir, &err);
 	struct pk_ches_scores s;
-	unsigned long long n, k, seq = 0;
-	const void *tag;
-	size_t len;
+	int rc = pk_ches_record(run.c, rec, pos, &s, err);
 
-	if (!tp || !cut) {
-		pk_cli_error(cli, "%s", err.text);
-		goto out;
-	}
-	while (pk_cli_next(cli))
-		if (score(cli, c, &s) == 0 &&
-		    pk_cli_twopass_add(cli, tp, &s, sizeof s) == 0 &&
-		    pk_cut_add(cut, metric(o, &s), &err) < 0)
-			pk_cli_error(cli, "%s", err.text);
-	if (cli->status)
-		goto out;
-	n = pk_cut_count(cut);
-	k = pk_fraction_floor(o->num, o->den, n);
-	if (o->mode == DROP_TOP)
-		k = n - k;
-	if (pk_cut_lowest(cut, k, &err) < 0) {
-		pk_cli_error(cli, "%s", err.text);
-		goto out;
-	}
-	while (pk_cli_twopass_next(cli, tp, &tag, &len)) {
-		memcpy(&s, tag, sizeof s);
-		if (pk_cut_keeps(cut, metric(o, &s), seq++))
-			write_annotated(cli, c, &s, out);
-		else
-			pk_cli_count(cli, "dropped", 1);
-	}
-out:
-	pk_twopass_free(tp);
-	pk_cut_free(cut);
+	(void)ctx;
+	*value = 0;
+	pk_ches_metric_value(&s, run.o->ches.metric, value);
+	memcpy(tag, &s, sizeof s);
+	*taglen = sizeof s;
+	return rc;
+}
+
+static int select_write(void *ctx, const struct pk_record *rec,
+			const void *tag, size_t taglen,
+			const struct pk_sink *out, struct pk_error *err)
+{
+	struct pk_ches_scores s;
+	int rc;
+
+	(void)ctx;
+	(void)taglen;
+	memcpy(&s, tag, sizeof s);
+	pk_buf_reset(&run.out);
+	if ((rc = pk_ches_write(run.c, rec, &s, &run.out, err)) == PK_OK)
+		rc = out->emit(out->ctx, run.out.data, run.out.len);
+	return rc;
 }
 
 /* The engine's operation (annotate, --max): one pk_ches per worker. */
-struct worker {
-	const struct options *o;
-	struct pk_ches *c;
-	struct pk_ches *main;        /* the run's, told what c has seen */
-	struct pk_buf out;
-	unsigned long long dropped;
-};
-
-struct setup {
-	const struct options *o;
-	struct pk_ches *c;
-};
-
-static void ches_stop(void *ctx)
+static void *ches_start(void *o, struct pk_error *err)
 {
-	struct worker *w = ctx;
-
-	if (w->c)
-		pk_ches_merge(w->main, w->c);
-	pk_ches_free(w->c);
-	pk_buf_free(&w->out);
-	free(w);
+	return pk_ches_new(o, err);
 }
 
-static void *ches_start(void *ctx, struct pk_error *err)
+static void ches_stop(void *c)
 {
-	const struct setup *su = ctx;
-	struct worker *w = calloc(1, sizeof *w);
-
-	if (!w) {
-		pk_error_set(err, PK_ERR_NOMEM, "out of memory");
-		return NULL;
-	}
-	w->o = su->o;
-	w->main = su->c;
-	if (!(w->c = pk_ches_new(&su->o->ches, err))) {
-		ches_stop(w);
-		return NULL;
-	}
-	return w;
+	pk_ches_merge(run.c, c);
+	pk_ches_free(c);
 }
 
-/* A failure other than bad data is an error of the run, reported at the
- * record (FILE:LINE), as pk_cli_reject_error() would. */
-static int at_record(int rc, struct pk_error *err)
+static int ches_record(void *c, const struct pk_record *rec,
+		       unsigned long long pos, const struct pk_sink *out,
+		       struct pk_error *err)
 {
+	int rc = pk_ches_annotate(c, rec, pos,
+				  run.o->mode == MAX ? &run.o->value : NULL,
+				  out, err);
+
+	/* a failure other than bad data is an error of the run, reported
+	 * at the record (FILE:LINE), as pk_cli_reject_error() would */
 	if (rc != PK_OK && err->kind != PK_ERR_DATA && err->kind != PK_ERR_PIPE)
 		err->kind = PK_ERR_IO;
 	return rc;
 }
 
-static int ches_record(void *ctx, const struct pk_record *rec,
-		       unsigned long long pos, const struct pk_sink *out,
-		       struct pk_error *err)
+static const char *ches_counter(void *c, size_t i, unsigned long long *v)
 {
-	struct worker *w = ctx;
-	struct pk_ches_scores s;
-	int rc = pk_ches_record(w->c, rec, pos, &s, err);
-
-	if (rc != PK_OK)
-		return at_record(rc, err);
-	if (w->o->mode == MAX && !(metric(w->o, &s) <= w->o->value)) {
-		w->dropped++;
-		return PK_OK;
-	}
-	pk_buf_reset(&w->out);
-	if ((rc = pk_ches_write(w->c, rec, &s, &w->out, err)) < 0)
-		return at_record(rc, err);
-	return out->emit(out->ctx, w->out.data, w->out.len);
-}
-
-static void ches_count(void *ctx, struct pk_cli *cli)
-{
-	struct worker *w = ctx;
-
-	if (w->o->mode != ANNOTATE)
-		pk_cli_count(cli, "dropped", w->dropped);
+	if (run.o->mode == ANNOTATE || i > 0)
+		return NULL;
+	*v = pk_ches_dropped(c);
+	return "dropped";
 }
 
 int main(int argc, char **argv)
 {
 	struct pk_cli cli;
 	struct options opt = {0};
-	struct setup su = {&opt, NULL};
 	struct pk_error err = {0};
-	struct pk_buf out = PK_BUF_INIT;
+	struct pk_cli_select sel = {NULL, select_score, select_write};
 	struct pk_cli_op op = {
-		.ctx = &su, .start = ches_start, .record = ches_record,
-		.count = ches_count, .stop = ches_stop, .parallel = 1,
+		.ctx = &opt.ches, .start = ches_start, .record = ches_record,
+		.counter = ches_counter, .stop = ches_stop, .parallel = 1,
 	};
 	struct pk_ches *c;
 	int status;
@@ -347,7 +231,8 @@ int main(int argc, char **argv)
 	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
 	opt.ches.chosen_field = cli.chosen_field;
 	opt.ches.rejected_field = cli.rejected_field;
-	su.c = c = pk_ches_new(&opt.ches, &err);
+	run.o = &opt;
+	run.c = c = pk_ches_new(&opt.ches, &err);
 	if (!c) {
 		if (err.kind == PK_ERR_USAGE && opt.ches.source <= PK_CHES_INLINE)
 			pk_cli_usage_error(&cli, "%s%s",
@@ -360,7 +245,8 @@ int main(int argc, char **argv)
 		pk_cli_count(&cli, "dropped", 0);
 	if (opt.mode == DROP_TOP || opt.mode == KEEP_BOTTOM) {
 		if (pk_cli_open_output(&cli) == 0)
-			two_passes(&cli, &opt, c, &out);
+			pk_cli_select(&cli, &sel, opt.num, opt.den,
+				      opt.mode == DROP_TOP);
 	} else {
 		pk_cli_run(&cli, &op);
 	}
@@ -368,7 +254,7 @@ int main(int argc, char **argv)
 		pk_cli_error(&cli, "%s", err.text);
 	status = pk_cli_finish(&cli);
 	pk_ches_free(c);
-	pk_buf_free(&out);
+	pk_buf_free(&run.out);
 	free(opt.files);
 	return status;
 }

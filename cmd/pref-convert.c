@@ -138,14 +138,9 @@ static int convert_end(void *c, const struct pk_sink *out,
 	return pk_convert_finish(c, out, err);
 }
 
-static void convert_count(void *c, struct pk_cli *cli)
+static const char *convert_counter(void *c, size_t i, unsigned long long *v)
 {
-	unsigned long long v;
-	const char *name;
-	size_t i;
-
-	for (i = 0; (name = pk_convert_counter(c, i, &v)); i++)
-		pk_cli_count(cli, name, v);
+	return pk_convert_counter(c, i, v);
 }
 
 static void convert_stop(void *c)
@@ -164,7 +159,7 @@ int main(int argc, char **argv)
 	struct pk_cli_op op = {
 		.ctx = &co, .start = convert_start, .record = convert_record,
 		.note = convert_note, .end = convert_end,
-		.count = convert_count, .stop = convert_stop, .hold = 1,
+		.counter = convert_counter, .stop = convert_stop, .hold = 1,
 	};
 
 	opt.cli = &cli;

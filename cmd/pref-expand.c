@@ -28,7 +28,6 @@ struct setup;
 /* What each worker of the engine has: its own expander and format
  * reader, made from the same options. */
 struct worker {
-	const struct setup *su;
 	struct pk_expand *x;
 	struct pk_format_reader *fr; /* --from: lists of a foreign format */
 	const struct pk_sink *out;   /* the current record's */
@@ -143,7 +142,6 @@ static void *expand_start(void *ctx, struct pk_error *err)
 		pk_error_set(err, PK_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
-	w->su = su;
 	if (!(w->x = pk_expand_new(&su->x, err)) ||
 	    (su->from && !(w->fr = pk_format_reader_new(su->from, &su->fo, err)))) {
 		expand_stop(w);
@@ -186,22 +184,17 @@ static int expand_end(void *ctx, const struct pk_sink *out,
 	return pk_format_reader_finish(w->fr, from_format, w, err);
 }
 
-static void expand_count(void *ctx, struct pk_cli *cli)
+/* The format reader's counters, then the expander's. */
+static const char *expand_counter(void *ctx, size_t i, unsigned long long *v)
 {
 	struct worker *w = ctx;
-	const struct pk_expand_counts *n = pk_expand_counts(w->x);
-	unsigned long long v;
-	const char *name;
-	size_t i;
+	size_t nr = 0;
 
-	for (i = 0; w->fr && (name = pk_format_reader_counter(w->fr, i, &v)); i++)
-		pk_cli_count(cli, name, v);
-	pk_cli_count(cli, "lists", n->lists);
-	if (w->su->x.to != PK_EXPAND_TREE) {
-		pk_cli_count(cli, "lists_too_small", n->too_small);
-		pk_cli_count(cli, "pairs_below_min_gap", n->below_gap);
-	}
-	pk_cli_count(cli, "responses_dropped", n->responses_dropped);
+	while (w->fr && pk_format_reader_counter(w->fr, nr, NULL))
+		nr++;
+	if (i < nr)
+		return pk_format_reader_counter(w->fr, i, v);
+	return pk_expand_counter(w->x, i - nr, v);
 }
 
 int main(int argc, char **argv)
@@ -214,7 +207,7 @@ int main(int argc, char **argv)
 	struct pk_error err = {0};
 	struct pk_cli_op op = {
 		.ctx = &su, .start = expand_start, .record = expand_record,
-		.note = expand_note, .end = expand_end, .count = expand_count,
+		.note = expand_note, .end = expand_end, .counter = expand_counter,
 		.stop = expand_stop,
 	};
 

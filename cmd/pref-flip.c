@@ -128,14 +128,9 @@ static int flip_record(void *f, const struct pk_record *rec,
 	return pk_flip_record(f, rec, out, err);
 }
 
-static void flip_count(void *f, struct pk_cli *cli)
+static const char *flip_counter(void *f, size_t i, unsigned long long *v)
 {
-	unsigned long long v;
-	const char *name;
-	size_t i;
-
-	for (i = 0; (name = pk_flip_counter(f, i, &v)); i++)
-		pk_cli_count(cli, name, v);
+	return pk_flip_counter(f, i, v);
 }
 
 static void flip_stop(void *f)
@@ -151,7 +146,7 @@ int main(int argc, char **argv)
 	struct pk_error err = {0};
 	struct pk_cli_op op = {
 		.ctx = &opt.f, .start = flip_start, .record = flip_record,
-		.count = flip_count, .stop = flip_stop, .parallel = 1,
+		.counter = flip_counter, .stop = flip_stop, .parallel = 1,
 	};
 	int status;
 

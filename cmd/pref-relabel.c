@@ -183,31 +183,17 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
-/* The text of --template-file (one final newline dropped, as $(cat)
- * would); *n gets its length.  Caller frees. */
+/* The text of --template-file, one final newline dropped as $(cat)
+ * would; *n gets its length.  Caller frees. */
 static char *template_file(const struct options *o, size_t *n)
 {
-	struct pk_buf b = PK_BUF_INIT;
-	FILE *fp = fopen(o->template_file, "rb");
-	char chunk[4096];
-	size_t got;
+	char *t = pk_cli_read_file(o->cli, o->template_file, n);
 
-	if (!fp)
-		pk_cli_fatal(o->cli, "%s: %s", o->template_file, strerror(errno));
-	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (pk_buf_append(&b, chunk, got) < 0)
-			pk_cli_fatal(o->cli, "out of memory");
-	if (ferror(fp))
-		pk_cli_fatal(o->cli, "%s: %s", o->template_file, strerror(errno));
-	fclose(fp);
-	if (b.len && b.data[b.len - 1] == '\n')
-		b.len--;
-	if (b.len && b.data[b.len - 1] == '\r')
-		b.len--;
-	*n = b.len;
-	if (pk_buf_putc(&b, '\0') < 0)
-		pk_cli_fatal(o->cli, "out of memory");
-	return pk_buf_take(&b);
+	if (*n && t[*n - 1] == '\n')
+		t[--*n] = '\0';
+	if (*n && t[*n - 1] == '\r')
+		t[--*n] = '\0';
+	return t;
 }
 
 /* --goal-text: print the condition text and return the status. */
@@ -248,13 +234,9 @@ static int relabel_record(void *r, const struct pk_record *rec,
 	return rc;
 }
 
-static void relabel_count(void *r, struct pk_cli *cli)
+static const char *relabel_counter(void *r, size_t i, unsigned long long *v)
 {
-	const struct pk_relabel_counts *n = pk_relabel_counts(r);
-
-	pk_cli_count(cli, "relabeled", n->relabeled);
-	pk_cli_count(cli, "ties", n->ties);
-	pk_cli_count(cli, "dropped_ties", n->dropped_ties);
+	return pk_relabel_counter(r, i, v);
 }
 
 static void relabel_stop(void *r)
@@ -270,7 +252,7 @@ int main(int argc, char **argv)
 	struct pk_error err = {0};
 	struct pk_cli_op op = {
 		.ctx = &opt.r, .start = relabel_start, .record = relabel_record,
-		.count = relabel_count, .stop = relabel_stop, .parallel = 1,
+		.counter = relabel_counter, .stop = relabel_stop, .parallel = 1,
 	};
 	char *src = NULL;
 	int status;

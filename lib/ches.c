@@ -35,6 +35,8 @@ struct pk_ches {
 	unsigned long long rows_used_by_position; /* records without
 						   * emb_index */
 	int any_index;
+	struct pk_buf annotated;      /* pk_ches_annotate()'s record */
+	unsigned long long dropped;   /* by pk_ches_annotate() */
 };
 
 static const char *const source_name[] = {
@@ -47,6 +49,57 @@ static const char *const source_name[] = {
 void pk_ches_opts_init(struct pk_ches_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+}
+
+int pk_ches_parse_source(struct pk_ches_opts *o, const char *spec,
+			 char **files, struct pk_error *err)
+{
+	const char *list = NULL;
+	char *p, *save = NULL;
+	size_t n = 0, most;
+
+	if (strcmp(spec, "lexical") == 0)
+		o->source = PK_CHES_LEXICAL;
+	else if (strcmp(spec, "inline") == 0)
+		o->source = PK_CHES_INLINE;
+	else if (strncmp(spec, "npy=", 4) == 0)
+		o->source = PK_CHES_NPY, list = spec + 4;
+	else if (strncmp(spec, "safetensors=", 12) == 0)
+		o->source = PK_CHES_SAFETENSORS, list = spec + 12;
+	else
+		return pk_error_set(err, PK_ERR_USAGE, "invalid value '%s' (lexical, inline, npy=FILES or safetensors=FILE)",
+				    spec);
+	memset(o->files, 0, sizeof o->files);
+	if (!list)
+		return PK_OK;
+	free(*files);
+	if (!(*files = strdup(list)))
+		return pk_nomem(err);
+	most = o->source == PK_CHES_NPY ? 4 : 1;
+	for (p = strtok_r(*files, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (n == most)
+			return pk_error_set(err, PK_ERR_USAGE, "too many files in '%s'", spec);
+		o->files[n++] = p;
+	}
+	if (o->source == PK_CHES_NPY && n != 2 && n != 4)
+		return pk_error_set(err, PK_ERR_USAGE, "npy= takes CHOSEN.npy,REJECTED.npy and optionally LENCHOSEN.npy,LENREJECTED.npy, not '%s'",
+				    list);
+	if (n == 0)
+		return pk_error_set(err, PK_ERR_USAGE, "safetensors= needs a file");
+	return PK_OK;
+}
+
+int pk_ches_parse_metric(const char *name, enum pk_ches_metric *m)
+{
+	if (strcmp(name, "ln-ches") == 0)
+		*m = PK_CHES_LN;
+	else if (strcmp(name, "ches") == 0)
+		*m = PK_CHES_CHES;
+	else if (strcmp(name, "edit") == 0)
+		*m = PK_CHES_EDIT;
+	else
+		return PK_FATAL;
+	return PK_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -422,6 +475,7 @@ void pk_ches_free(struct pk_ches *c)
 	pk_buf_free(&c->va);
 	pk_buf_free(&c->vb);
 	pk_obj_free(c->obj);
+	pk_buf_free(&c->annotated);
 	for (i = 0; i < 4; i++)
 		pk_tensor_close(c->tf[i]);
 	free(c);
@@ -741,6 +795,34 @@ void pk_ches_merge(struct pk_ches *c, const struct pk_ches *other)
 {
 	c->rows_used_by_position += other->rows_used_by_position;
 	c->any_index |= other->any_index;
+}
+
+int pk_ches_annotate(struct pk_ches *c, const struct pk_record *rec,
+		     unsigned long long index, const double *max,
+		     const struct pk_sink *out, struct pk_error *err)
+{
+	struct pk_ches_scores s;
+	double x = 0;
+	int rc = pk_ches_record(c, rec, index, &s, err);
+
+	if (rc != PK_OK)
+		return rc;
+	if (max) {
+		pk_ches_metric_value(&s, c->o.metric, &x);
+		if (!(x <= *max)) {
+			c->dropped++;
+			return PK_OK;
+		}
+	}
+	pk_buf_reset(&c->annotated);
+	if ((rc = pk_ches_write(c, rec, &s, &c->annotated, err)) < 0)
+		return rc;
+	return out->emit(out->ctx, c->annotated.data, c->annotated.len);
+}
+
+unsigned long long pk_ches_dropped(const struct pk_ches *c)
+{
+	return c->dropped;
 }
 
 /* ------------------------------------------------------------------ */

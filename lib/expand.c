@@ -68,6 +68,26 @@ const struct pk_expand_counts *pk_expand_counts(const struct pk_expand *x)
 	return &x->n;
 }
 
+const char *pk_expand_counter(const struct pk_expand *x, size_t i,
+			      unsigned long long *value)
+{
+	static const char *const name[4] = {
+		"lists", "lists_too_small", "pairs_below_min_gap",
+		"responses_dropped",
+	};
+	const unsigned long long v[4] = {x->n.lists, x->n.too_small,
+					 x->n.below_gap, x->n.responses_dropped};
+
+	/* a tree has no pairs: no list is too small, no gap too small */
+	if (x->o.to == PK_EXPAND_TREE && i >= 1)
+		i += 2;
+	if (i >= 4)
+		return NULL;
+	if (value)
+		*value = v[i];
+	return name[i];
+}
+
 int pk_expand_record(struct pk_expand *x, const struct pk_record *rec,
 		     int (*emit)(void *ctx, const char *json, size_t len),
 		     void *ctx, struct pk_error *err)

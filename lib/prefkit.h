@@ -893,6 +893,11 @@ PK_API int pk_expand_text(struct pk_expand *x, const char *json, size_t len,
 			  int (*emit)(void *ctx, const char *json, size_t len),
 			  void *ctx, struct pk_error *err);
 PK_API const struct pk_expand_counts *pk_expand_counts(const struct pk_expand *x);
+/* The same as --stats names them: counter i (i = 0, 1, ... until NULL):
+ * "lists", "lists_too_small", "pairs_below_min_gap" (not for trees) and
+ * "responses_dropped", and its value. */
+PK_API const char *pk_expand_counter(const struct pk_expand *x, size_t i,
+				     unsigned long long *value);
 PK_API void pk_expand_free(struct pk_expand *x);
 
 /* ------------------------------------------------------------------ */
@@ -1283,6 +1288,10 @@ PK_API int pk_relabel_record(struct pk_relabel *r, const struct pk_record *rec,
 PK_API int pk_relabel_goal_text(struct pk_relabel *r, const char *goal,
 				struct pk_buf *out, struct pk_error *err);
 PK_API const struct pk_relabel_counts *pk_relabel_counts(const struct pk_relabel *r);
+/* The same as --stats names them: counter i (i = 0, 1, ... until NULL):
+ * "relabeled", "ties", "dropped_ties", and its value. */
+PK_API const char *pk_relabel_counter(const struct pk_relabel *r, size_t i,
+				      unsigned long long *value);
 PK_API void pk_relabel_free(struct pk_relabel *r);
 
 /* ------------------------------------------------------------------ */
@@ -2272,6 +2281,16 @@ struct pk_ches_scores {
 };
 struct pk_ches;
 PK_API void pk_ches_opts_init(struct pk_ches_opts *o);
+/* The embeddings option's value: "lexical", "inline",
+ * "npy=CHOSEN,REJECTED[,LENCHOSEN,LENREJECTED]" or "safetensors=FILE" into
+ * o->source and o->files, which point into *files (a copy of the list the
+ * caller frees; NULL at first).  PK_OK, or PK_ERR_USAGE saying what is
+ * wrong (or PK_ERR_NOMEM). */
+PK_API int pk_ches_parse_source(struct pk_ches_opts *o, const char *spec,
+				char **files, struct pk_error *err);
+/* "ln-ches", "ches" or "edit" into *m: PK_OK, or PK_FATAL for another
+ * name. */
+PK_API int pk_ches_parse_metric(const char *name, enum pk_ches_metric *m);
 /* NULL with err: PK_ERR_USAGE for a bad pattern, a side file that cannot
  * be read or does not fit (pk_tensor_*: shapes of chosen and rejected
  * differ, lengths not (N,)), options that do not go together;
@@ -2297,6 +2316,14 @@ PK_API int pk_ches_finish(struct pk_ches *c, unsigned long long nrecords,
  * per thread): add what the instance other has seen to c, before
  * pk_ches_finish(c). */
 PK_API void pk_ches_merge(struct pk_ches *c, const struct pk_ches *other);
+/* pref-ches's streaming modes on one record: scored (pk_ches_record,
+ * index as there), then written annotated (pk_ches_write) to out - or,
+ * when max is not NULL and the record's value of the metric is above
+ * *max (or not a number), dropped and counted (pk_ches_dropped). */
+PK_API int pk_ches_annotate(struct pk_ches *c, const struct pk_record *rec,
+			    unsigned long long index, const double *max,
+			    const struct pk_sink *out, struct pk_error *err);
+PK_API unsigned long long pk_ches_dropped(const struct pk_ches *c);
 PK_API void pk_ches_free(struct pk_ches *c);
 
 /* The arithmetic on its own.  Lexical scores of two token sequences given

@@ -513,6 +513,20 @@ const struct pk_relabel_counts *pk_relabel_counts(const struct pk_relabel *r)
 	return &r->n;
 }
 
+const char *pk_relabel_counter(const struct pk_relabel *r, size_t i,
+			       unsigned long long *value)
+{
+	static const char *const name[3] = {"relabeled", "ties", "dropped_ties"};
+	const unsigned long long v[3] = {r->n.relabeled, r->n.ties,
+					 r->n.dropped_ties};
+
+	if (i >= 3)
+		return NULL;
+	if (value)
+		*value = v[i];
+	return name[i];
+}
+
 /* Append the condition text for the goal v (one score, or one per
  * attribute) to out. */
 static int render_goal(const struct pk_relabel *r, const double *v,

@@ -220,6 +220,10 @@ int pk_cli_add_output(struct pk_cli *cli, const char *path, int zstd_level);
  * message (status 2). */
 int pk_cli_write_file(struct pk_cli *cli, const char *path, const void *data,
 		      size_t len);
+/* The whole of a small file (an option's text), NUL-terminated, its
+ * length in *n; the caller frees.  A file that cannot be read is a fatal
+ * error ("prog: PATH: reason", exit 2). */
+char *pk_cli_read_file(struct pk_cli *cli, const char *path, size_t *n);
 /* 1 when two paths (neither "-") name one file, existing or to be made. */
 int pk_cli_same_file(const char *a, const char *b);
 /* Write the current input record unchanged (compacted) to output k. */
@@ -373,13 +377,14 @@ struct pk_cli_op {
 	 * may write more records (records grouped across the input), each
 	 * at once. */
 	int (*end)(void *ws, const struct pk_sink *out, struct pk_error *err);
-	/* Optional: the worker's counters so far, each by pk_cli_count(),
-	 * always in the same order.  With workers it is called after each
-	 * batch (into a scratch struct pk_cli: nothing else may happen in
-	 * it), and the run counts what each batch added when the batch is
-	 * written, so that a run stopped at a record counts what -j 1
-	 * counts. */
-	void (*count)(void *ws, struct pk_cli *cli);
+	/* Optional: the worker's counter i so far (i = 0, 1, ... until it
+	 * returns NULL; names keep their places, new ones may follow as the
+	 * run goes on): its name
+	 * (static) and *value, as --stats reports them.  With workers it is
+	 * read after each batch, and the run counts what each batch added
+	 * when the batch is written, so that a run stopped at a record
+	 * counts what -j 1 counts. */
+	const char *(*counter)(void *ws, size_t i, unsigned long long *value);
 	/* Optional: free the worker's state, at the end. */
 	void (*stop)(void *ws);
 	/* Records may go to workers: each record's output depends on that
@@ -398,6 +403,28 @@ void pk_cli_run(struct pk_cli *cli, const struct pk_cli_op *op);
 /* How many workers pk_cli_run() would use: -j, else PREFKIT_THREADS,
  * else the CPUs online. */
 long pk_cli_threads(const struct pk_cli *cli);
+
+/* Keep a fraction of the records by a value, in two passes over the
+ * inputs (lib/cli/select.c): the records whose value is among the lowest
+ * floor(num/den * n) of the n scored - with drop_top, all but the highest
+ * floor(num/den * n) - ties at the cut going by input position, written
+ * in input order; the others are counted as "dropped".  score gives the
+ * value of a record (pos as pk_cli_op's) and a tag of at most
+ * PK_CLI_TAG_MAX bytes kept with it; write writes a kept record with its
+ * tag to out.  Either returns PK_OK, or a failure with err: bad data goes
+ * by --on-error, anything else stops the run. */
+#define PK_CLI_TAG_MAX 64
+struct pk_cli_select {
+	void *ctx;
+	int (*score)(void *ctx, const struct pk_record *rec,
+		     unsigned long long pos, double *value, void *tag,
+		     size_t *taglen, struct pk_error *err);
+	int (*write)(void *ctx, const struct pk_record *rec, const void *tag,
+		     size_t taglen, const struct pk_sink *out,
+		     struct pk_error *err);
+};
+void pk_cli_select(struct pk_cli *cli, const struct pk_cli_select *sel,
+		   uint64_t num, uint64_t den, int drop_top);
 
 /* Add n to the named counter reported by --stats (name must be static). */
 void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n);

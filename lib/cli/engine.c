@@ -89,7 +89,9 @@ struct worker {
 	struct batch *b;             /* the batch being done */
 	unsigned long long nout;     /* records of the current line */
 	struct pk_sink sink;
-	struct pk_cli tally;         /* the counters after the last batch */
+	struct pk_counter tally[PK_CLI_MAX_COUNTERS]; /* the counters after
+						       * the last batch */
+	int ntally;
 };
 
 struct engine {
@@ -182,23 +184,23 @@ static int add_extra(struct batch *b, const struct pk_error *err,
 /* b->counts: what the operation's counters gained in batch b. */
 static void tally_batch(struct worker *w, struct batch *b)
 {
-	struct pk_cli now;
+	const struct pk_cli_op *op = w->e->op;
+	struct pk_counter now[PK_CLI_MAX_COUNTERS];
+	const char *name;
 	int i, k;
 
-	now.ncounters = 0;
-	w->e->op->count(w->ws, &now);
-	for (i = 0; i < now.ncounters; i++) {
+	for (i = 0; i < PK_CLI_MAX_COUNTERS &&
+		    (name = op->counter(w->ws, (size_t)i, &now[i].value)); i++) {
 		unsigned long long before = 0;
 
-		for (k = 0; k < w->tally.ncounters; k++)
-			if (strcmp(w->tally.counters[k].name, now.counters[i].name) == 0)
-				before = w->tally.counters[k].value;
-		b->counts[i].name = now.counters[i].name;
-		b->counts[i].value = now.counters[i].value - before;
+		for (k = 0; k < w->ntally; k++)
+			if (strcmp(w->tally[k].name, name) == 0)
+				before = w->tally[k].value;
+		now[i].name = b->counts[i].name = name;
+		b->counts[i].value = now[i].value - before;
 	}
-	b->ncounts = now.ncounters;
-	memcpy(w->tally.counters, now.counters, sizeof now.counters);
-	w->tally.ncounters = now.ncounters;
+	b->ncounts = w->ntally = i;
+	memcpy(w->tally, now, (size_t)i * sizeof now[0]);
 }
 
 /* Does a line with verdict v stop the run (so the lines after it in its
@@ -267,7 +269,7 @@ static void do_batch(struct worker *w, struct batch *b)
 	if (b->out.data)
 		b->out.data[b->out.len] = '\0';
 	b->ncounts = 0;
-	if (op->count)
+	if (op->counter)
 		tally_batch(w, b);
 }
 
@@ -502,28 +504,17 @@ static void read_all(struct engine *e)
 	}
 }
 
+/* Add the worker's counters to the run's (zero: only make them exist,
+ * when the batches brought the counts), and free its state. */
 static void count_and_stop(struct pk_cli *cli, const struct pk_cli_op *op,
-			   void *ws)
+			   void *ws, int zero)
 {
-	if (op->count)
-		op->count(ws, cli);
-	if (op->stop)
-		op->stop(ws);
-}
+	unsigned long long v;
+	const char *name;
+	size_t i;
 
-/* With workers, the counts came with the batches; this makes the
- * counters that no batch brought exist too, at 0, as with -j 1. */
-static void zero_counts_and_stop(struct pk_cli *cli,
-				 const struct pk_cli_op *op, void *ws)
-{
-	struct pk_cli names;
-	int i;
-
-	names.ncounters = 0;
-	if (op->count)
-		op->count(ws, &names);
-	for (i = 0; i < names.ncounters; i++)
-		pk_cli_count(cli, names.counters[i].name, 0);
+	for (i = 0; op->counter && (name = op->counter(ws, i, &v)); i++)
+		pk_cli_count(cli, name, zero ? 0 : v);
 	if (op->stop)
 		op->stop(ws);
 }
@@ -560,7 +551,7 @@ static void run_here(struct pk_cli *cli, const struct pk_cli_op *op)
 			pk_cli_settle(cli, op->end(ws, &out, &err), &err);
 		}
 	}
-	count_and_stop(cli, op, ws);
+	count_and_stop(cli, op, ws, 0);
 }
 
 static void free_engine(struct engine *e)
@@ -651,7 +642,8 @@ static void run_workers(struct pk_cli *cli, const struct pk_cli_op *op,
 		if (w->running)
 			pthread_join(w->tid, NULL);
 		if (w->ws)
-			zero_counts_and_stop(cli, op, w->ws);
+			/* the counts came with the batches */
+			count_and_stop(cli, op, w->ws, 1);
 		pk_record_free(&w->rec);
 	}
 	free_engine(&e);

@@ -466,6 +466,27 @@ void pk_cli_hold_sink(struct pk_cli *cli, struct pk_sink *s)
 	s->ctx = cli;
 }
 
+char *pk_cli_read_file(struct pk_cli *cli, const char *path, size_t *n)
+{
+	struct pk_buf b = PK_BUF_INIT;
+	FILE *fp = fopen(path, "rb");
+	char chunk[4096];
+	size_t got;
+
+	if (!fp)
+		pk_cli_fatal(cli, "%s: %s", path, strerror(errno));
+	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (pk_buf_append(&b, chunk, got) < 0)
+			pk_cli_fatal(cli, "out of memory");
+	if (ferror(fp))
+		pk_cli_fatal(cli, "%s: %s", path, strerror(errno));
+	fclose(fp);
+	*n = b.len;
+	if (pk_buf_putc(&b, '\0') < 0)
+		pk_cli_fatal(cli, "out of memory");
+	return pk_buf_take(&b);
+}
+
 struct pk_format_reader *pk_cli_format_reader(struct pk_cli *cli,
 					      const char *name,
 					      const struct pk_format_opts *fo)

@@ -233,8 +233,73 @@ static void test_records(void)
 	pk_buf_free(&out);
 }
 
+static struct pk_buf emitted = PK_BUF_INIT;
+
+static int collect(void *ctx, const char *json, size_t len)
+{
+	(void)ctx;
+	pk_buf_append(&emitted, json, len);
+	return pk_buf_putc(&emitted, '\n');
+}
+
+/* pref-ches's options and its streaming modes on whole records. */
+static void test_annotate(void)
+{
+	struct pk_ches_opts o;
+	struct pk_error err = {0};
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_sink out = {collect, NULL, NULL, NULL};
+	struct pk_ches *c;
+	enum pk_ches_metric m = PK_CHES_LN;
+	char *files = NULL;
+	const double max = -0.5;
+	static const char disjoint[] = "{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\"}";
+	static const char same[] = "{\"prompt\":\"p\",\"chosen\":\"a b\",\"rejected\":\"a b\"}";
+
+	pk_ches_opts_init(&o);
+	CHECK_INT(pk_ches_parse_source(&o, "npy=c.npy,r.npy,lc.npy,lr.npy", &files, &err), PK_OK);
+	CHECK_INT(o.source, PK_CHES_NPY);
+	CHECK_STR(o.files[0], "c.npy");
+	CHECK_STR(o.files[3], "lr.npy");
+	CHECK_INT(pk_ches_parse_source(&o, "safetensors=e.safetensors", &files, &err), PK_OK);
+	CHECK_INT(o.source, PK_CHES_SAFETENSORS);
+	CHECK_STR(o.files[0], "e.safetensors");
+	CHECK(o.files[1] == NULL);
+	CHECK_INT(pk_ches_parse_source(&o, "npy=c.npy", &files, &err), PK_FATAL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	CHECK_INT(pk_ches_parse_source(&o, "safetensors=a,b", &files, &err), PK_FATAL);
+	CHECK_INT(pk_ches_parse_source(&o, "safetensors=", &files, &err), PK_FATAL);
+	CHECK_INT(pk_ches_parse_source(&o, "word2vec", &files, &err), PK_FATAL);
+	CHECK_INT(pk_ches_parse_source(&o, "inline", &files, &err), PK_OK);
+	CHECK_INT(o.source, PK_CHES_INLINE);
+	CHECK(o.files[0] == NULL);
+	CHECK_INT(pk_ches_parse_metric("edit", &m), PK_OK);
+	CHECK_INT(m, PK_CHES_EDIT);
+	CHECK_INT(pk_ches_parse_metric("ln_ches", &m), PK_FATAL);
+	CHECK_INT(m, PK_CHES_EDIT);
+	free(files);
+
+	/* lexical: "a" and "b" share no token, ches = ln_ches = -1; "a b"
+	 * against itself: 0, above --max -0.5, dropped and counted */
+	pk_ches_opts_init(&o);
+	CHECK((c = pk_ches_new(&o, &err)) != NULL);
+	CHECK_INT(pk_scan_record(&rec, disjoint, strlen(disjoint), &err), PK_OK);
+	CHECK_INT(pk_ches_annotate(c, &rec, 0, &max, &out, &err), PK_OK);
+	CHECK_INT(pk_scan_record(&rec, same, strlen(same), &err), PK_OK);
+	CHECK_INT(pk_ches_annotate(c, &rec, 1, &max, &out, &err), PK_OK);
+	CHECK_INT(pk_ches_annotate(c, &rec, 2, NULL, &out, &err), PK_OK);
+	CHECK_STR(emitted.data,
+		  "{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\",\"ches\":-1,\"ln_ches\":-1,\"ches_source\":\"lexical\"}\n"
+		  "{\"prompt\":\"p\",\"chosen\":\"a b\",\"rejected\":\"a b\",\"ches\":0,\"ln_ches\":0,\"ches_source\":\"lexical\"}\n");
+	CHECK_INT(pk_ches_dropped(c), 1);
+	pk_ches_free(c);
+	pk_record_free(&rec);
+	pk_buf_free(&emitted);
+}
+
 int main(void)
 {
+	test_annotate();
 	test_dense();
 	test_sparse();
 	test_edit();

@@ -180,8 +180,44 @@ static void test_steps(void)
 	pk_buf_free(&out);
 }
 
+/* The counters as --stats names them, after one list of three with a
+ * null score: pairs count them all, a tree has no pairs to count. */
+static void test_counter(void)
+{
+	static const char list[] = "{\"prompt\":\"P\",\"responses\":[{\"text\":\"a\",\"score\":1},"
+				   "{\"text\":\"b\",\"score\":null},{\"text\":\"c\",\"score\":2}]}";
+	struct pk_buf out = PK_BUF_INIT;
+	struct pk_expand_opts o;
+	struct pk_error err = {0};
+	struct pk_expand *x;
+	unsigned long long v = 9;
+
+	pk_expand_opts_init(&o);
+	CHECK((x = pk_expand_new(&o, &err)) != NULL);
+	CHECK_INT(pk_expand_text(x, list, strlen(list), collect, &out, &err), PK_OK);
+	CHECK_STR(pk_expand_counter(x, 0, &v), "lists");
+	CHECK_INT(v, 1);
+	CHECK_STR(pk_expand_counter(x, 1, &v), "lists_too_small");
+	CHECK_INT(v, 0);
+	CHECK_STR(pk_expand_counter(x, 2, &v), "pairs_below_min_gap");
+	CHECK_INT(v, 0);
+	CHECK_STR(pk_expand_counter(x, 3, &v), "responses_dropped");
+	CHECK_INT(v, 1);
+	CHECK(pk_expand_counter(x, 4, &v) == NULL);
+	pk_expand_free(x);
+	o.to = PK_EXPAND_TREE;
+	o.rank.steps = 1;
+	CHECK((x = pk_expand_new(&o, &err)) != NULL);
+	CHECK_STR(pk_expand_counter(x, 0, &v), "lists");
+	CHECK_STR(pk_expand_counter(x, 1, &v), "responses_dropped");
+	CHECK(pk_expand_counter(x, 2, &v) == NULL);
+	pk_expand_free(x);
+	pk_buf_free(&out);
+}
+
 int main(void)
 {
+	test_counter();
 	test_pairs();
 	test_bad();
 	test_steps();

@@ -366,6 +366,36 @@ static void test_operation(void)
 				 "\"score_chosen\":1,\"score_rejected\":3}", &out, &err), PK_BAD_RECORD);
 	CHECK_STR(err.text, "missing field 'prompt' (and 'chosen' is not a message list with an implicit prompt)");
 	CHECK_STR(out.data, "");
+	/* the counters as --stats names them: one pair relabeled, then a
+	 * tie dropped */
+	{
+		struct pk_relabel_opts t;
+		struct pk_relabel *r;
+		struct pk_record rec = PK_RECORD_INIT;
+		struct pk_sink sink = {collect, NULL, NULL, &out};
+		static const char tie[] = "{\"prompt\":\"p\",\"chosen\":\"A\",\"rejected\":\"B\","
+					  "\"score_chosen\":5,\"score_rejected\":5}";
+		static const char pair[] = "{\"prompt\":\"p\",\"chosen\":\"A\",\"rejected\":\"B\","
+					   "\"score_chosen\":6,\"score_rejected\":5}";
+		unsigned long long v = 9;
+
+		pk_relabel_opts_init(&t);
+		t.ties = PK_TIES_DROP;
+		CHECK((r = pk_relabel_new(&t, &err)) != NULL);
+		CHECK_INT(pk_scan_record(&rec, pair, strlen(pair), &err), PK_OK);
+		CHECK_INT(pk_relabel_record(r, &rec, &sink, &err), PK_OK);
+		CHECK_INT(pk_scan_record(&rec, tie, strlen(tie), &err), PK_OK);
+		CHECK_INT(pk_relabel_record(r, &rec, &sink, &err), PK_OK);
+		CHECK_STR(pk_relabel_counter(r, 0, &v), "relabeled");
+		CHECK_INT(v, 1);
+		CHECK_STR(pk_relabel_counter(r, 1, &v), "ties");
+		CHECK_INT(v, 1);
+		CHECK_STR(pk_relabel_counter(r, 2, &v), "dropped_ties");
+		CHECK_INT(v, 1);
+		CHECK(pk_relabel_counter(r, 3, &v) == NULL);
+		pk_relabel_free(r);
+		pk_record_free(&rec);
+	}
 	/* a string prompt cannot take a system message: a usage error */
 	o.placement = PK_PLACE_SYSTEM;
 	CHECK_INT(relabel_one(&o, "{\"prompt\":\"p\",\"chosen\":\"A\",\"rejected\":\"B\","
