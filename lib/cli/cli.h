@@ -353,9 +353,10 @@ int pk_cli_twopass_next(struct pk_cli *cli, struct pk_twopass *tp,
  * independent describes what it does to one record, and pk_cli_run()
  * reads the inputs and calls it for every record: with -j 1 in this
  * thread, one record after the other as a pk_cli_next() loop would;
- * with -j N (N > 1) on N worker threads, batches of records at a time,
- * while this thread reads the next batches and writes the finished ones
- * in input order.  The output, the messages (warnings and bad records,
+ * with -j N (N > 1) on N - 1 worker threads and this one, batches of
+ * records at a time, while this thread reads the next batches, writes the
+ * finished ones in input order, and does a batch itself when it would
+ * otherwise wait.  The output, the messages (warnings and bad records,
  * in input order, at most PK_CLI_MAX_REPORTS of them), the quarantine
  * file, --stats and the exit status are the same for every N. */
 struct pk_cli_op {

@@ -3,9 +3,10 @@
  * engine.c - pk_cli_run(): a command's operation on one record, over
  * every record of the inputs, on this thread (-j 1) or on worker threads.
  *
- * With workers, this thread reads lines into batches (copied: the reader's
- * buffer moves on), queues each batch for the first free worker, and
- * writes finished batches strictly in input order.  A worker scans each
+ * With -j N, N - 1 workers and this thread: it reads lines into batches
+ * (copied: the reader's buffer moves on), queues each batch for the first
+ * free worker, writes finished batches strictly in input order, and does
+ * a queued batch itself when it would otherwise wait for one.  A worker scans each
  * line of its batch and runs the operation on it, keeping the line's
  * output records and, for a bad line, its verdict; the verdicts are acted
  * on here (messages, quarantine, --on-error) when the batch's turn comes,
@@ -15,7 +16,7 @@
  * with here too: so the messages, the quarantine file and the counts are
  * the same for any number of workers.
  *
- * Memory: RING_PER_WORKER batches per worker are in flight at most, each
+ * Memory: RING_PER_WORKER batches per thread are in flight at most, each
  * about BATCH_BYTES of input plus its output (a longer line makes a batch
  * of its own, within --max-line as always).
  */
@@ -108,7 +109,7 @@ struct engine {
 	int stopped_at_line;         /* a record stopped the run: */
 	unsigned long long stop_pos, stop_blank; /* its pos and blank */
 	int cancel;                  /* skip the batches still queued */
-	struct worker *workers;
+	struct worker *workers;      /* the last is this thread's own */
 	long nworkers;
 	size_t batch_lines;
 };
@@ -377,6 +378,16 @@ static void emit_oldest(struct engine *e)
 
 	pthread_mutex_lock(&e->mu);
 	while (b->state != BATCH_DONE) {
+		if (e->ntaken < e->nqueued && !e->cancel) {
+			/* rather than wait, do the next batch no worker took */
+			struct batch *t = &e->ring[e->ntaken++ % e->nring];
+
+			pthread_mutex_unlock(&e->mu);
+			do_batch(&e->workers[e->nworkers - 1], t);
+			pthread_mutex_lock(&e->mu);
+			t->state = BATCH_DONE;
+			continue;
+		}
 		e->waiting = 1;
 		pthread_cond_wait(&e->done, &e->mu);
 		e->waiting = 0;
@@ -610,7 +621,9 @@ static void run_workers(struct pk_cli *cli, const struct pk_cli_op *op,
 			break;
 		}
 	}
-	for (i = 0; i < n && !cli->stop; i++) {
+	/* n threads: n - 1 workers, and this one, which reads, writes, and
+	 * does a batch itself whenever it would otherwise wait */
+	for (i = 0; i < n - 1 && !cli->stop; i++) {
 		int rc = pthread_create(&e.workers[i].tid, NULL, worker_main,
 					&e.workers[i]);
 
