@@ -77,4 +77,8 @@ echo "## pref-convert --from pairwise against pref-cat"
 echo
 "$here/pairwise.sh" "$size" "$bin" "$runs"
 echo
+echo "## The parallel engine: -j 1 against -j 2"
+echo
+"$here/threads.sh" --size "$size" --runs "$runs" --bin "$bin"
+echo
 echo "_load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)_"
