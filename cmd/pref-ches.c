@@ -146,14 +146,13 @@ static struct {
 _Static_assert(sizeof(struct pk_ches_scores) <= PK_CLI_TAG_MAX,
 	       "the scores fit a tag");
 
-static int select_score(void *ctx, const struct pk_record *rec,
+static int select_score(void *c, const struct pk_record *rec,
 			unsigned long long pos, double *value, void *tag,
 			size_t *taglen, struct pk_error *err)
 {
 	struct pk_ches_scores s;
-	int rc = pk_ches_record(run.c, rec, pos, &s, err);
+	int rc = pk_ches_record(c, rec, pos, &s, err);
 
-	(void)ctx;
 	*value = 0;
 	pk_ches_metric_value(&s, run.o->ches.metric, value);
 	memcpy(tag, &s, sizeof s);
@@ -217,7 +216,9 @@ int main(int argc, char **argv)
 	struct pk_cli cli;
 	struct options opt = {0};
 	struct pk_error err = {0};
-	struct pk_cli_select sel = {NULL, select_score, select_write};
+	struct pk_cli_select sel = {
+		&opt.ches, ches_start, select_score, ches_stop, select_write,
+	};
 	struct pk_cli_op op = {
 		.ctx = &opt.ches, .start = ches_start, .record = ches_record,
 		.counter = ches_counter, .stop = ches_stop, .parallel = 1,

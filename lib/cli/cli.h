@@ -388,6 +388,13 @@ struct pk_cli_op {
 	const char *(*counter)(void *ws, size_t i, unsigned long long *value);
 	/* Optional: free the worker's state, at the end. */
 	void (*stop)(void *ws);
+	/* Optional: instead of writing a good record's output, hand it to
+	 * consume (ctx, all of its output records, each '\n' ended) in this
+	 * thread and in input order, with cli->line, input_name,
+	 * input_index and input_nread those of the record; the output is
+	 * not opened (the caller does, if it writes). */
+	void (*consume)(void *ctx, struct pk_cli *cli, const char *data,
+			size_t len);
 	/* Records may go to workers: each record's output depends on that
 	 * record alone (otherwise the run is -j 1 whatever -j says). */
 	int parallel;
@@ -409,17 +416,21 @@ long pk_cli_threads(const struct pk_cli *cli);
  * inputs (lib/cli/select.c): the records whose value is among the lowest
  * floor(num/den * n) of the n scored - with drop_top, all but the highest
  * floor(num/den * n) - ties at the cut going by input position, written
- * in input order; the others are counted as "dropped".  score gives the
- * value of a record (pos as pk_cli_op's) and a tag of at most
- * PK_CLI_TAG_MAX bytes kept with it; write writes a kept record with its
- * tag to out.  Either returns PK_OK, or a failure with err: bad data goes
- * by --on-error, anything else stops the run. */
+ * in input order; the others are counted as "dropped".  Pass 1 scores on
+ * the engine's threads (-j): start makes a thread's scoring state, score
+ * gives the value of a record (pos as pk_cli_op's) and a tag of at most
+ * PK_CLI_TAG_MAX bytes kept with it, stop frees the state.  Pass 2, in
+ * this thread, writes each kept record with its tag to out (write, with
+ * ctx).  Either returns PK_OK, or a failure with err: bad data goes by
+ * --on-error, anything else stops the run. */
 #define PK_CLI_TAG_MAX 64
 struct pk_cli_select {
 	void *ctx;
-	int (*score)(void *ctx, const struct pk_record *rec,
+	void *(*start)(void *ctx, struct pk_error *err);
+	int (*score)(void *ws, const struct pk_record *rec,
 		     unsigned long long pos, double *value, void *tag,
 		     size_t *taglen, struct pk_error *err);
+	void (*stop)(void *ws);
 	int (*write)(void *ctx, const struct pk_record *rec, const void *tag,
 		     size_t taglen, const struct pk_sink *out,
 		     struct pk_error *err);

@@ -48,6 +48,7 @@ struct line_result {
 	size_t in_off, in_len;      /* the line, in the batch's in */
 	unsigned long long lineno;
 	unsigned long long pos;     /* among the lines read, from 0 */
+	unsigned long long in_pos;  /* the same in its input */
 	unsigned long long blank;   /* blank lines of the run before it */
 	size_t out_end;             /* its output ends here in out */
 	unsigned long long nout;    /* how many output records */
@@ -311,6 +312,7 @@ static void *worker_main(void *arg)
 static void emit_batch(struct engine *e, struct batch *b)
 {
 	struct pk_cli *cli = e->cli;
+	const struct pk_cli_op *op = e->op;
 	size_t i, run = 0, pos = 0;
 	unsigned long long nrun = 0;
 
@@ -318,14 +320,16 @@ static void emit_batch(struct engine *e, struct batch *b)
 		pk_cli_error(cli, "out of memory");
 	for (i = 0; i < b->nlines && !cli->stop; i++) {
 		struct line_result *r = &b->lines[i];
-		const struct pk_error *x;
+		size_t start = i ? b->lines[i - 1].out_end : 0;
+		const struct pk_error *x = NULL;
 
-		if (r->verdict == LINE_OK) {
+		if (r->verdict == LINE_OK && !op->consume) {
 			nrun += r->nout;
 			pos = r->out_end;
 			continue;
 		}
-		x = &b->extras[r->extra].err;
+		if (r->verdict != LINE_OK)
+			x = &b->extras[r->extra].err;
 		/* what this line says comes after the records before it */
 		if (pos > run && cli_write_records(cli, b->out.data + run,
 						   pos - run, nrun) < 0)
@@ -336,13 +340,20 @@ static void emit_batch(struct engine *e, struct batch *b)
 		cli->line.len = r->in_len;
 		cli->line.lineno = r->lineno;
 		cli->input_name = b->name;
+		cli->input_index = b->input_index;
+		cli->input_nread = r->in_pos + 1;
 		switch (r->verdict) {
-		case LINE_OK:
-			break;
 		case LINE_NOTE:
 			pk_cli_warn(cli, "%s", x->text);
-			nrun = r->nout;
-			pos = r->out_end;
+			/* fall through */
+		case LINE_OK:
+			if (op->consume) {
+				op->consume(op->ctx, cli, b->out.data + start,
+					    r->out_end - start);
+			} else {
+				nrun = r->nout;
+				pos = r->out_end;
+			}
 			break;
 		case LINE_SCAN_BAD:
 			cli_bad_record(cli, x->text, x->column, 0);
@@ -375,6 +386,8 @@ static void emit_oldest(struct engine *e)
 {
 	struct batch *b = &e->ring[e->nemitted % e->nring];
 	struct pk_line line = e->cli->line;
+	int input_index = e->cli->input_index;
+	unsigned long long input_nread = e->cli->input_nread;
 
 	pthread_mutex_lock(&e->mu);
 	while (b->state != BATCH_DONE) {
@@ -397,6 +410,8 @@ static void emit_oldest(struct engine *e)
 		emit_batch(e, b);
 	e->cli->line = line;
 	e->cli->input_name = e->cli->input_name_buf;
+	e->cli->input_index = input_index;
+	e->cli->input_nread = input_nread;
 	if (e->cli->stop) {
 		pthread_mutex_lock(&e->mu);
 		e->cancel = 1;
@@ -466,6 +481,7 @@ static int add_line(struct engine *e)
 	r->in_len = cli->line.len;
 	r->lineno = cli->line.lineno;
 	r->pos = cli->nread - 1;
+	r->in_pos = cli->input_nread - 1;
 	r->blank = cli->nblank + pk_reader_blank_lines(cli->reader);
 	if (pk_buf_append(&b->in, cli->line.data, cli->line.len) < 0)
 		goto nomem;
@@ -530,9 +546,27 @@ static void count_and_stop(struct pk_cli *cli, const struct pk_cli_op *op,
 		op->stop(ws);
 }
 
+/* A sink that keeps a record's output records ('\n' ended) in b. */
+static int held_emit(void *ctx, const char *json, size_t len)
+{
+	struct pk_buf *b = ctx;
+
+	return pk_buf_append(b, json, len) < 0 || pk_buf_putc(b, '\n') < 0
+		? PK_FATAL : PK_OK;
+}
+
+static void held_sink(struct pk_sink *s, struct pk_buf *b)
+{
+	s->emit = held_emit;
+	s->room = NULL;
+	s->commit = NULL;
+	s->ctx = b;
+}
+
 /* -j 1: the pk_cli_next() loop. */
 static void run_here(struct pk_cli *cli, const struct pk_cli_op *op)
 {
+	struct pk_buf held = PK_BUF_INIT;
 	struct pk_error err = {0};
 	struct pk_sink out;
 	const char *note;
@@ -543,17 +577,23 @@ static void run_here(struct pk_cli *cli, const struct pk_cli_op *op)
 		pk_cli_error(cli, "%s", err.text[0] ? err.text : "out of memory");
 		return;
 	}
-	if (op->hold)
+	if (op->consume)
+		held_sink(&out, &held);
+	else if (op->hold)
 		pk_cli_hold_sink(cli, &out);
 	else
 		pk_cli_sink(cli, &out);
-	if (pk_cli_open_output(cli) == 0) {
+	if (op->consume || pk_cli_open_output(cli) == 0) {
 		while (pk_cli_next(cli)) {
 			pk_error_clear(&err);
+			pk_buf_reset(&held);
 			rc = op->record(ws, &cli->rec, cli->nread - 1, &out, &err);
 			if (rc == PK_OK && op->note && (note = op->note(ws)))
 				pk_cli_warn(cli, "%s", note);
-			pk_cli_settle(cli, rc, &err);
+			if (rc == PK_OK && op->consume)
+				op->consume(op->ctx, cli, held.data, held.len);
+			else
+				pk_cli_settle(cli, rc, &err);
 		}
 		if (op->end && !cli->stop) {
 			/* written at once: the end is no input record */
@@ -563,6 +603,7 @@ static void run_here(struct pk_cli *cli, const struct pk_cli_op *op)
 		}
 	}
 	count_and_stop(cli, op, ws, 0);
+	pk_buf_free(&held);
 }
 
 static void free_engine(struct engine *e)
@@ -633,7 +674,7 @@ static void run_workers(struct pk_cli *cli, const struct pk_cli_op *op,
 		}
 		e.workers[i].running = 1;
 	}
-	if (!cli->stop && pk_cli_open_output(cli) == 0) {
+	if (!cli->stop && (op->consume || pk_cli_open_output(cli) == 0)) {
 		read_all(&e);
 		queue_batch(&e);
 		emit_all(&e);

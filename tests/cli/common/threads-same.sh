@@ -79,3 +79,5 @@ check convert-trl pref-convert --from=trl --to=conversational scored.jsonl
 check convert-lists pref-convert --from=lists --to=standard lists-bad.jsonl
 check ches pref-ches scored.jsonl pairs.jsonl
 check ches-max pref-ches --metric=edit --max=-0.5 scored.jsonl
+check ches-keep pref-ches --keep-bottom=0.5 scored.jsonl pairs.jsonl
+check ches-drop-stdin sh -c 'pref-ches --drop-top=0.3 "$@" - <scored.jsonl' sh
