@@ -130,19 +130,102 @@ static char **part_names(struct pk_cli *cli, const struct options *o,
 	return names;
 }
 
+/* The engine's operation: the part of each record is found on the worker
+ * threads; this thread writes each record to its part, in input order. */
+struct split_run {
+	struct pk_split_opts so;
+	unsigned long long count[2];   /* --test: train, test */
+};
+
+struct worker {
+	struct pk_splitter *sp;
+	struct pk_buf out;             /* the part, then the record */
+	struct pk_buf scratch;         /* the record compacted */
+};
+
+static int append(void *b, const char *json, size_t len)
+{
+	return pk_buf_append(b, json, len) < 0 ? PK_FATAL : PK_OK;
+}
+
+static void split_stop(void *ctx)
+{
+	struct worker *w = ctx;
+
+	pk_splitter_free(w->sp);
+	pk_buf_free(&w->out);
+	pk_buf_free(&w->scratch);
+	free(w);
+}
+
+static void *split_start(void *ctx, struct pk_error *err)
+{
+	struct split_run *run = ctx;
+	struct worker *w = calloc(1, sizeof *w);
+
+	if (!w) {
+		pk_error_set(err, PK_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (!(w->sp = pk_splitter_new(&run->so, err))) {
+		split_stop(w);
+		return NULL;
+	}
+	return w;
+}
+
+static int split_record(void *ctx, const struct pk_record *rec,
+			unsigned long long pos, const struct pk_sink *out,
+			struct pk_error *err)
+{
+	struct worker *w = ctx;
+	struct pk_sink to_out = {append, NULL, NULL, &w->out};
+	size_t part;
+	int rc = pk_split_record(w->sp, rec, &part, err);
+
+	(void)pos;
+	if (rc != PK_OK) {
+		/* anything but bad data stops the run at this record */
+		if (err->kind != PK_ERR_DATA && err->kind != PK_ERR_PIPE)
+			err->kind = PK_ERR_IO;
+		return rc;
+	}
+	pk_buf_reset(&w->out);
+	if (pk_buf_append(&w->out, &part, sizeof part) < 0 ||
+	    pk_sink_record(&to_out, rec, &w->scratch) != PK_OK)
+		return pk_error_set(err, PK_ERR_NOMEM, "out of memory");
+	return out->emit(out->ctx, w->out.data, w->out.len);
+}
+
+static void split_consume(void *ctx, struct pk_cli *cli, const char *data,
+			  size_t len)
+{
+	struct split_run *run = ctx;
+	size_t part;
+
+	memcpy(&part, data, sizeof part);
+	if (pk_cli_emit_to(cli, part, data + sizeof part,
+			   len - sizeof part - 1) == 0 && !run->so.shards)
+		run->count[part]++;
+}
+
 int main(int argc, char **argv)
 {
 	struct pk_cli cli;
 	struct options opt = {0};
-	struct pk_split_opts so = {0};
+	struct split_run run = {0};
+	struct pk_split_opts *so = &run.so;
+	struct pk_cli_op op = {
+		.ctx = &run, .start = split_start, .record = split_record,
+		.stop = split_stop, .consume = split_consume, .parallel = 1,
+	};
 	struct pk_splitter *sp;
 	struct pk_error err = {0};
-	unsigned long long count[2] = {0, 0};
 	int level, status;
 	char **names;
-	size_t nparts, k, part;
+	size_t nparts, k;
 
-	pk_cli_init(&cli, "pref-split", PK_CLI_FIELDS | PK_CLI_SEED);
+	pk_cli_init(&cli, "pref-split", PK_CLI_FIELDS | PK_CLI_SEED | PK_CLI_THREADS);
 	cli.help = help;
 	opt.cli = &cli;
 	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, NULL);
@@ -158,30 +241,24 @@ int main(int argc, char **argv)
 	level = cli.zstd_level == PK_ZSTD_AUTO ? 0 : cli.zstd_level;
 	names = part_names(&cli, &opt, nparts, level ? ".jsonl.zst" : ".jsonl");
 
-	so.test = opt.test;
-	so.shards = opt.shards;
-	so.seed = cli.seed;
-	so.by = opt.by;
-	so.prompt_field = cli.prompt_field;
-	so.chosen_field = cli.chosen_field;
-	if (!(sp = pk_splitter_new(&so, &err)))
+	so->test = opt.test;
+	so->shards = opt.shards;
+	so->seed = cli.seed;
+	so->by = opt.by;
+	so->prompt_field = cli.prompt_field;
+	so->chosen_field = cli.chosen_field;
+	/* the options are checked once, before any worker starts */
+	if (!(sp = pk_splitter_new(so, &err)))
 		pk_cli_fatal(&cli, "%s", err.text);
+	pk_splitter_free(sp);
 
 	if (pk_cli_open_outputs(&cli, names, nparts, level) == 0)
-		while (pk_cli_next(&cli)) {
-			pk_error_clear(&err);
-			if (pk_split_record(sp, &cli.rec, &part, &err) < 0)
-				pk_cli_reject_error(&cli, &err);
-			else if (pk_cli_emit_record_to(&cli, part) == 0 &&
-				 !opt.shards)
-				count[part]++;
-		}
+		pk_cli_run(&cli, &op);
 	if (!opt.shards) {
-		pk_cli_count(&cli, "train", count[0]);
-		pk_cli_count(&cli, "test", count[1]);
+		pk_cli_count(&cli, "train", run.count[0]);
+		pk_cli_count(&cli, "test", run.count[1]);
 	}
 	status = pk_cli_finish(&cli);
-	pk_splitter_free(sp);
 	for (k = 0; k < nparts; k++)
 		free(names[k]);
 	free(names);

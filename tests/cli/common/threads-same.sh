@@ -79,5 +79,9 @@ check convert-trl pref-convert --from=trl --to=conversational scored.jsonl
 check convert-lists pref-convert --from=lists --to=standard lists-bad.jsonl
 check ches pref-ches scored.jsonl pairs.jsonl
 check ches-max pref-ches --metric=edit --max=-0.5 scored.jsonl
+check split sh -c 'pref-split --test 0.3 -o part "$@" scored.jsonl pairs.jsonl &&
+	cat part.train.jsonl part.test.jsonl' sh
+check split-shards sh -c 'pref-split --shards 3 --seed 5 -o s "$@" scored.jsonl &&
+	cat s-00000-of-00003.jsonl s-00001-of-00003.jsonl s-00002-of-00003.jsonl' sh
 check ches-keep pref-ches --keep-bottom=0.5 scored.jsonl pairs.jsonl
 check ches-drop-stdin sh -c 'pref-ches --drop-top=0.3 "$@" - <scored.jsonl' sh
