@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -632,6 +633,7 @@ static void run_workers(struct pk_cli *cli, const struct pk_cli_op *op,
 	struct engine e = {0};
 	struct pk_error err = {0};
 	const char *env = getenv("PREFKIT_BATCH_LINES");
+	sigset_t all, old;
 	long i;
 
 	e.cli = cli;
@@ -662,20 +664,31 @@ static void run_workers(struct pk_cli *cli, const struct pk_cli_op *op,
 			break;
 		}
 	}
-	/* n threads: n - 1 workers, and this one, which reads, writes, and
-	 * does a batch itself whenever it would otherwise wait */
-	for (i = 0; i < n - 1 && !cli->stop; i++) {
-		int rc = pthread_create(&e.workers[i].tid, NULL, worker_main,
-					&e.workers[i]);
+	/* the output and the first input are opened before any other thread
+	 * runs, as with -j 1 (a signal while a FIFO opens finds one thread) */
+	if (!cli->stop && (op->consume || pk_cli_open_output(cli) == 0) &&
+	    cli_next_input(cli) == 0) {
+		/* n threads: n - 1 workers, and this one, which reads,
+		 * writes, and does a batch itself whenever it would otherwise
+		 * wait.  The workers block every signal: a signal is handled
+		 * here, where the clean-up of temporary files and the exit
+		 * happen */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		for (i = 0; i < n - 1; i++) {
+			int rc = pthread_create(&e.workers[i].tid, NULL,
+						worker_main, &e.workers[i]);
 
-		if (rc != 0) {
-			pk_cli_error(cli, "cannot start a thread: %s", strerror(rc));
-			break;
+			if (rc != 0) {
+				pk_cli_error(cli, "cannot start a thread: %s",
+					     strerror(rc));
+				break;
+			}
+			e.workers[i].running = 1;
 		}
-		e.workers[i].running = 1;
-	}
-	if (!cli->stop && (op->consume || pk_cli_open_output(cli) == 0)) {
-		read_all(&e);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!cli->stop)
+			read_all(&e);
 		queue_batch(&e);
 		emit_all(&e);
 	}
