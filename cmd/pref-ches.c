@@ -192,15 +192,9 @@ static int ches_record(void *c, const struct pk_record *rec,
 		       unsigned long long pos, const struct pk_sink *out,
 		       struct pk_error *err)
 {
-	int rc = pk_ches_annotate(c, rec, pos,
-				  run.o->mode == MAX ? &run.o->value : NULL,
-				  out, err);
-
-	/* a failure other than bad data is an error of the run, reported
-	 * at the record (FILE:LINE), as pk_cli_reject_error() would */
-	if (rc != PK_OK && err->kind != PK_ERR_DATA && err->kind != PK_ERR_PIPE)
-		err->kind = PK_ERR_IO;
-	return rc;
+	return pk_ches_annotate(c, rec, pos,
+				run.o->mode == MAX ? &run.o->value : NULL,
+				out, err);
 }
 
 static const char *ches_counter(void *c, size_t i, unsigned long long *v)
@@ -222,6 +216,7 @@ int main(int argc, char **argv)
 	struct pk_cli_op op = {
 		.ctx = &opt.ches, .start = ches_start, .record = ches_record,
 		.counter = ches_counter, .stop = ches_stop, .parallel = 1,
+		.errors_at_record = 1,
 	};
 	struct pk_ches *c;
 	int status;

@@ -184,12 +184,8 @@ static int split_record(void *ctx, const struct pk_record *rec,
 	int rc = pk_split_record(w->sp, rec, &part, err);
 
 	(void)pos;
-	if (rc != PK_OK) {
-		/* anything but bad data stops the run at this record */
-		if (err->kind != PK_ERR_DATA && err->kind != PK_ERR_PIPE)
-			err->kind = PK_ERR_IO;
+	if (rc != PK_OK)
 		return rc;
-	}
 	pk_buf_reset(&w->out);
 	if (pk_buf_append(&w->out, &part, sizeof part) < 0 ||
 	    pk_sink_record(&to_out, rec, &w->scratch) != PK_OK)
@@ -218,6 +214,7 @@ int main(int argc, char **argv)
 	struct pk_cli_op op = {
 		.ctx = &run, .start = split_start, .record = split_record,
 		.stop = split_stop, .consume = split_consume, .parallel = 1,
+		.errors_at_record = 1,
 	};
 	struct pk_splitter *sp;
 	struct pk_error err = {0};

@@ -402,6 +402,10 @@ struct pk_cli_op {
 	 * -j 1 they are held until the record is known to be good (the
 	 * workers always hold theirs). */
 	int hold;
+	/* A failure of record() other than bad data (or a closed pipe) is
+	 * an error of the run reported at the record, "FILE:LINE: message",
+	 * as pk_cli_reject_error() reports it (not as pk_cli_settle()). */
+	int errors_at_record;
 };
 
 /* Open the output and run op over every record of the inputs (as above);

@@ -206,6 +206,16 @@ static void tally_batch(struct worker *w, struct batch *b)
 	memcpy(w->tally, now, (size_t)i * sizeof now[0]);
 }
 
+/* The operation's failure rc as pk_cli_settle() should report it. */
+static int record_failed(const struct pk_cli_op *op, int rc,
+			 struct pk_error *err)
+{
+	if (rc != PK_OK && op->errors_at_record &&
+	    err->kind != PK_ERR_DATA && err->kind != PK_ERR_PIPE)
+		err->kind = PK_ERR_IO; /* settle's "FILE:LINE: message" */
+	return rc;
+}
+
 /* Does a line with verdict v stop the run (so the lines after it in its
  * batch are not to be done: they would count)? */
 static int stops_run(const struct engine *e, const struct line_result *r,
@@ -247,7 +257,8 @@ static void do_batch(struct worker *w, struct batch *b)
 			r->verdict = rc == PK_BAD_RECORD ? LINE_SCAN_BAD
 							 : LINE_SCAN_FATAL;
 		} else {
-			rc = op->record(w->ws, &w->rec, r->pos, &w->sink, &err);
+			rc = record_failed(op, op->record(w->ws, &w->rec, r->pos,
+							 &w->sink, &err), &err);
 			if (rc != PK_OK) {
 				r->verdict = LINE_FAILED;
 				r->rc = rc;
@@ -588,7 +599,8 @@ static void run_here(struct pk_cli *cli, const struct pk_cli_op *op)
 		while (pk_cli_next(cli)) {
 			pk_error_clear(&err);
 			pk_buf_reset(&held);
-			rc = op->record(ws, &cli->rec, cli->nread - 1, &out, &err);
+			rc = record_failed(op, op->record(ws, &cli->rec, cli->nread - 1,
+							 &out, &err), &err);
 			if (rc == PK_OK && op->note && (note = op->note(ws)))
 				pk_cli_warn(cli, "%s", note);
 			if (rc == PK_OK && op->consume)

@@ -68,13 +68,8 @@ static int scorer_record(void *ctx, const struct pk_record *rec,
 	size_t taglen = 0;
 	int rc = w->sel->score(w->ws, rec, pos, &k.value, k.tag, &taglen, err);
 
-	if (rc != PK_OK) {
-		/* anything but bad data stops the run at this record
-		 * (FILE:LINE: message), as pk_cli_reject_error() says it */
-		if (err->kind != PK_ERR_DATA && err->kind != PK_ERR_PIPE)
-			err->kind = PK_ERR_IO;
+	if (rc != PK_OK)
 		return rc;
-	}
 	return out->emit(out->ctx, (const char *)&k,
 			 offsetof(struct kept, tag) + taglen);
 }
@@ -103,6 +98,7 @@ void pk_cli_select(struct pk_cli *cli, const struct pk_cli_select *sel,
 	struct pk_cli_op op = {
 		.ctx = &sr, .start = scorer_start, .record = scorer_record,
 		.stop = scorer_stop, .consume = scorer_consume, .parallel = 1,
+		.errors_at_record = 1,
 	};
 	unsigned long long n, k, seq = 0;
 	struct pk_sink out;
