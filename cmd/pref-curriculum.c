@@ -29,6 +29,7 @@ struct options {
 struct state {
 	struct pk_cli *cli;
 	struct pk_curriculum *c;
+	const struct pk_curriculum_opts *co; /* -j N: the builders' */
 	struct pk_rank_opts fopts;   /* lists from a format reader */
 	struct pk_format_reader *fr;
 	struct pk_record frec;
@@ -47,7 +48,7 @@ enum {
 };
 
 #define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_SORT | PK_CLI_SEED | \
-		PK_CLI_FORMATS)
+		PK_CLI_FORMATS | PK_CLI_THREADS)
 
 /* Keep this list sorted. */
 static const struct option longopts[] = {
@@ -141,10 +142,18 @@ static void settle(struct state *st, int rc)
 		pk_cli_error(st->cli, "%s", err.text);
 }
 
+/* After an input record: as --on-error says, or a temporary file's error. */
+static void settled(struct state *st, int rc)
+{
+	if (rc == PK_FATAL && st->err.kind == PK_ERR_IO)
+		pk_cli_error(st->cli, "%s", st->err.text);
+	else
+		pk_cli_settle(st->cli, rc, &st->err);
+}
+
 static void read_input(struct state *st)
 {
 	struct pk_cli *cli = st->cli;
-	int rc;
 
 	while (pk_cli_next(cli)) {
 		if (st->fr) {
@@ -152,14 +161,48 @@ static void read_input(struct state *st)
 			continue;
 		}
 		pk_error_clear(&st->err);
-		rc = pk_curriculum_feed(st->c, &cli->rec, &st->err);
-		if (rc == PK_FATAL && st->err.kind == PK_ERR_IO) /* a temporary file */
-			pk_cli_error(cli, "%s", st->err.text);
-		else
-			pk_cli_settle(cli, rc, &st->err);
+		settled(st, pk_curriculum_feed(st->c, &cli->rec, &st->err));
 	}
 	if (st->fr)
 		settle(st, pk_cli_feed_end(cli, st->fr, from_format, st, &st->err));
+}
+
+/* -j N: the pairs of each record are built on the engine's threads (a
+ * curriculum each, pk_curriculum_build), and sorted here in input order. */
+static void *build_start(void *ctx, struct pk_error *err)
+{
+	return pk_curriculum_new(((struct state *)ctx)->co, err);
+}
+
+static void build_stop(void *ws)
+{
+	pk_curriculum_free(ws);
+}
+
+static int build_record(void *ws, const struct pk_record *rec, unsigned long long pos,
+			const struct pk_sink *out, struct pk_error *err)
+{
+	const void *blob;
+	size_t n;
+	int rc = pk_curriculum_build(ws, rec, &blob, &n, err);
+
+	(void)pos;
+	if (rc == PK_OK && out->emit(out->ctx, blob, n) != PK_OK)
+		rc = pk_error_set(err, PK_ERR_NOMEM, "out of memory");
+	return rc;
+}
+
+static void consume(void *ctx, struct pk_cli *cli, const char *data, size_t len)
+{
+	struct state *st = ctx;
+	int rc;
+
+	pk_error_clear(&st->err);
+	rc = pk_curriculum_add_built(st->c, data, len - 1, &st->err);
+	if (rc == PK_CURR_AGAIN && /* taken for the other kind: again here */
+	    (rc = pk_scan_record(&st->frec, cli->line.data, cli->line.len, &st->err)) == PK_OK)
+		rc = pk_curriculum_feed(st->c, &st->frec, &st->err);
+	settled(st, rc);
 }
 
 /* --split-stages: open the files of the stages up to s (a stage may be
@@ -185,14 +228,17 @@ static void write_output(struct state *st, const char *split)
 	const char *json;
 	size_t n;
 	unsigned stage;
-	int rc;
+	int rc = PK_EOF;
+	struct pk_sink out;
 
-	while (!cli->stop && (rc = pk_curriculum_next(st->c, &json, &n, &stage, &st->err)) == PK_OK) {
-		if (!split)
-			pk_cli_emit(cli, json, n);
-		else if (stage_files(st, split, stage) == 0)
+	pk_cli_sink(cli, &out); /* each pair put together in the output */
+	while (!split && !cli->stop &&
+	       (rc = pk_curriculum_next_to(st->c, &out, &stage, &st->err)) == PK_OK)
+		;
+	while (split && !cli->stop &&
+	       (rc = pk_curriculum_next(st->c, &json, &n, &stage, &st->err)) == PK_OK)
+		if (stage_files(st, split, stage) == 0)
 			pk_cli_emit_to(cli, stage - 1, json, n);
-	}
 	if (cli->stop)
 		return;
 	if (rc == PK_BAD_RECORD) { /* a merge input out of order */
@@ -212,6 +258,10 @@ int main(int argc, char **argv)
 	struct state st = {0};
 	struct pk_rank_opts ropts;
 	struct pk_error err = {0};
+	struct pk_cli_op op = {
+		.ctx = &st, .start = build_start, .record = build_record,
+		.stop = build_stop, .consume = consume, .parallel = 1,
+	};
 	unsigned long long v, nblank;
 	const char *name;
 	size_t i;
@@ -247,6 +297,7 @@ int main(int argc, char **argv)
 	opt.co.score_rejected_field = cli.score_rejected_field;
 	opt.co.memory = cli.memory;
 	opt.co.tmpdir = cli.tmpdir;
+	st.co = &opt.co;
 	if (!(st.c = pk_curriculum_new(&opt.co, &err))) {
 		if (err.kind == PK_ERR_USAGE)
 			pk_cli_usage_error(&cli, "%s", err.text);
@@ -254,7 +305,9 @@ int main(int argc, char **argv)
 	}
 
 	if ((opt.split ? pk_cli_open_outputs(&cli, NULL, 0, 0) : pk_cli_open_output(&cli)) == 0) {
-		if (!opt.merge)
+		if (!opt.merge && !st.fr && pk_cli_threads(&cli) > 1)
+			pk_cli_run(&cli, &op);
+		else if (!opt.merge)
 			read_input(&st);
 		for (i = 0; opt.merge && !cli.stop && i < (size_t)(cli.ninputs ? cli.ninputs : 1); i++)
 			if (pk_curriculum_merge_file(st.c, cli.ninputs ? cli.inputs[i] : "-",

@@ -63,9 +63,13 @@ struct pk_curriculum {
 	struct pk_field f_chosen, f_rejected, f_sc, f_sr;
 	int default_scores;     /* rank_chosen / rank_rejected may stand in */
 	struct pk_buf rec;      /* the record being built: key and text */
-	/* held records (feed_held): u64 length + record, and gap keys */
+	/* held records (feed_held, build): u64 length + record, and gap
+	 * keys; they start at held_start (build: after the struct built) */
 	int holding;
 	struct pk_buf held, held_gaps;
+	size_t held_start;
+	int resolved;           /* the kind and the stages are known */
+	int building;           /* pk_curriculum_build(): no sorts */
 	struct counts cnt, hcnt; /* settled, held */
 
 	/* output */
@@ -130,16 +134,24 @@ struct pk_curriculum *pk_curriculum_new(const struct pk_curriculum_opts *o,
 	return c;
 }
 
-/* Decide the input kind (from the first record) and the stages. */
-static int resolve(struct pk_curriculum *c, const struct pk_record *rec,
-		   struct pk_error *err)
+/* The kind a record would make the input: lists when it has the
+ * responses field. */
+static enum pk_curr_input own_kind(const struct pk_curriculum *c,
+				   const struct pk_record *rec)
 {
 	struct pk_value v;
 
+	return pk_record_path(rec, c->ropts.responses_field, &v)
+		       ? PK_CURR_LISTS
+		       : PK_CURR_PAIRS;
+}
+
+/* Decide the input kind (own: that of the first record) and the stages. */
+static int resolve_as(struct pk_curriculum *c, enum pk_curr_input own,
+		      struct pk_error *err)
+{
 	if (c->input == PK_CURR_AUTO)
-		c->input = pk_record_path(rec, c->ropts.responses_field, &v)
-				   ? PK_CURR_LISTS
-				   : PK_CURR_PAIRS;
+		c->input = own;
 	c->by = c->o.stage_by;
 	if (c->by == PK_CURR_STAGE_DEFAULT)
 		c->by = c->input == PK_CURR_LISTS ? PK_CURR_STAGE_RANK
@@ -148,7 +160,15 @@ static int resolve(struct pk_curriculum *c, const struct pk_record *rec,
 		return pk_error_set(err, PK_ERR_USAGE,
 				    "--stage-by rank needs ranked lists (the "
 				    "input holds pairs)");
+	c->resolved = 1;
 	return PK_OK;
+}
+
+static int resolve(struct pk_curriculum *c, const struct pk_record *rec,
+		   struct pk_error *err)
+{
+	return resolve_as(c, c->input == PK_CURR_AUTO ? own_kind(c, rec)
+						      : c->input, err);
 }
 
 static int open_sorts(struct pk_curriculum *c, struct pk_error *err)
@@ -256,10 +276,33 @@ static int add_pair(struct pk_curriculum *c, unsigned stage, double gap,
 	return pk_sort_add(c->sort, c->rec.data, c->rec.len, err);
 }
 
+/* pk_format_number() for a gap: whole gaps (the usual ones, from whole
+ * scores or ranks) written here, as it would ("%.0f"), since printf took
+ * a tenth of the time of pref-curriculum's reading of lists. */
+static int gap_number(char out[PK_NUMBER_MAX], double gap)
+{
+	char t[24];
+	uint64_t v;
+	int n = 0, k = 0;
+
+	if (!(gap == trunc(gap) && fabs(gap) < 1e15))
+		return pk_format_number(out, gap);
+	v = (uint64_t)fabs(gap);
+	if (gap < 0 && v)
+		out[k++] = '-';
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		out[k++] = t[--n];
+	out[k] = '\0';
+	return k;
+}
+
 static int put_gap(struct pk_buf *b, double gap, struct pk_error *err)
 {
 	char num[PK_NUMBER_MAX];
-	int n = pk_format_number(num, gap);
+	int n = gap_number(num, gap);
 
 	if (n < 0)
 		return pk_error_set(err, PK_ERR_DATA, "gap out of range");
@@ -299,9 +342,8 @@ static int feed_list(struct pk_curriculum *c, const struct pk_record *rec,
 		if (c->by == PK_CURR_STAGE_RANK)
 			stage = (unsigned)(l->ngroups -
 					   (l->items[j].group - l->items[i].group));
-		pk_format_number(extra + 7, gap);
+		glen = (size_t)gap_number(extra + 7, gap);
 		memcpy(extra, "{\"gap\":", 7);
-		glen = strlen(extra + 7);
 		memcpy(extra + 7 + glen, ",\"stage\":0}", 12);
 		pk_buf_reset(&c->rec);
 		if (pk_buf_reserve(&c->rec, KEY_LEN) < 0)
@@ -398,7 +440,7 @@ static int feed_pair(struct pk_curriculum *c, const struct pk_record *rec,
 	} else {
 		/* replaced where they are */
 		char num[PK_NUMBER_MAX];
-		int n = pk_format_number(num, gap);
+		int n = gap_number(num, gap);
 
 		if (pk_obj_load_record(c->obj, rec) < 0 ||
 		    pk_obj_set_compact(c->obj, "gap", num, (size_t)n) < 0 ||
@@ -418,10 +460,10 @@ static int feed(struct pk_curriculum *c, const struct pk_record *rec,
 {
 	int rc;
 
-	if (c->phase != 0 || c->merging)
+	if (c->phase != 0 || c->merging || c->building)
 		return pk_error_set(err, PK_ERR_USAGE,
-				    "pk_curriculum_feed after the output began "
-				    "or with a merge");
+				    "pk_curriculum_feed after the output began, "
+				    "with a merge or on a builder");
 	if (!c->sort) {
 		if ((rc = resolve(c, rec, err)) != PK_OK ||
 		    (rc = open_sorts(c, err)) != PK_OK)
@@ -471,7 +513,7 @@ static void add_counts(struct counts *to, const struct counts *k)
 int pk_curriculum_settle(struct pk_curriculum *c, int keep,
 			 struct pk_error *err)
 {
-	size_t pos = 0;
+	size_t pos = c->held_start;
 	int rc = PK_OK;
 
 	if (keep) {
@@ -491,6 +533,98 @@ int pk_curriculum_settle(struct pk_curriculum *c, int keep,
 	pk_buf_reset(&c->held);
 	pk_buf_reset(&c->held_gaps);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building on other threads                                           */
+/* ------------------------------------------------------------------ */
+
+/* What pk_curriculum_build() made of a record, at the start of its blob;
+ * the pairs follow (u64 length + sort record each).  The blob never
+ * leaves the process: the struct is copied as it is. */
+struct built {
+	int rc;                   /* what feeding the record returned */
+	enum pk_curr_input used;  /* the kind the builder took the input for */
+	enum pk_curr_input own;   /* the kind this record would make it */
+	struct counts cnt;
+	struct pk_error err;      /* rc != PK_OK */
+};
+
+int pk_curriculum_build(struct pk_curriculum *c, const struct pk_record *rec,
+			const void **blob, size_t *len, struct pk_error *err)
+{
+	struct built b;
+	int rc;
+
+	if (c->sort || c->merging || c->phase != 0)
+		return pk_error_set(err, PK_ERR_USAGE,
+				    "pk_curriculum_build on a curriculum that "
+				    "sorts");
+	c->building = 1;
+	pk_buf_reset(&c->held);
+	if (pk_buf_reserve(&c->held, sizeof b) < 0)
+		return pk_nomem(err);
+	c->held.len = c->held_start = sizeof b;
+	memset(&c->hcnt, 0, sizeof c->hcnt);
+	memset(&b, 0, sizeof b);
+	b.own = c->o.input == PK_CURR_AUTO ? own_kind(c, rec) : c->o.input;
+	c->holding = 1;
+	rc = c->resolved ? PK_OK : resolve(c, rec, &b.err);
+	if (rc == PK_OK)
+		rc = c->input == PK_CURR_LISTS
+			     ? feed_list(c, rec, &c->ropts, &b.err)
+			     : feed_pair(c, rec, &b.err);
+	c->holding = 0;
+	b.rc = rc;
+	b.used = c->input;
+	b.cnt = c->hcnt;
+	memcpy(c->held.data, &b, sizeof b);
+	*blob = c->held.data;
+	*len = c->held.len;
+	return PK_OK;
+}
+
+int pk_curriculum_add_built(struct pk_curriculum *c, const void *blob,
+			    size_t len, struct pk_error *err)
+{
+	const char *p = blob;
+	size_t pos = sizeof(struct built);
+	struct built b;
+	int rc;
+
+	if (c->phase != 0 || c->merging || c->building)
+		return pk_error_set(err, PK_ERR_USAGE,
+				    "pk_curriculum_add_built after the output "
+				    "began, with a merge or on a builder");
+	if (len < sizeof b)
+		return pk_error_set(err, PK_ERR_USAGE,
+				    "pk_curriculum_add_built: not a blob");
+	memcpy(&b, p, sizeof b);
+	if (!c->sort) {
+		if ((rc = resolve_as(c, b.own, err)) != PK_OK ||
+		    (rc = open_sorts(c, err)) != PK_OK)
+			return rc;
+	}
+	if (b.used != c->input)
+		return PK_CURR_AGAIN;
+	add_counts(&c->cnt, &b.cnt);
+	while (pos + sizeof(uint64_t) <= len) {
+		uint64_t n;
+		const char *r;
+
+		memcpy(&n, p + pos, sizeof n);
+		r = p + pos + sizeof n;
+		pos += sizeof n + n;
+		if (c->gaps &&
+		    pk_sort_key_double(~pk_sort_get_u64(r + K_GAP)) > 0 &&
+		    (rc = pk_sort_add(c->gaps, r + K_GAP, 8, err)) != PK_OK)
+			return rc;
+		if ((rc = pk_sort_add(c->sort, r, n, err)) != PK_OK)
+			return rc;
+	}
+	if (b.rc != PK_OK)
+		*err = b.err;
+	return b.rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -747,13 +881,16 @@ static size_t put_uint(char *d, unsigned v)
 	return n;
 }
 
-int pk_curriculum_next(struct pk_curriculum *c, const char **json,
-		       size_t *n, unsigned *stage, struct pk_error *err)
+/* The next sorted pair: its text (stage 0) p[0..len), where the stage
+ * goes (p[off] == '0') and its stage. */
+static int next_sorted(struct pk_curriculum *c, const char **text,
+		       size_t *len, size_t *at, unsigned *stage,
+		       struct pk_error *err)
 {
 	int shuffled_gap = c->by == PK_CURR_STAGE_GAP && !c->merging &&
 			   c->o.within == PK_CURR_SHUFFLE;
 	const char *p;
-	size_t len, off;
+	size_t n, off;
 	int rc;
 
 	if (c->phase == 2 || (c->phase == 0 && !c->sort)) {
@@ -770,7 +907,7 @@ int pk_curriculum_next(struct pk_curriculum *c, const char **json,
 	for (;;) {
 		unsigned s;
 
-		rc = pk_sort_next(c->sort, (const void **)&p, &len, err);
+		rc = pk_sort_next(c->sort, (const void **)&p, &n, err);
 		if (rc == PK_EOF && shuffled_gap &&
 		    (c->scan = next_stage(c, c->scan + 1)) <= c->K) {
 			if ((rc = pk_sort_rewind(c->sort, err)) != PK_OK)
@@ -790,23 +927,66 @@ int pk_curriculum_next(struct pk_curriculum *c, const char **json,
 		}
 		off = pk_sort_get_u32(p + K_OFF);
 		p += KEY_LEN;
-		len -= KEY_LEN;
-		if (off >= len || p[off] != '0')
+		n -= KEY_LEN;
+		if (off >= n || p[off] != '0')
 			return pk_error_set(err, PK_ERR_IO,
 					    "curriculum: a sorted record "
 					    "came back damaged");
-		pk_buf_reset(&c->out);
-		if (pk_buf_reserve(&c->out, len + 16) < 0)
-			return pk_nomem(err);
-		memcpy(c->out.data, p, off);
-		c->out.len = off + put_uint(c->out.data + off, s);
-		memcpy(c->out.data + c->out.len, p + off + 1, len - off - 1);
-		c->out.len += len - off - 1;
-		*json = c->out.data;
-		*n = c->out.len;
+		*text = p;
+		*len = n;
+		*at = off;
 		*stage = s;
 		return PK_OK;
 	}
+}
+
+/* The pair p[0..len) with stage s for its '0' at off, into d; its length. */
+static size_t put_pair(char *d, const char *p, size_t len, size_t off,
+		       unsigned s)
+{
+	size_t k;
+
+	memcpy(d, p, off);
+	k = off + put_uint(d + off, s);
+	memcpy(d + k, p + off + 1, len - off - 1);
+	return k + len - off - 1;
+}
+
+int pk_curriculum_next(struct pk_curriculum *c, const char **json,
+		       size_t *n, unsigned *stage, struct pk_error *err)
+{
+	const char *p;
+	size_t len, off;
+	int rc = next_sorted(c, &p, &len, &off, stage, err);
+
+	if (rc != PK_OK)
+		return rc;
+	pk_buf_reset(&c->out);
+	if (pk_buf_reserve(&c->out, len + 16) < 0)
+		return pk_nomem(err);
+	c->out.len = put_pair(c->out.data, p, len, off, *stage);
+	*json = c->out.data;
+	*n = c->out.len;
+	return PK_OK;
+}
+
+int pk_curriculum_next_to(struct pk_curriculum *c, const struct pk_sink *out,
+			  unsigned *stage, struct pk_error *err)
+{
+	const char *p;
+	size_t len, off;
+	char *d;
+	int rc;
+
+	if (!out->room)
+		return (rc = pk_curriculum_next(c, &p, &len, stage, err)) != PK_OK
+			       ? rc
+			       : out->emit(out->ctx, p, len);
+	if ((rc = next_sorted(c, &p, &len, &off, stage, err)) != PK_OK)
+		return rc;
+	if (!(d = out->room(out->ctx, len + 16)))
+		return PK_FATAL;
+	return out->commit(out->ctx, d, put_pair(d, p, len, off, *stage));
 }
 
 unsigned pk_curriculum_stages(const struct pk_curriculum *c)

@@ -1794,6 +1794,23 @@ PK_API int pk_curriculum_feed_held(struct pk_curriculum *c,
 /* keep: add what is held (and its counts); else drop it. */
 PK_API int pk_curriculum_settle(struct pk_curriculum *c, int keep,
 			 struct pk_error *err);
+/* Building pairs on other threads (pref-curriculum -j N): a curriculum
+ * made with the same opts, one per thread, turns each input record into a
+ * blob (*blob, *len: borrowed until its next call) holding the record's
+ * pairs, counts and status; it never sorts, and takes each record's kind
+ * from the first record it saw.  Handed, in input order, to
+ * pk_curriculum_add_built() of the curriculum that sorts, the blobs give
+ * what pk_curriculum_feed() of those records would: its status, err and
+ * pairs - or PK_CURR_AGAIN when the builder took the input for the other
+ * kind (mixed input): then feed that record with pk_curriculum_feed().
+ * build returns PK_OK (the record's own status is in the blob), or a
+ * failure when out of memory or misused. */
+#define PK_CURR_AGAIN 2
+PK_API int pk_curriculum_build(struct pk_curriculum *c,
+			       const struct pk_record *rec, const void **blob,
+			       size_t *len, struct pk_error *err);
+PK_API int pk_curriculum_add_built(struct pk_curriculum *c, const void *blob,
+				   size_t len, struct pk_error *err);
 /* Merge mode: add a file written by pref-curriculum with the same seed and
  * within (path "-" = standard input; opened at its turn in the merge).
  * Its records are not ordered again, but each one is checked: a record
@@ -1806,6 +1823,12 @@ PK_API int pk_curriculum_merge_file(struct pk_curriculum *c, const char *path,
  * input.  PK_OK, PK_EOF, or a negative status. */
 PK_API int pk_curriculum_next(struct pk_curriculum *c, const char **json,
 		       size_t *n, unsigned *stage, struct pk_error *err);
+/* The same written to out (in its room when it offers some, without a
+ * copy): PK_OK, PK_EOF, a negative status, or the sink's failure (PK_FATAL
+ * with err untouched: the sink has reported it). */
+PK_API int pk_curriculum_next_to(struct pk_curriculum *c,
+				 const struct pk_sink *out, unsigned *stage,
+				 struct pk_error *err);
 /* The number of stages: K for gap stages, the largest stage for rank
  * stages and for a merge (after the first pk_curriculum_next; a merge
  * knows it at the end). */
