@@ -6,7 +6,9 @@
  * fewer pairs than stages, ties kept or dropped); the shuffle checked
  * against its definition (XXH3-64 of the pair with stage 0); tiny memory
  * giving the same bytes; members replaced in place; bad records leaving
- * nothing behind; held lists; merging outputs.
+ * nothing behind; held lists; merging outputs; pairs built apart (the
+ * threads of pref-curriculum -j) giving what feeding them gives; whole
+ * gaps written as pk_format_number writes them; writing to a sink.
  */
 #include "config.h"
 
@@ -622,6 +624,283 @@ static void test_memory(void)
 	}
 }
 
+/* Every record of in fed, the bad ones too (their statuses and messages
+ * kept in rc[] and msg[]), then the output read: directly (nb = 0), or
+ * through nb builders taking the records in turn, their blobs added in
+ * input order (a record a builder took for the other kind fed directly;
+ * *again counts them), as pref-curriculum -j does. */
+static void run_all(const struct pk_curriculum_opts *opts,
+		    const char *const *in, int nb, struct out *o, int *rc,
+		    char (*msg)[80], int *again)
+{
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_curriculum *c, *b[3];
+	struct pk_error err;
+	int i, k;
+
+	memset(o, 0, sizeof *o);
+	*again = 0;
+	c = pk_curriculum_new(opts, &o->err);
+	for (k = 0; k < nb; k++)
+		b[k] = pk_curriculum_new(opts, &o->err);
+	for (i = 0; in[i]; i++) {
+		pk_error_clear(&err);
+		CHECK_INT(pk_scan_record(&rec, in[i], strlen(in[i]), &err), PK_OK);
+		if (nb) {
+			const void *blob;
+			size_t n;
+
+			CHECK_INT(pk_curriculum_build(b[i % nb], &rec, &blob, &n,
+						      &err), PK_OK);
+			rc[i] = pk_curriculum_add_built(c, blob, n, &err);
+			if (rc[i] == PK_CURR_AGAIN) {
+				++*again;
+				pk_error_clear(&err);
+				rc[i] = pk_curriculum_feed(c, &rec, &err);
+			}
+		} else {
+			rc[i] = pk_curriculum_feed(c, &rec, &err);
+		}
+		memset(msg[i], 0, 80);
+		if (rc[i] != PK_OK)
+			memcpy(msg[i], err.text, 79); /* err.text is longer */
+	}
+	drain(c, o);
+	pk_record_free(&rec);
+	for (k = 0; k < nb; k++)
+		pk_curriculum_free(b[k]);
+	pk_curriculum_free(c);
+}
+
+/* Built on "threads" (pk_curriculum_build, pk_curriculum_add_built): the
+ * same output, statuses, messages and counts as fed directly, for lists
+ * (bad ones, ties, too small, a gap out of range after the list was
+ * counted), pairs, and input that mixes both, where a builder whose
+ * first record is of the other kind than the input's first makes every
+ * record of its own go again. */
+static void test_built(void)
+{
+	static const char *lists[] = {
+		"{\"prompt\":\"P\",\"responses\":[{\"text\":\"a\",\"score\":3},"
+		"{\"text\":\"b\",\"score\":5},{\"text\":\"c\",\"score\":3},"
+		"{\"text\":\"d\",\"score\":1}]}",
+		"{\"prompt\":\"Q\",\"responses\":[{\"text\":\"x\",\"score\":1}]}",
+		"{\"prompt\":\"R\",\"responses\":[{\"text\":\"x\",\"score\":2.5},"
+		"{\"text\":\"y\",\"score\":-1},{\"text\":\"z\",\"score\":7}]}",
+		"{\"prompt\":\"P\",\"responses\":[{\"text\":\"a\",\"score\":1e308},"
+		"{\"text\":\"b\",\"score\":-1e308}]}",
+		"{\"prompt\":\"Q\"}",
+		"{\"prompt\":\"Q\",\"responses\":[{\"text\":\"u\",\"score\":4},"
+		"{\"text\":\"v\",\"score\":4},{\"text\":\"w\",\"score\":9}]}",
+		"{\"prompt\":\"R\",\"responses\":[{\"text\":\"x\",\"rank\":2},"
+		"{\"text\":\"y\",\"rank\":0},{\"text\":\"z\",\"rank\":1}]}",
+		NULL,
+	};
+	const char *mixed[12];
+	const char *const *inputs[3];
+	struct pk_curriculum_opts o = {0};
+	struct out a, b;
+	int rca[12], rcb[12], again, i, in, mode, nb, ok;
+	char msga[12][80], msgb[12][80];
+
+	/* pairs first; builder 1 of 2 gets a list first */
+	mixed[0] = pairline("p1", "3", "1");
+	mixed[1] = lists[0];
+	mixed[2] = pairline("p2", "2", "2");
+	mixed[3] = pairline("p3", "1", "4");
+	mixed[4] = lists[2];
+	mixed[5] = "{\"chosen\":\"c\",\"rejected\":\"r\"}";
+	mixed[6] = pairline("p4", "9", "1.5");
+	mixed[7] = NULL;
+	inputs[0] = lists;
+	inputs[1] = mixed;
+	inputs[2] = mixed + 1; /* lists first */
+	for (in = 0; in < 3; in++)
+		for (mode = 0; mode < 8; mode++) {
+			o.within = mode & 1 ? PK_CURR_WITHIN_GAP : PK_CURR_SHUFFLE;
+			o.keep_ties = (mode >> 1) & 1;
+			o.stage_by = mode >> 2 ? PK_CURR_STAGE_GAP
+					       : PK_CURR_STAGE_DEFAULT;
+			run_all(&o, inputs[in], 0, &a, rca, msga, &again);
+			for (nb = 1; nb <= 3; nb++) {
+				run_all(&o, inputs[in], nb, &b, rcb, msgb, &again);
+				ok = a.n == b.n && a.n > 0 && a.rc == b.rc &&
+				     a.stages == b.stages;
+				for (i = 0; ok && i < a.n; i++)
+					ok = strcmp(a.line[i], b.line[i]) == 0 &&
+					     a.stage[i] == b.stage[i];
+				for (i = 0; ok && i < 16; i++)
+					ok = a.counter[i] == b.counter[i];
+				for (i = 0; ok && inputs[in][i]; i++)
+					ok = rca[i] == rcb[i] &&
+					     strcmp(msga[i], msgb[i]) == 0;
+				if (!ok)
+					printf("# input %d, mode %d, %d builders\n",
+					       in, mode, nb);
+				CHECK(ok);
+				/* mixed, 2 builders: builder 1 took the
+				 * input for lists, its 3 records go again
+				 * (lists first: pairs, the same) */
+				if (in > 0 && nb == 2)
+					CHECK_INT(again, 3);
+				if (in == 0)
+					CHECK_INT(again, 0);
+				out_free(&b);
+			}
+			/* what the cases hold: some bad, some kept */
+			if (in == 0 && mode == 0) {
+				CHECK_INT(rca[3], PK_BAD_RECORD);
+				CHECK_STR(msga[3], "gap out of range");
+				CHECK_INT(rca[4], PK_BAD_RECORD);
+				CHECK_INT((int)a.counter[6], 6); /* lists */
+				CHECK_INT((int)a.counter[7], 1); /* too small */
+				CHECK_INT((int)a.counter[4], 0); /* ties */
+			}
+			if (in == 1 && mode == 0) {
+				CHECK_INT(rca[1], PK_BAD_RECORD);
+				CHECK_INT(rca[2], PK_OK);
+				CHECK_INT((int)a.counter[4], 1); /* ties */
+			}
+			out_free(&a);
+		}
+}
+
+/* pk_curriculum_next_to: the pairs of pk_curriculum_next, each followed
+ * by a newline here, built in the sink's room or handed to emit. */
+static char *sink_room(void *ctx, size_t n)
+{
+	struct pk_buf *b = ctx;
+
+	return pk_buf_reserve(b, n + 1) < 0 ? NULL : b->data + b->len;
+}
+
+static int sink_commit(void *ctx, char *p, size_t len)
+{
+	struct pk_buf *b = ctx;
+
+	p[len] = '\n';
+	b->len += len + 1;
+	return PK_OK;
+}
+
+static int sink_emit(void *ctx, const char *json, size_t len)
+{
+	struct pk_buf *b = ctx;
+
+	return pk_buf_append(b, json, len) < 0 || pk_buf_putc(b, '\n') < 0
+		       ? PK_FATAL
+		       : PK_OK;
+}
+
+static void test_next_to(void)
+{
+	struct pk_curriculum_opts o = {0};
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_error err = {0};
+	struct pk_buf want = PK_BUF_INIT, got[2] = {PK_BUF_INIT, PK_BUF_INIT};
+	struct pk_sink sinks[2] = {{sink_emit, sink_room, sink_commit, &got[0]},
+				   {sink_emit, NULL, NULL, &got[1]}};
+	int i, k, rc;
+
+	for (k = -1; k < 2; k++) {
+		struct pk_curriculum *c = pk_curriculum_new(&o, &err);
+		const char *json;
+		size_t n;
+		unsigned stage, st2;
+
+		for (i = 0; i < 40; i++) {
+			const char *line = pairline(i % 3 ? "a" : "b",
+						    i % 2 ? "12" : "3", "1");
+
+			pk_scan_record(&rec, line, strlen(line), &err);
+			pk_curriculum_feed(c, &rec, &err);
+		}
+		while (k < 0 && pk_curriculum_next(c, &json, &n, &stage,
+						   &err) == PK_OK) {
+			pk_buf_append(&want, json, n);
+			pk_buf_putc(&want, '\n');
+		}
+		while (k >= 0 && (rc = pk_curriculum_next_to(c, &sinks[k], &st2,
+							     &err)) == PK_OK)
+			;
+		if (k >= 0)
+			CHECK_INT(rc, PK_EOF);
+		pk_curriculum_free(c);
+	}
+	CHECK(want.len > 1000);
+	CHECK_MEM(got[0].data, got[0].len, want.data, want.len);
+	CHECK_MEM(got[1].data, got[1].len, want.data, want.len);
+	pk_buf_free(&want);
+	pk_buf_free(&got[0]);
+	pk_buf_free(&got[1]);
+	pk_record_free(&rec);
+}
+
+/* Misuse: a builder does not sort, a sorting curriculum does not build. */
+static void test_built_misuse(void)
+{
+	struct pk_curriculum_opts o = {0};
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_error err = {0};
+	struct pk_curriculum *c = pk_curriculum_new(&o, &err);
+	struct pk_curriculum *bld = pk_curriculum_new(&o, &err);
+	const char *line = pairline("a", "2", "1");
+	const void *blob;
+	size_t n;
+
+	pk_scan_record(&rec, line, strlen(line), &err);
+	CHECK_INT(pk_curriculum_build(bld, &rec, &blob, &n, &err), PK_OK);
+	CHECK_INT(pk_curriculum_feed(bld, &rec, &err), PK_FATAL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	CHECK_INT(pk_curriculum_add_built(bld, blob, n, &err), PK_FATAL);
+	CHECK_INT(pk_curriculum_add_built(c, blob, 3, &err), PK_FATAL);
+	CHECK_INT(pk_curriculum_feed(c, &rec, &err), PK_OK);
+	CHECK_INT(pk_curriculum_build(c, &rec, &blob, &n, &err), PK_FATAL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	pk_record_free(&rec);
+	pk_curriculum_free(c);
+	pk_curriculum_free(bld);
+}
+
+/* Gaps as written: whole ones by the curriculum itself, the others by
+ * pk_format_number (the same digits "%.0f" and "%.17g" give). */
+static void test_gap_text(void)
+{
+	static const char *const sc[] = {
+		"123456789012346", "1e15", "2.5", "-3", "0", "-0.0", "1e20",
+		"0.1", "4294967297", "-999999999999998"};
+	static const char *const sr[] = {
+		"1", "-1", "1", "-1", "0", "0", "0", "0.3", "0", "1"};
+	static const char *const want[] = {
+		"123456789012345", "1000000000000001", "1.5", "-2", "0", "0",
+		"1e+20", "-0.19999999999999998", "4294967297",
+		"-999999999999999"};
+	const char *in[11];
+	char lines[10][160], key[40];
+	struct pk_curriculum_opts o = within_gap();
+	struct out out;
+	int i, k, found, twice;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(lines[i], sizeof lines[i], "%s", pairline("x", sc[i], sr[i]));
+		in[i] = lines[i];
+	}
+	in[10] = NULL;
+	o.keep_ties = 1;
+	run(&o, in, &out);
+	CHECK_INT(out.n, 10);
+	for (i = 0; i < 10; i++) {
+		snprintf(key, sizeof key, "\"gap\":%s,", want[i]);
+		for (found = 0, k = 0; k < out.n; k++)
+			found += strstr(out.line[k], key) != NULL;
+		twice = strcmp(want[i], "0") == 0; /* 0 - 0 and -0.0 - 0 */
+		if (found != 1 + twice)
+			printf("# gap %s found %d times\n", want[i], found);
+		CHECK_INT(found, 1 + twice);
+	}
+	out_free(&out);
+}
+
 static int write_lines(const char *path, struct out *o, int from, int step)
 {
 	FILE *fp = fopen(path, "w");
@@ -733,5 +1012,9 @@ int main(void)
 	test_bad_and_held();
 	test_memory();
 	test_merge();
+	test_built();
+	test_built_misuse();
+	test_next_to();
+	test_gap_text();
 	return pk_test_done();
 }

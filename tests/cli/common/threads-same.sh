@@ -27,6 +27,10 @@ awk '/"chosen"/ && /^\{.*\}$/ && !/"dup"/ {
 zcat "$TESTDATA/convert/hh_harmless_test.jsonl.gz" >hh.jsonl
 cp "$TESTDATA/expand/lists.jsonl" lists.jsonl
 cat "$TESTDATA/expand/lists.jsonl" "$DATA/sample-bad.jsonl" >lists-bad.jsonl
+# ranked lists of message-list texts (OpenAssistant), a bad line among them
+pref-convert --from=oasst --to=lists "$TESTDATA/expand/oasst_en_100_tree.jsonl" |
+	sed '40a\
+{"prompt":"p","responses":[' >ol.jsonl
 # oasst trees with a bad line between them
 sed '3a\
 {"message_tree_id":' "$TESTDATA/expand/oasst_en_100_tree.jsonl" >oasst.jsonl
@@ -85,3 +89,8 @@ check split-shards sh -c 'pref-split --shards 3 --seed 5 -o s "$@" scored.jsonl 
 	cat s-00000-of-00003.jsonl s-00001-of-00003.jsonl s-00002-of-00003.jsonl' sh
 check ches-keep pref-ches --keep-bottom=0.5 scored.jsonl pairs.jsonl
 check ches-drop-stdin sh -c 'pref-ches --drop-top=0.3 "$@" - <scored.jsonl' sh
+check curriculum pref-curriculum --memory=24K lists-bad.jsonl ol.jsonl
+check curriculum-gap pref-curriculum --within=gap --stages=4 --memory=24K scored.jsonl pairs.jsonl
+check curriculum-mixed pref-curriculum --keep-ties scored.jsonl lists-bad.jsonl ol.jsonl
+check curriculum-split sh -c 'pref-curriculum --split-stages s --within=gap "$@" lists-bad.jsonl ol.jsonl &&
+	cat s.stage*.jsonl' sh
