@@ -868,28 +868,33 @@ static void test_gap_text(void)
 {
 	static const char *const sc[] = {
 		"123456789012346", "1e15", "2.5", "-3", "0", "-0.0", "1e20",
-		"0.1", "4294967297", "-999999999999998"};
+		"0.1", "4294967297", "-999999999999998", "0.5", "0.0011",
+		"0.0001", "0.00001", "1234.125", "7", "99999999999999.5",
+		"1.0000001", "0.3"};
 	static const char *const sr[] = {
-		"1", "-1", "1", "-1", "0", "0", "0", "0.3", "0", "1"};
+		"1", "-1", "1", "-1", "0", "0", "0", "0.3", "0", "1", "0",
+		"0.0001", "0", "0", "0", "7.25", "0", "0", "0.1"};
 	static const char *const want[] = {
 		"123456789012345", "1000000000000001", "1.5", "-2", "0", "0",
 		"1e+20", "-0.19999999999999998", "4294967297",
-		"-999999999999999"};
-	const char *in[11];
-	char lines[10][160], key[40];
+		"-999999999999999", "0.5", "0.001", "0.0001", "1e-05",
+		"1234.125", "-0.25", "99999999999999.5", "1.0000001",
+		"0.19999999999999998"};
+	const char *in[20];
+	char lines[19][160], key[40];
 	struct pk_curriculum_opts o = within_gap();
 	struct out out;
 	int i, k, found, twice;
 
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < 19; i++) {
 		snprintf(lines[i], sizeof lines[i], "%s", pairline("x", sc[i], sr[i]));
 		in[i] = lines[i];
 	}
-	in[10] = NULL;
+	in[19] = NULL;
 	o.keep_ties = 1;
 	run(&o, in, &out);
-	CHECK_INT(out.n, 10);
-	for (i = 0; i < 10; i++) {
+	CHECK_INT(out.n, 19);
+	for (i = 0; i < 19; i++) {
 		snprintf(key, sizeof key, "\"gap\":%s,", want[i]);
 		for (found = 0, k = 0; k < out.n; k++)
 			found += strstr(out.line[k], key) != NULL;
