@@ -182,14 +182,8 @@ static void build_stop(void *ws)
 static int build_record(void *ws, const struct pk_record *rec, unsigned long long pos,
 			const struct pk_sink *out, struct pk_error *err)
 {
-	const void *blob;
-	size_t n;
-	int rc = pk_curriculum_build(ws, rec, &blob, &n, err);
-
 	(void)pos;
-	if (rc == PK_OK && out->emit(out->ctx, blob, n) != PK_OK)
-		rc = pk_error_set(err, PK_ERR_NOMEM, "out of memory");
-	return rc;
+	return pk_curriculum_build(ws, rec, out, err);
 }
 
 static void consume(void *ctx, struct pk_cli *cli, const char *data, size_t len)
@@ -198,7 +192,7 @@ static void consume(void *ctx, struct pk_cli *cli, const char *data, size_t len)
 	int rc;
 
 	pk_error_clear(&st->err);
-	rc = pk_curriculum_add_built(st->c, data, len - 1, &st->err);
+	rc = pk_curriculum_add_built(st->c, data, len, &st->err);
 	if (rc == PK_CURR_AGAIN && /* taken for the other kind: again here */
 	    (rc = pk_scan_record(&st->frec, cli->line.data, cli->line.len, &st->err)) == PK_OK)
 		rc = pk_curriculum_feed(st->c, &st->frec, &st->err);

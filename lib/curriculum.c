@@ -63,13 +63,13 @@ struct pk_curriculum {
 	struct pk_field f_chosen, f_rejected, f_sc, f_sr;
 	int default_scores;     /* rank_chosen / rank_rejected may stand in */
 	struct pk_buf rec;      /* the record being built: key and text */
-	/* held records (feed_held, build): u64 length + record, and gap
-	 * keys; they start at held_start (build: after the struct built) */
+	/* held records (feed_held): u64 length + record, and gap keys */
 	int holding;
 	struct pk_buf held, held_gaps;
-	size_t held_start;
 	int resolved;           /* the kind and the stages are known */
 	int building;           /* pk_curriculum_build(): no sorts */
+	const struct pk_sink *bout; /* the sink of the record being built */
+	int bfail;              /* and whether it failed */
 	struct counts cnt, hcnt; /* settled, held */
 
 	/* output */
@@ -260,6 +260,18 @@ static int add_pair(struct pk_curriculum *c, unsigned stage, double gap,
 	pk_sort_put_u32(key + K_OFF, (uint32_t)off);
 	if (stage > k->max_stage)
 		k->max_stage = stage;
+	if (c->bout) { /* building: the length, then the record */
+		uint64_t n = c->rec.len;
+
+		if (c->bout->emit(c->bout->ctx, (const char *)&n, sizeof n) !=
+			    PK_OK ||
+		    c->bout->emit(c->bout->ctx, c->rec.data, c->rec.len) !=
+			    PK_OK) {
+			c->bfail = 1;
+			return pk_nomem(err);
+		}
+		return PK_OK;
+	}
 	if (c->holding) {
 		uint64_t n = c->rec.len;
 
@@ -530,7 +542,7 @@ static void add_counts(struct counts *to, const struct counts *k)
 int pk_curriculum_settle(struct pk_curriculum *c, int keep,
 			 struct pk_error *err)
 {
-	size_t pos = c->held_start;
+	size_t pos = 0;
 	int rc = PK_OK;
 
 	if (keep) {
@@ -556,9 +568,9 @@ int pk_curriculum_settle(struct pk_curriculum *c, int keep,
 /* Building on other threads                                           */
 /* ------------------------------------------------------------------ */
 
-/* What pk_curriculum_build() made of a record, at the start of its blob;
- * the pairs follow (u64 length + sort record each).  The blob never
- * leaves the process: the struct is copied as it is. */
+/* What pk_curriculum_build() made of a record: the last thing it writes
+ * to the sink, after the pairs (each as its u64 length, then the sort
+ * record).  It never leaves the process: the struct is copied as it is. */
 struct built {
 	int rc;                   /* what feeding the record returned */
 	enum pk_curr_input used;  /* the kind the builder took the input for */
@@ -568,7 +580,7 @@ struct built {
 };
 
 int pk_curriculum_build(struct pk_curriculum *c, const struct pk_record *rec,
-			const void **blob, size_t *len, struct pk_error *err)
+			const struct pk_sink *out, struct pk_error *err)
 {
 	struct built b;
 	int rc;
@@ -578,34 +590,31 @@ int pk_curriculum_build(struct pk_curriculum *c, const struct pk_record *rec,
 				    "pk_curriculum_build on a curriculum that "
 				    "sorts");
 	c->building = 1;
-	pk_buf_reset(&c->held);
-	if (pk_buf_reserve(&c->held, sizeof b) < 0)
-		return pk_nomem(err);
-	c->held.len = c->held_start = sizeof b;
 	memset(&c->hcnt, 0, sizeof c->hcnt);
 	memset(&b, 0, sizeof b);
 	b.own = c->o.input == PK_CURR_AUTO ? own_kind(c, rec) : c->o.input;
 	c->holding = 1;
+	c->bout = out;
+	c->bfail = 0;
 	rc = c->resolved ? PK_OK : resolve(c, rec, &b.err);
 	if (rc == PK_OK)
 		rc = c->input == PK_CURR_LISTS
 			     ? feed_list(c, rec, &c->ropts, &b.err)
 			     : feed_pair(c, rec, &b.err);
 	c->holding = 0;
+	c->bout = NULL;
 	b.rc = rc;
 	b.used = c->input;
 	b.cnt = c->hcnt;
-	memcpy(c->held.data, &b, sizeof b);
-	*blob = c->held.data;
-	*len = c->held.len;
+	if (c->bfail || out->emit(out->ctx, (const char *)&b, sizeof b) != PK_OK)
+		return pk_nomem(err);
 	return PK_OK;
 }
 
-int pk_curriculum_add_built(struct pk_curriculum *c, const void *blob,
+int pk_curriculum_add_built(struct pk_curriculum *c, const char *data,
 			    size_t len, struct pk_error *err)
 {
-	const char *p = blob;
-	size_t pos = sizeof(struct built);
+	size_t pos = 0, end;
 	struct built b;
 	int rc;
 
@@ -613,10 +622,12 @@ int pk_curriculum_add_built(struct pk_curriculum *c, const void *blob,
 		return pk_error_set(err, PK_ERR_USAGE,
 				    "pk_curriculum_add_built after the output "
 				    "began, with a merge or on a builder");
-	if (len < sizeof b)
+	if (len < sizeof b + 1 || data[len - 1] != '\n')
 		return pk_error_set(err, PK_ERR_USAGE,
-				    "pk_curriculum_add_built: not a blob");
-	memcpy(&b, p, sizeof b);
+				    "pk_curriculum_add_built: not what "
+				    "pk_curriculum_build wrote");
+	end = len - 1 - sizeof b;
+	memcpy(&b, data + end, sizeof b);
 	if (!c->sort) {
 		if ((rc = resolve_as(c, b.own, err)) != PK_OK ||
 		    (rc = open_sorts(c, err)) != PK_OK)
@@ -625,13 +636,15 @@ int pk_curriculum_add_built(struct pk_curriculum *c, const void *blob,
 	if (b.used != c->input)
 		return PK_CURR_AGAIN;
 	add_counts(&c->cnt, &b.cnt);
-	while (pos + sizeof(uint64_t) <= len) {
+	while (pos + sizeof(uint64_t) + 1 <= end) {
 		uint64_t n;
 		const char *r;
 
-		memcpy(&n, p + pos, sizeof n);
-		r = p + pos + sizeof n;
-		pos += sizeof n + n;
+		memcpy(&n, data + pos, sizeof n);
+		r = data + pos + sizeof n + 1;
+		pos += sizeof n + 1 + n + 1;
+		if (pos > end)
+			break;
 		if (c->gaps &&
 		    pk_sort_key_double(~pk_sort_get_u64(r + K_GAP)) > 0 &&
 		    (rc = pk_sort_add(c->gaps, r + K_GAP, 8, err)) != PK_OK)

@@ -1795,21 +1795,22 @@ PK_API int pk_curriculum_feed_held(struct pk_curriculum *c,
 PK_API int pk_curriculum_settle(struct pk_curriculum *c, int keep,
 			 struct pk_error *err);
 /* Building pairs on other threads (pref-curriculum -j N): a curriculum
- * made with the same opts, one per thread, turns each input record into a
- * blob (*blob, *len: borrowed until its next call) holding the record's
- * pairs, counts and status; it never sorts, and takes each record's kind
- * from the first record it saw.  Handed, in input order, to
- * pk_curriculum_add_built() of the curriculum that sorts, the blobs give
- * what pk_curriculum_feed() of those records would: its status, err and
- * pairs - or PK_CURR_AGAIN when the builder took the input for the other
- * kind (mixed input): then feed that record with pk_curriculum_feed().
- * build returns PK_OK (the record's own status is in the blob), or a
- * failure when out of memory or misused. */
+ * made with the same opts, one per thread, never sorts; it writes each
+ * input record's pairs, counts and status to out as a few output
+ * records (emit only; binary, not JSON), taking each record's kind from
+ * the first record it saw.  Those records, each followed by '\n' and put
+ * together in the order written (as pk_cli_op's consume receives them),
+ * handed in input order to pk_curriculum_add_built() of the curriculum
+ * that sorts, give what pk_curriculum_feed() of the record would: its
+ * status, err and pairs - or PK_CURR_AGAIN when the builder took the
+ * input for the other kind (mixed input): then feed that record with
+ * pk_curriculum_feed().  build returns PK_OK (the record's own status
+ * goes to out), or a failure when out fails (out of memory) or on misuse. */
 #define PK_CURR_AGAIN 2
 PK_API int pk_curriculum_build(struct pk_curriculum *c,
-			       const struct pk_record *rec, const void **blob,
-			       size_t *len, struct pk_error *err);
-PK_API int pk_curriculum_add_built(struct pk_curriculum *c, const void *blob,
+			       const struct pk_record *rec,
+			       const struct pk_sink *out, struct pk_error *err);
+PK_API int pk_curriculum_add_built(struct pk_curriculum *c, const char *data,
 				   size_t len, struct pk_error *err);
 /* Merge mode: add a file written by pref-curriculum with the same seed and
  * within (path "-" = standard input; opened at its turn in the merge).

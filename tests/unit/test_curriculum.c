@@ -624,6 +624,33 @@ static void test_memory(void)
 	}
 }
 
+/* A sink into a pk_buf, each record followed by a newline (as pk_cli_op's
+ * consume receives them): built in its room, or handed to emit. */
+static char *sink_room(void *ctx, size_t n)
+{
+	struct pk_buf *b = ctx;
+
+	return pk_buf_reserve(b, n + 1) < 0 ? NULL : b->data + b->len;
+}
+
+static int sink_commit(void *ctx, char *p, size_t len)
+{
+	struct pk_buf *b = ctx;
+
+	p[len] = '\n';
+	b->len += len + 1;
+	return PK_OK;
+}
+
+static int sink_emit(void *ctx, const char *json, size_t len)
+{
+	struct pk_buf *b = ctx;
+
+	return pk_buf_append(b, json, len) < 0 || pk_buf_putc(b, '\n') < 0
+		       ? PK_FATAL
+		       : PK_OK;
+}
+
 /* Every record of in fed, the bad ones too (their statuses and messages
  * kept in rc[] and msg[]), then the output read: directly (nb = 0), or
  * through nb builders taking the records in turn, their blobs added in
@@ -647,12 +674,14 @@ static void run_all(const struct pk_curriculum_opts *opts,
 		pk_error_clear(&err);
 		CHECK_INT(pk_scan_record(&rec, in[i], strlen(in[i]), &err), PK_OK);
 		if (nb) {
-			const void *blob;
-			size_t n;
+			struct pk_buf blob = PK_BUF_INIT;
+			struct pk_sink to = {sink_emit, NULL, NULL, &blob};
 
-			CHECK_INT(pk_curriculum_build(b[i % nb], &rec, &blob, &n,
-						      &err), PK_OK);
-			rc[i] = pk_curriculum_add_built(c, blob, n, &err);
+			CHECK_INT(pk_curriculum_build(b[i % nb], &rec, &to, &err),
+				  PK_OK);
+			rc[i] = pk_curriculum_add_built(c, blob.data, blob.len,
+							&err);
+			pk_buf_free(&blob);
 			if (rc[i] == PK_CURR_AGAIN) {
 				++*again;
 				pk_error_clear(&err);
@@ -765,33 +794,8 @@ static void test_built(void)
 		}
 }
 
-/* pk_curriculum_next_to: the pairs of pk_curriculum_next, each followed
- * by a newline here, built in the sink's room or handed to emit. */
-static char *sink_room(void *ctx, size_t n)
-{
-	struct pk_buf *b = ctx;
-
-	return pk_buf_reserve(b, n + 1) < 0 ? NULL : b->data + b->len;
-}
-
-static int sink_commit(void *ctx, char *p, size_t len)
-{
-	struct pk_buf *b = ctx;
-
-	p[len] = '\n';
-	b->len += len + 1;
-	return PK_OK;
-}
-
-static int sink_emit(void *ctx, const char *json, size_t len)
-{
-	struct pk_buf *b = ctx;
-
-	return pk_buf_append(b, json, len) < 0 || pk_buf_putc(b, '\n') < 0
-		       ? PK_FATAL
-		       : PK_OK;
-}
-
+/* pk_curriculum_next_to: the pairs of pk_curriculum_next, into a sink
+ * with room and into one without. */
 static void test_next_to(void)
 {
 	struct pk_curriculum_opts o = {0};
@@ -845,18 +849,22 @@ static void test_built_misuse(void)
 	struct pk_curriculum *c = pk_curriculum_new(&o, &err);
 	struct pk_curriculum *bld = pk_curriculum_new(&o, &err);
 	const char *line = pairline("a", "2", "1");
-	const void *blob;
-	size_t n;
+	struct pk_buf blob = PK_BUF_INIT;
+	struct pk_sink to = {sink_emit, NULL, NULL, &blob};
 
 	pk_scan_record(&rec, line, strlen(line), &err);
-	CHECK_INT(pk_curriculum_build(bld, &rec, &blob, &n, &err), PK_OK);
+	CHECK_INT(pk_curriculum_build(bld, &rec, &to, &err), PK_OK);
 	CHECK_INT(pk_curriculum_feed(bld, &rec, &err), PK_FATAL);
 	CHECK_INT(err.kind, PK_ERR_USAGE);
-	CHECK_INT(pk_curriculum_add_built(bld, blob, n, &err), PK_FATAL);
-	CHECK_INT(pk_curriculum_add_built(c, blob, 3, &err), PK_FATAL);
+	CHECK_INT(pk_curriculum_add_built(bld, blob.data, blob.len, &err),
+		  PK_FATAL);
+	CHECK_INT(pk_curriculum_add_built(c, blob.data, 3, &err), PK_FATAL);
+	CHECK_INT(pk_curriculum_add_built(c, blob.data, blob.len - 1, &err),
+		  PK_FATAL);
 	CHECK_INT(pk_curriculum_feed(c, &rec, &err), PK_OK);
-	CHECK_INT(pk_curriculum_build(c, &rec, &blob, &n, &err), PK_FATAL);
+	CHECK_INT(pk_curriculum_build(c, &rec, &to, &err), PK_FATAL);
 	CHECK_INT(err.kind, PK_ERR_USAGE);
+	pk_buf_free(&blob);
 	pk_record_free(&rec);
 	pk_curriculum_free(c);
 	pk_curriculum_free(bld);
