@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * pref-curriculum - easy-to-hard orderings of preference pairs (SPEC 3.3;
- * Pattnaik et al. 2024, Curry-DPO).  Ranked lists are expanded into pairs
- * (best-vs-rest unless --pairs says otherwise), scored pairs are taken as
- * they are; every pair gets "gap" and "stage", and all of them come out
- * ordered by stage, within a stage shuffled (--seed) or by gap, through
- * the library's external sort (--memory, --tmpdir).  --split-stages
- * writes one file per stage; --merge merges outputs of shards.
+ * Pattnaik et al. 2024, Curry-DPO).  Ranked lists become pairs (--pairs),
+ * scored pairs are taken as they are; every pair gets "gap" and "stage",
+ * and all come out by stage, within one shuffled (--seed) or by gap,
+ * through the library's external sort.  -j N builds the pairs on threads;
+ * --split-stages writes a file per stage; --merge merges shards' outputs.
  */
 #include "config.h"
 
@@ -18,21 +17,15 @@
 #include "prefkit.h"
 #include "cli.h"
 
-struct options {
-	struct pk_cli *cli;
-	struct pk_curriculum_opts co;
-	const char *split;          /* --split-stages PREFIX */
-	int merge;
-};
-
-/* What the loop carries from record to record. */
+/* The options, and what the loop carries from record to record. */
 struct state {
 	struct pk_cli *cli;
+	struct pk_curriculum_opts co; /* also the -j builders' */
+	const char *split;           /* --split-stages PREFIX */
+	int merge;
 	struct pk_curriculum *c;
-	const struct pk_curriculum_opts *co; /* -j N: the builders' */
 	struct pk_rank_opts fopts;   /* lists from a format reader */
 	struct pk_format_reader *fr;
-	struct pk_record frec;
 	unsigned nfiles;             /* --split-stages: stage s is output s-1 */
 	struct pk_error err;
 };
@@ -87,7 +80,7 @@ static const char help[] =
 
 static int handle_opt(void *ctx, int opt, const char *arg)
 {
-	struct options *o = ctx;
+	struct state *o = ctx;
 
 	switch (opt) {
 	case OPT_INPUT:
@@ -126,11 +119,8 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 static int from_format(void *ctx, const char *json, size_t len)
 {
 	struct state *st = ctx;
-	int rc = pk_scan_record(&st->frec, json, len, &st->err);
 
-	if (rc != PK_OK)
-		return rc == PK_BAD_RECORD ? PK_BAD_RECORD : PK_FATAL;
-	return pk_curriculum_feed_held(st->c, &st->frec, &st->fopts, &st->err);
+	return pk_curriculum_feed_held_text(st->c, json, len, &st->fopts, &st->err);
 }
 
 /* After a record of a foreign format: keep its lists or drop them. */
@@ -171,7 +161,7 @@ static void read_input(struct state *st)
  * curriculum each, pk_curriculum_build), and sorted here in input order. */
 static void *build_start(void *ctx, struct pk_error *err)
 {
-	return pk_curriculum_new(((struct state *)ctx)->co, err);
+	return pk_curriculum_new(&((struct state *)ctx)->co, err);
 }
 
 static void build_stop(void *ws)
@@ -189,14 +179,10 @@ static int build_record(void *ws, const struct pk_record *rec, unsigned long lon
 static void consume(void *ctx, struct pk_cli *cli, const char *data, size_t len)
 {
 	struct state *st = ctx;
-	int rc;
 
 	pk_error_clear(&st->err);
-	rc = pk_curriculum_add_built(st->c, data, len, &st->err);
-	if (rc == PK_CURR_AGAIN && /* taken for the other kind: again here */
-	    (rc = pk_scan_record(&st->frec, cli->line.data, cli->line.len, &st->err)) == PK_OK)
-		rc = pk_curriculum_feed(st->c, &st->frec, &st->err);
-	settled(st, rc);
+	settled(st, pk_curriculum_add_built(st->c, data, len, cli->line.data, cli->line.len,
+					    &st->err));
 }
 
 /* --split-stages: open the files of the stages up to s (a stage may be
@@ -226,12 +212,9 @@ static void write_output(struct state *st, const char *split)
 	struct pk_sink out;
 
 	pk_cli_sink(cli, &out); /* each pair put together in the output */
-	while (!split && !cli->stop &&
-	       (rc = pk_curriculum_next_to(st->c, &out, &stage, &st->err)) == PK_OK)
-		;
-	while (split && !cli->stop &&
-	       (rc = pk_curriculum_next(st->c, &json, &n, &stage, &st->err)) == PK_OK)
-		if (stage_files(st, split, stage) == 0)
+	while (!cli->stop && (rc = split ? pk_curriculum_next(st->c, &json, &n, &stage, &st->err)
+				    : pk_curriculum_next_to(st->c, &out, &stage, &st->err)) == PK_OK)
+		if (split && stage_files(st, split, stage) == 0)
 			pk_cli_emit_to(cli, stage - 1, json, n);
 	if (cli->stop)
 		return;
@@ -248,77 +231,68 @@ static void write_output(struct state *st, const char *split)
 int main(int argc, char **argv)
 {
 	struct pk_cli cli;
-	struct options opt = {0};
 	struct state st = {0};
 	struct pk_rank_opts ropts;
-	struct pk_error err = {0};
-	struct pk_cli_op op = {
-		.ctx = &st, .start = build_start, .record = build_record,
-		.stop = build_stop, .consume = consume, .parallel = 1,
-	};
+	struct pk_cli_op op = {.ctx = &st, .start = build_start, .record = build_record,
+			       .stop = build_stop, .consume = consume, .parallel = 1};
 	unsigned long long v, nblank;
 	const char *name;
 	size_t i;
-	int status;
 
-	opt.cli = &cli;
+	st.cli = &cli;
 	pk_cli_init(&cli, "pref-curriculum", GROUPS);
 	cli.help = help;
-	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, NULL);
-	st.cli = &cli;
+	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &st, NULL);
 	if ((st.fr = pk_cli_open_list_format(&cli))) {
 		pk_rank_opts_init(&st.fopts);
 		st.fopts.rank_by = cli.rank_by;
 	}
 
-	if (opt.co.stages && opt.co.stage_by == PK_CURR_STAGE_RANK)
+	if (st.co.stages && st.co.stage_by == PK_CURR_STAGE_RANK)
 		pk_cli_usage_error(&cli, "--stages goes with --stage-by gap");
-	if (opt.co.stages)
-		opt.co.stage_by = PK_CURR_STAGE_GAP;
-	if (st.fr && opt.co.input == PK_CURR_PAIRS)
+	if (st.co.stages)
+		st.co.stage_by = PK_CURR_STAGE_GAP;
+	if (st.fr && st.co.input == PK_CURR_PAIRS)
 		pk_cli_usage_error(&cli, "--from %s gives lists, not pairs", cli.from);
-	if (opt.split && cli.output)
+	if (st.split && cli.output)
 		pk_cli_usage_error(&cli, "--split-stages writes files of its own: no -o");
-	if (opt.merge && st.fr)
+	if (st.merge && st.fr)
 		pk_cli_usage_error(&cli, "--merge reads pref-curriculum output, not --from");
 	pk_cli_rank_opts(&cli, &ropts);
-	opt.co.rank = &ropts;
-	opt.co.pairs = cli.pairs;
-	opt.co.seed = cli.seed;
-	opt.co.chosen_field = cli.chosen_field;
-	opt.co.rejected_field = cli.rejected_field;
-	opt.co.score_chosen_field = cli.score_chosen_field;
-	opt.co.score_rejected_field = cli.score_rejected_field;
-	opt.co.memory = cli.memory;
-	opt.co.tmpdir = cli.tmpdir;
-	st.co = &opt.co;
-	if (!(st.c = pk_curriculum_new(&opt.co, &err))) {
-		if (err.kind == PK_ERR_USAGE)
-			pk_cli_usage_error(&cli, "%s", err.text);
-		pk_cli_fatal(&cli, "%s", err.text);
+	st.co.rank = &ropts;
+	st.co.pairs = cli.pairs;
+	st.co.seed = cli.seed;
+	st.co.chosen_field = cli.chosen_field;
+	st.co.rejected_field = cli.rejected_field;
+	st.co.score_chosen_field = cli.score_chosen_field;
+	st.co.score_rejected_field = cli.score_rejected_field;
+	st.co.memory = cli.memory;
+	st.co.tmpdir = cli.tmpdir;
+	if (!(st.c = pk_curriculum_new(&st.co, &st.err))) {
+		if (st.err.kind == PK_ERR_USAGE)
+			pk_cli_usage_error(&cli, "%s", st.err.text);
+		pk_cli_fatal(&cli, "%s", st.err.text);
 	}
 
-	if ((opt.split ? pk_cli_open_outputs(&cli, NULL, 0, 0) : pk_cli_open_output(&cli)) == 0) {
-		if (!opt.merge && !st.fr && pk_cli_threads(&cli) > 1)
+	if ((st.split ? pk_cli_open_outputs(&cli, NULL, 0, 0) : pk_cli_open_output(&cli)) == 0) {
+		if (!st.merge && !st.fr && pk_cli_threads(&cli) > 1)
 			pk_cli_run(&cli, &op);
-		else if (!opt.merge)
+		else if (!st.merge)
 			read_input(&st);
-		for (i = 0; opt.merge && !cli.stop && i < (size_t)(cli.ninputs ? cli.ninputs : 1); i++)
+		for (i = 0; st.merge && !cli.stop && i < (size_t)(cli.ninputs ? cli.ninputs : 1); i++)
 			if (pk_curriculum_merge_file(st.c, cli.ninputs ? cli.inputs[i] : "-",
-						     cli.max_line, &err) != PK_OK)
-				pk_cli_error(&cli, "%s", err.text);
+						     cli.max_line, &st.err) != PK_OK)
+				pk_cli_error(&cli, "%s", st.err.text);
 		if (!cli.stop)
-			write_output(&st, opt.split);
+			write_output(&st, st.split);
 	}
-	if (opt.merge) {
+	if (st.merge) {
 		pk_curriculum_merge_lines(st.c, &cli.nread, &nblank);
 		cli.nblank += nblank;
 	}
 	for (i = 0; (name = pk_curriculum_counter(st.c, i, &v)); i++)
 		pk_cli_count(&cli, name, v);
-	status = pk_cli_finish(&cli);
-	pk_curriculum_free(st.c);
+	pk_curriculum_free(st.c); /* its temporary files closed first */
 	pk_format_reader_free(st.fr);
-	pk_record_free(&st.frec);
-	return status;
+	return pk_cli_finish(&cli);
 }

@@ -70,6 +70,7 @@ struct pk_curriculum {
 	int building;           /* pk_curriculum_build(): no sorts */
 	const struct pk_sink *bout; /* the sink of the record being built */
 	int bfail;              /* and whether it failed */
+	struct pk_record again; /* add_built, feed_held_text: a record scanned */
 	struct counts cnt, hcnt; /* settled, held */
 
 	/* output */
@@ -526,6 +527,17 @@ int pk_curriculum_feed_held(struct pk_curriculum *c,
 	return rc;
 }
 
+int pk_curriculum_feed_held_text(struct pk_curriculum *c, const char *json,
+				 size_t len, const struct pk_rank_opts *ropts,
+				 struct pk_error *err)
+{
+	int rc = pk_scan_record(&c->again, json, len, err);
+
+	if (rc != PK_OK)
+		return rc == PK_BAD_RECORD ? PK_BAD_RECORD : PK_FATAL;
+	return pk_curriculum_feed_held(c, &c->again, ropts, err);
+}
+
 static void add_counts(struct counts *to, const struct counts *k)
 {
 	to->lists += k->lists;
@@ -612,7 +624,8 @@ int pk_curriculum_build(struct pk_curriculum *c, const struct pk_record *rec,
 }
 
 int pk_curriculum_add_built(struct pk_curriculum *c, const char *data,
-			    size_t len, struct pk_error *err)
+			    size_t len, const char *line, size_t line_len,
+			    struct pk_error *err)
 {
 	size_t pos = 0, end;
 	struct built b;
@@ -633,8 +646,12 @@ int pk_curriculum_add_built(struct pk_curriculum *c, const char *data,
 		    (rc = open_sorts(c, err)) != PK_OK)
 			return rc;
 	}
-	if (b.used != c->input)
-		return PK_CURR_AGAIN;
+	if (b.used != c->input) { /* taken for the other kind: again here */
+		if ((rc = pk_scan_record(&c->again, line, line_len, err)) !=
+		    PK_OK)
+			return rc;
+		return feed(c, &c->again, NULL, err);
+	}
 	add_counts(&c->cnt, &b.cnt);
 	while (pos + sizeof(uint64_t) + 1 <= end) {
 		uint64_t n;
@@ -1096,6 +1113,7 @@ void pk_curriculum_free(struct pk_curriculum *c)
 	pk_buf_free(&c->held);
 	pk_buf_free(&c->held_gaps);
 	pk_buf_free(&c->out);
+	pk_record_free(&c->again);
 	free(c->cut);
 	free(c->has_cut);
 	free(c->stage_count);

@@ -1791,6 +1791,11 @@ PK_API int pk_curriculum_feed_held(struct pk_curriculum *c,
 			    const struct pk_record *rec,
 			    const struct pk_rank_opts *ropts,
 			    struct pk_error *err);
+/* The same for a list given as its text (scanned first). */
+PK_API int pk_curriculum_feed_held_text(struct pk_curriculum *c,
+					const char *json, size_t len,
+					const struct pk_rank_opts *ropts,
+					struct pk_error *err);
 /* keep: add what is held (and its counts); else drop it. */
 PK_API int pk_curriculum_settle(struct pk_curriculum *c, int keep,
 			 struct pk_error *err);
@@ -1801,17 +1806,18 @@ PK_API int pk_curriculum_settle(struct pk_curriculum *c, int keep,
  * the first record it saw.  Those records, each followed by '\n' and put
  * together in the order written (as pk_cli_op's consume receives them),
  * handed in input order to pk_curriculum_add_built() of the curriculum
- * that sorts, give what pk_curriculum_feed() of the record would: its
- * status, err and pairs - or PK_CURR_AGAIN when the builder took the
- * input for the other kind (mixed input): then feed that record with
- * pk_curriculum_feed().  build returns PK_OK (the record's own status
- * goes to out), or a failure when out fails (out of memory) or on misuse. */
-#define PK_CURR_AGAIN 2
+ * that sorts with the record's text (line), give what
+ * pk_curriculum_feed() of the record gives: its status, err and pairs.
+ * (When the builder took the input for the other kind - mixed input -
+ * the record is scanned from line and fed again there.)  build returns
+ * PK_OK (the record's own status goes to out), or a failure when out
+ * fails (out of memory) or on misuse. */
 PK_API int pk_curriculum_build(struct pk_curriculum *c,
 			       const struct pk_record *rec,
 			       const struct pk_sink *out, struct pk_error *err);
 PK_API int pk_curriculum_add_built(struct pk_curriculum *c, const char *data,
-				   size_t len, struct pk_error *err);
+				   size_t len, const char *line,
+				   size_t line_len, struct pk_error *err);
 /* Merge mode: add a file written by pref-curriculum with the same seed and
  * within (path "-" = standard input; opened at its turn in the merge).
  * Its records are not ordered again, but each one is checked: a record
