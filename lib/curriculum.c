@@ -25,6 +25,12 @@
  * pairs already come out stage by stage; shuffled, the sorted pairs are
  * read once per non-empty stage (pk_sort_rewind), each time keeping that
  * stage's pairs: the runs on disk are read again, not written again.
+ *
+ * On threads (pref-curriculum -j): a curriculum that only builds
+ * (pk_curriculum_build) writes each record's sort records and counts to
+ * a sink instead; the one that sorts adds them in input order
+ * (pk_curriculum_add_built), so the sort sees exactly what feeding the
+ * records would have given it.
  */
 #include "config.h"
 
