@@ -521,6 +521,10 @@ PK_API struct pk_regex *pk_regex_new(const char *pattern, struct pk_error *err);
 PK_API void pk_regex_free(struct pk_regex *re);
 /* 1 when the pattern runs JIT-compiled. */
 PK_API int pk_regex_jit(const struct pk_regex *re);
+/* 1 when the pattern is PK_TOKEN_REGEX_DEFAULT and is matched by the
+ * library's own lexer (same tokens as PCRE2, faster), 0 when PCRE2
+ * matches it (any other pattern, or PREFKIT_TOKENIZER=pcre2). */
+PK_API int pk_regex_lexer(const struct pk_regex *re);
 
 /* The next non-empty match of s[0..n) that starts at or after *pos (a
  * character boundary): 1 with *m set and *pos moved past the match, 0
