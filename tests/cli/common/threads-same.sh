@@ -85,3 +85,9 @@ check split-shards sh -c 'pref-split --shards 3 --seed 5 -o s "$@" scored.jsonl 
 	cat s-00000-of-00003.jsonl s-00001-of-00003.jsonl s-00002-of-00003.jsonl' sh
 check ches-keep pref-ches --keep-bottom=0.5 scored.jsonl pairs.jsonl
 check ches-drop-stdin sh -c 'pref-ches --drop-top=0.3 "$@" - <scored.jsonl' sh
+# pref-stats: records measured on the workers, added up in input order
+check stats pref-stats pairs.jsonl
+check stats-two pref-stats --json scored.jsonl pairs.jsonl
+check stats-lists pref-stats --json --ascii lists-bad.jsonl
+# the values beyond --memory go to the sketch, the keys spill to --tmpdir
+check stats-spill sh -c 'cat pairs.jsonl scored.jsonl | pref-stats --json --memory=1K --tmpdir=. "$@" -' sh
