@@ -46,8 +46,8 @@ struct pk_regex {
 
 static struct lexer *lexer_new(void);
 static void lexer_free(struct lexer *lx);
-static size_t lexer_token(struct lexer *lx, const unsigned char *s,
-			  size_t n, size_t p);
+static inline size_t lexer_token(struct lexer *lx, const unsigned char *s,
+				 size_t n, size_t p);
 
 /* PREFKIT_TOKENIZER=pcre2: PCRE2 matches the default pattern too. */
 static int no_lexer(void)
@@ -280,6 +280,13 @@ long pk_tokenize(struct pk_regex *re, const char *s, size_t n,
  * a truncated UTF-8 sequence, makes the lexer leave the token to PCRE2.
  */
 
+/* The token loop is one function: the lexer's steps inlined into it. */
+#if defined(__GNUC__)
+#define LEX_INLINE inline __attribute__((always_inline))
+#else
+#define LEX_INLINE inline
+#endif
+
 enum { C_UNKNOWN = 0, C_SPACE, C_L, C_N, C_O, C_MIXED, C_WIDE };
 
 #define CODE_POINTS 0x110000u
@@ -288,6 +295,7 @@ struct lexer {
 	unsigned char byte[256];   /* the classes of bytes below 0x80;
 				    * C_WIDE for the others */
 	unsigned char *cls;        /* of every code point, once seen */
+	int ascii_letters;         /* the bytes of class L are A-Z, a-z */
 	pcre2_code *space, *letter, *number;
 	pcre2_match_data *md;
 };
@@ -377,9 +385,14 @@ static struct lexer *lexer_new(void)
 		lexer_free(lx);
 		return NULL;
 	}
-	for (c = 0; c < 256; c++)
+	lx->ascii_letters = 1;
+	for (c = 0; c < 256; c++) {
 		lx->byte[c] = c < 128 ? (lx->cls[c] = (unsigned char)classify(lx, c))
 				      : C_WIDE;
+		if ((lx->byte[c] == C_L) !=
+		    ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+			lx->ascii_letters = 0;
+	}
 	return lx;
 }
 
@@ -414,7 +427,7 @@ static int class_wide(struct lexer *lx, const unsigned char *s, size_t n,
 	return lx->cls[cp];
 }
 
-static inline int class_at(struct lexer *lx, const unsigned char *s, size_t n,
+static LEX_INLINE int class_at(struct lexer *lx, const unsigned char *s, size_t n,
 			   size_t i, size_t *len)
 {
 	int c = lx->byte[s[i]];
@@ -426,15 +439,50 @@ static inline int class_at(struct lexer *lx, const unsigned char *s, size_t n,
 	return class_wide(lx, s, n, i, len);
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Past the ASCII letters from s[i], 8 bytes at a time while 8 are left:
+ * where the first byte that is not one is, or where fewer than 8 are
+ * left. */
+static LEX_INLINE size_t skip_letters(const unsigned char *s, size_t n, size_t i)
+{
+	const uint64_t low7 = UINT64_C(0x7F7F7F7F7F7F7F7F);
+	const uint64_t high = UINT64_C(0x8080808080808080);
+	const uint64_t fold = UINT64_C(0x2020202020202020);
+
+	while (n - i >= 8) {
+		uint64_t x, y, t;
+
+		memcpy(&x, s + i, 8);
+		/* a byte below 0x80 with 0x20 set is in 0x61..0x7A ('a' to
+		 * 'z') when it was a letter of either case: then y + 0x1F
+		 * reaches bit 7 (y >= 0x61) and y + 0x05 does not (y <
+		 * 0x7B); no sum carries into the next byte */
+		y = (x & low7) | fold;
+		t = (y + UINT64_C(0x1F1F1F1F1F1F1F1F)) &
+		    ~(y + UINT64_C(0x0505050505050505)) & ~x & high;
+		t ^= high; /* the bytes that are not letters */
+		if (t)
+			return i + ((size_t)__builtin_ctzll(t) >> 3);
+		i += 8;
+	}
+	return i;
+}
+#define HAVE_SKIP_LETTERS 1
+#endif
+
 /* The end of the run of class c from i, or 0 at a character in more
  * than one class. */
-static size_t run_of(struct lexer *lx, const unsigned char *s, size_t n,
-		     size_t i, int c)
+static LEX_INLINE size_t run_of(struct lexer *lx, const unsigned char *s,
+			    size_t n, size_t i, int c)
 {
 	size_t len;
 	int k;
 
 	for (;;) {
+#ifdef HAVE_SKIP_LETTERS
+		if (c == C_L && lx->ascii_letters)
+			i = skip_letters(s, n, i);
+#endif
 		while (i < n && lx->byte[s[i]] == c)
 			i++;
 		if (i >= n || lx->byte[s[i]] != C_WIDE)
@@ -446,13 +494,21 @@ static size_t run_of(struct lexer *lx, const unsigned char *s, size_t n,
 }
 
 /* The end of the token at s[p] (p < n), or 0 to leave it to PCRE2. */
-static size_t lexer_token(struct lexer *lx, const unsigned char *s, size_t n,
+static LEX_INLINE size_t lexer_token(struct lexer *lx, const unsigned char *s, size_t n,
 			  size_t p)
 {
 	size_t len, e, last;
 	int c;
 
-	if (s[p] == '\'' && n - p >= 2) {
+	/* a space first: the common case (alternatives 1 and 2-4 never
+	 * both apply) */
+	if (s[p] == ' ' && n - p >= 2) {
+		c = class_at(lx, s, n, p + 1, &len);
+		if (c == C_MIXED)
+			return 0;
+		if (c != C_SPACE)
+			return run_of(lx, s, n, p + 1 + len, c);
+	} else if (s[p] == '\'' && n - p >= 2) {
 		unsigned x = s[p + 1];
 
 		if (x == 's' || x == 'd' || x == 'm' || x == 't')
@@ -461,13 +517,6 @@ static size_t lexer_token(struct lexer *lx, const unsigned char *s, size_t n,
 				   (x == 'v' && s[p + 2] == 'e') ||
 				   (x == 'r' && s[p + 2] == 'e')))
 			return p + 3;
-	}
-	if (s[p] == ' ' && n - p >= 2) {
-		c = class_at(lx, s, n, p + 1, &len);
-		if (c == C_MIXED)
-			return 0;
-		if (c != C_SPACE)
-			return run_of(lx, s, n, p + 1 + len, c);
 	}
 	c = class_at(lx, s, n, p, &len);
 	if (c == C_MIXED)
