@@ -4,7 +4,9 @@
  * stats_report.c): quartiles worked by hand (type 7), histograms, ties,
  * lengths in characters and tokens, implicit prompts, lists, duplicates,
  * the sketch's error bound beyond the memory budget, the JSON report of a
- * one-record dataset written out by hand, and sums of --stats objects.
+ * one-record dataset written out by hand, sums of --stats objects, and
+ * records measured apart and added up (the threads of pref-stats -j)
+ * giving the figures of records described one by one.
  */
 #include "config.h"
 
@@ -380,6 +382,120 @@ static void test_display(void)
 	CHECK_STR(t, "1e+15");
 }
 
+/* Records measured apart (pk_stats_measure, by several meters, in any
+ * order) and added up in input order (pk_stats_add) give the figures of
+ * pk_stats_record, to the byte of the JSON report: within the memory
+ * budget, and beyond it (sketch and spilled keys). */
+static const char *const mixed[] = {
+	"{\"prompt\":\"Hi\",\"chosen\":\"Hello there!\",\"rejected\":\"Go.\",\"score_chosen\":7.25,\"score_rejected\":-0.1}",
+	"{\"prompt\":\"Hi\",\"chosen\":\"Hello there!\",\"rejected\":\"Go.\",\"score_chosen\":7.25,\"score_rejected\":-0.1}",
+	"{\"chosen\":[{\"role\":\"user\",\"content\":\"2+2?\"},{\"role\":\"assistant\",\"content\":\"4\"}],\"rejected\":[{\"role\":\"user\",\"content\":\"2+2?\"},{\"role\":\"assistant\",\"content\":\"five\"}]}",
+	"{\"prompt\":\"q\",\"responses\":[{\"text\":\"a\",\"score\":3},{\"text\":\"bb\",\"score\":true},{\"text\":\"c\",\"score\":1.5}]}",
+	"{\"prompt\":\"q\",\"responses\":7}",
+	"{\"pr\\u006fmpt\":\"esc\",\"x\\ny\":null,\"chosen\":\"a b c\",\"rejected\":\"\\u00e9t\\u00e9 \\ud83d\\ude00\"}",
+	"{\"something\":\"else\",\"n\":[1,2.50,{\"b\":1,\"a\":2}]}",
+	"{\"prompt\":7,\"chosen\":\"x\",\"rejected\":null,\"score_chosen\":\"high\"}",
+	"{\"prompt\":\"p\",\"chosen\":\"y'all don't  stop\\n\\n\",\"rejected\":\"12 345\",\"score_chosen\":1e300,\"score_rejected\":-1e300}",
+};
+#define NMIXED (sizeof mixed / sizeof *mixed)
+
+static void report_of(struct pk_stats *s, struct pk_buf *out)
+{
+	struct pk_error err = {0};
+
+	CHECK_INT(pk_stats_finish(s, &err), PK_OK);
+	CHECK_INT(pk_stats_json(&s, 1, out), PK_OK);
+}
+
+static void test_measure_add(size_t memory, size_t rounds)
+{
+	struct pk_stats_opts o = {0};
+	struct pk_error err = {0};
+	struct pk_stats *one, *two;
+	struct pk_stats_meter *m[2];
+	struct pk_buf *logs, a = PK_BUF_INIT, b = PK_BUF_INIT;
+	struct pk_record rec = PK_RECORD_INIT;
+	size_t n = NMIXED * rounds, k, same = 0, failed = 0;
+
+	o.memory = memory;
+	o.name = "t.jsonl";
+	one = pk_stats_new(&o, &err);
+	two = pk_stats_new(&o, &err);
+	m[0] = pk_stats_meter_new(&o, &err);
+	m[1] = pk_stats_meter_new(&o, &err);
+	logs = calloc(n, sizeof *logs);
+	CHECK(one && two && m[0] && m[1] && logs);
+	if (!one || !two || !m[0] || !m[1] || !logs)
+		return;
+	/* measured last to first, by two meters in turn */
+	for (k = n; k-- > 0;) {
+		const char *t = mixed[k % NMIXED];
+
+		failed += pk_scan_record(&rec, t, strlen(t), &err) != PK_OK ||
+			  pk_stats_measure(m[k % 2], &rec, &logs[k], &err) != PK_OK ||
+			  logs[k].len == 0;
+	}
+	for (k = 0; k < n; k++) {
+		const char *t = mixed[k % NMIXED];
+
+		failed += pk_scan_record(&rec, t, strlen(t), &err) != PK_OK ||
+			  pk_stats_record(one, &rec, &err) != PK_OK ||
+			  pk_stats_add(two, logs[k].data, logs[k].len, &err) != PK_OK;
+		/* the same record measures the same by any meter */
+		same += k >= NMIXED && logs[k].len == logs[k - NMIXED].len &&
+			memcmp(logs[k].data, logs[k - NMIXED].data,
+			       logs[k].len) == 0;
+	}
+	CHECK_INT(failed, 0);
+	CHECK_INT(same, n - NMIXED);
+	report_of(one, &a);
+	report_of(two, &b);
+	CHECK_MEM(b.data, b.len, a.data, a.len);
+	/* beyond the budget, some distribution was estimated */
+	if (memory)
+		CHECK(strstr(a.data, "\"exact\":false") != NULL);
+	/* the first two records are one; the others differ */
+	CHECK_INT(pk_stats_get(one, "duplicates"), n - (NMIXED - 1));
+	for (k = 0; k < n; k++)
+		pk_buf_free(&logs[k]);
+	pk_buf_free(&a);
+	pk_buf_free(&b);
+	free(logs);
+	pk_record_free(&rec);
+	pk_stats_meter_free(m[0]);
+	pk_stats_meter_free(m[1]);
+	pk_stats_free(one);
+	pk_stats_free(two);
+}
+
+/* Measurements cut short are refused, not read past their end. */
+static void test_add_cut_short(void)
+{
+	struct pk_stats_opts o = {0};
+	struct pk_error err = {0};
+	struct pk_stats *s = pk_stats_new(&o, &err);
+	struct pk_stats_meter *m = pk_stats_meter_new(&o, &err);
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_buf log = PK_BUF_INIT;
+	size_t k, refused = 0;
+
+	CHECK(s && m);
+	if (!s || !m)
+		return;
+	CHECK_INT(pk_scan_record(&rec, mixed[5], strlen(mixed[5]), &err), PK_OK);
+	CHECK_INT(pk_stats_measure(m, &rec, &log, &err), PK_OK);
+	/* every cut inside an item: the last item is the 17-byte key */
+	for (k = 1; k < 17; k++)
+		refused += pk_stats_add(s, log.data, log.len - k, &err) == PK_FATAL;
+	CHECK_INT(refused, 16);
+	CHECK_STR(err.text, "measurements of a record cut short");
+	CHECK_INT(pk_stats_add(s, "x", 1, &err), PK_FATAL);
+	pk_buf_free(&log);
+	pk_record_free(&rec);
+	pk_stats_meter_free(m);
+	pk_stats_free(s);
+}
+
 int main(void)
 {
 	test_quartiles();
@@ -389,5 +505,8 @@ int main(void)
 	test_json();
 	test_sum();
 	test_display();
+	test_measure_add(0, 3);
+	test_measure_add(1024, 40); /* 64 values held, keys spilled */
+	test_add_cut_short();
 	return pk_test_done();
 }
