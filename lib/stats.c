@@ -186,6 +186,72 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static void swap_d(double *v, size_t i, size_t j)
+{
+	double t = v[i];
+
+	v[i] = v[j];
+	v[j] = t;
+}
+
+/* Rearrange v[lo..hi) (no NaN) so that v[k] is the value of rank k - lo
+ * among them, those before it no larger and those after no smaller:
+ * quickselect, a median of three as the pivot and three-way partitions
+ * (runs of equal values are common: lengths, small integers), sorting
+ * what is left once it is small or the partitions go badly. */
+static void select_rank(double *v, size_t lo, size_t hi, size_t k)
+{
+	unsigned rounds = 0;
+
+	while (hi - lo > 16 && ++rounds <= 64) {
+		double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1], p;
+		size_t lt = lo, i = lo, gt = hi;
+
+		p = a < b ? (b < c ? b : a < c ? c : a)
+			  : (a < c ? a : b < c ? c : b);
+		while (i < gt) {
+			if (v[i] < p)
+				swap_d(v, lt++, i++);
+			else if (v[i] > p)
+				swap_d(v, i, --gt);
+			else
+				i++;
+		}
+		/* [lo, lt) < p, [lt, gt) = p, [gt, hi) > p */
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return;
+	}
+	qsort(v + lo, hi - lo, sizeof *v, cmp_double);
+}
+
+/* Put the order statistics the quartiles interpolate in their places
+ * (settle), in ascending order of rank, each among the values after
+ * the one before: so each v[r] is the value of rank r. */
+static void select_quartiles(struct pk_stats_acc *a)
+{
+	unsigned long long m = a->count - 1;
+	size_t ranks[6], n = 0, lo = 0, k;
+	unsigned i;
+
+	for (i = 1; i <= 3; i++) {
+		unsigned long long j = i * m / 4;
+
+		ranks[n++] = (size_t)j;
+		if (i * m - 4 * j)
+			ranks[n++] = (size_t)j + 1;
+	}
+	for (k = 0; k < n; k++) {
+		if (k && ranks[k] < lo)
+			continue; /* in place already */
+		select_rank(a->v, lo, a->nv, ranks[k]);
+		lo = ranks[k] + 1;
+	}
+}
+
 /* The value of rank k (0-based) in ascending order. */
 static double order_stat(const struct pk_stats_acc *a, unsigned long long k)
 {
@@ -244,7 +310,7 @@ static void settle(struct pk_stats_acc *a, struct pk_stats_dist *d)
 	d->mean = (double)(a->sum / (long double)a->count);
 	d->exact = !a->sketch;
 	if (!a->sketch)
-		qsort(a->v, a->nv, sizeof *a->v, cmp_double);
+		select_quartiles(a);
 	d->q1 = quartile(a, 1);
 	d->median = quartile(a, 2);
 	d->q3 = quartile(a, 3);

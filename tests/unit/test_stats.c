@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -382,6 +384,68 @@ static void test_display(void)
 	CHECK_STR(t, "1e+15");
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Exact quartiles of many values, against a sort done here: sizes
+ * around the cut-offs of the selection, values with many ties (small
+ * integers) and without (fractions of both signs). */
+static void test_quartiles_many(void)
+{
+	static const size_t sizes[] = {1, 2, 3, 4, 5, 16, 17, 18, 33, 100,
+				       1001, 4099};
+	uint64_t r = 88172645463325252u;
+	size_t si, k, bad = 0;
+	int kind;
+
+	for (kind = 0; kind < 3; kind++)
+		for (si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+			size_t n = sizes[si];
+			double *x = malloc(n * sizeof *x);
+			struct pk_stats *s = make(0);
+			const struct pk_stats_dist *d;
+			char line[160];
+			unsigned i;
+
+			for (k = 0; k < n; k++) {
+				r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+				x[k] = kind == 0 ? (double)(r % 7)
+				     : kind == 1 ? ((double)(r % 200001) - 100000) / 64
+						 : (double)(n - k); /* descending */
+				snprintf(line, sizeof line,
+					 "{\"chosen\":\"a\",\"rejected\":\"b\",\"score_chosen\":%.17g}",
+					 x[k]);
+				bad += !feed_ok(s, line);
+			}
+			finish(s);
+			qsort(x, n, sizeof *x, cmp_dbl);
+			d = D(s, PK_SD_SCORE_CHOSEN);
+			for (i = 1; i <= 3; i++) {
+				size_t m = n - 1, j = i * m / 4, e = i * m - 4 * j;
+				double q = e ? (x[j] * (double)(4 - e) +
+						x[j + 1] * (double)e) / 4
+					     : x[j];
+				double got = i == 1 ? d->q1
+					   : i == 2 ? d->median : d->q3;
+
+				if (got != q) {
+					bad++;
+					printf("# n %zu kind %d q%u: %g, want %g\n",
+					       n, kind, i, got, q);
+				}
+			}
+			bad += d->min != x[0] || d->max != x[n - 1] ||
+			       !d->exact;
+			pk_stats_free(s);
+			free(x);
+		}
+	CHECK_INT(bad, 0);
+}
+
 /* Records measured apart (pk_stats_measure, by several meters, in any
  * order) and added up in input order (pk_stats_add) give the figures of
  * pk_stats_record, to the byte of the JSON report: within the memory
@@ -505,6 +569,7 @@ int main(void)
 	test_json();
 	test_sum();
 	test_display();
+	test_quartiles_many();
 	test_measure_add(0, 3);
 	test_measure_add(1024, 40); /* 64 values held, keys spilled */
 	test_add_cut_short();
