@@ -15,6 +15,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "pk_private.h"
 #include "stats.h"
@@ -504,13 +507,30 @@ static int count_fields(struct pk_stats_meter *m, const struct pk_record *rec)
 }
 
 /* Characters (code points) of valid UTF-8: the bytes that are not
- * continuation bytes (10xxxxxx), 8 at a time. */
+ * continuation bytes (10xxxxxx, below -64 as signed bytes), 16 at a time
+ * with SSE2 (counted in byte lanes, added up before any lane can reach
+ * 256), then 8 at a time. */
 static size_t count_chars(const char *p, size_t n)
 {
 	const uint64_t hi = UINT64_C(0x8080808080808080);
 	const uint64_t ones = UINT64_C(0x0101010101010101);
 	size_t k = 0, cont = 0;
 
+#ifdef __SSE2__
+	while (n - k >= 16) {
+		__m128i lanes = _mm_setzero_si128(), sum;
+		size_t r = 0;
+
+		for (; r < 255 && n - k >= 16; r++, k += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + k));
+
+			lanes = _mm_sub_epi8(lanes, _mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+		}
+		sum = _mm_sad_epu8(lanes, _mm_setzero_si128());
+		cont += (size_t)_mm_cvtsi128_si32(sum) +
+			(size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+	}
+#endif
 	for (; n - k >= 8; k += 8) {
 		uint64_t x;
 

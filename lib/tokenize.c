@@ -480,8 +480,12 @@ static LEX_INLINE size_t run_of(struct lexer *lx, const unsigned char *s,
 
 	for (;;) {
 #ifdef HAVE_SKIP_LETTERS
-		if (c == C_L && lx->ascii_letters)
+		if (c == C_L && lx->ascii_letters) {
 			i = skip_letters(s, n, i);
+			/* stopped at a byte below 0x80: not a letter */
+			if (i < n && s[i] < 0x80 && n - i >= 8)
+				return i;
+		}
 #endif
 		while (i < n && lx->byte[s[i]] == c)
 			i++;

@@ -384,6 +384,50 @@ static void test_display(void)
 	CHECK_STR(t, "1e+15");
 }
 
+/* Characters of long texts (16 bytes at a time, lanes added up every
+ * 255 steps): lengths around those steps, mixing 1- to 4-byte
+ * characters. */
+static void test_long_chars(void)
+{
+	static const char *const unit[] = {"a", "\xc3\xa9", "\xe2\x82\xac",
+					   "\xf0\x9f\x98\x80"};
+	/* the last: only 4-byte characters, so that 12 of the 16 lanes
+	 * see a continuation byte at every step */
+	static const size_t lens[] = {15, 16, 17, 4079, 4080, 4081, 9000,
+				      8192};
+	struct pk_buf line = PK_BUF_INIT;
+	size_t li, k, bad = 0;
+
+	for (li = 0; li < sizeof lens / sizeof *lens; li++) {
+		struct pk_stats *s = make(0);
+		size_t chars = 0, bytes = 0;
+
+		pk_buf_reset(&line);
+		pk_buf_puts(&line, "{\"prompt\":\"");
+		for (k = 0; bytes < lens[li]; k++) {
+			const char *u = li == 7 ? unit[3]
+					    : unit[(k * 7 + k / 3) % 4];
+
+			if (bytes + strlen(u) > lens[li])
+				u = "b";
+			pk_buf_puts(&line, u);
+			bytes += strlen(u);
+			chars++;
+		}
+		pk_buf_puts(&line, "\",\"chosen\":\"x\",\"rejected\":\"y\"}");
+		bad += !feed_ok(s, line.data);
+		finish(s);
+		if (D(s, PK_SD_PROMPT_CHARS)->max != (double)chars) {
+			bad++;
+			printf("# %zu bytes: %g characters, want %zu\n", bytes,
+			       D(s, PK_SD_PROMPT_CHARS)->max, chars);
+		}
+		pk_stats_free(s);
+	}
+	pk_buf_free(&line);
+	CHECK_INT(bad, 0);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -570,6 +614,7 @@ int main(void)
 	test_sum();
 	test_display();
 	test_quartiles_many();
+	test_long_chars();
 	test_measure_add(0, 3);
 	test_measure_add(1024, 40); /* 64 values held, keys spilled */
 	test_add_cut_short();
