@@ -3,7 +3,8 @@
  * pref-stats - what is in a dataset (SPEC 3.8): counts, formats, fields,
  * score, gap and length distributions, ties, list sizes and duplicates
  * (pk_stats_record per record), as text, --json or --html; two files are
- * shown side by side.  --sum adds up --stats files (issue 14).
+ * shown side by side.  --sum adds up --stats files (issue 14).  Records
+ * are measured on the engine's threads (-j) and added up in input order.
  */
 #include "config.h"
 
@@ -39,7 +40,7 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-#define GROUPS (PK_CLI_FIELDS | PK_CLI_SORT | PK_CLI_LISTS)
+#define GROUPS (PK_CLI_FIELDS | PK_CLI_SORT | PK_CLI_LISTS | PK_CLI_THREADS)
 
 static const char help[] =
 	"Usage: pref-stats [OPTION]... [FILE]\n"
@@ -114,43 +115,106 @@ static int run_sum(struct pk_cli *cli)
 	return pk_cli_finish(cli);
 }
 
+/* The engine's operation: each record measured on a worker thread
+ * (pk_stats_measure), its measurements added up in this thread in input
+ * order (pk_stats_add), so the figures are the same at any -j. */
+struct describe {
+	struct pk_stats_opts so;
+	struct pk_stats *s;
+};
+
+struct meter {
+	struct pk_stats_meter *m;
+	struct pk_buf out;
+};
+
+static void *meter_start(void *ctx, struct pk_error *err)
+{
+	struct describe *d = ctx;
+	struct meter *w = calloc(1, sizeof *w);
+
+	if (!w) {
+		pk_error_set(err, PK_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (!(w->m = pk_stats_meter_new(&d->so, err))) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void meter_stop(void *ws)
+{
+	struct meter *w = ws;
+
+	pk_stats_meter_free(w->m);
+	pk_buf_free(&w->out);
+	free(w);
+}
+
+static int meter_record(void *ws, const struct pk_record *rec,
+			unsigned long long pos, const struct pk_sink *out,
+			struct pk_error *err)
+{
+	struct meter *w = ws;
+	int rc;
+
+	(void)pos;
+	pk_buf_reset(&w->out);
+	if ((rc = pk_stats_measure(w->m, rec, &w->out, err)) < 0)
+		return rc;
+	return out->emit(out->ctx, w->out.data, w->out.len);
+}
+
+static void add_up(void *ctx, struct pk_cli *cli, const char *data,
+		   size_t len)
+{
+	struct describe *d = ctx;
+	struct pk_error err = {0};
+
+	/* one output record, '\n' ended */
+	if (pk_stats_add(d->s, data, len - 1, &err) < 0)
+		pk_cli_reject_error(cli, &err);
+	else
+		cli->nwritten++; /* described */
+}
+
 /* Read input k (or every input when k < 0) into a new pk_stats. */
 static struct pk_stats *describe(struct pk_cli *cli, int k)
 {
-	struct pk_stats_opts so = {0};
+	struct describe d = {{0}, NULL};
+	struct pk_cli_op op = {
+		.ctx = &d, .start = meter_start, .record = meter_record,
+		.stop = meter_stop, .consume = add_up, .parallel = 1,
+		.errors_at_record = 1,
+	};
+	struct pk_stats_opts *so = &d.so;
 	struct pk_rank_opts ro;
 	struct pk_error err = {0};
-	struct pk_stats *s;
 	unsigned long long bad0 = cli->nskipped + cli->nquarantined;
 	unsigned long long blank0 = cli->nblank;
 
 	pk_cli_rank_opts(cli, &ro);
-	so.prompt_field = cli->prompt_field;
-	so.chosen_field = cli->chosen_field;
-	so.rejected_field = cli->rejected_field;
-	so.score_chosen_field = cli->score_chosen_field;
-	so.score_rejected_field = cli->score_rejected_field;
-	so.rank = &ro;
-	so.memory = k < 0 ? cli->memory : cli->memory / 2;
-	so.tmpdir = cli->tmpdir;
-	so.name = k >= 0 ? cli->inputs[k]
+	so->prompt_field = cli->prompt_field;
+	so->chosen_field = cli->chosen_field;
+	so->rejected_field = cli->rejected_field;
+	so->score_chosen_field = cli->score_chosen_field;
+	so->score_rejected_field = cli->score_rejected_field;
+	so->rank = &ro;
+	so->memory = k < 0 ? cli->memory : cli->memory / 2;
+	so->tmpdir = cli->tmpdir;
+	so->name = k >= 0 ? cli->inputs[k]
 		: cli->ninputs == 1 ? cli->inputs[0] : "-";
-	if (!(s = pk_stats_new(&so, &err)))
+	if (!(d.s = pk_stats_new(so, &err)))
 		pk_cli_fatal(cli, "%s", err.text);
 	cli->input_limit = k + 1;
-	while (pk_cli_next(cli)) {
-		pk_error_clear(&err);
-		if (pk_stats_record(s, &cli->rec, &err) < 0) {
-			pk_cli_reject_error(cli, &err);
-			break;
-		}
-		cli->nwritten++; /* described */
-	}
-	pk_stats_input(s, cli->nskipped + cli->nquarantined - bad0,
+	pk_cli_run(cli, &op);
+	pk_stats_input(d.s, cli->nskipped + cli->nquarantined - bad0,
 		       cli->nblank - blank0);
-	if (cli->status == PK_EXIT_OK && pk_stats_finish(s, &err) < 0)
+	if (cli->status == PK_EXIT_OK && pk_stats_finish(d.s, &err) < 0)
 		pk_cli_error(cli, "%s", err.text);
-	return s;
+	return d.s;
 }
 
 /* The HTML page, written atomically. */

@@ -521,6 +521,10 @@ PK_API struct pk_regex *pk_regex_new(const char *pattern, struct pk_error *err);
 PK_API void pk_regex_free(struct pk_regex *re);
 /* 1 when the pattern runs JIT-compiled. */
 PK_API int pk_regex_jit(const struct pk_regex *re);
+/* 1 when the pattern is PK_TOKEN_REGEX_DEFAULT and is matched by the
+ * library's own lexer (same tokens as PCRE2, faster), 0 when PCRE2
+ * matches it (any other pattern, or PREFKIT_TOKENIZER=pcre2). */
+PK_API int pk_regex_lexer(const struct pk_regex *re);
 
 /* The next non-empty match of s[0..n) that starts at or after *pos (a
  * character boundary): 1 with *m set and *pos moved past the match, 0
@@ -1866,6 +1870,7 @@ PK_API void pk_curriculum_free(struct pk_curriculum *c);
  *
  *	s = pk_stats_new(&opts, &err);           NULL: err says why
  *	for each scanned record rec:  pk_stats_record(s, &rec, &err);
+ *	(or on threads: pk_stats_measure() there, pk_stats_add() here)
  *	pk_stats_input(s, bad, blank);           lines the reader refused
  *	pk_stats_finish(s, &err);
  *	pk_stats_json(&s, 1, &out); pk_stats_free(s);
@@ -1961,6 +1966,24 @@ PK_API struct pk_stats *pk_stats_new(const struct pk_stats_opts *o,
  * for pref-stats: what it lacks is counted. */
 PK_API int pk_stats_record(struct pk_stats *s, const struct pk_record *rec,
 			   struct pk_error *err);
+/* The same in two steps, for records measured on other threads: a meter
+ * (one per thread, made with the same opts; memory, tmpdir and name are
+ * not used) measures a record into out (appended: bytes for this
+ * process only, never empty), and pk_stats_add() adds the measurements
+ * of one record to s.  Measurements added in input order give the
+ * figures pk_stats_record() gives, to the last bit.  Both return PK_OK,
+ * or PK_FATAL with err (out of memory; a temporary file of the key set
+ * that cannot be written); a record that fails to be measured leaves
+ * nothing in out. */
+struct pk_stats_meter;
+PK_API struct pk_stats_meter *pk_stats_meter_new(const struct pk_stats_opts *o,
+						 struct pk_error *err);
+PK_API int pk_stats_measure(struct pk_stats_meter *m,
+			    const struct pk_record *rec, struct pk_buf *out,
+			    struct pk_error *err);
+PK_API int pk_stats_add(struct pk_stats *s, const void *data, size_t len,
+			struct pk_error *err);
+PK_API void pk_stats_meter_free(struct pk_stats_meter *m);
 /* Lines of the input that were not records: bad ones (skipped or
  * quarantined by the reader's caller) and blank ones. */
 PK_API void pk_stats_input(struct pk_stats *s, unsigned long long bad,

@@ -56,10 +56,8 @@ struct pk_stats_format {
 
 struct pk_stats {
 	char *name;
-	struct pk_field f_prompt, f_chosen, f_rejected, f_sc, f_sr,
-		f_responses;
-	struct pk_rank_opts ropts;
-	struct pk_regex *re;
+	struct pk_stats_meter *meter; /* pk_stats_record()'s */
+	struct pk_buf log;            /* and its measurements */
 	struct pk_keyset *keys;  /* duplicate keys */
 	uint64_t nkeys;
 	size_t held, max_held;  /* values held exactly, and the budget */
@@ -70,10 +68,6 @@ struct pk_stats {
 	size_t nfields;
 	struct pk_stats_format formats[PK_STATS_MAX_FORMATS];
 	size_t nformats;
-	/* scratch */
-	struct pk_rank_list list;
-	struct pk_canon canon;
-	struct pk_buf text, key;
 };
 
 #endif

@@ -4,11 +4,15 @@
  * stats_report.c): quartiles worked by hand (type 7), histograms, ties,
  * lengths in characters and tokens, implicit prompts, lists, duplicates,
  * the sketch's error bound beyond the memory budget, the JSON report of a
- * one-record dataset written out by hand, and sums of --stats objects.
+ * one-record dataset written out by hand, sums of --stats objects, and
+ * records measured apart and added up (the threads of pref-stats -j)
+ * giving the figures of records described one by one.
  */
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -380,6 +384,226 @@ static void test_display(void)
 	CHECK_STR(t, "1e+15");
 }
 
+/* Characters of long texts (16 bytes at a time, lanes added up every
+ * 255 steps): lengths around those steps, mixing 1- to 4-byte
+ * characters. */
+static void test_long_chars(void)
+{
+	static const char *const unit[] = {"a", "\xc3\xa9", "\xe2\x82\xac",
+					   "\xf0\x9f\x98\x80"};
+	/* the last: only 4-byte characters, so that 12 of the 16 lanes
+	 * see a continuation byte at every step */
+	static const size_t lens[] = {15, 16, 17, 4079, 4080, 4081, 9000,
+				      8192};
+	struct pk_buf line = PK_BUF_INIT;
+	size_t li, k, bad = 0;
+
+	for (li = 0; li < sizeof lens / sizeof *lens; li++) {
+		struct pk_stats *s = make(0);
+		size_t chars = 0, bytes = 0;
+
+		pk_buf_reset(&line);
+		pk_buf_puts(&line, "{\"prompt\":\"");
+		for (k = 0; bytes < lens[li]; k++) {
+			const char *u = li == 7 ? unit[3]
+					    : unit[(k * 7 + k / 3) % 4];
+
+			if (bytes + strlen(u) > lens[li])
+				u = "b";
+			pk_buf_puts(&line, u);
+			bytes += strlen(u);
+			chars++;
+		}
+		pk_buf_puts(&line, "\",\"chosen\":\"x\",\"rejected\":\"y\"}");
+		bad += !feed_ok(s, line.data);
+		finish(s);
+		if (D(s, PK_SD_PROMPT_CHARS)->max != (double)chars) {
+			bad++;
+			printf("# %zu bytes: %g characters, want %zu\n", bytes,
+			       D(s, PK_SD_PROMPT_CHARS)->max, chars);
+		}
+		pk_stats_free(s);
+	}
+	pk_buf_free(&line);
+	CHECK_INT(bad, 0);
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Exact quartiles of many values, against a sort done here: sizes
+ * around the cut-offs of the selection, values with many ties (small
+ * integers) and without (fractions of both signs). */
+static void test_quartiles_many(void)
+{
+	static const size_t sizes[] = {1, 2, 3, 4, 5, 16, 17, 18, 33, 100,
+				       1001, 4099};
+	uint64_t r = 88172645463325252u;
+	size_t si, k, bad = 0;
+	int kind;
+
+	for (kind = 0; kind < 3; kind++)
+		for (si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+			size_t n = sizes[si];
+			double *x = malloc(n * sizeof *x);
+			struct pk_stats *s = make(0);
+			const struct pk_stats_dist *d;
+			char line[160];
+			unsigned i;
+
+			for (k = 0; k < n; k++) {
+				r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+				x[k] = kind == 0 ? (double)(r % 7)
+				     : kind == 1 ? ((double)(r % 200001) - 100000) / 64
+						 : (double)(n - k); /* descending */
+				snprintf(line, sizeof line,
+					 "{\"chosen\":\"a\",\"rejected\":\"b\",\"score_chosen\":%.17g}",
+					 x[k]);
+				bad += !feed_ok(s, line);
+			}
+			finish(s);
+			qsort(x, n, sizeof *x, cmp_dbl);
+			d = D(s, PK_SD_SCORE_CHOSEN);
+			for (i = 1; i <= 3; i++) {
+				size_t m = n - 1, j = i * m / 4, e = i * m - 4 * j;
+				double q = e ? (x[j] * (double)(4 - e) +
+						x[j + 1] * (double)e) / 4
+					     : x[j];
+				double got = i == 1 ? d->q1
+					   : i == 2 ? d->median : d->q3;
+
+				if (got != q) {
+					bad++;
+					printf("# n %zu kind %d q%u: %g, want %g\n",
+					       n, kind, i, got, q);
+				}
+			}
+			bad += d->min != x[0] || d->max != x[n - 1] ||
+			       !d->exact;
+			pk_stats_free(s);
+			free(x);
+		}
+	CHECK_INT(bad, 0);
+}
+
+/* Records measured apart (pk_stats_measure, by several meters, in any
+ * order) and added up in input order (pk_stats_add) give the figures of
+ * pk_stats_record, to the byte of the JSON report: within the memory
+ * budget, and beyond it (sketch and spilled keys). */
+static const char *const mixed[] = {
+	"{\"prompt\":\"Hi\",\"chosen\":\"Hello there!\",\"rejected\":\"Go.\",\"score_chosen\":7.25,\"score_rejected\":-0.1}",
+	"{\"prompt\":\"Hi\",\"chosen\":\"Hello there!\",\"rejected\":\"Go.\",\"score_chosen\":7.25,\"score_rejected\":-0.1}",
+	"{\"chosen\":[{\"role\":\"user\",\"content\":\"2+2?\"},{\"role\":\"assistant\",\"content\":\"4\"}],\"rejected\":[{\"role\":\"user\",\"content\":\"2+2?\"},{\"role\":\"assistant\",\"content\":\"five\"}]}",
+	"{\"prompt\":\"q\",\"responses\":[{\"text\":\"a\",\"score\":3},{\"text\":\"bb\",\"score\":true},{\"text\":\"c\",\"score\":1.5}]}",
+	"{\"prompt\":\"q\",\"responses\":7}",
+	"{\"pr\\u006fmpt\":\"esc\",\"x\\ny\":null,\"chosen\":\"a b c\",\"rejected\":\"\\u00e9t\\u00e9 \\ud83d\\ude00\"}",
+	"{\"something\":\"else\",\"n\":[1,2.50,{\"b\":1,\"a\":2}]}",
+	"{\"prompt\":7,\"chosen\":\"x\",\"rejected\":null,\"score_chosen\":\"high\"}",
+	"{\"prompt\":\"p\",\"chosen\":\"y'all don't  stop\\n\\n\",\"rejected\":\"12 345\",\"score_chosen\":1e300,\"score_rejected\":-1e300}",
+};
+#define NMIXED (sizeof mixed / sizeof *mixed)
+
+static void report_of(struct pk_stats *s, struct pk_buf *out)
+{
+	struct pk_error err = {0};
+
+	CHECK_INT(pk_stats_finish(s, &err), PK_OK);
+	CHECK_INT(pk_stats_json(&s, 1, out), PK_OK);
+}
+
+static void test_measure_add(size_t memory, size_t rounds)
+{
+	struct pk_stats_opts o = {0};
+	struct pk_error err = {0};
+	struct pk_stats *one, *two;
+	struct pk_stats_meter *m[2];
+	struct pk_buf *logs, a = PK_BUF_INIT, b = PK_BUF_INIT;
+	struct pk_record rec = PK_RECORD_INIT;
+	size_t n = NMIXED * rounds, k, same = 0, failed = 0;
+
+	o.memory = memory;
+	o.name = "t.jsonl";
+	one = pk_stats_new(&o, &err);
+	two = pk_stats_new(&o, &err);
+	m[0] = pk_stats_meter_new(&o, &err);
+	m[1] = pk_stats_meter_new(&o, &err);
+	logs = calloc(n, sizeof *logs);
+	CHECK(one && two && m[0] && m[1] && logs);
+	if (!one || !two || !m[0] || !m[1] || !logs)
+		return;
+	/* measured last to first, by two meters in turn */
+	for (k = n; k-- > 0;) {
+		const char *t = mixed[k % NMIXED];
+
+		failed += pk_scan_record(&rec, t, strlen(t), &err) != PK_OK ||
+			  pk_stats_measure(m[k % 2], &rec, &logs[k], &err) != PK_OK ||
+			  logs[k].len == 0;
+	}
+	for (k = 0; k < n; k++) {
+		const char *t = mixed[k % NMIXED];
+
+		failed += pk_scan_record(&rec, t, strlen(t), &err) != PK_OK ||
+			  pk_stats_record(one, &rec, &err) != PK_OK ||
+			  pk_stats_add(two, logs[k].data, logs[k].len, &err) != PK_OK;
+		/* the same record measures the same by any meter */
+		same += k >= NMIXED && logs[k].len == logs[k - NMIXED].len &&
+			memcmp(logs[k].data, logs[k - NMIXED].data,
+			       logs[k].len) == 0;
+	}
+	CHECK_INT(failed, 0);
+	CHECK_INT(same, n - NMIXED);
+	report_of(one, &a);
+	report_of(two, &b);
+	CHECK_MEM(b.data, b.len, a.data, a.len);
+	/* beyond the budget, some distribution was estimated */
+	if (memory)
+		CHECK(strstr(a.data, "\"exact\":false") != NULL);
+	/* the first two records are one; the others differ */
+	CHECK_INT(pk_stats_get(one, "duplicates"), n - (NMIXED - 1));
+	for (k = 0; k < n; k++)
+		pk_buf_free(&logs[k]);
+	pk_buf_free(&a);
+	pk_buf_free(&b);
+	free(logs);
+	pk_record_free(&rec);
+	pk_stats_meter_free(m[0]);
+	pk_stats_meter_free(m[1]);
+	pk_stats_free(one);
+	pk_stats_free(two);
+}
+
+/* Measurements cut short are refused, not read past their end. */
+static void test_add_cut_short(void)
+{
+	struct pk_stats_opts o = {0};
+	struct pk_error err = {0};
+	struct pk_stats *s = pk_stats_new(&o, &err);
+	struct pk_stats_meter *m = pk_stats_meter_new(&o, &err);
+	struct pk_record rec = PK_RECORD_INIT;
+	struct pk_buf log = PK_BUF_INIT;
+	size_t k, refused = 0;
+
+	CHECK(s && m);
+	if (!s || !m)
+		return;
+	CHECK_INT(pk_scan_record(&rec, mixed[5], strlen(mixed[5]), &err), PK_OK);
+	CHECK_INT(pk_stats_measure(m, &rec, &log, &err), PK_OK);
+	/* every cut inside an item: the last item is the 17-byte key */
+	for (k = 1; k < 17; k++)
+		refused += pk_stats_add(s, log.data, log.len - k, &err) == PK_FATAL;
+	CHECK_INT(refused, 16);
+	CHECK_STR(err.text, "measurements of a record cut short");
+	CHECK_INT(pk_stats_add(s, "x", 1, &err), PK_FATAL);
+	pk_buf_free(&log);
+	pk_record_free(&rec);
+	pk_stats_meter_free(m);
+	pk_stats_free(s);
+}
+
 int main(void)
 {
 	test_quartiles();
@@ -389,5 +613,10 @@ int main(void)
 	test_json();
 	test_sum();
 	test_display();
+	test_quartiles_many();
+	test_long_chars();
+	test_measure_add(0, 3);
+	test_measure_add(1024, 40); /* 64 values held, keys spilled */
+	test_add_cut_short();
 	return pk_test_done();
 }

@@ -94,3 +94,9 @@ check curriculum-gap pref-curriculum --within=gap --stages=4 --memory=24K scored
 check curriculum-mixed pref-curriculum --keep-ties scored.jsonl lists-bad.jsonl ol.jsonl
 check curriculum-split sh -c 'pref-curriculum --split-stages s --within=gap "$@" lists-bad.jsonl ol.jsonl &&
 	cat s.stage*.jsonl' sh
+# pref-stats: records measured on the workers, added up in input order
+check stats pref-stats pairs.jsonl
+check stats-two pref-stats --json scored.jsonl pairs.jsonl
+check stats-lists pref-stats --json --ascii lists-bad.jsonl
+# the values beyond --memory go to the sketch, the keys spill to --tmpdir
+check stats-spill sh -c 'cat pairs.jsonl scored.jsonl | pref-stats --json --memory=1K --tmpdir=. "$@" -' sh
