@@ -215,6 +215,24 @@ void pk_hash128_hex(const void *p, size_t n, char out[33]);
 /* Is the input seekable (a regular, uncompressed file)? */
 int pk_reader_seekable(const struct pk_reader *r);
 
+/* Memory-mapped inputs (zio.c).  Mode 0 (the default): every input is
+ * read with read(2); 1: a regular file holding plain data, of 64 KiB or
+ * more, is mapped instead; 2: the same for any such file that is not
+ * empty.  A file cut short while it is mapped raises SIGBUS where its
+ * lost bytes are read: only a program that catches it should map. */
+void pk_input_map_mode(int mode);
+/* The name of the mapped input whose mapping (or the page after it)
+ * holds addr, or NULL.  Async-signal-safe, for that SIGBUS handler. */
+const char *pk_input_mapped_at(const void *addr);
+/* 1 when the lines of r point into a mapping of its file: they stay valid
+ * after later calls, until pk_reader_close().  By default the reader
+ * gives back the pages behind the line it returns; after pk_reader_keep()
+ * only those behind the point the caller gives with pk_reader_release()
+ * (no longer needed before p, a line's bytes or its end) as well. */
+int pk_reader_mapped(const struct pk_reader *r);
+void pk_reader_keep(struct pk_reader *r);
+void pk_reader_release(struct pk_reader *r, const char *p);
+
 /* ------------------------------------------------------------------ */
 /* Ranked lists and step trees (rank.c, steptree.c)                    */
 /* ------------------------------------------------------------------ */

@@ -12,6 +12,11 @@
  * pk_scan_value, a longer one is handed out like a long line and the rest
  * of it streams by.  The blank space between elements is consumed as it
  * is read (bounded by max_line too), so memory is the same as for lines.
+ *
+ * A mapped input (zio.c) is the same with the mapping as the buffer:
+ * "reading" moves the end of the bytes looked at MAP_STEP further, so
+ * every bound above holds as it is, nothing is moved or copied, and the
+ * pages behind the bytes still needed are given back as the end moves.
  */
 #include "config.h"
 
@@ -23,6 +28,7 @@
 
 #define CHUNK ((size_t)PK_ZIO_CHUNK)
 #define INITIAL_CAP (4 * CHUNK)
+#define MAP_STEP ((size_t)1 << 20)
 
 enum mode {
 	M_START,  /* the first non-blank byte is not known yet */
@@ -56,8 +62,11 @@ struct pk_reader {
 	unsigned long long lineno;  /* lines started so far */
 	unsigned long long blank;
 
-	char *buf;
+	char *buf;      /* the mapping, when mapped */
 	size_t cap;
+	int mapped;
+	int keep;       /* the caller releases (pk_reader_keep) */
+	size_t kept;    /* what the caller still needs starts here */
 	size_t start;   /* first byte not yet returned */
 	size_t end;     /* end of the bytes read */
 	size_t scan;    /* no '\n' in buf[start..scan) */
@@ -166,6 +175,19 @@ static ssize_t fill(struct pk_reader *r, struct pk_error *err)
 
 	if (r->eof)
 		return 0;
+	if (r->mapped) {
+		size_t step = r->cap - r->end;
+
+		pk_zin_map_release(r->in, r->keep && r->kept < r->start
+					  ? r->kept : r->start);
+		if (step > MAP_STEP)
+			step = MAP_STEP;
+		r->end += step;
+		if (r->end == r->cap)
+			r->eof = 1;
+		pk_zin_map_seen(r->in, r->end);
+		return (ssize_t)step;
+	}
 	/* a partial line is never kept once it is longer than max_line + 1
 	 * (a '\r' may follow the limit), nor an array element longer than
 	 * max_line, so the buffer need not grow past that plus one chunk */
@@ -193,16 +215,24 @@ struct pk_reader *pk_reader_open(const char *path, size_t max_line,
 		return NULL;
 	}
 	r->name = strdup(path ? path : "-");
-	r->buf = malloc(INITIAL_CAP);
-	if (!r->name || !r->buf) {
+	if (!r->name) {
 		pk_nomem(err);
 		goto fail;
 	}
-	r->cap = INITIAL_CAP;
 	/* so that max_line + 1 and the buffer limit cannot overflow */
 	r->max_line = max_line > SIZE_MAX / 4 ? 0 : max_line;
 	if (pk_zin_open(&r->in, path, err) != PK_OK)
 		goto fail;
+	if ((r->buf = (char *)pk_zin_map(r->in, &r->cap)) != NULL) {
+		r->mapped = 1;
+		return r;
+	}
+	r->buf = malloc(INITIAL_CAP);
+	if (!r->buf) {
+		pk_nomem(err);
+		goto fail;
+	}
+	r->cap = INITIAL_CAP;
 	return r;
 fail:
 	if (err)
@@ -727,12 +757,32 @@ int pk_reader_seekable(const struct pk_reader *r)
 	return pk_zin_seekable(r->in);
 }
 
+int pk_reader_mapped(const struct pk_reader *r)
+{
+	return r->mapped;
+}
+
+void pk_reader_keep(struct pk_reader *r)
+{
+	r->keep = 1;
+	r->kept = 0;
+}
+
+void pk_reader_release(struct pk_reader *r, const char *p)
+{
+	if (!r->mapped || p < r->buf || p > r->buf + r->cap)
+		return;
+	r->kept = (size_t)(p - r->buf);
+	pk_zin_map_release(r->in, r->kept < r->start ? r->kept : r->start);
+}
+
 void pk_reader_close(struct pk_reader *r)
 {
 	if (!r)
 		return;
+	if (!r->mapped)
+		free(r->buf);
 	pk_zin_close(r->in);
-	free(r->buf);
 	free(r->name);
 	free(r);
 }

@@ -14,6 +14,15 @@
  * byte decoded before it) and the end are those of the direct path.  Pipes
  * keep the direct path: a thread blocked in read(2) on a pipe could not be
  * stopped when the reader closes early.
+ *
+ * A regular file holding plain data may be memory-mapped instead, when the
+ * program asked for it (pk_input_map_mode: the command-line tools do, and
+ * catch the SIGBUS a file cut short under the mapping raises): the reader
+ * then finds its lines in the mapping, and nothing is copied.  The mapping
+ * is followed by one inaccessible page, so that a read past the end of the
+ * file faults at once even when its size is a multiple of the page size.
+ * Pages the reader is done with are given back (MADV_DONTNEED), so the
+ * resident memory stays small however large the file.
  */
 #include "config.h"
 
@@ -22,8 +31,10 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,9 +97,35 @@ struct pk_zin {
 	int member_done;          /* a gzip member just ended */
 #endif
 	struct zin_ring *ring;    /* decoding on its own thread, or NULL */
+
+	/* a mapped file: its bytes are map[0..map_len), the mapping (with
+	 * its guard page) is region[0..region_len) */
+	const char *map;
+	size_t map_len;
+	char *region;
+	size_t region_len;
+	off_t map_off;            /* file offset of map[0] */
+	char *released;           /* the pages before this are given back */
+	int map_slot;             /* in maps[] */
 };
 
+/* The mappings alive, for pk_input_mapped_at() (a signal handler). */
+#define ZIN_MAPS 16
+static struct {
+	const char *volatile start;
+	volatile size_t len;
+	char *volatile name;
+} maps[ZIN_MAPS];
+
+static int map_mode;
+
+/* Give back the pages before the reader's position in steps of this. */
+#define ZIN_RELEASE_STEP ((size_t)2 << 20)
+/* The files mapped by default (mode 1): at least this large. */
+#define ZIN_MAP_MIN ((size_t)64 << 10)
+
 static void ring_start(struct pk_zin *z);
+static int try_map(struct pk_zin *z, const struct stat *st, const char *path);
 
 static ssize_t raw_read(struct pk_zin *z, void *p, size_t n,
 			struct pk_error *err)
@@ -200,6 +237,10 @@ int pk_zin_open(struct pk_zin **out, const char *path, struct pk_error *err)
 		goto fail;
 	}
 	z->regular = S_ISREG(st.st_mode);
+	if (z->regular && map_mode > 0 && try_map(z, &st, path) == PK_OK) {
+		*out = z;
+		return PK_OK;
+	}
 
 	z->in_cap = ZSTD_DStreamInSize();
 	if (z->in_cap < PK_ZIO_CHUNK)
@@ -542,9 +583,169 @@ static void ring_stop(struct pk_zin *z)
 	z->ring = NULL;
 }
 
+
+/* ---------------------------------------------------------------- */
+/* Mapping a regular file                                            */
+/* ---------------------------------------------------------------- */
+
+void pk_input_map_mode(int mode)
+{
+	map_mode = mode;
+}
+
+const char *pk_input_mapped_at(const void *addr)
+{
+	const char *a = addr;
+	int i;
+
+	for (i = 0; i < ZIN_MAPS; i++) {
+		const char *s = __atomic_load_n(&maps[i].start, __ATOMIC_ACQUIRE);
+
+		if (s && a >= s && (size_t)(a - s) < maps[i].len)
+			return maps[i].name;
+	}
+	return NULL;
+}
+
+/* A slot in maps[] for region[0..len) (the guard page included: a read
+ * past the end is a fault of ours, not a truncated file), or -1. */
+static pthread_mutex_t maps_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int map_register(char *region, size_t len, const char *path)
+{
+	char *name = strdup(path && strcmp(path, "-") != 0 ? path : "-");
+	int i;
+
+	if (!name)
+		return -1;
+	pthread_mutex_lock(&maps_mu);
+	for (i = 0; i < ZIN_MAPS; i++)
+		if (!maps[i].start) {
+			maps[i].name = name;
+			maps[i].len = len;
+			__atomic_store_n(&maps[i].start, (const char *)region,
+					 __ATOMIC_RELEASE);
+			break;
+		}
+	pthread_mutex_unlock(&maps_mu);
+	if (i == ZIN_MAPS) {
+		free(name);
+		return -1;
+	}
+	return i;
+}
+
+static void map_unregister(int i)
+{
+	char *name;
+
+	pthread_mutex_lock(&maps_mu);
+	name = maps[i].name;
+	__atomic_store_n(&maps[i].start, NULL, __ATOMIC_RELEASE);
+	maps[i].name = NULL;
+	pthread_mutex_unlock(&maps_mu);
+	free(name);
+}
+
+/* Map the rest of the regular file z->fd (from its offset: standard input
+ * may have been read from already) when it is large enough and holds
+ * plain data.  PK_OK when mapped; anything else leaves z as it was, for
+ * read(2). */
+static int try_map(struct pk_zin *z, const struct stat *st, const char *path)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	off_t off = 0, aoff;
+	size_t size, delta, mlen, total;
+	char *region, *p;
+
+	if (pg <= 0)
+		return PK_FATAL;
+	if (!z->own_fd && (off = lseek(z->fd, 0, SEEK_CUR)) < 0)
+		return PK_FATAL;
+	if (st->st_size <= off ||
+	    (unsigned long long)(st->st_size - off) > SIZE_MAX / 2)
+		return PK_FATAL;
+	size = (size_t)(st->st_size - off);
+	if (size < (map_mode > 1 ? 1 : ZIN_MAP_MIN))
+		return PK_FATAL;
+	aoff = off & ~(off_t)(pg - 1);
+	delta = (size_t)(off - aoff);
+	mlen = delta + size;
+	total = (mlen + (size_t)pg - 1) / (size_t)pg * (size_t)pg + (size_t)pg;
+	region = mmap(NULL, total, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (region == MAP_FAILED)
+		return PK_FATAL;
+	p = mmap(region, mlen, PROT_READ, MAP_SHARED | MAP_FIXED, z->fd, aoff);
+	if (p == MAP_FAILED) {
+		munmap(region, total);
+		return PK_FATAL;
+	}
+	z->map_slot = map_register(region, total, path);
+	if (z->map_slot < 0) {
+		munmap(region, total);
+		return PK_FATAL;
+	}
+	/* the first bytes say whether the data is compressed */
+	if (sniff((const unsigned char *)p + delta, size < 4 ? size : 4) !=
+	    PK_ZIN_PLAIN) {
+		map_unregister(z->map_slot);
+		munmap(region, total);
+		return PK_FATAL;
+	}
+	madvise(p, mlen, MADV_SEQUENTIAL);
+	z->region = region;
+	z->region_len = total;
+	z->map = p + delta;
+	z->map_len = size;
+	z->map_off = off;
+	z->released = region;
+	z->format = PK_ZIN_PLAIN;
+	return PK_OK;
+}
+
+const char *pk_zin_map(const struct pk_zin *z, size_t *len)
+{
+	*len = z->map_len;
+	return z->map;
+}
+
+void pk_zin_map_seen(struct pk_zin *z, size_t end)
+{
+	__atomic_store_n(&z->bytes_in, (unsigned long long)end,
+			 __ATOMIC_RELAXED);
+}
+
+void pk_zin_map_release(struct pk_zin *z, size_t upto)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *to;
+
+	if (!z->map || pg <= 0 || upto > z->map_len)
+		return;
+	to = (char *)((uintptr_t)(z->map + upto) & ~(uintptr_t)(pg - 1));
+	if (to <= z->released || (size_t)(to - z->released) < ZIN_RELEASE_STEP)
+		return;
+	madvise(z->released, (size_t)(to - z->released), MADV_DONTNEED);
+	z->released = to;
+}
+
+static ssize_t read_mapped(struct pk_zin *z, void *p, size_t n)
+{
+	size_t pos = (size_t)pk_zin_bytes_in(z);
+
+	if (n > z->map_len - pos)
+		n = z->map_len - pos;
+	memcpy(p, z->map + pos, n);
+	pk_zin_map_seen(z, pos + n);
+	return (ssize_t)n;
+}
+
 ssize_t pk_zin_read(struct pk_zin *z, void *p, size_t n,
 		    struct pk_error *err)
 {
+	if (z->map)
+		return read_mapped(z, p, n);
 	if (z->ring)
 		return ring_read(z, p, n, err);
 	return decode(z, p, n, err);
@@ -571,6 +772,14 @@ void pk_zin_close(struct pk_zin *z)
 		return;
 	if (z->ring)
 		ring_stop(z);
+	if (z->map) {
+		map_unregister(z->map_slot);
+		munmap(z->region, z->region_len);
+		/* standard input is left where read(2) would have left it */
+		if (!z->own_fd)
+			lseek(z->fd, z->map_off + (off_t)pk_zin_bytes_in(z),
+			      SEEK_SET);
+	}
 	if (z->own_fd)
 		close(z->fd); /* read-only: nothing to lose */
 	ZSTD_freeDCtx(z->zd);

@@ -44,4 +44,14 @@ unsigned long long pk_zin_bytes_in(const struct pk_zin *z);
 int pk_zin_seekable(const struct pk_zin *z);
 void pk_zin_close(struct pk_zin *z);
 
+/* A memory-mapped input (see pk_input_map_mode): its bytes and their
+ * count, or NULL when z is read with read(2).  The reader tells how far
+ * it has got (bytes_in, for progress, and where standard input is left
+ * at the end), and up to where it no longer needs the bytes: their pages
+ * are given back, a few MiB at a time (they read the same if touched
+ * again: the file is read again). */
+const char *pk_zin_map(const struct pk_zin *z, size_t *len);
+void pk_zin_map_seen(struct pk_zin *z, size_t end);
+void pk_zin_map_release(struct pk_zin *z, size_t upto);
+
 #endif /* PK_ZIO_H */

@@ -18,6 +18,8 @@ enum { CLI_TEMP_OUT, CLI_TEMP_QUARANTINE, CLI_TEMP_SIDE, CLI_NTEMP };
  * that remove temporary files on a fatal signal and at exit(). */
 void cli_start(const char *progname);
 void cli_remember_temp(int slot, const struct pk_writer *w);
+/* Remove the temporary files now (async-signal-safe: a fault handler). */
+void cli_remove_temps(void);
 void cli_forget_temp(int slot);
 /* pk_writer_open() and cli_remember_temp() with the fatal signals held
  * in between (not for a FIFO or a device). */
@@ -43,6 +45,9 @@ int cli_write_records(struct pk_cli *cli, const char *data, size_t len,
 
 /* input.c */
 void cli_close_input(struct pk_cli *cli);
+/* cli_read_line() that leaves the input open at its end (PK_EOF): the
+ * lines of a mapped input stay valid until cli_close_input(). */
+int cli_read_line_open(struct pk_cli *cli, struct pk_error *err);
 /* Open the next input (cli->reader, cli->input_name): 0, or -1 when
  * there is none left or it failed (reported, stop). */
 int cli_next_input(struct pk_cli *cli);

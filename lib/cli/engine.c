@@ -4,8 +4,9 @@
  * every record of the inputs, on this thread (-j 1) or on worker threads.
  *
  * With -j N, N - 1 workers and this thread: it reads lines into batches
- * (copied: the reader's buffer moves on), queues each batch for the first
- * free worker, writes finished batches strictly in input order, and does
+ * (copied, as the reader's buffer moves on, unless the input is mapped:
+ * then a batch points at the lines in the mapping, which the reader keeps
+ * until the batch is written), queues each batch for the first free worker, writes finished batches strictly in input order, and does
  * a queued batch itself when it would otherwise wait for one.  A worker scans each
  * line of its batch and runs the operation on it, keeping the line's
  * output records and, for a bad line, its verdict; the verdicts are acted
@@ -18,7 +19,8 @@
  *
  * Memory: RING_PER_WORKER batches per thread are in flight at most, each
  * about BATCH_BYTES of input plus its output (a longer line makes a batch
- * of its own, within --max-line as always).
+ * of its own, within --max-line as always).  Of a mapped input, the pages
+ * behind the oldest batch in flight are given back as batches are written.
  */
 #include "config.h"
 
@@ -46,6 +48,7 @@ enum line_verdict {
 };
 
 struct line_result {
+	const char *ext;            /* the line in a mapped input, or NULL: */
 	size_t in_off, in_len;      /* the line, in the batch's in */
 	unsigned long long lineno;
 	unsigned long long pos;     /* among the lines read, from 0 */
@@ -66,6 +69,8 @@ enum batch_state { BATCH_FREE, BATCH_QUEUED, BATCH_DONE };
 
 struct batch {
 	struct pk_buf in;
+	size_t bytes;               /* of its lines */
+	const char *ext_end;        /* mapped lines: the end of the last */
 	struct line_result *lines;
 	size_t nlines, cap;
 	struct pk_buf out;
@@ -114,7 +119,14 @@ struct engine {
 	struct worker *workers;      /* the last is this thread's own */
 	long nworkers;
 	size_t batch_lines;
+	int mapped;                  /* the input open is mapped */
 };
+
+static const char *line_data(const struct batch *b,
+			     const struct line_result *r)
+{
+	return r->ext ? r->ext : b->in.data + r->in_off;
+}
 
 long pk_cli_threads(const struct pk_cli *cli)
 {
@@ -251,8 +263,7 @@ static void do_batch(struct worker *w, struct batch *b)
 		pk_error_clear(&err);
 		w->nout = 0;
 		r->verdict = LINE_OK;
-		rc = pk_scan_record(&w->rec, b->in.data + r->in_off, r->in_len,
-				    &err);
+		rc = pk_scan_record(&w->rec, line_data(b, r), r->in_len, &err);
 		if (rc != PK_OK) {
 			r->verdict = rc == PK_BAD_RECORD ? LINE_SCAN_BAD
 							 : LINE_SCAN_FATAL;
@@ -348,7 +359,7 @@ static void emit_batch(struct engine *e, struct batch *b)
 			return;
 		run = pos;
 		nrun = 0;
-		cli->line.data = b->in.data + r->in_off;
+		cli->line.data = line_data(b, r);
 		cli->line.len = r->in_len;
 		cli->line.lineno = r->lineno;
 		cli->input_name = b->name;
@@ -420,6 +431,10 @@ static void emit_oldest(struct engine *e)
 	pthread_mutex_unlock(&e->mu);
 	if (!e->cli->stop)
 		emit_batch(e, b);
+	/* the mapped input's pages up to here are done with */
+	if (b->ext_end && e->cli->reader && e->mapped &&
+	    b->input_index == e->cli->input_index)
+		pk_reader_release(e->cli->reader, b->ext_end);
 	e->cli->line = line;
 	e->cli->input_name = e->cli->input_name_buf;
 	e->cli->input_index = input_index;
@@ -474,6 +489,8 @@ static int add_line(struct engine *e)
 		queue_batch(e), b = fill_batch(e);
 	if (!b->nlines) {
 		b->in.len = 0;
+		b->bytes = 0;
+		b->ext_end = NULL;
 		b->input_index = cli->input_index;
 		free(b->name);
 		if (!(b->name = strdup(cli->input_name)))
@@ -495,15 +512,31 @@ static int add_line(struct engine *e)
 	r->pos = cli->nread - 1;
 	r->in_pos = cli->input_nread - 1;
 	r->blank = cli->nblank + pk_reader_blank_lines(cli->reader);
-	if (pk_buf_append(&b->in, cli->line.data, cli->line.len) < 0)
-		goto nomem;
+	if (e->mapped) {
+		r->ext = cli->line.data;
+		b->ext_end = r->ext + r->in_len;
+	} else {
+		r->ext = NULL;
+		if (pk_buf_append(&b->in, cli->line.data, cli->line.len) < 0)
+			goto nomem;
+	}
+	b->bytes += r->in_len;
 	b->nlines++;
-	if (b->in.len >= BATCH_BYTES || b->nlines >= e->batch_lines)
+	if (b->bytes >= BATCH_BYTES || b->nlines >= e->batch_lines)
 		queue_batch(e);
 	return 0;
 nomem:
 	pk_cli_error(cli, "out of memory");
 	return -1;
+}
+
+/* An input was opened: are its lines mapped (they stay where they are,
+ * and the reader keeps them until this thread releases them)? */
+static void input_opened(struct engine *e)
+{
+	e->mapped = pk_reader_mapped(e->cli->reader);
+	if (e->mapped)
+		pk_reader_keep(e->cli->reader);
 }
 
 static void read_all(struct engine *e)
@@ -521,10 +554,16 @@ static void read_all(struct engine *e)
 			emit_all(e);
 			if (cli->stop || cli_next_input(cli) < 0)
 				return;
+			input_opened(e);
 		}
-		rc = cli_read_line(cli, &err);
-		if (rc == PK_EOF)
+		rc = cli_read_line_open(cli, &err);
+		if (rc == PK_EOF) {
+			/* its batches point into it: written before it closes */
+			queue_batch(e);
+			emit_all(e);
+			cli_close_input(cli);
 			continue;
+		}
 		if (rc == PK_OK) {
 			if (add_line(e) < 0)
 				return;
@@ -680,12 +719,19 @@ static void run_workers(struct pk_cli *cli, const struct pk_cli_op *op,
 	 * runs, as with -j 1 (a signal while a FIFO opens finds one thread) */
 	if (!cli->stop && (op->consume || pk_cli_open_output(cli) == 0) &&
 	    cli_next_input(cli) == 0) {
+		input_opened(&e);
 		/* n threads: n - 1 workers, and this one, which reads,
 		 * writes, and does a batch itself whenever it would otherwise
 		 * wait.  The workers block every signal: a signal is handled
 		 * here, where the clean-up of temporary files and the exit
 		 * happen */
 		sigfillset(&all);
+		/* but a fault is the faulting thread's: SIGBUS from a mapped
+		 * input cut short is reported (input.c) */
+		sigdelset(&all, SIGBUS);
+		sigdelset(&all, SIGSEGV);
+		sigdelset(&all, SIGFPE);
+		sigdelset(&all, SIGILL);
 		pthread_sigmask(SIG_BLOCK, &all, &old);
 		for (i = 0; i < n - 1; i++) {
 			int rc = pthread_create(&e.workers[i].tid, NULL,

@@ -42,6 +42,11 @@ static void remove_temps(void)
 			unlink(more[i]);
 }
 
+void cli_remove_temps(void)
+{
+	remove_temps();
+}
+
 static void on_fatal_signal(int sig)
 {
 	remove_temps();
