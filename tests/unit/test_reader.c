@@ -3,7 +3,12 @@
  * test_reader.c - struct pk_reader over the fixtures in tests/data/io
  * (plain, CRLF, BOM, blank lines, long lines, zstd, gzip, JSON arrays,
  * truncated and corrupt streams), over pipes, and over generated inputs
- * whose lines cross the reader's buffer boundaries.
+ * whose lines cross the reader's buffer boundaries; all of it twice, read
+ * with read(2) and memory-mapped (pk_input_map_mode), and the edges of the
+ * mapped path against the read one: a last line that ends where the
+ * mapping ends (at a page boundary, followed by the guard page: a read
+ * past it faults), with and without its newline, CRLF, blank lines, lines
+ * over max_line, standard input mapped from its offset, memory.
  */
 #include "config.h"
 
@@ -25,6 +30,7 @@
 #endif
 
 #include "pk_private.h"
+#include "scan_simd.h"
 #include "test.h"
 
 #ifndef TESTDATA
@@ -1325,13 +1331,335 @@ static void test_real(void)
 	}
 }
 
-int main(void)
+
+/* ---- the mapped path against the read one ---- */
+
+struct trace {
+	struct pk_buf b;            /* every call's status, line and more */
+	int mapped;
+};
+
+/* Everything the reader says about path (statuses, lines and their
+ * numbers, errors, drained rests, blank lines, bytes) in t->b, read with
+ * map mode mode; each good line is scanned on every scanner path too. */
+static void trace_read(const char *path, size_t max_line, int mode,
+		       struct trace *t)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/pk_test_reader.XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		return 1;
+	struct pk_reader *r;
+	struct pk_line l;
+	struct pk_error err;
+	struct sink s = {PK_BUF_INIT, 0, 0};
+	int rc, k, p;
+
+	memset(t, 0, sizeof *t);
+	pk_input_map_mode(mode);
+	r = pk_reader_open(path, max_line, &err);
+	pk_input_map_mode(0);
+	if (!r) {
+		pk_buf_printf(&t->b, "open: %s\n", err.text);
+		return;
 	}
+	t->mapped = pk_reader_mapped(r);
+	for (k = 0; k < 100000; k++) {
+		pk_error_clear(&err);
+		rc = pk_reader_next(r, &l, &err);
+		pk_buf_printf(&t->b, "%d", rc);
+		if (rc == PK_OK || rc == PK_BAD_RECORD) {
+			pk_buf_printf(&t->b, " %llu [", l.lineno);
+			pk_buf_append(&t->b, l.data, l.len);
+			pk_buf_puts(&t->b, "]");
+		}
+		if (rc == PK_OK) {
+			struct pk_record rec = {0};
+			struct pk_error e2;
+
+			for (p = 0; p < PK_SCAN_PATHS; p++) {
+				if (!pk_scan_path_supported((enum pk_scan_path)p))
+					continue;
+				pk_scan_set_path((enum pk_scan_path)p);
+				pk_error_clear(&e2);
+				pk_buf_printf(&t->b, " scan%d %d %lu", p,
+					      pk_scan_record(&rec, l.data, l.len,
+							     &e2), e2.column);
+			}
+			pk_record_free(&rec);
+		}
+		if (rc != PK_OK)
+			pk_buf_printf(&t->b, " %s %llu %lu", err.text, err.line,
+				      err.column);
+		if (rc == PK_BAD_RECORD) {
+			s.buf.len = 0;
+			pk_buf_printf(&t->b, " drain %d [",
+				      pk_reader_drain(r, sink_fn, &s, &err));
+			pk_buf_append(&t->b, s.buf.data, s.buf.len);
+			pk_buf_puts(&t->b, "]");
+		}
+		pk_buf_putc(&t->b, '\n');
+		if (rc == PK_EOF || rc == PK_FATAL)
+			break;
+	}
+	pk_buf_printf(&t->b, "blank %llu bytes %llu\n",
+		      pk_reader_blank_lines(r), pk_reader_bytes_in(r));
+	pk_reader_close(r);
+	pk_buf_free(&s.buf);
+}
+
+/* The file text[0..n): mapped (mode 2) as read; 0 when they agree. */
+static int same_mapped(const char *name, const char *text, size_t n,
+		       size_t max_line, int want_mapped)
+{
+	const char *path = tmp_path(name);
+	struct trace a, b;
+	int ok;
+
+	if (write_file(path, text, n) != 0)
+		return -1;
+	trace_read(path, max_line, 0, &a);
+	trace_read(path, max_line, 2, &b);
+	ok = a.b.len == b.b.len && memcmp(a.b.data, b.b.data, a.b.len) == 0 &&
+	     !a.mapped && b.mapped == want_mapped;
+	if (!ok)
+		printf("# %s: read:\n# %.*s\n# mapped (%d):\n# %.*s\n", name,
+		       (int)(a.b.len > 2000 ? 2000 : a.b.len), a.b.data,
+		       b.mapped, (int)(b.b.len > 2000 ? 2000 : b.b.len),
+		       b.b.data);
+	pk_buf_free(&a.b);
+	pk_buf_free(&b.b);
+	unlink(path);
+	return ok ? 0 : -1;
+}
+
+/* n bytes of lines {"k":"xx..."} ending with end (the last line's tail,
+ * its line end or none), so that the file ends exactly at byte n. */
+static char *fill_to(size_t n, const char *end, unsigned seed)
+{
+	char *t = malloc(n + 1);
+	size_t pos = 0, tail = strlen(end);
+
+	while (pos + tail < n) {
+		size_t len = 12 + (seed = seed * 1103515245u + 12345u) % 300;
+		size_t room = n - tail - pos, k;
+
+		if (len > room)
+			len = room;
+		if (len < 12) {
+			memset(t + pos, ' ', len); /* a blank line's room */
+			pos += len;
+			break;
+		}
+		memcpy(t + pos, "{\"k\":\"", 6);
+		for (k = 6; k < len - 3; k++)
+			t[pos + k] = (char)('a' + (seed + k) % 26);
+		memcpy(t + pos + len - 3, "\"}\n", 3);
+		pos += len;
+	}
+	memcpy(t + pos, end, tail);
+	t[n] = '\0';
+	return t;
+}
+
+static void test_mapped_edges(void)
+{
+	static const char *const ends[] = {
+		"{\"last\":\"at the end\"}",        /* no newline */
+		"{\"last\":\"at the end\"}\n",
+		"{\"last\":\"at the end\"}\r\n",
+		"{\"last\":\"at the end\"}\r",      /* a lone CR at the end */
+		"{\"last\":\"unterminated",          /* bad, cut in a string */
+		"{\"last\":\"\\u00e9\\",             /* bad: ends in an escape */
+		"{\"last\":12345",                   /* bad: ends in a number */
+		"\n\n  \t\n",                        /* blank lines */
+		"[1,2]",                             /* not an object */
+	};
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t sizes[3], i, k;
+	char name[64];
+
+	sizes[0] = (size_t)pg;
+	sizes[1] = 2 * (size_t)pg;
+	sizes[2] = 16 * (size_t)pg;
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+			char *t = fill_to(sizes[k], ends[i], (unsigned)(i + k));
+
+			snprintf(name, sizeof name, "page-%zu-%zu", k, i);
+			CHECK(strlen(t) == sizes[k] &&
+			      same_mapped(name, t, sizes[k], 0, 1) == 0);
+			/* lines over max_line, the last one too */
+			CHECK(same_mapped(name, t, sizes[k], 20, 1) == 0);
+			free(t);
+		}
+	/* one line over max_line that ends where the file does */
+	{
+		size_t n = 3 * (size_t)pg;
+		char *t = malloc(n);
+
+		memset(t, 'y', n);
+		memcpy(t, "{\"a\":\"", 6);
+		CHECK(same_mapped("long-end", t, n, 100, 1) == 0);
+		CHECK(same_mapped("long-end", t, n, n - 2, 1) == 0);
+		t[n - 1] = '\n';
+		CHECK(same_mapped("long-end-nl", t, n, 100, 1) == 0);
+		t[n - 2] = '\r';
+		CHECK(same_mapped("long-end-crlf", t, n, n - 2, 1) == 0);
+		free(t);
+	}
+	/* an empty file is not mapped; a BOM and blank lines only */
+	CHECK(same_mapped("empty", "", 0, 0, 0) == 0);
+	CHECK(same_mapped("bom", "\xEF\xBB\xBF", 3, 0, 1) == 0);
+	CHECK(same_mapped("blank", " \n\r\n\t", 5, 0, 1) == 0);
+	CHECK(same_mapped("one", "{}", 2, 0, 1) == 0);
+	/* a JSON array file, ending at a page boundary */
+	{
+		size_t n = 2 * (size_t)pg;
+		char *t = malloc(n);
+
+		memset(t, ' ', n);
+		memcpy(t, "[{\"a\":1},\n{\"b\":\"", 16);
+		memcpy(t + n - 4, "\"}\n]", 4);
+		CHECK(same_mapped("array-end", t, n, 0, 1) == 0);
+		CHECK(same_mapped("array-end", t, n, 64, 1) == 0);
+		t[n - 1] = ' ';
+		CHECK(same_mapped("array-cut", t, n, 0, 1) == 0);
+		free(t);
+	}
+	/* a compressed file is read, not mapped */
+	{
+		static const char text[] = "{\"a\":1}\n{\"a\":2}\n";
+		size_t zn = ZSTD_compressBound(sizeof text - 1);
+		char *z = malloc(zn);
+
+		zn = ZSTD_compress(z, zn, text, sizeof text - 1, 1);
+		CHECK(!ZSTD_isError(zn) &&
+		      same_mapped("small.zst", z, zn, 0, 0) == 0);
+		free(z);
+	}
+	/* mode 1 maps from 64 KiB on only */
+	{
+		char *t = fill_to(64 << 10, "\n", 7);
+		const char *path = tmp_path("mode1");
+		struct trace a;
+
+		CHECK(write_file(path, t, (64 << 10) - 1) == 0);
+		trace_read(path, 0, 1, &a);
+		CHECK(!a.mapped);
+		pk_buf_free(&a.b);
+		CHECK(write_file(path, t, 64 << 10) == 0);
+		trace_read(path, 0, 1, &a);
+		CHECK(a.mapped);
+		pk_buf_free(&a.b);
+		unlink(path);
+		free(t);
+	}
+	pk_scan_set_path(pk_scan_path());
+}
+
+/* Standard input that is a regular file is mapped from where its offset
+ * is, and left at the end as read(2) would leave it. */
+static void test_mapped_stdin(void)
+{
+	const char *path = tmp_path("stdin.jsonl");
+	char *t = fill_to(100000, "{\"z\":1}\n", 3);
+	int status = -1;
+	pid_t pid;
+
+	CHECK(write_file(path, t, 100000) == 0);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(path, O_RDONLY);
+		const char *first = strchr(t + 5000, '\n') + 1;
+		struct pk_reader *r;
+		struct pk_error err;
+		struct pk_line l;
+		int ok;
+
+		if (fd < 0 || dup2(fd, 0) != 0 ||
+		    lseek(0, first - t, SEEK_SET) != first - t)
+			_exit(3);
+		pk_input_map_mode(2);
+		r = pk_reader_open(NULL, 0, &err);
+		ok = r && pk_reader_mapped(r) &&
+		     pk_reader_next(r, &l, &err) == PK_OK && l.lineno == 1 &&
+		     l.data[0] == '{' &&
+		     memcmp(l.data, first, l.len) == 0 && first[l.len] == '\n';
+		while (ok && pk_reader_next(r, &l, &err) == PK_OK)
+			;
+		ok = ok && l.len == 7 && memcmp(l.data, "{\"z\":1}", 7) == 0;
+		pk_reader_close(r);
+		_exit(ok && lseek(0, 0, SEEK_CUR) == 100000 ? 0 : 1);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	unlink(path);
+	free(t);
+}
+
+/* Mapped, the pages behind the reader are given back: a 96 MiB file is
+ * read in a few MiB, by itself and when the caller keeps the lines and
+ * releases them (pk_reader_keep, as the engine does). */
+static void test_mapped_memory(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	skip(7, "peak memory is not the program's under ASan");
+#else
+	const char *path = tmp_path("huge.jsonl");
+	FILE *fp = fopen(path, "wb");
+	char line[1000];
+	unsigned i, n;
+	int keep;
+
+	CHECK(fp != NULL);
+	if (!fp)
+		return;
+	n = (unsigned)snprintf(line, sizeof line, "{\"a\":\"%0980d\"}\n", 0);
+	for (i = 0; i < (96u << 20) / n; i++)
+		fwrite(line, 1, n, fp);
+	CHECK(fclose(fp) == 0);
+	for (keep = 0; keep < 2; keep++) {
+		struct rusage ru;
+		int status = -1;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			struct pk_error err;
+			struct pk_line l;
+			struct pk_reader *r;
+			unsigned long long k = 0, j;
+			const char *held[64] = {0};
+			int rc;
+
+			pk_input_map_mode(1);
+			r = pk_reader_open(path, 0, &err);
+			if (!r || !pk_reader_mapped(r))
+				_exit(2);
+			if (keep)
+				pk_reader_keep(r);
+			while ((rc = pk_reader_next(r, &l, &err)) == PK_OK) {
+				/* keep 64 lines, release the oldest */
+				if (keep && held[k % 64])
+					pk_reader_release(r, held[k % 64]);
+				held[k % 64] = l.data;
+				k++;
+			}
+			/* the lines kept still read the same */
+			for (j = 0; keep && j < 64; j++)
+				if (memcmp(held[j], line, n - 1) != 0)
+					_exit(3);
+			_exit(rc == PK_EOF && k >= i ? 0 : 1);
+		}
+		CHECK(pid > 0 && wait4(pid, &status, 0, &ru) == pid);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		/* KiB: a few MiB of program and buffers, not the file */
+		CHECK(ru.ru_maxrss < 24 * 1024);
+		printf("# peak resident set %ld KiB (keep %d)\n", ru.ru_maxrss,
+		       keep);
+	}
+	unlink(path);
+#endif
+}
+
+static void run_all(void)
+{
 	test_array_memory();
 	test_plain();
 	test_small_inputs();
@@ -1348,6 +1676,24 @@ int main(void)
 	test_array_edges();
 	test_array_blank();
 	test_real();
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/pk_test_reader.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	/* first, while this process is small (the children inherit it) */
+	test_mapped_memory();
+	run_all();
+	printf("# the same, every file that can be mapped mapped\n");
+	pk_input_map_mode(2);
+	run_all();
+	pk_input_map_mode(0);
+	test_mapped_edges();
+	test_mapped_stdin();
 	unlink(tmp_path("small"));
 	rmdir(tmpdir);
 	return pk_test_done();
