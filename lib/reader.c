@@ -28,7 +28,7 @@
 
 #define CHUNK ((size_t)PK_ZIO_CHUNK)
 #define INITIAL_CAP (4 * CHUNK)
-#define MAP_STEP ((size_t)1 << 20)
+#define MAP_STEP CHUNK
 
 enum mode {
 	M_START,  /* the first non-blank byte is not known yet */

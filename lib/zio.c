@@ -120,7 +120,7 @@ static struct {
 static int map_mode;
 
 /* Give back the pages before the reader's position in steps of this. */
-#define ZIN_RELEASE_STEP ((size_t)2 << 20)
+#define ZIN_RELEASE_STEP ((size_t)1 << 20)
 /* The files mapped by default (mode 1): at least this large. */
 #define ZIN_MAP_MIN ((size_t)64 << 10)
 
