@@ -119,8 +119,11 @@ static struct {
 
 static int map_mode;
 
-/* Give back the pages before the reader's position in steps of this. */
-#define ZIN_RELEASE_STEP ((size_t)1 << 20)
+/* The pages before the reader's position are given back up to a multiple
+ * of this in address: the kernel maps the pages around one that faults
+ * ("fault-around", within the 2 MiB one page table covers), so a page
+ * given back just before the position would come back, never to leave. */
+#define ZIN_RELEASE_ALIGN ((uintptr_t)2 << 20)
 /* The files mapped by default (mode 1): at least this large. */
 #define ZIN_MAP_MIN ((size_t)64 << 10)
 
@@ -718,13 +721,12 @@ void pk_zin_map_seen(struct pk_zin *z, size_t end)
 
 void pk_zin_map_release(struct pk_zin *z, size_t upto)
 {
-	long pg = sysconf(_SC_PAGESIZE);
 	char *to;
 
-	if (!z->map || pg <= 0 || upto > z->map_len)
+	if (!z->map || upto > z->map_len)
 		return;
-	to = (char *)((uintptr_t)(z->map + upto) & ~(uintptr_t)(pg - 1));
-	if (to <= z->released || (size_t)(to - z->released) < ZIN_RELEASE_STEP)
+	to = (char *)((uintptr_t)(z->map + upto) & ~(ZIN_RELEASE_ALIGN - 1));
+	if (to <= z->released)
 		return;
 	madvise(z->released, (size_t)(to - z->released), MADV_DONTNEED);
 	z->released = to;

@@ -48,7 +48,7 @@ void pk_zin_close(struct pk_zin *z);
  * count, or NULL when z is read with read(2).  The reader tells how far
  * it has got (bytes_in, for progress, and where standard input is left
  * at the end), and up to where it no longer needs the bytes: their pages
- * are given back, a MiB at a time (they read the same if touched
+ * are given back, 2 MiB at a time (they read the same if touched
  * again: the file is read again). */
 const char *pk_zin_map(const struct pk_zin *z, size_t *len);
 void pk_zin_map_seen(struct pk_zin *z, size_t end);
