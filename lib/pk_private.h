@@ -228,7 +228,8 @@ const char *pk_input_mapped_at(const void *addr);
  * after later calls, until pk_reader_close().  By default the reader
  * gives back the pages behind the line it returns; after pk_reader_keep()
  * only those behind the point the caller gives with pk_reader_release()
- * (no longer needed before p, a line's bytes or its end) as well. */
+ * (no longer needed before p, a line's bytes or its end; NULL: nothing
+ * is needed any more, until the next call) as well. */
 int pk_reader_mapped(const struct pk_reader *r);
 void pk_reader_keep(struct pk_reader *r);
 void pk_reader_release(struct pk_reader *r, const char *p);

@@ -770,9 +770,9 @@ void pk_reader_keep(struct pk_reader *r)
 
 void pk_reader_release(struct pk_reader *r, const char *p)
 {
-	if (!r->mapped || p < r->buf || p > r->buf + r->cap)
+	if (!r->mapped || (p && (p < r->buf || p > r->buf + r->cap)))
 		return;
-	r->kept = (size_t)(p - r->buf);
+	r->kept = p ? (size_t)(p - r->buf) : r->cap;
 	pk_zin_map_release(r->in, r->kept < r->start ? r->kept : r->start);
 }
 

@@ -513,6 +513,9 @@ static int add_line(struct engine *e)
 	r->in_pos = cli->input_nread - 1;
 	r->blank = cli->nblank + pk_reader_blank_lines(cli->reader);
 	if (e->mapped) {
+		/* the first line in flight: the reader keeps it from now */
+		if (e->nemitted == e->nqueued && b->nlines == 0)
+			pk_reader_release(cli->reader, cli->line.data);
 		r->ext = cli->line.data;
 		b->ext_end = r->ext + r->in_len;
 	} else {
@@ -578,6 +581,10 @@ static void read_all(struct engine *e)
 			cli_read_failed(cli, &err);
 			return;
 		}
+		/* nothing in flight: the pages of the rest of the long line
+		 * go as it is drained */
+		if (e->mapped)
+			pk_reader_release(cli->reader, NULL);
 		cli_bad_record(cli, err.text, 0, 1);
 	}
 }
