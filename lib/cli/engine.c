@@ -6,7 +6,8 @@
  * With -j N, N - 1 workers and this thread: it reads lines into batches
  * (copied, as the reader's buffer moves on, unless the input is mapped:
  * then a batch points at the lines in the mapping, which the reader keeps
- * until the batch is written), queues each batch for the first free worker, writes finished batches strictly in input order, and does
+ * until the batch is written), queues each batch for the first free
+ * worker, writes finished batches strictly in input order, and does
  * a queued batch itself when it would otherwise wait for one.  A worker scans each
  * line of its batch and runs the operation on it, keeping the line's
  * output records and, for a bad line, its verdict; the verdicts are acted
