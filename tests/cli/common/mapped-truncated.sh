@@ -1,6 +1,6 @@
 # A mapped input cut short while it is read (truncated by another program)
 # is a read error, "prog: FILE: read error: ...", exit 2, and the output
-# of -o is not left behind, at -j 1 and -j 2 (prefkit(7) NOTES).  Made
+# of -o is not left behind, at -j 1 and -j 2 (prefkit(7) PREFKIT_MMAP).  Made
 # deterministic with the quarantine file as a FIFO: the first line is a
 # bad one of 1 MiB, so that pref-cat has mapped the input and waits,
 # writing it, while this script truncates the input from 33 MiB to 8 MiB;
