@@ -1600,7 +1600,7 @@ static void test_mapped_stdin(void)
 static void test_mapped_memory(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
-	skip(7, "peak memory is not the program's under ASan");
+	skip(8, "peak memory is not the program's under ASan");
 #else
 	const char *path = tmp_path("huge.jsonl");
 	FILE *fp = fopen(path, "wb");
