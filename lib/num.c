@@ -5,6 +5,16 @@
  * same double (jansson would print 17 digits: 6.2 -> 6.2000000000000002),
  * and raw JSON number text to double with overflow reported.  The programs
  * never call setlocale, so printf and strtod use '.'.
+ *
+ * Reading a number gives strtod's double, bit for bit, without strtod in
+ * nearly every case: the decimal digits (at most 19 of them, as an
+ * integer w) and the power of ten q are multiplied exactly when both are
+ * exact doubles (Clinger's fast path), else w by a 128-bit truncation of
+ * 5^q (lib/pow5.h, written by tools/gen-pow5.py) with the error of that
+ * truncation bounded: when the product is too close to a rounding
+ * boundary for the bound to decide (about one number in 2^64), and for
+ * subnormals and overflow, strtod decides (after Eisel and Lemire, "Number
+ * Parsing at a Gigabyte per Second", 2021).
  */
 #include "config.h"
 
@@ -17,8 +27,9 @@
 #include <string.h>
 
 #include "pk_private.h"
+#include "pow5.h"
 
-static int parse_simple(const char *p, size_t n, double *out);
+static int json_to_double(const char *p, size_t n, double *out);
 
 /* Write sign, the k significant digits dig[0..k) and decimal exponent e
  * (the value is 0.d1d2... * 10^(e+1)) the way printf's "%.Pg" does for
@@ -67,8 +78,7 @@ static int reads_back(const char *s, int n, double x)
 {
 	double y;
 
-	/* Clinger's fast path reads most of them back exactly */
-	return parse_simple(s, (size_t)n, &y) ? y == x : strtod(s, NULL) == x;
+	return json_to_double(s, (size_t)n, &y) == PK_OK && y == x;
 }
 
 int pk_format_number(char out[PK_NUMBER_MAX], double x)
@@ -181,40 +191,173 @@ static const double exact_pow10[] = {
 	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* Clinger's fast path: "-ddd.ddd" whose digits, read as an integer m,
- * are at most 2^53, with k <= 22 digits after the point: m and 10^k are
- * both exact doubles, so one correctly rounded division gives the
- * correctly rounded value - the same double strtod returns.  Scores are
- * nearly always like this (8.333333333333334 too: 16 digits, m < 2^53). */
-static int parse_simple(const char *p, size_t n, double *out)
+#define TWO53 ((uint64_t)1 << 53)
+
+/* The double nearest w * 10^q (w > 0), as bits, when 128 bits tell it for
+ * certain: 1, or 0 for strtod to decide.
+ *
+ * T = pk_pow5[q] = floor(5^q * 2^s) in [2^127, 2^128), so w * 10^q =
+ * X * 2^(q - s - lz) with X = (w << lz) * (T + d), 0 <= d < 1 (d = 0 for
+ * 0 <= q <= PK_POW5_EXACT_MAX, where the table is exact).  P = (w << lz)
+ * * T is computed exactly (192 bits) and X lies in [P, P + 2^64).  P >=
+ * 2^190; its top 53 bits are the mantissa m and the 138 or 139 bits below
+ * them the remainder R, against half = the top bit of R's width.  R >
+ * half: X rounds up (also when X passes into m + 1: it is then just above
+ * m + 1).  R + 2^64 <= half: X rounds down.  Between them the table's
+ * error could decide, unless d = 0 and X = P (a tie goes to the even m).
+ * Subnormal and overflowing results are left to strtod. */
+static int mul_pow10(uint64_t w, int q, uint64_t *bits)
 {
-	uint64_t m = 0;
+	const struct pk_pow5 *t;
+	unsigned __int128 hi, lo, mid;
+	uint64_t p2, p1, p0, m, rem, half;
+	int lz, sh, e, up;
+
+	if (q < PK_POW5_QMIN || q > PK_POW5_QMAX)
+		return 0;
+	t = &pk_pow5[q - PK_POW5_QMIN];
+	lz = __builtin_clzll(w);
+	w <<= lz;
+	hi = (unsigned __int128)w * t->hi;
+	lo = (unsigned __int128)w * t->lo;
+	p0 = (uint64_t)lo;
+	mid = (lo >> 64) + (uint64_t)hi;
+	p1 = (uint64_t)mid;
+	p2 = (uint64_t)(hi >> 64) + (uint64_t)(mid >> 64);
+	sh = (p2 >> 63) ? 11 : 10; /* P >= 2^191, or in [2^190, 2^191) */
+	m = p2 >> sh;
+	rem = p2 & (((uint64_t)1 << sh) - 1);
+	half = (uint64_t)1 << (sh - 1);
+	if (rem > half || (rem == half && (p1 | p0)))
+		up = 1;
+	else if (rem < half - 1 || (rem == half - 1 && p1 != UINT64_MAX))
+		up = 0;
+	else if (q >= 0 && q <= PK_POW5_EXACT_MAX)
+		up = rem == half ? (int)(m & 1) : 0;
+	else
+		return 0;
+	m += (uint64_t)up;
+	/* X ~ m * 2^(191 - sh - 52): the value is m/2^52 * 2^e */
+	e = (sh == 11 ? 191 : 190) + q - lz - t->s;
+	if (m == TWO53) {
+		m >>= 1;
+		e++;
+	}
+	if (e < -1022 || e > 1023)
+		return 0;
+	*bits = ((uint64_t)(e + 1023) << 52) | (m & (TWO53 / 2 - 1));
+	return 1;
+}
+
+/* w * 10^q (the digits of a number and its power of ten) to the nearest
+ * double; inexact: more nonzero digits followed (the value is in (w, w +
+ * 1) * 10^q).  1 when decided here, 0 for strtod. */
+static int decimal_to_double(uint64_t w, int q, int inexact, int neg,
+			     double *out)
+{
+	uint64_t b, b1;
+	double x;
+
+	if (w == 0) {
+		x = 0;
+	} else if (!inexact && w <= TWO53 && q >= -22 && q <= 22) {
+		/* Clinger: w and 10^|q| are exact doubles, one rounding */
+		x = q < 0 ? (double)w / exact_pow10[-q]
+			  : (double)w * exact_pow10[q];
+	} else {
+		if (!mul_pow10(w, q, &b))
+			return 0;
+		/* both ends of (w, w + 1) * 10^q round to the same double:
+		 * so does everything between them */
+		if (inexact && (!mul_pow10(w + 1, q, &b1) || b1 != b))
+			return 0;
+		memcpy(&x, &b, sizeof x);
+	}
+	*out = neg ? -x : x;
+	return 1;
+}
+
+/* strtod on a copy of p[0..n) (a JSON number) */
+static int strtod_copy(const char *p, size_t n, double *out)
+{
+	char small[64], *buf = small;
+
+	if (n >= sizeof small) {
+		buf = malloc(n + 1);
+		if (!buf)
+			return PK_FATAL;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	*out = strtod(buf, NULL);
+	if (buf != small)
+		free(buf);
+	return PK_OK;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The JSON number p[0..n) (RFC 8259 grammar, else PK_BAD_RECORD) to the
+ * double strtod gives; PK_FATAL when out of memory for a long one. */
+static int json_to_double(const char *p, size_t n, double *out)
+{
 	size_t i = 0;
-	int digits = 0, frac = -1, neg = 0;
+	uint64_t w = 0;
+	int neg = 0, nd = 0, inexact = 0, eneg = 0;
+	long q = 0, ex = 0;
 
 	if (i < n && p[i] == '-') {
 		neg = 1;
 		i++;
 	}
-	for (; i < n; i++) {
-		if (p[i] >= '0' && p[i] <= '9') {
-			if (++digits > 19)
-				return 0; /* m could overflow: strtod */
-			m = m * 10 + (uint64_t)(p[i] - '0');
-			if (frac >= 0)
-				frac++;
-		} else if (p[i] == '.' && frac < 0) {
-			frac = 0;
-		} else {
-			return 0; /* an exponent: leave it to strtod */
+	if (i >= n || !is_digit(p[i]))
+		return PK_BAD_RECORD;
+	if (p[i] == '0') {
+		i++;
+	} else {
+		for (; i < n && is_digit(p[i]); i++) {
+			if (nd < 19) {
+				w = w * 10 + (uint64_t)(p[i] - '0');
+				nd++;
+			} else {
+				q++; /* a digit dropped: one more power of ten */
+				inexact |= p[i] != '0';
+			}
 		}
 	}
-	if (digits == 0 || m > (uint64_t)1 << 53 || frac > 22)
-		return 0;
-	*out = (double)m / exact_pow10[frac > 0 ? frac : 0];
-	if (neg)
-		*out = -*out;
-	return 1;
+	if (i < n && p[i] == '.') {
+		if (++i >= n || !is_digit(p[i]))
+			return PK_BAD_RECORD;
+		for (; i < n && is_digit(p[i]); i++) {
+			if (nd < 19) {
+				w = w * 10 + (uint64_t)(p[i] - '0');
+				nd += w != 0; /* leading zeros are not digits */
+				q--;
+			} else {
+				inexact |= p[i] != '0';
+			}
+		}
+	}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-'))
+			eneg = p[i++] == '-';
+		if (i >= n || !is_digit(p[i]))
+			return PK_BAD_RECORD;
+		for (; i < n && is_digit(p[i]); i++)
+			if (ex < 100000) /* far past any double either way */
+				ex = ex * 10 + (p[i] - '0');
+		q += eneg ? -ex : ex;
+	}
+	if (i != n)
+		return PK_BAD_RECORD;
+	if (q < INT32_MIN / 2 || q > INT32_MAX / 2 ||
+	    !decimal_to_double(w, (int)q, inexact, neg, out))
+		return strtod_copy(p, n, out);
+	return PK_OK;
 }
 
 /* Does the integer p[0..n) (JSON syntax, no fraction or exponent) fit in
@@ -244,11 +387,6 @@ static int nonzero_mantissa(const char *p, size_t n)
 	return 0;
 }
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int number_char(char c)
 {
 	return is_digit(c) || c == '-' || c == '.' || c == 'e' || c == 'E' ||
@@ -256,13 +394,15 @@ static int number_char(char c)
 }
 
 /* One element of a validated array at p[*at..n): digits read as they are
- * passed (parse_simple's fast path, fused), anything else - exponents,
- * long mantissas - through pk_parse_number. */
+ * passed (the digits of "-ddd.ddd" into an integer, then Clinger's fast
+ * path or mul_pow10), anything else - exponents, long mantissas, 64-bit
+ * integers - through pk_parse_number. */
 static int array_number(const char *p, size_t n, size_t *at, double *out)
 {
 	size_t i = *at, start = i, d0;
-	uint64_t m = 0;
+	uint64_t m = 0, bits;
 	int neg = 0, frac = 0;
+	double v;
 
 	if (i < n && p[i] == '-') {
 		neg = 1;
@@ -281,14 +421,23 @@ static int array_number(const char *p, size_t n, size_t *at, double *out)
 		frac = (int)(i - f0);
 	}
 	*at = i;
-	/* at most 19 digits (m did not wrap), m and 10^frac exact doubles */
-	if (i - d0 - (frac > 0) <= 19 && m <= (uint64_t)1 << 53 &&
-	    frac <= 22 && (i >= n || !number_char(p[i]))) {
-		*out = (double)m / exact_pow10[frac];
-		if (neg)
-			*out = -*out;
+	/* at most 19 digits (m did not wrap), no exponent */
+	if (i - d0 - (frac > 0) <= 19 && (i >= n || !number_char(p[i]))) {
+		if (m <= TWO53) {
+			/* m and 10^frac (frac <= 19) are exact doubles */
+			v = (double)m / exact_pow10[frac];
+			memcpy(&bits, &v, sizeof bits);
+		} else if (!frac || !mul_pow10(m, -frac, &bits)) {
+			/* "ddd" beyond 2^53 is an integer pk_parse_number
+			 * checks; a near tie needs strtod */
+			goto slow;
+		}
+		/* the sign without a branch: it is as random as the data */
+		bits |= (uint64_t)neg << 63;
+		memcpy(out, &bits, sizeof bits);
 		return PK_OK;
 	}
+slow:
 	while (i < n && number_char(p[i]))
 		i++;
 	*at = i;
@@ -343,24 +492,11 @@ int pk_parse_number(const char *p, size_t n, double *out)
 
 int pk_parse_double(const char *p, size_t n, double *out)
 {
-	char small[64], *buf = small;
 	double x;
+	int rc = json_to_double(p, n, &x);
 
-	/* strtod would also take "inf", "0x1p3" or leading spaces */
-	if (!pk_is_json_number(p, n))
-		return PK_BAD_RECORD;
-	if (parse_simple(p, n, out))
-		return PK_OK;
-	if (n >= sizeof small) {
-		buf = malloc(n + 1);
-		if (!buf)
-			return PK_FATAL;
-	}
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	x = strtod(buf, NULL);
-	if (buf != small)
-		free(buf);
+	if (rc != PK_OK)
+		return rc;
 	if (isinf(x))
 		return PK_BAD_RECORD;
 	*out = x;

@@ -19,3 +19,8 @@ pref_ches_SOURCES = cmd/pref-ches.c
 dist_man_MANS += man/pref-ches.1
 TESTS += tests/cli/pref-ches.test
 EXTRA_DIST += tests/cli/pref-ches.test
+
+## Reading numbers (lib/num.c): the powers of five of the exact
+## decimal-to-double conversion, written by tools/gen-pow5.py
+lib_libprefkit_la_SOURCES += lib/pow5.h
+EXTRA_DIST += tools/gen-pow5.py
