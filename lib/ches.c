@@ -797,6 +797,10 @@ void pk_ches_merge(struct pk_ches *c, const struct pk_ches *other)
 	c->any_index |= other->any_index;
 }
 
+static int emit_annotated(struct pk_ches *c, const struct pk_record *rec,
+			  const struct pk_ches_scores *s,
+			  const struct pk_sink *out, struct pk_error *err);
+
 int pk_ches_annotate(struct pk_ches *c, const struct pk_record *rec,
 		     unsigned long long index, const double *max,
 		     const struct pk_sink *out, struct pk_error *err)
@@ -814,10 +818,7 @@ int pk_ches_annotate(struct pk_ches *c, const struct pk_record *rec,
 			return PK_OK;
 		}
 	}
-	pk_buf_reset(&c->annotated);
-	if ((rc = pk_ches_write(c, rec, &s, &c->annotated, err)) < 0)
-		return rc;
-	return out->emit(out->ctx, c->annotated.data, c->annotated.len);
+	return emit_annotated(c, rec, &s, out, err);
 }
 
 unsigned long long pk_ches_dropped(const struct pk_ches *c)
@@ -832,6 +833,30 @@ unsigned long long pk_ches_dropped(const struct pk_ches *c)
 static const char *const member_name[4] = {"ches", "ln_ches", "edit_sim",
 					   "ches_source"};
 
+/* Room for the annotation members after a record: 4 of at most
+ * ,"edit_sim":-1.7976931348623157e+308 */
+#define ANNOTATION_MAX 256
+
+/* v in decimal, as "%lld" writes it */
+static int write_integer(char *out, long long v)
+{
+	char tmp[24];
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v
+				     : (unsigned long long)v;
+	int n = 0, k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		out[n++] = '-';
+	while (k)
+		out[n++] = tmp[--k];
+	out[n] = '\0';
+	return n;
+}
+
 /* The raw value of annotation member k into buf (NUL-terminated);
  * returns its length, or 0 when s has no such score. */
 static int member_value(const struct pk_ches *c,
@@ -843,8 +868,7 @@ static int member_value(const struct pk_ches *c,
 		if (!(s->have & PK_CHES_HAVE_CHES))
 			return 0;
 		if (s->ches_exact)
-			return snprintf(buf, PK_NUMBER_MAX + 16, "%lld",
-					s->ches_int);
+			return write_integer(buf, s->ches_int);
 		return pk_format_number(buf, s->ches);
 	case 1:
 		if (!(s->have & PK_CHES_HAVE_LN))
@@ -855,19 +879,27 @@ static int member_value(const struct pk_ches *c,
 			return 0;
 		/* -0 (identical) is written 0 */
 		return pk_format_number(buf, s->edit_sim == 0 ? 0 : s->edit_sim);
-	default:
-		return snprintf(buf, PK_NUMBER_MAX + 16, "\"%s\"",
-				source_name[c->o.source]);
+	default: {
+		size_t n = strlen(source_name[c->o.source]);
+
+		buf[0] = '"';
+		memcpy(buf + 1, source_name[c->o.source], n);
+		buf[n + 1] = '"';
+		buf[n + 2] = '\0';
+		return (int)n + 2;
+	}
 	}
 }
 
-int pk_ches_write(struct pk_ches *c, const struct pk_record *rec,
-		  const struct pk_ches_scores *s, struct pk_buf *out,
-		  struct pk_error *err)
+/* The annotation's members: their values and lengths, and whether the
+ * record has one of their names already (1), or a negative status. */
+static int annotation(const struct pk_ches *c, const struct pk_record *rec,
+		      const struct pk_ches_scores *s,
+		      char val[4][PK_NUMBER_MAX + 16], int len[4],
+		      struct pk_error *err)
 {
-	char val[4][PK_NUMBER_MAX + 16];
-	int len[4], k, present = 0;
 	struct pk_value v;
+	int k, present = 0;
 
 	for (k = 0; k < 4; k++) {
 		len[k] = member_value(c, s, k, val[k]);
@@ -877,27 +909,43 @@ int pk_ches_write(struct pk_ches *c, const struct pk_record *rec,
 		if (pk_record_get(rec, member_name[k], &v))
 			present = 1;
 	}
-	if (!present) {
-		/* the record compacted, its '}' moved after the new members */
-		size_t need = rec->len + 128, at;
-		char *d;
+	return present;
+}
 
-		if (pk_buf_reserve(out, need) < 0)
-			return pk_nomem(err);
-		d = out->data + out->len;
-		at = pk_record_compact_to(rec, d) - 1;
-		for (k = 0; k < 4; k++) {
-			if (!len[k])
-				continue;
-			at += (size_t)snprintf(d + at, need - at, "%s\"%s\":%s",
-					       at > 1 ? "," : "",
-					       member_name[k], val[k]);
-		}
-		d[at++] = '}';
-		out->len += at;
-		out->data[out->len] = '\0';
-		return PK_OK;
+/* The record compacted into d (room for rec->len + ANNOTATION_MAX), its
+ * '}' moved after the new members: the length written. */
+static size_t write_appended(const struct pk_record *rec,
+			     char val[4][PK_NUMBER_MAX + 16], const int len[4],
+			     char *d)
+{
+	size_t at = pk_record_compact_to(rec, d) - 1, nl;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		if (!len[k])
+			continue;
+		if (at > 1)
+			d[at++] = ',';
+		d[at++] = '"';
+		nl = strlen(member_name[k]);
+		memcpy(d + at, member_name[k], nl);
+		at += nl;
+		d[at++] = '"';
+		d[at++] = ':';
+		memcpy(d + at, val[k], (size_t)len[k]);
+		at += (size_t)len[k];
 	}
+	d[at++] = '}';
+	return at;
+}
+
+/* The record with the members replaced in place (pk_obj) */
+static int write_replaced(struct pk_ches *c, const struct pk_record *rec,
+			  char val[4][PK_NUMBER_MAX + 16], const int len[4],
+			  struct pk_buf *out, struct pk_error *err)
+{
+	int k;
+
 	if (pk_obj_load_record(c->obj, rec) < 0)
 		return pk_nomem(err);
 	for (k = 0; k < 4; k++) {
@@ -908,4 +956,52 @@ int pk_ches_write(struct pk_ches *c, const struct pk_record *rec,
 			return pk_nomem(err);
 	}
 	return pk_obj_write(c->obj, out) < 0 ? pk_nomem(err) : PK_OK;
+}
+
+int pk_ches_write(struct pk_ches *c, const struct pk_record *rec,
+		  const struct pk_ches_scores *s, struct pk_buf *out,
+		  struct pk_error *err)
+{
+	char val[4][PK_NUMBER_MAX + 16];
+	int len[4], present = annotation(c, rec, s, val, len, err);
+
+	if (present < 0)
+		return present;
+	if (!present) {
+		if (pk_buf_reserve(out, rec->len + ANNOTATION_MAX) < 0)
+			return pk_nomem(err);
+		out->len += write_appended(rec, val, len, out->data + out->len);
+		out->data[out->len] = '\0';
+		return PK_OK;
+	}
+	return write_replaced(c, rec, val, len, out, err);
+}
+
+/* pk_ches_write straight into the sink's room when it has one */
+static int emit_annotated(struct pk_ches *c, const struct pk_record *rec,
+			  const struct pk_ches_scores *s,
+			  const struct pk_sink *out, struct pk_error *err)
+{
+	char val[4][PK_NUMBER_MAX + 16], *d;
+	int len[4], rc, present = annotation(c, rec, s, val, len, err);
+
+	if (present < 0)
+		return present;
+	if (!present && out->room) {
+		if (!(d = out->room(out->ctx, rec->len + ANNOTATION_MAX)))
+			return pk_nomem(err);
+		return out->commit(out->ctx, d, write_appended(rec, val, len, d));
+	}
+	pk_buf_reset(&c->annotated);
+	if (!present) {
+		if (pk_buf_reserve(&c->annotated, rec->len + ANNOTATION_MAX) < 0)
+			return pk_nomem(err);
+		c->annotated.len = write_appended(rec, val, len,
+						  c->annotated.data);
+		c->annotated.data[c->annotated.len] = '\0';
+	} else if ((rc = write_replaced(c, rec, val, len, &c->annotated,
+					err)) < 0) {
+		return rc;
+	}
+	return out->emit(out->ctx, c->annotated.data, c->annotated.len);
 }

@@ -74,6 +74,90 @@ static int write_g(char *out, int neg, const char *dig, int k, int e, int P)
 	return n;
 }
 
+/* v in decimal, as "%lld" writes it */
+static int format_integer(char out[PK_NUMBER_MAX], long long v)
+{
+	char tmp[24];
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v
+				     : (unsigned long long)v;
+	int n = 0, k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		out[n++] = '-';
+	while (k)
+		out[n++] = tmp[--k];
+	out[n] = '\0';
+	return n;
+}
+
+/* The 17 significant digits of |x| (normal, not 0) correctly rounded, as
+ * printf's "%.16e" gives them, and the exponent of the first: 1, or 0 to
+ * ask printf.  With x = m * 2^b (m of 53 bits) and the digits D =
+ * round(|x| * 10^k) = round(m * 5^k * 2^(b + k)) for k = 16 - e, where
+ * 10^e <= |x| < 10^(e+1): exact in 128 bits for 0 <= k <= 27 (|x| from
+ * 1e-11 to 1e16), rounded half to even as printf does. */
+static int digits17(double x, char dig[17], int *e10)
+{
+	static const uint64_t ten16 = 10000000000000000u;
+	int b, e, k, sh, i, tries;
+	uint64_t m, d;
+	unsigned __int128 n;
+
+	x = fabs(x);
+	m = (uint64_t)ldexp(frexp(x, &b), 53);
+	b -= 53;
+	e = (int)floor(log10(x));
+	for (tries = 0; tries < 3; tries++) {
+		k = 16 - e;
+		if (k < 0 || k > 27)
+			return 0;
+		n = m;
+		for (i = 0; i < k; i++)
+			n *= 5;
+		sh = -(b + k);
+		if (sh <= 0) {
+			if (-sh > 10)
+				return 0;
+			n <<= -sh;
+		} else if (sh >= 128) {
+			return 0;
+		} else {
+			unsigned __int128 rem = n & ((((unsigned __int128)1) << sh) - 1);
+			unsigned __int128 half = ((unsigned __int128)1) << (sh - 1);
+
+			n >>= sh;
+			if (rem > half || (rem == half && (n & 1)))
+				n++;
+		}
+		if (n >= (unsigned __int128)ten16 * 10) {
+			if (n == (unsigned __int128)ten16 * 10) {
+				/* rounded up to 10^17: 1.0000000000000000e(e+1) */
+				n = ten16;
+				e++;
+				break;
+			}
+			e++; /* log10 said too little */
+		} else if (n < ten16) {
+			e--;
+		} else {
+			break;
+		}
+	}
+	if (tries == 3)
+		return 0;
+	d = (uint64_t)n;
+	for (i = 16; i >= 0; i--) {
+		dig[i] = (char)('0' + d % 10);
+		d /= 10;
+	}
+	*e10 = e;
+	return 1;
+}
+
 static int reads_back(const char *s, int n, double x)
 {
 	double y;
@@ -95,7 +179,7 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 		return 1;
 	}
 	if (fabs(x) < 1e17 && x == trunc(x))
-		return snprintf(out, PK_NUMBER_MAX, "%.0f", x);
+		return format_integer(out, (long long)x);
 	/* The shortest of "%.15g", "%.16g", "%.17g" that reads back to x:
 	 * when some k <= 15 digits read back to x, "%.15g" rounds x to those
 	 * very digits (x is within half an ulp of them, far less than half a
@@ -114,11 +198,13 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 	 * forms are those digits rounded again, which is what printf would
 	 * give unless the digits dropped are exactly half a unit (a 17-digit
 	 * 5 may be rounded from below or above): then printf decides. */
-	snprintf(e17, sizeof e17, "%.16e", x);
-	neg = e17[0] == '-';
-	dig[0] = e17[neg];
-	memcpy(dig + 1, e17 + neg + 2, 16);
-	e = atoi(e17 + neg + 19);
+	neg = x < 0;
+	if (!digits17(x, dig, &e)) {
+		snprintf(e17, sizeof e17, "%.16e", x);
+		dig[0] = e17[neg];
+		memcpy(dig + 1, e17 + neg + 2, 16);
+		e = atoi(e17 + neg + 19);
+	}
 	for (p = 15; p <= 16; p++) {
 		char r[18];
 		int i, half = 1, above = 0, re = e;

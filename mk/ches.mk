@@ -3,8 +3,8 @@
 
 lib_libprefkit_la_SOURCES += lib/tokenize.c lib/tensor.c lib/ches.c
 
-check_PROGRAMS += tests/unit/test_tokenize tests/unit/test_ches tests/unit/test_tensor tests/unit/test_twopass
-TESTS += tests/unit/test_tokenize tests/unit/test_ches tests/unit/test_tensor tests/unit/test_twopass
+check_PROGRAMS += tests/unit/test_tokenize tests/unit/test_ches tests/unit/test_tensor tests/unit/test_twopass tests/unit/test_num_parse
+TESTS += tests/unit/test_tokenize tests/unit/test_ches tests/unit/test_tensor tests/unit/test_twopass tests/unit/test_num_parse
 
 ## tokdump: the tokens of texts, for the Python oracle of tests/cli/tokenize
 check_PROGRAMS += tests/unit/tokdump

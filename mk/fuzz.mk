@@ -5,10 +5,10 @@
 ## and `make fuzz` runs each for FUZZ_SECONDS; otherwise they are built
 ## with fuzz/standalone.c, a driver that replays files, and
 ## fuzz/replay.test replays every corpus under `make check`.
-FUZZ_TARGETS = scan reader formats obj relabel rank steptree check tensor
+FUZZ_TARGETS = scan reader formats obj relabel rank steptree check tensor num
 FUZZ_PROGS = fuzz/fuzz_scan fuzz/fuzz_reader fuzz/fuzz_formats fuzz/fuzz_obj \
 	fuzz/fuzz_relabel fuzz/fuzz_rank fuzz/fuzz_steptree fuzz/fuzz_check \
-	fuzz/fuzz_tensor
+	fuzz/fuzz_tensor fuzz/fuzz_num
 check_PROGRAMS += $(FUZZ_PROGS)
 if FUZZING
 FUZZ_DRIVER =
@@ -26,6 +26,7 @@ fuzz_fuzz_rank_SOURCES = fuzz/fuzz_rank.c fuzz/fuzz.h $(FUZZ_DRIVER)
 fuzz_fuzz_steptree_SOURCES = fuzz/fuzz_steptree.c fuzz/fuzz.h $(FUZZ_DRIVER)
 fuzz_fuzz_check_SOURCES = fuzz/fuzz_check.c fuzz/fuzz.h $(FUZZ_DRIVER)
 fuzz_fuzz_tensor_SOURCES = fuzz/fuzz_tensor.c fuzz/fuzz.h $(FUZZ_DRIVER)
+fuzz_fuzz_num_SOURCES = fuzz/fuzz_num.c fuzz/fuzz.h $(FUZZ_DRIVER)
 fuzz_fuzz_scan_LDFLAGS = $(FUZZ_LD)
 fuzz_fuzz_reader_LDFLAGS = $(FUZZ_LD)
 fuzz_fuzz_formats_LDFLAGS = $(FUZZ_LD)
@@ -35,6 +36,7 @@ fuzz_fuzz_rank_LDFLAGS = $(FUZZ_LD)
 fuzz_fuzz_steptree_LDFLAGS = $(FUZZ_LD)
 fuzz_fuzz_check_LDFLAGS = $(FUZZ_LD)
 fuzz_fuzz_tensor_LDFLAGS = $(FUZZ_LD)
+fuzz_fuzz_num_LDFLAGS = $(FUZZ_LD)
 TESTS += fuzz/replay.test
 EXTRA_DIST += fuzz/replay.test fuzz/standalone.c fuzz/README.md fuzz/run-fuzz \
 	fuzz/json.dict
