@@ -524,6 +524,33 @@ static long response_tokens(struct pk_ches *c, const struct pk_record *rec,
 	return pk_tokenize(c->re, s, n, NULL, hashes, err);
 }
 
+/* Is v[0..n) a message list whose assistant contents are all strings?
+ * pk_response_text accepts it then, whatever the strings hold (they are
+ * validated JSON): what it would do is decode them, which the dense
+ * sources do not need. */
+static int assistant_strings(const char *v, size_t n)
+{
+	struct pk_iter it;
+	size_t off, len;
+	enum pk_type et;
+
+	if (!pk_is_message_list(v, n))
+		return 0;
+	pk_iter_init(&it, v, n);
+	while (pk_iter_element(&it, &off, &len, &et)) {
+		struct pk_member role, content;
+
+		pk_object_find(v + off, len, "role", &role);
+		if (!pk_key_equals(v + off + role.val_off, role.val_len,
+				   "assistant"))
+			continue;
+		if (!pk_object_find(v + off, len, "content", &content) ||
+		    content.type != PK_T_STRING)
+			return 0;
+	}
+	return 1;
+}
+
 /* A response that must be text (a string, or a message list; checked,
  * not tokenized, for the dense sources): PK_OK or a bad record naming the
  * field. */
@@ -534,6 +561,8 @@ static int response_checked(struct pk_ches *c, const struct pk_record *rec,
 	int rc;
 
 	if (!pk_record_field(rec, f, &v) || v.type == PK_T_STRING)
+		return PK_OK;
+	if (assistant_strings(rec->text + v.off, v.len))
 		return PK_OK;
 	pk_buf_reset(&c->text);
 	rc = pk_response_text(rec->text + v.off, v.len, &c->text, err);

@@ -29,6 +29,8 @@
 #include "pk_private.h"
 #include "pow5.h"
 
+#define TWO53 ((uint64_t)1 << 53)
+
 static int json_to_double(const char *p, size_t n, double *out);
 
 /* Write sign, the k significant digits dig[0..k) and decimal exponent e
@@ -67,8 +69,14 @@ static int write_g(char *out, int neg, const char *dig, int k, int e, int P)
 			for (i = 1; i < k; i++)
 				out[n++] = dig[i];
 		}
-		n += sprintf(out + n, "e%c%02d", e < 0 ? '-' : '+',
-			     e < 0 ? -e : e);
+		/* "e%c%02d" */
+		i = e < 0 ? -e : e;
+		out[n++] = 'e';
+		out[n++] = e < 0 ? '-' : '+';
+		if (i >= 100)
+			out[n++] = (char)('0' + i / 100);
+		out[n++] = (char)('0' + i / 10 % 10);
+		out[n++] = (char)('0' + i % 10);
 	}
 	out[n] = '\0';
 	return n;
@@ -100,6 +108,15 @@ static int format_integer(char out[PK_NUMBER_MAX], long long v)
  * round(|x| * 10^k) = round(m * 5^k * 2^(b + k)) for k = 16 - e, where
  * 10^e <= |x| < 10^(e+1): exact in 128 bits for 0 <= k <= 27 (|x| from
  * 1e-11 to 1e16), rounded half to even as printf does. */
+static const uint64_t pow5_u64[28] = {
+	1u, 5u, 25u, 125u, 625u, 3125u, 15625u, 78125u, 390625u, 1953125u,
+	9765625u, 48828125u, 244140625u, 1220703125u, 6103515625u,
+	30517578125u, 152587890625u, 762939453125u, 3814697265625u,
+	19073486328125u, 95367431640625u, 476837158203125u,
+	2384185791015625u, 11920928955078125u, 59604644775390625u,
+	298023223876953125u, 1490116119384765625u, 7450580596923828125u,
+};
+
 static int digits17(double x, char dig[17], int *e10)
 {
 	static const uint64_t ten16 = 10000000000000000u;
@@ -107,17 +124,22 @@ static int digits17(double x, char dig[17], int *e10)
 	uint64_t m, d;
 	unsigned __int128 n;
 
-	x = fabs(x);
-	m = (uint64_t)ldexp(frexp(x, &b), 53);
-	b -= 53;
-	e = (int)floor(log10(x));
+	uint64_t bits;
+
+	memcpy(&bits, &x, sizeof bits);
+	b = (int)(bits >> 52 & 0x7ff);
+	if (b == 0)
+		return 0; /* subnormal */
+	m = (bits & (TWO53 / 2 - 1)) | TWO53 / 2;
+	b -= 1075; /* |x| = m * 2^b */
+	/* 10^e <= |x| < 10^(e+1), or off by one: |x| is in [2^(b+52),
+	 * 2^(b+53)), log10(2) = 0.30103; the loop corrects it */
+	e = (int)floor((b + 52) * 0.30102999566398120);
 	for (tries = 0; tries < 3; tries++) {
 		k = 16 - e;
 		if (k < 0 || k > 27)
 			return 0;
-		n = m;
-		for (i = 0; i < k; i++)
-			n *= 5;
+		n = (unsigned __int128)m * pow5_u64[k];
 		sh = -(b + k);
 		if (sh <= 0) {
 			if (-sh > 10)
@@ -276,8 +298,6 @@ int pk_is_json_number(const char *p, size_t n)
 static const double exact_pow10[] = {
 	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-#define TWO53 ((uint64_t)1 << 53)
 
 /* The double nearest w * 10^q (w > 0), as bits, when 128 bits tell it for
  * certain: 1, or 0 for strtod to decide.
