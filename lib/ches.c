@@ -531,24 +531,23 @@ static long response_tokens(struct pk_ches *c, const struct pk_record *rec,
 static int assistant_strings(const char *v, size_t n)
 {
 	struct pk_iter it;
-	size_t off, len;
-	enum pk_type et;
+	struct pk_member role, content;
+	size_t off, len, count = 0;
+	int rc;
 
-	if (!pk_is_message_list(v, n))
+	/* pk_is_message_list's walk, the assistant contents looked at in
+	 * the same pass */
+	if (pk_type_of(v, n) != PK_T_ARRAY)
 		return 0;
 	pk_iter_init(&it, v, n);
-	while (pk_iter_element(&it, &off, &len, &et)) {
-		struct pk_member role, content;
-
-		pk_object_find(v + off, len, "role", &role);
-		if (!pk_key_equals(v + off + role.val_off, role.val_len,
-				   "assistant"))
-			continue;
-		if (!pk_object_find(v + off, len, "content", &content) ||
-		    content.type != PK_T_STRING)
+	while ((rc = pk_next_message(&it, &off, &len, &role, &content)) > 0) {
+		count++;
+		if (content.type != PK_T_STRING &&
+		    pk_key_equals(v + off + role.val_off, role.val_len,
+				  "assistant"))
 			return 0;
 	}
-	return 1;
+	return rc == 0 && count > 0;
 }
 
 /* A response that must be text (a string, or a message list; checked,

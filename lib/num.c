@@ -117,7 +117,7 @@ static const uint64_t pow5_u64[28] = {
 	298023223876953125u, 1490116119384765625u, 7450580596923828125u,
 };
 
-static int digits17(double x, char dig[17], int *e10)
+static int digits17(double x, char dig[17], int *e10, int *dir)
 {
 	static const uint64_t ten16 = 10000000000000000u;
 	int b, e, k, sh, i, tries;
@@ -141,6 +141,7 @@ static int digits17(double x, char dig[17], int *e10)
 			return 0;
 		n = (unsigned __int128)m * pow5_u64[k];
 		sh = -(b + k);
+		*dir = 0; /* n is the value */
 		if (sh <= 0) {
 			if (-sh > 10)
 				return 0;
@@ -152,14 +153,18 @@ static int digits17(double x, char dig[17], int *e10)
 			unsigned __int128 half = ((unsigned __int128)1) << (sh - 1);
 
 			n >>= sh;
-			if (rem > half || (rem == half && (n & 1)))
+			*dir = rem != 0; /* the value is above n */
+			if (rem > half || (rem == half && (n & 1))) {
 				n++;
+				*dir = -1; /* below */
+			}
 		}
 		if (n >= (unsigned __int128)ten16 * 10) {
 			if (n == (unsigned __int128)ten16 * 10) {
 				/* rounded up to 10^17: 1.0000000000000000e(e+1) */
 				n = ten16;
 				e++;
+				*dir = -1;
 				break;
 			}
 			e++; /* log10 said too little */
@@ -190,7 +195,7 @@ static int reads_back(const char *s, int n, double x)
 int pk_format_number(char out[PK_NUMBER_MAX], double x)
 {
 	char e17[40], dig[18];
-	int p, n = -1, e, neg, k;
+	int p, n = -1, e, neg, k, dir;
 
 	if (isnan(x) || isinf(x))
 		return PK_BAD_RECORD;
@@ -216,12 +221,15 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 		}
 		return n;
 	}
-	/* One printf of the 17 correctly rounded digits; the 15- and 16-digit
-	 * forms are those digits rounded again, which is what printf would
-	 * give unless the digits dropped are exactly half a unit (a 17-digit
-	 * 5 may be rounded from below or above): then printf decides. */
+	/* The 17 correctly rounded digits (digits17, else one printf); the
+	 * 15- and 16-digit forms are those digits rounded again, which is
+	 * what printf would give unless the digits dropped are exactly half
+	 * a unit: a 17-digit 5 may be rounded from below or above, which
+	 * digits17 tells (dir), and only a value that is exactly that tie
+	 * (or digits from printf) goes to printf. */
 	neg = x < 0;
-	if (!digits17(x, dig, &e)) {
+	if (!digits17(x, dig, &e, &dir)) {
+		dir = 0;
 		snprintf(e17, sizeof e17, "%.16e", x);
 		dig[0] = e17[neg];
 		memcpy(dig + 1, e17 + neg + 2, 16);
@@ -236,11 +244,12 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 		for (i = p + 1; i < 17; i++)
 			if (dig[i] != '0')
 				half = 0;
-		if (half) {
+		if (half && !dir) {
 			n = snprintf(out, PK_NUMBER_MAX, "%.*g", p, x);
 		} else {
 			memcpy(r, dig, (size_t)p);
-			above = dig[p] >= '5';
+			/* a 5 rounded to: the side the value is on */
+			above = half ? dir > 0 : dig[p] >= '5';
 			for (i = p - 1; above && i >= 0; i--) {
 				if (r[i] == '9') {
 					r[i] = '0';
