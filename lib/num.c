@@ -508,39 +508,38 @@ static int number_char(char c)
 	       c == '+';
 }
 
-/* One element of a validated array at p[*at..n): digits read as they are
- * passed (the digits of "-ddd.ddd" into an integer, then Clinger's fast
- * path or mul_pow10), anything else - exponents, long mantissas, 64-bit
- * integers - through pk_parse_number. */
+/* One element of a validated array at p[*at..n) (p[n - 1] is its ']', so
+ * a run of digits ends before n): digits read as they are passed (the
+ * digits of "-ddd.ddd" into an integer, then Clinger's fast path or
+ * mul_pow10), anything else - exponents, long mantissas, 64-bit integers
+ * - through pk_parse_number. */
 static int array_number(const char *p, size_t n, size_t *at, double *out)
 {
 	size_t i = *at, start = i, d0;
 	uint64_t m = 0, bits;
-	int neg = 0, frac = 0;
+	int neg, frac = 0;
 	double v;
 
-	if (i < n && p[i] == '-') {
-		neg = 1;
-		i++;
-	}
+	neg = p[i] == '-';
+	i += (size_t)neg;
 	d0 = i;
-	while (i < n && is_digit(p[i]))
+	while (is_digit(p[i]))
 		m = m * 10 + (uint64_t)(p[i++] - '0');
 	if (i == d0)
 		return PK_BAD_RECORD; /* not a number at all */
-	if (i < n && p[i] == '.') {
+	if (p[i] == '.') {
 		size_t f0 = ++i;
 
-		while (i < n && is_digit(p[i]))
+		while (is_digit(p[i]))
 			m = m * 10 + (uint64_t)(p[i++] - '0');
 		frac = (int)(i - f0);
 	}
 	*at = i;
 	/* at most 19 digits (m did not wrap), no exponent */
-	if (i - d0 - (frac > 0) <= 19 && (i >= n || !number_char(p[i]))) {
+	if (i - d0 - (frac > 0) <= 19 && !number_char(p[i])) {
 		if (m <= TWO53) {
 			/* m and 10^frac (frac <= 19) are exact doubles */
-			v = (double)m / exact_pow10[frac];
+			v = (double)(int64_t)m / exact_pow10[frac];
 			memcpy(&bits, &v, sizeof bits);
 		} else if (!frac || !mul_pow10(m, -frac, &bits)) {
 			/* "ddd" beyond 2^53 is an integer pk_parse_number
@@ -565,26 +564,31 @@ long pk_number_array(const char *p, size_t n, struct pk_buf *out)
 	long k = 0;
 	double *d;
 
-	if (n < 2 || p[0] != '[')
+	if (n < 2 || p[0] != '[' || p[n - 1] != ']')
 		return PK_BAD_RECORD;
 	/* at most one number per two bytes ("[1,2]"): room for all at once */
 	if (pk_buf_reserve(out, n / 2 * sizeof(double)) < 0)
 		return PK_FATAL;
 	d = (double *)(void *)(out->data + out->len);
 	for (;;) {
-		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
-				 p[i] == '\r' || (p[i] == ',' && k)))
+		/* "," and the next number at once, else spaces */
+		if (p[i] == ',' && k)
 			i++;
-		if (i >= n)
-			return PK_BAD_RECORD;
-		if (p[i] == ']')
-			break;
+		if (!is_digit(p[i]) && p[i] != '-') {
+			while (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
+			       p[i] == '\r' || (p[i] == ',' && k))
+				i++;
+			if (p[i] == ']' || i >= n - 1)
+				break;
+		}
 		/* an element that is not a usable number: the caller says
 		 * which and why */
 		if (array_number(p, n, &i, &d[k]) != PK_OK)
 			return PK_BAD_RECORD;
 		k++;
 	}
+	if (i != n - 1)
+		return PK_BAD_RECORD;
 	out->len += (size_t)k * sizeof(double);
 	return k;
 }
