@@ -185,6 +185,39 @@ static int digits17(double x, char dig[17], int *e10, int *dir)
 	return 1;
 }
 
+/* Does the p-digit rounding of the exact digits dig (digits17, with dir;
+ * the value x is about D = dig * 10^(e - 16)) read back to x?  1 or 0
+ * when the distance from it to x, at most half a unit of the 17th digit
+ * from |C - D|, is clearly more or clearly less than the half-ulp
+ * around x (the smaller half below a power of two), -1 when it is close
+ * enough to need reading back. */
+static const double exact_pow10[23];
+
+static int near_enough(uint64_t d, int dir, int p, int e, double x)
+{
+	static const uint64_t p10[3] = {1, 10, 100};
+	uint64_t q, rem, half, c, delta, bits;
+	double h, lo;
+
+	q = d / p10[17 - p];
+	rem = d % p10[17 - p];
+	half = p10[17 - p] / 2;
+	c = (q + (rem > half || (rem == half && dir > 0))) * p10[17 - p];
+	delta = c > d ? c - d : d - c;
+	memcpy(&bits, &x, sizeof bits);
+	/* half an ulp of x in units of the 17th digit: 2^(b-1) * 10^(16-e)
+	 * (10^(16-e) for e >= -11: up to 10^27, 1e23.. within 2^-53) */
+	h = ldexp(exact_pow10[16 - e > 22 ? 22 : 16 - e] *
+			  (16 - e > 22 ? exact_pow10[16 - e - 22] : 1),
+		  (int)(bits >> 52 & 0x7ff) - 1075 - 1);
+	lo = (bits & (TWO53 / 2 - 1)) == 0 ? h / 2 : h;
+	if ((double)delta - 0.5 > h * (1 + 1e-9))
+		return 0;
+	if ((double)delta + 0.5 < lo * (1 - 1e-9))
+		return 1;
+	return -1;
+}
+
 static int reads_back(const char *s, int n, double x)
 {
 	double y;
@@ -195,7 +228,8 @@ static int reads_back(const char *s, int n, double x)
 int pk_format_number(char out[PK_NUMBER_MAX], double x)
 {
 	char e17[40], dig[18];
-	int p, n = -1, e, neg, k, dir;
+	int p, n = -1, e, neg, k, dir, sure, rb, i;
+	uint64_t d17 = 0;
 
 	if (isnan(x) || isinf(x))
 		return PK_BAD_RECORD;
@@ -228,22 +262,30 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 	 * digits17 tells (dir), and only a value that is exactly that tie
 	 * (or digits from printf) goes to printf. */
 	neg = x < 0;
-	if (!digits17(x, dig, &e, &dir)) {
+	sure = digits17(x, dig, &e, &dir);
+	if (!sure) {
 		dir = 0;
 		snprintf(e17, sizeof e17, "%.16e", x);
 		dig[0] = e17[neg];
 		memcpy(dig + 1, e17 + neg + 2, 16);
 		e = atoi(e17 + neg + 19);
 	}
+	for (i = 0; i < 17; i++)
+		d17 = d17 * 10 + (uint64_t)(dig[i] - '0');
 	for (p = 15; p <= 16; p++) {
 		char r[18];
-		int i, half = 1, above = 0, re = e;
+		int half = 1, above = 0, re = e;
 
 		if (dig[p] != '5')
 			half = 0;
 		for (i = p + 1; i < 17; i++)
 			if (dig[i] != '0')
 				half = 0;
+		/* digits from printf, or a tie printf rounds: read back */
+		rb = sure && !(half && !dir) ? near_enough(d17, dir, p, e, x)
+					     : -1;
+		if (rb == 0)
+			continue; /* too far from x to read back */
 		if (half && !dir) {
 			n = snprintf(out, PK_NUMBER_MAX, "%.*g", p, x);
 		} else {
@@ -264,7 +306,7 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 			}
 			n = write_g(out, neg, r, p, re, p);
 		}
-		if (reads_back(out, n, x))
+		if (rb == 1 || reads_back(out, n, x))
 			return n;
 	}
 	k = 17;
@@ -304,7 +346,7 @@ int pk_is_json_number(const char *p, size_t n)
 }
 
 /* 10^k for the fast path: every one an exact double */
-static const double exact_pow10[] = {
+static const double exact_pow10[23] = {
 	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 

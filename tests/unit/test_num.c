@@ -241,7 +241,9 @@ static int same_as_reference(double x)
 	return 0;
 }
 
-/* pk_format_number rounds printf's 17 digits again for 15 and 16: the
+/* pk_format_number rounds the 17 correctly rounded digits (exact 128-bit
+ * products from 1e-11 to 1e16, printf's elsewhere) again for 15 and 16,
+ * telling most candidates that cannot read back without reading them: the
  * same text as printf's own search, on random bit patterns of every
  * exponent, on short decimals (n / 10^k, the values scores hold), on
  * values whose 17-digit form ends in 5, 50 or 9s (the double rounding and
@@ -283,6 +285,16 @@ static void test_format_search(void)
 			 1 + (seed >> 20) % 9, "1234567890123"
 			 + (seed >> 8) % 4, (seed & 1) ? "50" : "99",
 			 (int)((seed >> 30) % 40) - 20);
+		ok &= same_as_reference(strtod(txt, NULL));
+		/* the range the digits come from exact products (1e-11 to
+		 * 1e16): any mantissa; 16 digits and a 5 after */
+		bits = (seed & 0x800fffffffffffffull) |
+		       (unsigned long long)(1023 - 37 + (seed >> 52) % 91) << 52;
+		memcpy(&x, &bits, sizeof x);
+		ok &= same_as_reference(x);
+		snprintf(txt, sizeof txt, "%llu.%015llu5e%d",
+			 1 + (seed >> 3) % 9, (seed >> 9) % 1000000000000000ull,
+			 (int)((seed >> 50) % 27) - 11);
 		ok &= same_as_reference(strtod(txt, NULL));
 	}
 	CHECK(ok);
