@@ -162,12 +162,14 @@ static int digits17(double x, char dig[17], int *e10, int *dir)
 		if (n >= (unsigned __int128)ten16 * 10) {
 			if (n == (unsigned __int128)ten16 * 10) {
 				/* rounded up to 10^17: 1.0000000000000000e(e+1) */
+				/* (or exactly 10^17 when the estimate of e was
+				 * too small: dir is still right, the value is on
+				 * the same side of 10^17 as of n) */
 				n = ten16;
 				e++;
-				*dir = -1;
 				break;
 			}
-			e++; /* log10 said too little */
+			e++; /* the estimate of e was too small */
 		} else if (n < ten16) {
 			e--;
 		} else {
@@ -199,6 +201,8 @@ static int near_enough(uint64_t d, int dir, int p, int e, double x)
 	uint64_t q, rem, half, c, delta, bits;
 	double h, lo;
 
+	if (16 - e < 0 || 16 - e > 27)
+		return -1; /* 9.99..95e16 rounded up to 1e17: no table */
 	q = d / p10[17 - p];
 	rem = d % p10[17 - p];
 	half = p10[17 - p] / 2;
