@@ -42,7 +42,8 @@ enum {
 	OPT_SCALE,
 };
 
-#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_FORMATS | PK_CLI_SORT)
+#define GROUPS (PK_CLI_FIELDS | PK_CLI_LISTS | PK_CLI_FORMATS | PK_CLI_SORT | \
+		PK_CLI_THREADS)
 
 /* Keep this list sorted. */
 static const struct option longopts[] = {
@@ -152,44 +153,6 @@ static int emit_line(void *ctx, const char *line, size_t len)
 	return pk_cli_emit(ctx, line, len) < 0 ? PK_FATAL : PK_OK;
 }
 
-static void fail(struct pk_cli *cli, int rc, const struct pk_error *err)
-{
-	if (rc == PK_FATAL && err->kind != PK_ERR_NONE)
-		pk_cli_error(cli, "%s", err->text);
-	cli->stop = 1;
-	if (cli->status == PK_EXIT_OK)
-		cli->status = PK_EXIT_ERROR;
-}
-
-static void run(struct pk_cli *cli, struct pk_check *ck)
-{
-	struct pk_error err = {0};
-	int k, rc = PK_OK;
-
-	while (rc >= 0 && (k = pk_cli_next_line(cli, &err)) > 0) {
-		if (k == 3) {
-			rc = pk_check_begin_file(ck, cli->input_name, &err);
-		} else if (k == 2) {
-			char msg[sizeof err.text + 32];
-
-			if (err.column)
-				snprintf(msg, sizeof msg, "%s (column %lu)", err.text,
-					 err.column);
-			else
-				snprintf(msg, sizeof msg, "%s", err.text);
-			rc = pk_check_report(ck, cli->line.lineno, PK_CHECK_JSON,
-					     msg, &err);
-		} else {
-			rc = pk_check_line(ck, cli->line.lineno, cli->line.data,
-					   cli->line.len, &err);
-		}
-	}
-	if (rc >= 0 && cli->status == PK_EXIT_OK)
-		rc = pk_check_finish(ck, &err);
-	if (rc < 0)
-		fail(cli, rc, &err);
-}
-
 /* The summary (text) or the JSON report, as one output record. */
 static void report(struct pk_cli *cli, struct pk_check *ck,
 		   const struct options *o)
@@ -220,6 +183,7 @@ int main(int argc, char **argv)
 	struct pk_cli cli;
 	struct options opt;
 	struct pk_format_opts fo;
+	const struct pk_format_opts *from = NULL;
 	struct pk_check *ck;
 	struct pk_error err = {0};
 	unsigned long long records, errors, warnings;
@@ -250,8 +214,7 @@ int main(int argc, char **argv)
 		pk_cli_check_format_opts(&cli, cli.from);
 		pk_cli_format_opts(&cli, &fo);
 		pk_cli_pair_field_opts(&cli, &fo);
-		opt.ck.from = pk_cli_format_reader(&cli, cli.from, &fo);
-		/* the records it makes have the SPEC names */
+		from = &fo; /* a reader per thread; SPEC names in its records */
 	} else {
 		opt.ck.prompt_field = cli.prompt_field;
 		opt.ck.chosen_field = cli.chosen_field;
@@ -281,7 +244,7 @@ int main(int argc, char **argv)
 			pk_cli_fatal(&cli, "--against %s", err.text);
 
 	if (pk_cli_open_output(&cli) == 0) {
-		run(&cli, ck);
+		pk_cli_check(&cli, ck, from);
 		if (cli.status == PK_EXIT_OK)
 			report(&cli, ck, &opt);
 	}
@@ -294,6 +257,5 @@ int main(int argc, char **argv)
 	if (status == PK_EXIT_OK && pk_check_failed(ck))
 		status = PK_EXIT_DATA;
 	pk_check_free(ck);
-	pk_format_reader_free(opt.ck.from);
 	return status;
 }

@@ -329,6 +329,20 @@ struct pk_check {
 	struct pk_rank_list list;
 	struct pk_error derr;
 	int fatal;
+
+	/* a worker (pk_check_worker): what it finds goes to ev as events
+	 * (below) for pk_check_replay() on parent, whose --against tables
+	 * it reads; it owns its format reader */
+	struct pk_check *parent;
+	struct pk_buf ev;
+};
+
+/* A worker's events, in the order found: a line, a violation, a
+ * duplicate key (the rest of each below, integers in native order). */
+enum {
+	EV_LINE = 'L',      /* lineno (8 bytes) */
+	EV_VIOLATION = 'V', /* rule (1), message length (4), message */
+	EV_DUP = 'D',       /* kind (1: a pair 0, a list 1), key (16) */
 };
 
 void pk_check_opts_init(struct pk_check_opts *o)
@@ -529,6 +543,9 @@ void pk_check_free(struct pk_check *ck)
 	pk_buf_free(&ck->tmp);
 	pk_buf_free(&ck->fold);
 	pk_buf_free(&ck->hashes);
+	pk_buf_free(&ck->ev);
+	if (ck->parent)
+		pk_format_reader_free(ck->o.from);
 	pk_canon_free(&ck->canon);
 	pk_rank_list_free(&ck->list);
 	free(ck);
@@ -573,6 +590,15 @@ static int violation(struct pk_check *ck, enum pk_check_rule rule)
 
 	if (l == PK_LEVEL_OFF)
 		return PK_OK;
+	if (ck->parent) {
+		uint32_t n = (uint32_t)ck->msg.len;
+		unsigned char h[6] = {EV_VIOLATION, (unsigned char)rule};
+
+		memcpy(h + 2, &n, 4);
+		return pk_buf_append(&ck->ev, h, sizeof h) < 0 ||
+		       pk_buf_append(&ck->ev, ck->msg.data, ck->msg.len) < 0
+			? PK_FATAL : PK_OK;
+	}
 	ck->count[rule]++;
 	if (l == PK_LEVEL_ERROR)
 		ck->errors++;
@@ -900,12 +926,12 @@ static int report_dup(struct pk_check *ck, int kind, uint64_t first)
 		      (unsigned long long)LOC_LINENO(first));
 }
 
-/* The key in ck->key is the canonical text of the record's key fields.
- * A duplicate found at once is reported now, one the key set can only
- * tell after its merge (past --memory) by dup_finish(). */
-static int dup_check(struct pk_check *ck, int kind, struct pk_error *err)
+/* The record of kind (0 a pair, 1 a list) at the current line has key
+ * k.  A duplicate found at once is reported now, one the key set can
+ * only tell after its merge (past --memory) by dup_finish(). */
+static int dup_add(struct pk_check *ck, int kind, const unsigned char k[16],
+		   struct pk_error *err)
 {
-	unsigned char k[16];
 	uint64_t tag = LOC(ck->cur_file, ck->cur_line) << 1 | (uint64_t)kind;
 	uint64_t first = 0;
 	int rc;
@@ -916,11 +942,22 @@ static int dup_check(struct pk_check *ck, int kind, struct pk_error *err)
 	if (tag < ck->dup_tag)
 		tag = ck->dup_tag;
 	ck->dup_tag = tag;
-	pk_hash128(ck->key.data, ck->key.len, k);
 	rc = pk_keyset_add(ck->dups, k, tag, &first, err);
 	if (rc == PK_KEY_DUP)
 		return report_dup(ck, kind, first >> 1);
 	return rc < 0 ? rc : PK_OK;
+}
+
+/* The key in ck->key is the canonical text of the record's key fields:
+ * its hash to dup_add(), or for a worker an event. */
+static int dup_check(struct pk_check *ck, int kind, struct pk_error *err)
+{
+	unsigned char ev[18] = {EV_DUP, (unsigned char)kind};
+
+	pk_hash128(ck->key.data, ck->key.len, ev + 2);
+	if (!ck->parent)
+		return dup_add(ck, kind, ev + 2, err);
+	return pk_buf_append(&ck->ev, ev, sizeof ev) < 0 ? pk_nomem(err) : PK_OK;
 }
 
 /* Append the canonical text of v (or null) to ck->key. */
@@ -1126,6 +1163,8 @@ static int bloom_build(struct pk_check *ck)
 static int leak_check(struct pk_check *ck, const struct pk_buf *prompt,
 		      struct pk_error *err)
 {
+	/* the tables of the --against files: a worker's parent's */
+	const struct pk_check *t = ck->parent ? ck->parent : ck;
 	unsigned char k[16];
 	struct kentry *e;
 	long n, i;
@@ -1133,28 +1172,28 @@ static int leak_check(struct pk_check *ck, const struct pk_buf *prompt,
 	if (ck->level[PK_CHECK_LEAK] == PK_LEVEL_OFF)
 		return PK_OK;
 	exact_key(prompt, k);
-	if ((e = kset_find(&ck->leak_exact, k)))
+	if ((e = kset_find(&t->leak_exact, k)))
 		return report(ck, PK_CHECK_LEAK, "prompt is also in %s:%llu",
-			      ck->against[LOC_FILE(e->val)],
+			      t->against[LOC_FILE(e->val)],
 			      (unsigned long long)LOC_LINENO(e->val));
-	if (!ck->o.leak_ngram || !ck->leak_ngrams.n)
+	if (!ck->o.leak_ngram || !t->leak_ngrams.n)
 		return PK_OK;
-	if (!ck->bloom && bloom_build(ck) < 0)
+	if (!t->bloom && bloom_build(ck) < 0) /* not a worker's */
 		return pk_nomem(err);
 	if ((n = ngrams(ck, prompt, err)) < 0)
 		return (int)n;
 	for (i = 0; i < n; i++) {
 		uint64_t h = ((uint64_t *)(void *)ck->hashes.data)[i];
-		uint64_t b = BLOOM_BIT(h, ck->bloom_shift);
+		uint64_t b = BLOOM_BIT(h, t->bloom_shift);
 
-		if (!(ck->bloom[b >> 6] >> (b & 63) & 1))
+		if (!(t->bloom[b >> 6] >> (b & 63) & 1))
 			continue;
 		ngram_key(h, k);
-		if ((e = kset_find(&ck->leak_ngrams, k)))
+		if ((e = kset_find(&t->leak_ngrams, k)))
 			return report(ck, PK_CHECK_LEAK,
 				      "prompt shares a run of %u words with %s:%llu",
 				      ck->o.leak_ngram,
-				      ck->against[LOC_FILE(e->val)],
+				      t->against[LOC_FILE(e->val)],
 				      (unsigned long long)LOC_LINENO(e->val));
 	}
 	return PK_OK;
@@ -1618,6 +1657,14 @@ int pk_check_line(struct pk_check *ck, unsigned long long lineno,
 
 	ck->cur_line = lineno;
 	ck->records++;
+	if (ck->parent) {
+		unsigned char ev[9] = {EV_LINE};
+
+		memcpy(ev + 1, &lineno, 8);
+		pk_buf_reset(&ck->ev);
+		if (pk_buf_append(&ck->ev, ev, sizeof ev) < 0)
+			return pk_nomem(err);
+	}
 	rc = pk_scan_record(&ck->rec, text, len, &e);
 	if (rc == PK_BAD_RECORD) {
 		if (e.column && strncmp(e.text, "not a JSON object", 17) != 0)
@@ -1654,6 +1701,7 @@ int pk_check_finish(struct pk_check *ck, struct pk_error *err)
 {
 	int rc;
 
+	pk_buf_reset(&ck->ev);
 	if (ck->o.from) {
 		pk_error_clear(&ck->derr);
 		rc = pk_format_reader_finish(ck->o.from, check_derived, ck,
@@ -1666,7 +1714,104 @@ int pk_check_finish(struct pk_check *ck, struct pk_error *err)
 			return rc;
 		}
 	}
+	if (ck->parent) /* a worker's last records count at once */
+		return pk_check_replay(ck->parent, ck->ev.data, ck->ev.len, err);
 	return dup_finish(ck, err);
+}
+
+/* ---------------------------------------------------------------- */
+/* Workers                                                           */
+/* ---------------------------------------------------------------- */
+
+struct pk_check *pk_check_worker(struct pk_check *ck,
+				 struct pk_format_reader *from,
+				 struct pk_error *err)
+{
+	struct pk_check_opts o = ck->o;
+	struct pk_check *w;
+
+	if (ck->parent) {
+		pk_format_reader_free(from);
+		pk_error_set(err, PK_ERR_USAGE, "pk_check_worker: of a worker");
+		return NULL;
+	}
+	/* what leak_check() would build on first use, built before any
+	 * worker reads it */
+	if (ck->level[PK_CHECK_LEAK] != PK_LEVEL_OFF && ck->o.leak_ngram &&
+	    ck->leak_ngrams.n && !ck->bloom && bloom_build(ck) < 0) {
+		pk_format_reader_free(from);
+		pk_nomem(err);
+		return NULL;
+	}
+	o.from = from;
+	o.emit = NULL;
+	o.ctx = NULL;
+	o.json = 0;
+	if (!(w = pk_check_new(&o, err))) {
+		pk_format_reader_free(from);
+		return NULL;
+	}
+	/* the levels as the --against files left them; no key set */
+	memcpy(w->level, ck->level, sizeof w->level);
+	pk_keyset_free(w->dups);
+	w->dups = NULL;
+	w->parent = ck;
+	return w;
+}
+
+void pk_check_events(const struct pk_check *w, const void **events,
+		     size_t *len)
+{
+	*events = w->ev.data ? w->ev.data : "";
+	*len = w->ev.len;
+}
+
+int pk_check_replay(struct pk_check *ck, const void *events, size_t len,
+		    struct pk_error *err)
+{
+	const unsigned char *p = events, *end = p + len;
+	unsigned long long lineno;
+	uint32_t n;
+	int rc = PK_OK;
+
+	while (p < end && rc >= 0) {
+		switch (*p++) {
+		case EV_LINE:
+			if (end - p < 8)
+				goto corrupt;
+			memcpy(&lineno, p, 8);
+			p += 8;
+			ck->cur_line = lineno;
+			ck->records++;
+			break;
+		case EV_VIOLATION:
+			if (end - p < 5 || p[0] >= PK_CHECK_NRULES)
+				goto corrupt;
+			memcpy(&n, p + 1, 4);
+			if ((size_t)(end - p - 5) < n)
+				goto corrupt;
+			pk_buf_reset(&ck->msg);
+			if (pk_buf_append(&ck->msg, p + 5, n) < 0)
+				return pk_nomem(err);
+			rc = violation(ck, (enum pk_check_rule)p[0]);
+			p += 5 + n;
+			break;
+		case EV_DUP:
+			if (end - p < 17 || p[0] > 1 || !ck->dups)
+				goto corrupt;
+			rc = dup_add(ck, p[0], p + 1, err);
+			p += 17;
+			break;
+		default:
+			goto corrupt;
+		}
+	}
+	if (rc == PK_FATAL && err && err->kind == PK_ERR_NONE)
+		pk_nomem(err);
+	return rc < 0 ? rc : PK_OK;
+corrupt:
+	return pk_error_set(err, PK_ERR_USAGE,
+			    "pk_check_replay: not the events of a worker");
 }
 
 /* ---------------------------------------------------------------- */

@@ -2206,6 +2206,41 @@ PK_API int pk_check_summary(const struct pk_check *ck, struct pk_buf *out);
 PK_API int pk_check_json(const struct pk_check *ck, struct pk_buf *out);
 PK_API void pk_check_free(struct pk_check *ck);
 
+/*
+ * Checking on several threads (pref-check -j): the rules of a record
+ * need that record alone, so workers check the lines, and the checker
+ * they came from counts and lists what they found, in input order:
+ *
+ *	w = pk_check_worker(ck, from, &err);   one per thread, after
+ *	                                       pk_check_against()
+ *	on the worker's thread, for a line:
+ *	    pk_check_line(w, lineno, text, len, &err);
+ *	    pk_check_events(w, &ev, &n);       copy them: valid until the
+ *	                                       next call on w
+ *	in input order, on one thread (with pk_check_begin_file() and
+ *	pk_check_report() as before):
+ *	    pk_check_replay(ck, ev, n, &err);
+ *	at the end, on that thread: pk_check_finish(w, &err) when w's
+ *	format reader groups records (its last records, counted in ck at
+ *	once), then pk_check_finish(ck, &err) as before.
+ *
+ * A worker counts and lists nothing itself: its pk_check_line() leaves
+ * the line, the violations and the duplicate keys (hashed, not looked
+ * up) as events, and pk_check_replay() does with them what
+ * pk_check_line() on ck would have done: the output, counts and reports
+ * are the same.  A worker reads ck's --against tables (ck must not
+ * change while workers run) and has its own compiled patterns and format
+ * reader `from` (the format and options of --from, taken over: freed
+ * with the worker, or at once when it fails; NULL without --from).
+ * PK_ERR_USAGE for events that are not a worker's. */
+PK_API struct pk_check *pk_check_worker(struct pk_check *ck,
+					struct pk_format_reader *from,
+					struct pk_error *err);
+PK_API void pk_check_events(const struct pk_check *w, const void **events,
+			    size_t *len);
+PK_API int pk_check_replay(struct pk_check *ck, const void *events,
+			   size_t len, struct pk_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Tensors from side files: .npy and safetensors (tensor.c)            */
 /* ------------------------------------------------------------------ */

@@ -406,6 +406,20 @@ struct pk_cli_op {
 	 * an error of the run reported at the record, "FILE:LINE: message",
 	 * as pk_cli_reject_error() reports it (not as pk_cli_settle()). */
 	int errors_at_record;
+	/* Optional, for an operation that judges every line itself
+	 * (pref-check), with consume: line() in place of record() gets each
+	 * line as read, not scanned (pos as record()'s); a line the reader
+	 * rejects - one over --max-line, or a JSON array file that is not
+	 * valid (err->line and err->column say where; the rest of that file
+	 * is skipped) - goes to rejected(), and each input as it opens to
+	 * opened() (optional), both in this thread and in input order.
+	 * --on-error does not apply. */
+	int (*line)(void *ws, const struct pk_line *line,
+		    unsigned long long pos, const struct pk_sink *out,
+		    struct pk_error *err);
+	void (*rejected)(void *ctx, struct pk_cli *cli,
+			 const struct pk_error *err);
+	void (*opened)(void *ctx, struct pk_cli *cli);
 };
 
 /* Open the output and run op over every record of the inputs (as above);
@@ -441,6 +455,15 @@ struct pk_cli_select {
 };
 void pk_cli_select(struct pk_cli *cli, const struct pk_cli_select *sel,
 		   uint64_t num, uint64_t den, int drop_top);
+
+/* pref-check (lib/cli/check.c): check every line of the inputs with ck
+ * (after pk_check_against()) on the engine's threads, with a format
+ * reader of cli->from and options fo for each thread (fo NULL: no
+ * --from), then pk_check_finish(ck); the output must be open.  The
+ * violations, counts and reports are those of one pk_check_line() loop
+ * in this thread.  A failure stops the run (exit status 2). */
+void pk_cli_check(struct pk_cli *cli, struct pk_check *ck,
+		  const struct pk_format_opts *fo);
 
 /* Add n to the named counter reported by --stats (name must be static). */
 void pk_cli_count(struct pk_cli *cli, const char *name, unsigned long long n);

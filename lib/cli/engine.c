@@ -244,6 +244,19 @@ static int stops_run(const struct engine *e, const struct line_result *r,
 		 err->kind == PK_ERR_DATA);
 }
 
+/* The operation on line r of b: the scanned record to record(), or the
+ * line to line(). */
+static int call_op(struct worker *w, struct batch *b,
+		   const struct line_result *r, struct pk_error *err)
+{
+	const struct pk_cli_op *op = w->e->op;
+	struct pk_line l = {line_data(b, r), r->in_len, r->lineno};
+
+	if (op->line)
+		return op->line(w->ws, &l, r->pos, &w->sink, err);
+	return op->record(w->ws, &w->rec, r->pos, &w->sink, err);
+}
+
 /* Scan and transform every line of b. */
 static void do_batch(struct worker *w, struct batch *b)
 {
@@ -264,13 +277,14 @@ static void do_batch(struct worker *w, struct batch *b)
 		pk_error_clear(&err);
 		w->nout = 0;
 		r->verdict = LINE_OK;
-		rc = pk_scan_record(&w->rec, line_data(b, r), r->in_len, &err);
+		rc = op->line ? PK_OK
+			      : pk_scan_record(&w->rec, line_data(b, r), r->in_len,
+					       &err);
 		if (rc != PK_OK) {
 			r->verdict = rc == PK_BAD_RECORD ? LINE_SCAN_BAD
 							 : LINE_SCAN_FATAL;
 		} else {
-			rc = record_failed(op, op->record(w->ws, &w->rec, r->pos,
-							 &w->sink, &err), &err);
+			rc = record_failed(op, call_op(w, b, r, &err), &err);
 			if (rc != PK_OK) {
 				r->verdict = LINE_FAILED;
 				r->rc = rc;
@@ -543,6 +557,37 @@ static void input_opened(struct engine *e)
 		pk_reader_keep(e->cli->reader);
 }
 
+/* The next input, which the operation is told of: 0, or -1 (see
+ * cli_next_input()). */
+static int next_input(struct pk_cli *cli, const struct pk_cli_op *op)
+{
+	if (cli_next_input(cli) < 0)
+		return -1;
+	if (op->opened)
+		op->opened(op->ctx, cli);
+	return 0;
+}
+
+/* A line the reader rejected (rc and err from cli_read_line()), for an
+ * operation that judges every line: handed to it, 1; 0 when it is a
+ * read error or the operation does not take such lines. */
+static int line_rejected(struct pk_cli *cli, const struct pk_cli_op *op,
+			 int rc, const struct pk_error *err)
+{
+	if (!op->line || (rc == PK_FATAL && err->kind != PK_ERR_DATA))
+		return 0;
+	if (rc == PK_FATAL) {
+		/* a JSON array file that is not valid: a bad line, and the
+		 * end of that file */
+		cli->nread++;
+		cli->input_nread++;
+		cli->line.lineno = err->line;
+		cli_close_input(cli);
+	}
+	op->rejected(op->ctx, cli, err);
+	return 1;
+}
+
 static void read_all(struct engine *e)
 {
 	struct pk_cli *cli = e->cli;
@@ -556,7 +601,7 @@ static void read_all(struct engine *e)
 			/* the next input's messages come after this one's */
 			queue_batch(e);
 			emit_all(e);
-			if (cli->stop || cli_next_input(cli) < 0)
+			if (cli->stop || next_input(cli, e->op) < 0)
 				return;
 			input_opened(e);
 		}
@@ -578,14 +623,16 @@ static void read_all(struct engine *e)
 		emit_all(e);
 		if (cli->stop)
 			return;
+		/* nothing in flight: the pages of the rest of the long line
+		 * go as it is drained */
+		if (rc == PK_BAD_RECORD && e->mapped)
+			pk_reader_release(cli->reader, NULL);
+		if (line_rejected(cli, e->op, rc, &err))
+			continue;
 		if (rc == PK_FATAL) {
 			cli_read_failed(cli, &err);
 			return;
 		}
-		/* nothing in flight: the pages of the rest of the long line
-		 * go as it is drained */
-		if (e->mapped)
-			pk_reader_release(cli->reader, NULL);
 		cli_bad_record(cli, err.text, 0, 1);
 	}
 }
@@ -622,6 +669,32 @@ static void held_sink(struct pk_sink *s, struct pk_buf *b)
 	s->ctx = b;
 }
 
+/* pk_cli_next() for an operation that judges every line (op->line): 1
+ * with the next line in cli->line, 0 at the end or when the run stops. */
+static int next_line(struct pk_cli *cli, const struct pk_cli_op *op)
+{
+	struct pk_error err;
+	int rc;
+
+	for (;;) {
+		if (cli->stop)
+			return 0;
+		if (!cli->reader && next_input(cli, op) < 0)
+			return 0;
+		if (cli->stop)
+			return 0;
+		rc = cli_read_line(cli, &err);
+		if (rc == PK_OK) {
+			cli_progress_tick(cli);
+			return 1;
+		}
+		if (rc == PK_EOF || line_rejected(cli, op, rc, &err))
+			continue;
+		cli_read_failed(cli, &err);
+		return 0;
+	}
+}
+
 /* -j 1: the pk_cli_next() loop. */
 static void run_here(struct pk_cli *cli, const struct pk_cli_op *op)
 {
@@ -643,11 +716,14 @@ static void run_here(struct pk_cli *cli, const struct pk_cli_op *op)
 	else
 		pk_cli_sink(cli, &out);
 	if (op->consume || pk_cli_open_output(cli) == 0) {
-		while (pk_cli_next(cli)) {
+		while (op->line ? next_line(cli, op) : pk_cli_next(cli)) {
 			pk_error_clear(&err);
 			pk_buf_reset(&held);
-			rc = record_failed(op, op->record(ws, &cli->rec, cli->nread - 1,
-							 &out, &err), &err);
+			rc = op->line ? op->line(ws, &cli->line, cli->nread - 1,
+						 &out, &err)
+				      : op->record(ws, &cli->rec, cli->nread - 1,
+						   &out, &err);
+			rc = record_failed(op, rc, &err);
 			if (rc == PK_OK && op->note && (note = op->note(ws)))
 				pk_cli_warn(cli, "%s", note);
 			if (rc == PK_OK && op->consume)
@@ -726,7 +802,7 @@ static void run_workers(struct pk_cli *cli, const struct pk_cli_op *op,
 	/* the output and the first input are opened before any other thread
 	 * runs, as with -j 1 (a signal while a FIFO opens finds one thread) */
 	if (!cli->stop && (op->consume || pk_cli_open_output(cli) == 0) &&
-	    cli_next_input(cli) == 0) {
+	    next_input(cli, op) == 0) {
 		input_opened(&e);
 		/* n threads: n - 1 workers, and this one, which reads,
 		 * writes, and does a batch itself whenever it would otherwise
