@@ -4,7 +4,9 @@
  * 3.9).  The key of a record is the XXH3-128 of the canonical JSON of its
  * key fields (pk_dupkey); the records are kept or dropped by pk_dedup,
  * which stays within --memory (key tables and records put aside spill to
- * --tmpdir) and gives the same output for any budget.
+ * --tmpdir) and gives the same output for any budget.  The keys are found
+ * on the engine's worker threads (-j), each record sent on behind its key
+ * (pk_dupkey_emit); this thread decides in input order (pk_dedup_keyed).
  */
 #include "config.h"
 
@@ -36,7 +38,7 @@ static const struct option longopts[] = {
 
 static void usage(FILE *fp, int status)
 {
-	struct pk_cli help = {.groups = PK_CLI_FIELDS | PK_CLI_SORT};
+	struct pk_cli help = {.groups = PK_CLI_FIELDS | PK_CLI_SORT | PK_CLI_THREADS};
 
 	fputs("Usage: pref-dedup [OPTION]... [FILE]...\n"
 	      "Keep the first record of each key, in input order; drop the others.\n"
@@ -72,45 +74,80 @@ static int handle_opt(void *ctx, int opt, const char *arg)
 	return 0;
 }
 
+/* The engine's operation. */
+struct dedup_run {
+	struct pk_dedup_opts o;
+	struct pk_dedup *d;
+};
+
+static void *dedup_start(void *ctx, struct pk_error *err)
+{
+	struct dedup_run *run = ctx;
+
+	return pk_dupkey_new(&run->o.key, err);
+}
+
+static void dedup_stop(void *k)
+{
+	pk_dupkey_free(k);
+}
+
+static int dedup_record(void *k, const struct pk_record *rec,
+			unsigned long long pos, const struct pk_sink *out,
+			struct pk_error *err)
+{
+	(void)pos;
+	return pk_dupkey_emit(k, rec, out, err);
+}
+
+static void dedup_consume(void *ctx, struct pk_cli *cli, const char *data,
+			  size_t len)
+{
+	struct dedup_run *run = ctx;
+	struct pk_error err = {0};
+	int rc = pk_dedup_keyed(run->d, data, len - 1, &err);
+
+	if (rc == PK_DEDUP_KEEP)
+		pk_cli_emit(cli, data + 16, len - 17);
+	else if (rc < 0)
+		pk_cli_error(cli, "%s", err.text);
+}
+
 int main(int argc, char **argv)
 {
 	struct pk_cli cli;
 	struct options opt = {0};
-	struct pk_dedup_opts o;
+	struct dedup_run run;
+	struct pk_dedup_opts *o = &run.o;
+	struct pk_cli_op op = {
+		.ctx = &run, .start = dedup_start, .record = dedup_record,
+		.stop = dedup_stop, .consume = dedup_consume, .parallel = 1,
+	};
 	struct pk_dedup *d;
 	struct pk_dedup_stats st;
 	struct pk_error err = {0};
 	struct pk_sink sink;
-	int rc, status;
+	int status;
 
-	memset(&o, 0, sizeof o);
-	pk_cli_init(&cli, "pref-dedup", PK_CLI_FIELDS | PK_CLI_SORT);
+	memset(&run, 0, sizeof run);
+	pk_cli_init(&cli, "pref-dedup", PK_CLI_FIELDS | PK_CLI_SORT | PK_CLI_THREADS);
 	opt.cli = &cli;
 	pk_cli_parse(&cli, argc, argv, NULL, longopts, handle_opt, &opt, usage);
-	o.key.key = opt.key;
-	o.key.norm = opt.norm;
-	o.key.prompt_field = cli.prompt_field;
-	o.key.chosen_field = cli.chosen_field;
-	o.key.rejected_field = cli.rejected_field;
-	o.memory = cli.memory;
-	o.tmpdir = cli.tmpdir;
-	if (!(d = pk_dedup_new(&o, &err))) {
+	o->key.key = opt.key;
+	o->key.norm = opt.norm;
+	o->key.prompt_field = cli.prompt_field;
+	o->key.chosen_field = cli.chosen_field;
+	o->key.rejected_field = cli.rejected_field;
+	o->memory = cli.memory;
+	o->tmpdir = cli.tmpdir;
+	if (!(d = run.d = pk_dedup_new(o, &err))) {
 		if (err.kind == PK_ERR_USAGE)
 			pk_cli_usage_error(&cli, "--key: %s", err.text);
 		pk_cli_fatal(&cli, "%s", err.text);
 	}
 
 	if (pk_cli_open_output(&cli) == 0) {
-		while (pk_cli_next(&cli)) {
-			pk_error_clear(&err);
-			rc = pk_dedup_record(d, &cli.rec, &err);
-			if (rc == PK_DEDUP_KEEP)
-				pk_cli_emit_record(&cli);
-			else if (rc == PK_BAD_RECORD)
-				pk_cli_reject_error(&cli, &err);
-			else if (rc < 0)
-				pk_cli_error(&cli, "%s", err.text);
-		}
+		pk_cli_run(&cli, &op);
 		/* the records put aside, once every key is known; not after a
 		 * bad record under --on-error=abort (nothing more is written) */
 		pk_cli_sink(&cli, &sink);

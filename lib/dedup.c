@@ -41,7 +41,7 @@ struct pk_dupkey {
 	struct pk_field chosen;   /* for an implicit prompt */
 	char *chosen_name;
 	struct pk_canon canon;
-	struct pk_buf text, implicit;
+	struct pk_buf text, implicit, out;
 };
 
 static int add_item(struct pk_dupkey *k, enum item_kind kind,
@@ -77,6 +77,7 @@ void pk_dupkey_free(struct pk_dupkey *k)
 	pk_canon_free(&k->canon);
 	pk_buf_free(&k->text);
 	pk_buf_free(&k->implicit);
+	pk_buf_free(&k->out);
 	free(k);
 }
 
@@ -194,6 +195,30 @@ int pk_dupkey_hash(struct pk_dupkey *k, const struct pk_record *rec,
 	return rc;
 }
 
+int pk_dupkey_emit(struct pk_dupkey *k, const struct pk_record *rec,
+		   const struct pk_sink *out, struct pk_error *err)
+{
+	unsigned char key[16];
+	int rc = pk_dupkey_hash(k, rec, key, err);
+	char *d;
+
+	if (rc != PK_OK)
+		return rc;
+	if (out->room) { /* built in place */
+		if (!(d = out->room(out->ctx, 16 + rec->len)))
+			return pk_nomem(err);
+		memcpy(d, key, 16);
+		return out->commit(out->ctx, d,
+				   16 + pk_record_compact_to(rec, d + 16));
+	}
+	pk_buf_reset(&k->out);
+	if (pk_buf_reserve(&k->out, 16 + rec->len) < 0)
+		return pk_nomem(err);
+	memcpy(k->out.data, key, 16);
+	k->out.len = 16 + pk_record_compact_to(rec, k->out.data + 16);
+	return out->emit(out->ctx, k->out.data, k->out.len);
+}
+
 /* ------------------------------------------------------------------ */
 /* pref-dedup                                                          */
 /* ------------------------------------------------------------------ */
@@ -249,9 +274,11 @@ struct pk_dedup *pk_dedup_new(const struct pk_dedup_opts *o,
 	return d;
 }
 
-/* Put the record aside behind its tag. */
+/* Put the record (scanned rec, or its compact text json[0..len)) aside
+ * behind its tag. */
 static int put_aside(struct pk_dedup *d, const struct pk_record *rec,
-		     uint64_t tag, struct pk_error *err)
+		     const char *json, size_t len, uint64_t tag,
+		     struct pk_error *err)
 {
 	unsigned char t[8];
 
@@ -271,22 +298,21 @@ static int put_aside(struct pk_dedup *d, const struct pk_record *rec,
 	pk_sort_put_u64(t, tag);
 	pk_buf_reset(&d->rec);
 	if (pk_buf_append(&d->rec, t, 8) < 0 ||
-	    pk_compact(&d->rec, rec->text, rec->len) < 0)
+	    (rec ? pk_compact(&d->rec, rec->text, rec->len)
+		 : pk_buf_append(&d->rec, json, len)) < 0)
 		return pk_nomem(err);
 	d->stats.held++;
 	return pk_sort_add(d->spool, d->rec.data, d->rec.len, err);
 }
 
-int pk_dedup_record(struct pk_dedup *d, const struct pk_record *rec,
-		    struct pk_error *err)
+/* The verdict on the record with key (rec, or json[0..len)). */
+static int decide(struct pk_dedup *d, const unsigned char key[16],
+		  const struct pk_record *rec, const char *json, size_t len,
+		  struct pk_error *err)
 {
-	unsigned char key[16];
-	uint64_t tag;
+	uint64_t tag = d->tag++;
 	int rc;
 
-	if ((rc = pk_dupkey_hash(d->key, rec, key, err)) != PK_OK)
-		return rc;
-	tag = d->tag++;
 	rc = pk_keyset_add(d->set, key, tag, NULL, err);
 	switch (rc) {
 	case PK_KEY_NEW:
@@ -296,11 +322,32 @@ int pk_dedup_record(struct pk_dedup *d, const struct pk_record *rec,
 		d->stats.dropped++;
 		return PK_DEDUP_DROP;
 	case PK_KEY_LATER:
-		rc = put_aside(d, rec, tag, err);
+		rc = put_aside(d, rec, json, len, tag, err);
 		return rc == PK_OK ? PK_DEDUP_HELD : rc;
 	default:
 		return rc;
 	}
+}
+
+int pk_dedup_record(struct pk_dedup *d, const struct pk_record *rec,
+		    struct pk_error *err)
+{
+	unsigned char key[16];
+	int rc;
+
+	if ((rc = pk_dupkey_hash(d->key, rec, key, err)) != PK_OK)
+		return rc;
+	return decide(d, key, rec, NULL, 0, err);
+}
+
+int pk_dedup_keyed(struct pk_dedup *d, const void *keyed, size_t len,
+		   struct pk_error *err)
+{
+	if (len < 16)
+		return pk_error_set(err, PK_ERR_USAGE,
+				    "pk_dedup_keyed: no key");
+	return decide(d, keyed, NULL, (const char *)keyed + 16, len - 16,
+		      err);
 }
 
 int pk_dedup_finish(struct pk_dedup *d, const struct pk_sink *sink,
