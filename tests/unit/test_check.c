@@ -3,6 +3,10 @@
  * test_check.c - the rules of pref-check (lib/check.c) on hand-written
  * records: each test feeds lines and compares the listed violations with
  * the lines written here by hand; pk_text_trim and pk_prompt_text too.
+ * Every test runs twice: with one checker, and with its lines dealt to
+ * three workers (pk_check_worker) whose events are replayed in order
+ * only after every line is checked (pk_check_replay), as pref-check -j
+ * does - the expected lines are the same.
  */
 #include "config.h"
 
@@ -15,12 +19,68 @@
 #include "test.h"
 
 static struct pk_buf out = PK_BUF_INIT;
+/* 0: pk_check_line() on the checker; else lines dealt to this many
+ * workers */
+static int nworkers;
 
 static int collect(void *ctx, const char *line, size_t len)
 {
 	(void)ctx;
 	pk_buf_append(&out, line, len);
 	return pk_buf_putc(&out, '\n');
+}
+
+/* The lines of text checked by nworkers workers of ck in turn, each
+ * line's events kept (with a length before them), then all replayed in
+ * order, and ck finished: 0, or -1 after printing what failed. */
+static int run_workers(struct pk_check *ck, const char *text)
+{
+	struct pk_check *w[8] = {NULL};
+	struct pk_buf evs = PK_BUF_INIT;
+	struct pk_error err = {0};
+	const char *p = text;
+	unsigned long long line = 0;
+	size_t off, n;
+	int i, rc = 0;
+
+	for (i = 0; i < nworkers; i++)
+		if (!(w[i] = pk_check_worker(ck, NULL, &err))) {
+			printf("# pk_check_worker: %s\n", err.text);
+			rc = -1;
+			goto out;
+		}
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		struct pk_check *wk = w[line % (unsigned)nworkers];
+		const void *ev;
+
+		n = e ? (size_t)(e - p) : strlen(p);
+		line++;
+		if (pk_check_line(wk, line, p, n, &err) < 0) {
+			printf("# line %llu: %s\n", line, err.text);
+			rc = -1;
+		}
+		pk_check_events(wk, &ev, &n);
+		pk_buf_append(&evs, &n, sizeof n);
+		pk_buf_append(&evs, ev, n);
+		p = e ? e + 1 : p + strlen(p);
+	}
+	for (off = 0; off < evs.len; off += sizeof n + n) {
+		memcpy(&n, evs.data + off, sizeof n);
+		if (pk_check_replay(ck, evs.data + off + sizeof n, n, &err) < 0) {
+			printf("# replay: %s\n", err.text);
+			rc = -1;
+		}
+	}
+	if (pk_check_finish(ck, &err) < 0) {
+		printf("# finish: %s\n", err.text);
+		rc = -1;
+	}
+out:
+	for (i = 0; i < nworkers; i++)
+		pk_check_free(w[i]);
+	pk_buf_free(&evs);
+	return rc;
 }
 
 /* Check the lines of text (one record each, '\n'-separated) with o as
@@ -43,6 +103,8 @@ static struct pk_check *run(struct pk_check_opts *o, const char *text,
 	if (against && pk_check_against(ck, against, &err) < 0)
 		printf("# against: %s\n", err.text);
 	pk_check_begin_file(ck, "t.jsonl", &err);
+	if (nworkers)
+		return run_workers(ck, text), ck;
 	while (*p) {
 		const char *e = strchr(p, '\n');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
@@ -411,19 +473,82 @@ static void test_leak(void)
 	unlink(path);
 }
 
+/* What only workers do: misuse, and a format reader that groups records
+ * (its pairs come at the end, from pk_check_finish() on the worker). */
+static void test_workers(void)
+{
+	struct pk_check_opts o;
+	struct pk_error err = {0};
+	struct pk_format_reader *fr;
+	struct pk_check *ck, *w;
+	const char *in[] = {
+		"{\"prompt\":\"p\",\"completion\":\"a\",\"label\":true}",
+		"{\"prompt\":\"p\",\"completion\":\"a\",\"label\":false}",
+		"{\"prompt\":\"q\",\"completion\":\"b\",\"label\":3}",
+	};
+	const void *ev;
+	size_t n, i;
+
+	pk_check_opts_init(&o);
+	o.emit = collect;
+	pk_buf_reset(&out);
+	ck = pk_check_new(&o, &err);
+	w = pk_check_worker(ck, NULL, &err);
+	CHECK(pk_check_worker(w, NULL, &err) == NULL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	/* events that are not a worker's: an unknown one, a short one */
+	CHECK_INT(pk_check_replay(ck, "X", 1, &err), PK_FATAL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	CHECK_INT(pk_check_replay(ck, "L\1", 2, &err), PK_FATAL);
+	CHECK_INT(pk_check_replay(ck, "V\1\5\0\0\0ab", 8, &err), PK_FATAL);
+	/* a worker counts nothing itself */
+	CHECK_INT(pk_check_line(w, 1, "x", 1, &err), PK_OK);
+	pk_check_events(w, &ev, &n);
+	CHECK(n > 9 && ((const char *)ev)[0] == 'L' && ((const char *)ev)[9] == 'V');
+	CHECK_INT(pk_check_count(w, PK_CHECK_JSON, NULL), 0);
+	CHECK_STR(out.data ? out.data : "", "");
+	pk_check_free(w);
+	pk_check_free(ck);
+
+	/* --from unpaired: the pair of p is made at the end (identical); the
+	 * label 3 is bad (schema) at once */
+	fr = pk_format_reader_new("unpaired", NULL, &err);
+	CHECK(fr != NULL);
+	CHECK_INT(pk_format_reader_per_record(fr), 0);
+	pk_buf_reset(&out);
+	ck = pk_check_new(&o, &err);
+	pk_check_begin_file(ck, "t.jsonl", &err);
+	w = pk_check_worker(ck, fr, &err);
+	for (i = 0; i < 3; i++) {
+		CHECK_INT(pk_check_line(w, i + 1, in[i], strlen(in[i]), &err), PK_OK);
+		pk_check_events(w, &ev, &n);
+		CHECK_INT(pk_check_replay(ck, ev, n, &err), PK_OK);
+	}
+	CHECK_INT(pk_check_finish(w, &err), PK_OK);
+	CHECK_INT(pk_check_finish(ck, &err), PK_OK);
+	CHECK_STR(out.data, "t.jsonl:3: schema: unpaired: label 'label' is 3, which matches neither --desirable (true) nor --undesirable (false)\n"
+			    "t.jsonl:3: identical: chosen and rejected are identical\n");
+	CHECK_INT(pk_check_count(ck, PK_CHECK_IDENTICAL, NULL), 1);
+	pk_check_free(w);
+	pk_check_free(ck);
+}
+
 int main(void)
 {
 	test_trim();
 	test_prompt_text();
 	test_rules_parse();
-	test_pairs();
-	test_messages();
-	test_options();
-	test_deny_literal();
-	test_lists();
-	test_limit_summary_json();
-	test_duplicate_spill();
-	test_leak();
+	for (nworkers = 0; nworkers <= 3; nworkers += 3) {
+		test_pairs();
+		test_messages();
+		test_options();
+		test_deny_literal();
+		test_lists();
+		test_limit_summary_json();
+		test_duplicate_spill();
+		test_leak();
+	}
+	test_workers();
 	pk_buf_free(&out);
 	return pk_test_done();
 }

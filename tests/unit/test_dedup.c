@@ -3,7 +3,9 @@
  * test_dedup.c - dedup keys and the pref-dedup operation (dedup.c): the
  * key texts written out by hand for each kind of key and normalization,
  * bad records, records kept by hand-made duplicates, and a tiny memory
- * budget giving byte for byte the output of an unbounded one.
+ * budget giving byte for byte the output of an unbounded one.  The
+ * operation's tests run twice: by pk_dedup_record(), and by
+ * pk_dupkey_emit() then pk_dedup_keyed() (pref-dedup -j's way).
  */
 #include "config.h"
 
@@ -17,6 +19,8 @@
 #include "test.h"
 
 static const char *tmpdir;
+/* 1: records keyed by pk_dupkey_emit(), decided by pk_dedup_keyed() */
+static int keyed;
 
 static int count_entries(const char *dir)
 {
@@ -122,6 +126,53 @@ static int emit(void *ctx, const char *json, size_t len)
 	return PK_OK;
 }
 
+/* A sink that keeps one record (no newline), offering room or not. */
+static int keep(void *ctx, const char *json, size_t len)
+{
+	struct out *o = ctx;
+
+	return pk_buf_append(&o->b, json, len) < 0 ? PK_FATAL : PK_OK;
+}
+
+static char *keep_room(void *ctx, size_t n)
+{
+	struct out *o = ctx;
+
+	if (pk_buf_reserve(&o->b, n + 1) < 0)
+		return NULL;
+	return o->b.data + o->b.len;
+}
+
+static int keep_commit(void *ctx, char *p, size_t len)
+{
+	struct out *o = ctx;
+
+	(void)p;
+	o->b.len += len;
+	return PK_OK;
+}
+
+/* pk_dedup_record(d, rec), or with keyed the same through k; a kept
+ * record's output text in *text. */
+static int decide(struct pk_dedup *d, struct pk_dupkey *k,
+		  const struct pk_record *rec, struct out *kb, int room,
+		  const char **text, size_t *len, struct pk_error *err)
+{
+	struct pk_sink s = {keep, room ? keep_room : NULL, keep_commit, kb};
+	int rc;
+
+	*text = rec->text;
+	*len = rec->len;
+	if (!keyed)
+		return pk_dedup_record(d, rec, err);
+	pk_buf_reset(&kb->b);
+	if ((rc = pk_dupkey_emit(k, rec, &s, err)) != PK_OK)
+		return rc;
+	*text = kb->b.data + 16;
+	*len = kb->b.len - 16;
+	return pk_dedup_keyed(d, kb->b.data, kb->b.len, err);
+}
+
 static char *dedup(const char *const *lines, size_t n, const char *spec,
 		   unsigned norm, size_t memory, struct pk_dedup_stats *st)
 {
@@ -129,18 +180,21 @@ static char *dedup(const char *const *lines, size_t n, const char *spec,
 				  .memory = memory, .tmpdir = tmpdir};
 	struct pk_error err = {0};
 	struct pk_dedup *d = pk_dedup_new(&o, &err);
-	struct out out = {PK_BUF_INIT};
+	struct pk_dupkey *k = pk_dupkey_new(&o.key, &err);
+	struct out out = {PK_BUF_INIT}, kb = {PK_BUF_INIT};
 	struct pk_sink sink = {emit, NULL, NULL, &out};
 	struct pk_record rec = PK_RECORD_INIT;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		const char *t;
+		size_t len;
 		int rc;
 
 		pk_scan_record(&rec, lines[i], strlen(lines[i]), &err);
-		rc = pk_dedup_record(d, &rec, &err);
+		rc = decide(d, k, &rec, &kb, (int)(i % 2), &t, &len, &err);
 		if (rc == PK_DEDUP_KEEP)
-			emit(&out, lines[i], strlen(lines[i]));
+			emit(&out, t, len);
 		else if (rc == PK_BAD_RECORD)
 			pk_buf_puts(&out.b, "BAD\n");
 		else if (rc < 0)
@@ -150,6 +204,8 @@ static char *dedup(const char *const *lines, size_t n, const char *spec,
 		printf("# pk_dedup_finish: %s\n", err.text);
 	pk_dedup_get_stats(d, st);
 	pk_dedup_free(d);
+	pk_dupkey_free(k);
+	pk_buf_free(&kb.b);
 	pk_record_free(&rec);
 	if (!out.b.data)
 		pk_buf_puts(&out.b, "");
@@ -223,6 +279,7 @@ static void test_tiny_memory(void)
 	static unsigned char seen[16][1500];
 	struct pk_buf want = PK_BUF_INIT;
 
+	memset(seen, 0, sizeof seen);
 	for (i = 0; i < n; i++) {
 		char t[128];
 		unsigned q, c;
@@ -262,6 +319,49 @@ static void test_tiny_memory(void)
 	CHECK_INT(count_entries("/proc/self/fd"), fds);
 }
 
+/* pk_dupkey_emit(): the key (pk_dupkey_hash's), then the record
+ * compacted, with the sink's room or without; pk_dedup_keyed() of a
+ * text too short to hold a key is misuse. */
+static void test_keyed(void)
+{
+	const char *json = "{ \"prompt\" : \"p\", \"chosen\":[ 1, 2 ] ,\"rejected\":\"r s\" }";
+	const char *compact = "{\"prompt\":\"p\",\"chosen\":[1,2],\"rejected\":\"r s\"}";
+	struct pk_dupkey_opts o = {0};
+	struct pk_dedup_opts dopts = {.tmpdir = NULL};
+	struct pk_error err = {0};
+	struct pk_dupkey *k = pk_dupkey_new(&o, &err);
+	struct pk_dedup *d = pk_dedup_new(&dopts, &err);
+	struct pk_record rec = PK_RECORD_INIT;
+	struct out kb = {PK_BUF_INIT};
+	unsigned char key[16];
+	int room;
+
+	CHECK_INT(pk_scan_record(&rec, json, strlen(json), &err), PK_OK);
+	CHECK_INT(pk_dupkey_hash(k, &rec, key, &err), PK_OK);
+	for (room = 0; room < 2; room++) {
+		struct pk_sink s = {keep, room ? keep_room : NULL, keep_commit, &kb};
+
+		pk_buf_reset(&kb.b);
+		CHECK_INT(pk_dupkey_emit(k, &rec, &s, &err), PK_OK);
+		CHECK_INT(kb.b.len, 16 + strlen(compact));
+		CHECK(memcmp(kb.b.data, key, 16) == 0);
+		CHECK(memcmp(kb.b.data + 16, compact, strlen(compact)) == 0);
+		CHECK_INT(pk_dedup_keyed(d, kb.b.data, kb.b.len, &err),
+			  room ? PK_DEDUP_DROP : PK_DEDUP_KEEP);
+	}
+	/* a record without the key's fields */
+	CHECK_INT(pk_scan_record(&rec, "{\"prompt\":\"p\"}", 14, &err), PK_OK);
+	CHECK_INT(pk_dupkey_emit(k, &rec, &(struct pk_sink){keep, NULL, NULL, &kb}, &err),
+		  PK_BAD_RECORD);
+	CHECK_STR(err.text, "missing field 'chosen'");
+	CHECK_INT(pk_dedup_keyed(d, "short", 5, &err), PK_FATAL);
+	CHECK_INT(err.kind, PK_ERR_USAGE);
+	pk_buf_free(&kb.b);
+	pk_record_free(&rec);
+	pk_dupkey_free(k);
+	pk_dedup_free(d);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/pk-dedup.XXXXXX";
@@ -272,8 +372,11 @@ int main(void)
 	}
 	tmpdir = dir;
 	test_keys();
-	test_by_hand();
-	test_tiny_memory();
+	test_keyed();
+	for (keyed = 0; keyed < 2; keyed++) {
+		test_by_hand();
+		test_tiny_memory();
+	}
 	rmdir(dir);
 	return pk_test_done();
 }
