@@ -34,6 +34,11 @@ pref-convert --from=oasst --to=lists "$TESTDATA/expand/oasst_en_100_tree.jsonl" 
 # oasst trees with a bad line between them
 sed '3a\
 {"message_tree_id":' "$TESTDATA/expand/oasst_en_100_tree.jsonl" >oasst.jsonl
+# a JSON array file that goes bad after its second record
+printf '%s\n' '[{"prompt":"p","chosen":"a","rejected":"b"},' \
+	'{"prompt":"q","chosen":"a","rejected":"a"},' '{"x": ]' >array.json
+# a test split for pref-check --against: prompts of the pairs
+head -n 4 "$DATA/sample-pairs.jsonl" >against.jsonl
 
 # run J:LINES NAME CMD ARGS...: the run's outputs in NAME.J:LINES.*
 run() {
@@ -100,3 +105,46 @@ check stats-two pref-stats --json scored.jsonl pairs.jsonl
 check stats-lists pref-stats --json --ascii lists-bad.jsonl
 # the values beyond --memory go to the sketch, the keys spill to --tmpdir
 check stats-spill sh -c 'cat pairs.jsonl scored.jsonl | pref-stats --json --memory=1K --tmpdir=. "$@" -' sh
+# pref-dedup: the records of the second file repeat the first's; bad
+# records (no key fields) among the lists; a memory so small that the
+# keys and the records put aside spill
+check dedup pref-dedup pairs.jsonl scored.jsonl pairs.jsonl
+check dedup-prompt pref-dedup --key=prompt --normalize=space,case \
+	lists-bad.jsonl scored.jsonl
+check dedup-spill pref-dedup --memory=1K --tmpdir=. --key=prompt,chosen \
+	scored.jsonl pairs.jsonl scored.jsonl
+
+# check_all NAME CMD ARGS...: check for pref-check, which judges every
+# line (--on-error does not apply): runs without it, the report also as
+# --json=FILE, shown after the output
+check_all() {
+	name=$1
+	shift
+	for n in 1:1 2:1 4:1 2:7 3:7; do
+		PREFKIT_BATCH_LINES=${n#*:} "$@" -j "${n%:*}" --max-line=64K \
+			--json="$name.$n.json" --stats="$name.$n.stats" \
+			>"$name.$n.out" 2>"$name.$n.err"
+		echo "$?" >"$name.$n.exit"
+	done
+	verdict=same
+	for f in "$name".1:1.*; do
+		for n in 2:1 4:1 2:7 3:7; do
+			cmp -s "$f" "$name.$n.${f#"$name".1:1.}" ||
+				verdict="DIFFERENT (-j ${n%:*}, ${n#*:} a batch: ${f#"$name".1:1.})"
+		done
+	done
+	grep -q '"violations":[1-9]' "$name.1:1.json" || verdict="$verdict; no violation"
+	echo "$name: $verdict"
+}
+
+# bad lines, a line over --max-line, duplicates across files, a JSON
+# array file that goes bad; every violation listed; duplicates spilled
+check_all check pref-check --limit=0 pairs.jsonl array.json pairs.jsonl
+check_all check-rules pref-check --limit=3 --scale=3:8 --against=against.jsonl \
+	--leak-ngram=2 --deny-regex='(?i)\bthe\b' --max-chars=300 \
+	scored.jsonl lists-bad.jsonl pairs.jsonl
+check_all check-spill pref-check --limit=0 --memory=1K --tmpdir=. \
+	scored.jsonl pairs.jsonl scored.jsonl
+check_all check-stdin sh -c 'pref-check --rule=tie=error "$@" - <scored.jsonl' sh
+check_all check-hh pref-check --from=hh hh.jsonl
+check_all check-oasst pref-check --from=oasst oasst.jsonl
