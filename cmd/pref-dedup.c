@@ -105,10 +105,14 @@ static void dedup_consume(void *ctx, struct pk_cli *cli, const char *data,
 {
 	struct dedup_run *run = ctx;
 	struct pk_error err = {0};
-	int rc = pk_dedup_keyed(run->d, data, len - 1, &err);
+	/* the key, then the record compacted, or nothing when the line is */
+	const char *json = len > 17 ? data + 16 : cli->line.data;
+	size_t n = len > 17 ? len - 17 : cli->line.len;
+	int rc = pk_dedup_keyed(run->d, (const unsigned char *)data, json, n,
+				&err);
 
 	if (rc == PK_DEDUP_KEEP)
-		pk_cli_emit(cli, data + 16, len - 17);
+		pk_cli_emit(cli, json, n);
 	else if (rc < 0)
 		pk_cli_error(cli, "%s", err.text);
 }

@@ -204,6 +204,8 @@ int pk_dupkey_emit(struct pk_dupkey *k, const struct pk_record *rec,
 
 	if (rc != PK_OK)
 		return rc;
+	if (!rec->has_space) /* the record as it is: the caller has it */
+		return out->emit(out->ctx, (const char *)key, 16);
 	if (out->room) { /* built in place */
 		if (!(d = out->room(out->ctx, 16 + rec->len)))
 			return pk_nomem(err);
@@ -340,14 +342,10 @@ int pk_dedup_record(struct pk_dedup *d, const struct pk_record *rec,
 	return decide(d, key, rec, NULL, 0, err);
 }
 
-int pk_dedup_keyed(struct pk_dedup *d, const void *keyed, size_t len,
-		   struct pk_error *err)
+int pk_dedup_keyed(struct pk_dedup *d, const unsigned char key[16],
+		   const char *json, size_t len, struct pk_error *err)
 {
-	if (len < 16)
-		return pk_error_set(err, PK_ERR_USAGE,
-				    "pk_dedup_keyed: no key");
-	return decide(d, keyed, NULL, (const char *)keyed + 16, len - 16,
-		      err);
+	return decide(d, key, NULL, json, len, err);
 }
 
 int pk_dedup_finish(struct pk_dedup *d, const struct pk_sink *sink,

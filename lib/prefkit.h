@@ -1663,9 +1663,11 @@ PK_API int pk_dupkey_hash(struct pk_dupkey *k, const struct pk_record *rec,
 PK_API int pk_dupkey_text(struct pk_dupkey *k, const struct pk_record *rec,
 			  const char **text, size_t *len,
 			  struct pk_error *err);
-/* The record keyed, as one output record to out: its key (16 bytes) then
- * its compact JSON (for pk_dedup_keyed(), on another thread).  PK_OK, a
- * failure of pk_dupkey_hash(), or out's. */
+/* The record keyed, as one output record to out (for pk_dedup_keyed(), on
+ * another thread): its key (16 bytes), then its compact JSON when the
+ * record has white space to remove - without it, the record's text as it
+ * stands is its compact JSON.  PK_OK, a failure of pk_dupkey_hash(), or
+ * out's. */
 PK_API int pk_dupkey_emit(struct pk_dupkey *k, const struct pk_record *rec,
 			  const struct pk_sink *out, struct pk_error *err);
 
@@ -1703,13 +1705,13 @@ PK_API struct pk_dedup *pk_dedup_new(const struct pk_dedup_opts *o,
  * the record is neither kept nor counted) or PK_FATAL. */
 PK_API int pk_dedup_record(struct pk_dedup *d, const struct pk_record *rec,
 			   struct pk_error *err);
-/* The same for a record keyed by pk_dupkey_emit() (keyed[0..len): the
- * key, then the compact record): with a pk_dupkey on each thread, the
- * keys are found on many threads, and the records go to pk_dedup_keyed()
- * in input order, which decides as pk_dedup_record() would.  A kept
- * record is the text after the key. */
-PK_API int pk_dedup_keyed(struct pk_dedup *d, const void *keyed, size_t len,
-			  struct pk_error *err);
+/* The same for a record of key (pk_dupkey_emit()'s) whose compact JSON
+ * is json[0..len): with a pk_dupkey on each thread, the keys are found on
+ * many threads, and the records go to pk_dedup_keyed() in input order,
+ * which decides as pk_dedup_record() would (and puts json aside when
+ * held). */
+PK_API int pk_dedup_keyed(struct pk_dedup *d, const unsigned char key[16],
+			  const char *json, size_t len, struct pk_error *err);
 /* Write the records put aside that are kept: sink->emit's failure is
  * returned as it is. */
 PK_API int pk_dedup_finish(struct pk_dedup *d, const struct pk_sink *sink,

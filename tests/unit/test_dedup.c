@@ -168,9 +168,12 @@ static int decide(struct pk_dedup *d, struct pk_dupkey *k,
 	pk_buf_reset(&kb->b);
 	if ((rc = pk_dupkey_emit(k, rec, &s, err)) != PK_OK)
 		return rc;
-	*text = kb->b.data + 16;
-	*len = kb->b.len - 16;
-	return pk_dedup_keyed(d, kb->b.data, kb->b.len, err);
+	if (kb->b.len > 16) { /* compacted; else the record as it is */
+		*text = kb->b.data + 16;
+		*len = kb->b.len - 16;
+	}
+	return pk_dedup_keyed(d, (const unsigned char *)kb->b.data, *text,
+			      *len, err);
 }
 
 static char *dedup(const char *const *lines, size_t n, const char *spec,
@@ -193,6 +196,12 @@ static char *dedup(const char *const *lines, size_t n, const char *spec,
 
 		pk_scan_record(&rec, lines[i], strlen(lines[i]), &err);
 		rc = decide(d, k, &rec, &kb, (int)(i % 2), &t, &len, &err);
+		if (rc == PK_DEDUP_KEEP && !keyed) { /* as pref-dedup writes it */
+			pk_buf_reset(&kb.b);
+			pk_compact(&kb.b, t, len);
+			t = kb.b.data;
+			len = kb.b.len;
+		}
 		if (rc == PK_DEDUP_KEEP)
 			emit(&out, t, len);
 		else if (rc == PK_BAD_RECORD)
@@ -290,7 +299,18 @@ static void test_tiny_memory(void)
 		snprintf(t, sizeof t,
 			 "{\"prompt\":\"q%u\",\"chosen\":\"c%u\","
 			 "\"rejected\":\"r\",\"n\":%zu}", q, c, i);
-		lines[i] = strdup(t);
+		/* every third record with white space, written compacted */
+		if (i % 3 == 0) {
+			char sp[140];
+
+			snprintf(sp, sizeof sp, " %.*s, \"s\" : [ 1 ]}",
+				 (int)strlen(t) - 1, t);
+			snprintf(t + strlen(t) - 1, sizeof t - strlen(t) + 1,
+				 ",\"s\":[1]}");
+			lines[i] = strdup(sp);
+		} else {
+			lines[i] = strdup(t);
+		}
 		if (!seen[q][c]++) {
 			pk_buf_puts(&want, t);
 			pk_buf_putc(&want, '\n');
@@ -320,8 +340,8 @@ static void test_tiny_memory(void)
 }
 
 /* pk_dupkey_emit(): the key (pk_dupkey_hash's), then the record
- * compacted, with the sink's room or without; pk_dedup_keyed() of a
- * text too short to hold a key is misuse. */
+ * compacted, with the sink's room or without; the key alone for a record
+ * that is compact as it stands. */
 static void test_keyed(void)
 {
 	const char *json = "{ \"prompt\" : \"p\", \"chosen\":[ 1, 2 ] ,\"rejected\":\"r s\" }";
@@ -346,16 +366,21 @@ static void test_keyed(void)
 		CHECK_INT(kb.b.len, 16 + strlen(compact));
 		CHECK(memcmp(kb.b.data, key, 16) == 0);
 		CHECK(memcmp(kb.b.data + 16, compact, strlen(compact)) == 0);
-		CHECK_INT(pk_dedup_keyed(d, kb.b.data, kb.b.len, &err),
+		CHECK_INT(pk_dedup_keyed(d, (const unsigned char *)kb.b.data,
+					 kb.b.data + 16, kb.b.len - 16, &err),
 			  room ? PK_DEDUP_DROP : PK_DEDUP_KEEP);
 	}
+	CHECK_INT(pk_scan_record(&rec, compact, strlen(compact), &err), PK_OK);
+	pk_buf_reset(&kb.b);
+	CHECK_INT(pk_dupkey_emit(k, &rec, &(struct pk_sink){keep, keep_room, keep_commit, &kb}, &err),
+		  PK_OK);
+	CHECK_INT(kb.b.len, 16);
+	CHECK(memcmp(kb.b.data, key, 16) == 0);
 	/* a record without the key's fields */
 	CHECK_INT(pk_scan_record(&rec, "{\"prompt\":\"p\"}", 14, &err), PK_OK);
 	CHECK_INT(pk_dupkey_emit(k, &rec, &(struct pk_sink){keep, NULL, NULL, &kb}, &err),
 		  PK_BAD_RECORD);
 	CHECK_STR(err.text, "missing field 'chosen'");
-	CHECK_INT(pk_dedup_keyed(d, "short", 5, &err), PK_FATAL);
-	CHECK_INT(err.kind, PK_ERR_USAGE);
 	pk_buf_free(&kb.b);
 	pk_record_free(&rec);
 	pk_dupkey_free(k);

@@ -37,6 +37,8 @@ sed '3a\
 # a JSON array file that goes bad after its second record
 printf '%s\n' '[{"prompt":"p","chosen":"a","rejected":"b"},' \
 	'{"prompt":"q","chosen":"a","rejected":"a"},' '{"x": ]' >array.json
+# the pairs with white space to compact
+sed 's/^{"/{ "/' "$DATA/sample-pairs.jsonl" >spaced.jsonl
 # a test split for pref-check --against: prompts of the pairs
 head -n 4 "$DATA/sample-pairs.jsonl" >against.jsonl
 
@@ -108,11 +110,11 @@ check stats-spill sh -c 'cat pairs.jsonl scored.jsonl | pref-stats --json --memo
 # pref-dedup: the records of the second file repeat the first's; bad
 # records (no key fields) among the lists; a memory so small that the
 # keys and the records put aside spill
-check dedup pref-dedup pairs.jsonl scored.jsonl pairs.jsonl
+check dedup pref-dedup pairs.jsonl spaced.jsonl scored.jsonl pairs.jsonl
 check dedup-prompt pref-dedup --key=prompt --normalize=space,case \
 	lists-bad.jsonl scored.jsonl
 check dedup-spill pref-dedup --memory=1K --tmpdir=. --key=prompt,chosen \
-	scored.jsonl pairs.jsonl scored.jsonl
+	scored.jsonl spaced.jsonl pairs.jsonl scored.jsonl
 
 # check_all NAME CMD ARGS...: check for pref-check, which judges every
 # line (--on-error does not apply): runs without it, the report also as
