@@ -74,5 +74,19 @@ row "pref-flip" "$labeled" "$bin/pref-flip"
 row "pref-expand --pairs all" "$lists" "$bin/pref-expand" --pairs all
 row "pref-convert --from hh" "$hh" "$bin/pref-convert" --from hh
 row "pref-ches (lexical)" "$pairs" "$bin/pref-ches"
+# pref-check with every rule, as bench/check.sh runs it (a test split of
+# 2000 records of the input and 2000 others; violations tolerated so that
+# the exit status is 0)
+against=$tmp/against.jsonl
+{ head -n 2000 "$pairs"; "$py" "$here/gen.py" --seed 2 --records 2000 --shape pairs; } >"$against"
+row "pref-check (every rule)" "$pairs" "$bin/pref-check" --max-violations 1000000000 \
+	--scale 1:10 --against "$against" --leak-ngram 13 \
+	--deny-regex '(?i)\bas an ai\b' --max-chars 20000
+# pref-dedup on the input and its first half again, as bench/split-dedup.sh
+dup=$tmp/dup.jsonl
+n=$(wc -l <"$pairs")
+{ cat "$pairs"; head -n $((n / 2)) "$pairs"; } >"$dup"
+row "pref-dedup" "$dup" "$bin/pref-dedup"
+row "pref-dedup --memory 256K" "$dup" "$bin/pref-dedup" --memory 256K --tmpdir "$tmp"
 echo
 echo "$(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); best of $runs runs"

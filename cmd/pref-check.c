@@ -2,9 +2,10 @@
 /*
  * pref-check - validation of preference data for CI (SPEC 3.7).  Every
  * line of every input is checked against the rules of libprefkit's
- * checker (pk_check_*); each violation is listed as FILE:LINE: RULE:
- * message, then a summary table, or the JSON report with --json.  Exit 1
- * when the error-level violations exceed --max-violations.
+ * checker (pk_check_*), on -j threads (pk_cli_check); each violation is
+ * listed as FILE:LINE: RULE: message, then a summary table, or the JSON
+ * report with --json.  Exit 1 when the error-level violations exceed
+ * --max-violations.
  */
 #include "config.h"
 
