@@ -10,7 +10,9 @@
  * byte 2 its level and the format; the rest is JSON Lines, split into two
  * input files at the first line "--".  Every line goes to two checkers:
  * A lists all violations, B lists at most `limit` per rule (quiet or not,
- * with the JSON report).  Checked:
+ * with the JSON report); B's lines are checked by a worker of B whose
+ * events B replays (pk_check_worker, pk_check_replay: pref-check -j's
+ * way), so the checks below also hold the worker path to A's.  Checked:
  *  - every listed line is "FILE:LINE: RULE: message" with the file being
  *    checked, a line fed (or, for a duplicate, any line so far) and a rule
  *    that is not off;
@@ -225,7 +227,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					    "oasst", "nectar", "trl"};
 	struct fz f = {data, size};
 	struct pk_check_opts oa, ob;
-	struct pk_check *a = NULL, *b = NULL;
+	struct pk_check *a = NULL, *b = NULL, *wb = NULL;
+	const void *ev;
+	size_t evn;
 	struct pk_format_reader *fra = NULL, *frb = NULL;
 	struct pk_format_opts fo;
 	struct pk_record rec = PK_RECORD_INIT;
@@ -294,7 +298,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ob.limit = 1 + (b2 >> 4 & 3);
 	ob.quiet = (b2 >> 3) & 1;
 	ob.json = 1;
-	ob.from = frb;
+	ob.from = NULL; /* its worker's */
 	ob.emit = emit;
 	ob.ctx = &lb;
 	a = make(&oa, leak, &err);
@@ -306,6 +310,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!(b = make(&ob, leak, &err)))
 		fz_fail(T, "pk_check_new (B)", err.text, strlen(err.text));
+	wb = pk_check_worker(b, frb, &err);
+	frb = NULL; /* the worker's now */
+	if (!wb)
+		fz_fail(T, "pk_check_worker", err.text, strlen(err.text));
 	la.ck = a;
 	lb.ck = b;
 	la.file = lb.file = files[0];
@@ -332,8 +340,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bad++;
 		i = la.n;
 		if (pk_check_line(a, lineno, line, n, &err) != PK_OK ||
-		    pk_check_line(b, lineno, line, n, &err) != PK_OK)
+		    pk_check_line(wb, lineno, line, n, &err) != PK_OK)
 			fz_fail(T, "pk_check_line failed", line, n);
+		pk_check_events(wb, &ev, &evn);
+		if (pk_check_replay(b, ev, evn, &err) != PK_OK)
+			fz_fail(T, "pk_check_replay failed", line, n);
 		for (j = i; oa.max_chars && n <= oa.max_chars && j < la.n; j++)
 			if (la.rule[j] == PK_CHECK_LENGTH)
 				fz_fail(T, "a length violation in a line of at most max_chars bytes",
@@ -341,6 +352,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	la.last = lb.last = (unsigned long long)-1; /* duplicates spilled */
 	if (pk_check_finish(a, &err) != PK_OK ||
+	    pk_check_finish(wb, &err) != PK_OK ||
 	    pk_check_finish(b, &err) != PK_OK)
 		fz_fail(T, "pk_check_finish failed", err.text, strlen(err.text));
 	check_totals(a, &oa, fed);
@@ -382,6 +394,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 out:
 	pk_check_free(a);
+	pk_check_free(wb);
 	pk_check_free(b);
 	pk_format_reader_free(fra);
 	pk_format_reader_free(frb);
