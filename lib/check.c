@@ -288,6 +288,17 @@ static int may_match(const struct deny_lit *l, const char *t, size_t len)
 /* The checker                                                       */
 /* ---------------------------------------------------------------- */
 
+/* A piece of text with characters outside ASCII (see word_hashes) and the
+ * hashes of its words: a cache slot. */
+#define WCACHE_SLOTS 1024
+#define WCACHE_BYTES 126
+#define WCACHE_WORDS 8
+struct wcache {
+	unsigned char len, nwords;  /* len 0: empty */
+	char piece[WCACHE_BYTES];
+	uint64_t h[WCACHE_WORDS];
+};
+
 struct pk_check {
 	struct pk_check_opts o;
 	enum pk_check_level level[PK_CHECK_NRULES];
@@ -295,6 +306,7 @@ struct pk_check {
 	struct pk_regex **deny;
 	struct deny_lit *lit;   /* [ndeny]: what a match must contain */
 	struct pk_regex *words;
+	struct wcache *wcache;  /* [WCACHE_SLOTS], made on first use */
 
 	/* input files (names owned) */
 	char **files;
@@ -522,6 +534,7 @@ void pk_check_free(struct pk_check *ck)
 	free(ck->deny);
 	free(ck->lit);
 	pk_regex_free(ck->words);
+	free(ck->wcache);
 	for (i = 0; i < ck->nfiles; i++)
 		free(ck->files[i]);
 	free(ck->files);
@@ -1013,6 +1026,45 @@ static const unsigned char word_class[256] = {
 	[0x80 ... 0xff] = 3,
 };
 
+/* The hashes of the words of a piece p[0..n) with characters outside
+ * ASCII, appended to ck->hashes: the piece case folded (pk_normalize) and
+ * tokenized by the pattern, or what that gave for the same piece before
+ * (the cache: text repeats its words).  The number of words, or a
+ * negative status. */
+static long piece_hashes(struct pk_check *ck, const char *p, size_t n,
+			 struct pk_error *err)
+{
+	struct wcache *c = NULL;
+	size_t before = ck->hashes.len;
+	long k;
+
+	if (n <= WCACHE_BYTES) {
+		if (!ck->wcache &&
+		    !(ck->wcache = calloc(WCACHE_SLOTS, sizeof *ck->wcache)))
+			return pk_nomem(err);
+		c = &ck->wcache[XXH3_64bits(p, n) & (WCACHE_SLOTS - 1)];
+		if (c->len == n && memcmp(c->piece, p, n) == 0) {
+			if (pk_buf_append(&ck->hashes, c->h,
+					  c->nwords * sizeof c->h[0]) < 0)
+				return pk_nomem(err);
+			return c->nwords;
+		}
+	}
+	pk_buf_reset(&ck->fold);
+	if (pk_normalize(&ck->fold, p, n, PK_NORM_CASE) < 0)
+		return pk_nomem(err);
+	k = pk_tokenize(ck->words, ck->fold.data, ck->fold.len, NULL,
+			&ck->hashes, err);
+	if (k < 0 || !c || k > WCACHE_WORDS ||
+	    ck->hashes.len - before != (size_t)k * sizeof c->h[0])
+		return k;
+	c->len = (unsigned char)n;
+	c->nwords = (unsigned char)k;
+	memcpy(c->piece, p, n);
+	memcpy(c->h, ck->hashes.data + before, (size_t)k * sizeof c->h[0]);
+	return k;
+}
+
 /* The hashes (pk_token_hash) of the words of t into ck->hashes: the
  * matches of WORD_REGEX in the case-folded text.  The text is cut at
  * ASCII bytes that are not word characters (never part of a word, and
@@ -1072,13 +1124,8 @@ static long word_hashes(struct pk_check *ck, const struct pk_buf *t,
 			nw++;
 			continue;
 		}
-		pk_buf_reset(&ck->fold);
-		if (pk_normalize(&ck->fold, (const char *)s + start, i - start,
-				 PK_NORM_CASE) < 0)
-			return pk_nomem(err);
-		k = pk_tokenize(ck->words, ck->fold.data, ck->fold.len, NULL,
-				&ck->hashes, err);
-		if (k < 0)
+		if ((k = piece_hashes(ck, (const char *)s + start, i - start,
+				      err)) < 0)
 			return k;
 		nw += k;
 	}

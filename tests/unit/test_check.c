@@ -473,6 +473,41 @@ static void test_leak(void)
 	unlink(path);
 }
 
+/* Word runs of pieces with characters outside ASCII, the same pieces
+ * again and again (the second time from the checker's cache of pieces):
+ * the same words each time, by full case folding ("\u00df" is "ss"). */
+static void test_leak_pieces(void)
+{
+	struct pk_check_opts o;
+	char path[] = "/tmp/test_check.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *fp = fdopen(fd, "w");
+	struct pk_check *ck;
+	char want[1024];
+
+	fputs("{\"prompt\":\"Gr\u00f6\u00dfe der Stra\u00dfe \u00fcberrascht\"}\n", fp);
+	fclose(fp);
+	pk_check_opts_init(&o);
+	o.leak_ngram = 3;
+	ck = run(&o,
+		 "{\"prompt\":\"Gr\u00f6\u00dfe der Stra\u00dfe\",\"chosen\":\"a\",\"rejected\":\"b\"}\n"
+		 "{\"prompt\":\"Gr\u00f6\u00dfe der Stra\u00dfe\",\"chosen\":\"a\",\"rejected\":\"c\"}\n"
+		 "{\"prompt\":\"GR\u00d6SSE DER STRASSE\",\"chosen\":\"a\",\"rejected\":\"b\"}\n"
+		 "{\"prompt\":\"Gr\u00f6\u00dfe die Stra\u00dfe\",\"chosen\":\"a\",\"rejected\":\"b\"}\n"
+		 "{\"prompt\":\"x Stra\u00dfe \u00fcberrascht\",\"chosen\":\"a\",\"rejected\":\"b\"}\n"
+		 "{\"prompt\":\"der Stra\u00dfe \u00fcberrascht\",\"chosen\":\"a\",\"rejected\":\"b\"}\n",
+		 path);
+	snprintf(want, sizeof want,
+		 "t.jsonl:1: leak: prompt shares a run of 3 words with %s:1\n"
+		 "t.jsonl:2: leak: prompt shares a run of 3 words with %s:1\n"
+		 "t.jsonl:3: leak: prompt shares a run of 3 words with %s:1\n"
+		 "t.jsonl:6: leak: prompt shares a run of 3 words with %s:1\n",
+		 path, path, path, path);
+	CHECK_STR(out.data, want);
+	pk_check_free(ck);
+	unlink(path);
+}
+
 /* What only workers do: misuse, and a format reader that groups records
  * (its pairs come at the end, from pk_check_finish() on the worker). */
 static void test_workers(void)
@@ -547,6 +582,7 @@ int main(void)
 		test_limit_summary_json();
 		test_duplicate_spill();
 		test_leak();
+		test_leak_pieces();
 	}
 	test_workers();
 	pk_buf_free(&out);
