@@ -236,15 +236,6 @@ int pk_cli_emit_to(struct pk_cli *cli, size_t k, const char *data,
  * end (or when the loop must stop). */
 int pk_cli_next(struct pk_cli *cli);
 
-/* For a command that judges every line itself (pref-check): the next
- * input line in cli->line, not scanned.  Returns 1 for a line; 2 for a
- * line the reader rejected, with err saying why (too long, or a JSON
- * array file that is not valid: err->column set, and the rest of that
- * file skipped); 3 when the next input file opens (cli->input_name, no
- * line yet); 0 at the end, or after an I/O error (reported, exit
- * status 2). */
-int pk_cli_next_line(struct pk_cli *cli, struct pk_error *err);
-
 /* The current record is bad: report "prog: FILE:LINE: message" and skip,
  * quarantine or stop as --on-error says. */
 void pk_cli_reject(struct pk_cli *cli, const char *fmt, ...)

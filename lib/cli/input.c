@@ -330,46 +330,6 @@ int pk_cli_next(struct pk_cli *cli)
 	}
 }
 
-int pk_cli_next_line(struct pk_cli *cli, struct pk_error *err)
-{
-	int rc;
-
-	for (;;) {
-		if (cli->stop)
-			return 0;
-		if (!cli->reader) {
-			if (cli_next_input(cli) < 0)
-				return 0;
-			return 3;
-		}
-		pk_error_clear(err);
-		rc = pk_reader_next(cli->reader, &cli->line, err);
-		if (rc == PK_EOF) {
-			cli_close_input(cli);
-			continue;
-		}
-		if (rc == PK_FATAL && err->kind == PK_ERR_DATA) {
-			/* a JSON array file that is not an array: that file
-			 * is bad data, the next one may be fine */
-			cli->nread++;
-			cli->line.lineno = err->line;
-			cli_close_input(cli);
-			return 2;
-		}
-		if (rc == PK_FATAL) {
-			cli_clear_progress(cli);
-			fprintf(stderr, "%s: %s: %s\n", cli->progname,
-				cli->input_name, err->text);
-			cli->status = PK_EXIT_ERROR;
-			cli->stop = 1;
-			return 0;
-		}
-		cli->nread++;
-		cli_progress_tick(cli);
-		return rc == PK_BAD_RECORD ? 2 : 1;
-	}
-}
-
 int pk_cli_twopass_add(struct pk_cli *cli, struct pk_twopass *tp,
 		       const void *tag, size_t n)
 {
