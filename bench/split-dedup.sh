@@ -55,16 +55,17 @@ row() {
 	mb=$(stat -c %s "$input")
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	case $name in
-	*Python*) pycpu=$cpu ;;
+	*Python*) pycpu=$cpu pywall=$wall ;;
 	esac
-	printf '| %s | %.2f | %s | %.0f | %.1f |%s\n' "$name" "$wall" "$cpu" \
+	printf '| %s | %.2f | %s | %.0f | %.1f |%s%s\n' "$name" "$wall" "$cpu" \
 		"$(awk -v b="$mb" -v w="$wall" 'BEGIN { print b / 1048576 / w }')" \
-		"$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(ratio "$cpu")"
+		"$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(ratio "$cpu" "$pycpu")" \
+		"$(ratio "$(printf %.2f "$wall")" "$pywall")"
 	rm -rf "${work:?}"/*
 }
-ratio() {
-	if [ -n "${pycpu:-}" ] && [ "$1" != 0.00 ]; then
-		awk -v p="$pycpu" -v c="$1" 'BEGIN { printf " %.1f× |", p / c }'
+ratio() {	# ratio TIME PYTHON_TIME
+	if [ -n "${2:-}" ] && [ "$1" != 0.00 ]; then
+		awk -v p="$2" -v c="$1" 'BEGIN { printf " %.1f× |", p / c }'
 	else
 		echo " |"
 	fi
@@ -73,17 +74,17 @@ ratio() {
 echo "- input: bench/gen.py --shape pairs --size $size ($(wc -l <"$in") records, $(du -h "$in" | cut -f1)); dedup input: it plus its first half again ($(wc -l <"$dup") records)"
 echo "- best of $runs runs; load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $("$py" -V)"
 echo
-echo "| command | wall s | CPU s | MB/s | peak RSS MiB | CPU speed-up over Python |"
-echo "|---|---|---|---|---|---|"
-pycpu=
+echo "| command | wall s | CPU s | MB/s | peak RSS MiB | CPU speed-up over Python | wall speed-up over Python |"
+echo "|---|---|---|---|---|---|---|"
+pycpu= pywall=
 row "Python stdlib: py/split.py --test 0.1" "$in" "$py" "$here/py/split.py" --test 0.1 p "$in"
 row "pref-split --test 0.1" "$in" "$bin/pref-split" --test 0.1 -o p "$in"
 row "pref-split --test 0.1 -z" "$in" "$bin/pref-split" --test 0.1 -z -o p "$in"
-pycpu=
+pycpu= pywall=
 row "Python stdlib: py/split.py --shards 8" "$in" "$py" "$here/py/split.py" --shards 8 s "$in"
 row "pref-split --shards 8" "$in" "$bin/pref-split" --shards 8 -o s "$in"
 row "split -n l/8 (by position: not grouped, not stable)" "$in" split -n l/8 "$in" s
-pycpu=
+pycpu= pywall=
 row "Python stdlib: py/dedup.py" "$dup" "$py" "$here/py/dedup.py" "$dup"
 row "pref-dedup" "$dup" "$bin/pref-dedup" "$dup"
 row "pref-dedup --memory 256K (keys and records spilled)" "$dup" "$bin/pref-dedup" --memory 256K --tmpdir . "$dup"
