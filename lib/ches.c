@@ -865,26 +865,6 @@ static const char *const member_name[4] = {"ches", "ln_ches", "edit_sim",
  * ,"edit_sim":-1.7976931348623157e+308 */
 #define ANNOTATION_MAX 256
 
-/* v in decimal, as "%lld" writes it */
-static int write_integer(char *out, long long v)
-{
-	char tmp[24];
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v
-				     : (unsigned long long)v;
-	int n = 0, k = 0;
-
-	do {
-		tmp[k++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		out[n++] = '-';
-	while (k)
-		out[n++] = tmp[--k];
-	out[n] = '\0';
-	return n;
-}
-
 /* The raw value of annotation member k into buf (NUL-terminated);
  * returns its length, or 0 when s has no such score. */
 static int member_value(const struct pk_ches *c,
@@ -896,7 +876,7 @@ static int member_value(const struct pk_ches *c,
 		if (!(s->have & PK_CHES_HAVE_CHES))
 			return 0;
 		if (s->ches_exact)
-			return write_integer(buf, s->ches_int);
+			return pk_format_integer(buf, s->ches_int);
 		return pk_format_number(buf, s->ches);
 	case 1:
 		if (!(s->have & PK_CHES_HAVE_LN))

@@ -82,8 +82,7 @@ static int write_g(char *out, int neg, const char *dig, int k, int e, int P)
 	return n;
 }
 
-/* v in decimal, as "%lld" writes it */
-static int format_integer(char out[PK_NUMBER_MAX], long long v)
+int pk_format_integer(char out[PK_NUMBER_MAX], long long v)
 {
 	char tmp[24];
 	unsigned long long u = v < 0 ? 0 - (unsigned long long)v
@@ -244,7 +243,7 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 		return 1;
 	}
 	if (fabs(x) < 1e17 && x == trunc(x))
-		return format_integer(out, (long long)x);
+		return pk_format_integer(out, (long long)x);
 	/* The shortest of "%.15g", "%.16g", "%.17g" that reads back to x:
 	 * when some k <= 15 digits read back to x, "%.15g" rounds x to those
 	 * very digits (x is within half an ulp of them, far less than half a

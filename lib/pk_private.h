@@ -285,6 +285,8 @@ int pk_parse_double(const char *p, size_t n, double *out);
 long pk_number_array(const char *p, size_t n, struct pk_buf *out);
 /* Is p[0..n) the text of a JSON number (RFC 8259 grammar)? */
 int pk_is_json_number(const char *p, size_t n);
+/* v in decimal, as "%lld" writes it, NUL-terminated: its length. */
+int pk_format_integer(char out[PK_NUMBER_MAX], long long v);
 
 /* ------------------------------------------------------------------ */
 /* Files (writer.c)                                                    */
