@@ -55,6 +55,18 @@ run() {
 	done
 }
 
+# compare NAME: verdict is "same" when every file of the runs NAME.J:LINES
+# is the one of -j 1 (NAME.1:1.*), else says the first that differs
+compare() {
+	verdict=same
+	for f in "$1".1:1.*; do
+		for n in 2:1 4:1 2:7 3:7; do
+			cmp -s "$f" "$1.$n.${f#"$1".1:1.}" ||
+				verdict="DIFFERENT (-j ${n%:*}, ${n#*:} a batch: ${f#"$1".1:1.})"
+		done
+	done
+}
+
 # check NAME CMD ARGS...: -j 2, 3 and 4 against -j 1
 check() {
 	name=$1
@@ -62,13 +74,7 @@ check() {
 	for n in 1:1 2:1 4:1 2:7 3:7; do
 		run "$n" "$name" "$@"
 	done
-	verdict=same
-	for f in "$name".1:1.*; do
-		for n in 2:1 4:1 2:7 3:7; do
-			cmp -s "$f" "$name.$n.${f#"$name".1:1.}" ||
-				verdict="DIFFERENT (-j ${n%:*}, ${n#*:} a batch: ${f#"$name".1:1.})"
-		done
-	done
+	compare "$name"
 	# the runs did something: records written under skip, some rejected
 	[ -s "$name.1:1.skip.out" ] || verdict="$verdict; nothing written"
 	grep -q '"skipped":[1-9]' "$name.1:1.skip.stats" || verdict="$verdict; nothing skipped"
@@ -128,13 +134,7 @@ check_all() {
 			>"$name.$n.out" 2>"$name.$n.err"
 		echo "$?" >"$name.$n.exit"
 	done
-	verdict=same
-	for f in "$name".1:1.*; do
-		for n in 2:1 4:1 2:7 3:7; do
-			cmp -s "$f" "$name.$n.${f#"$name".1:1.}" ||
-				verdict="DIFFERENT (-j ${n%:*}, ${n#*:} a batch: ${f#"$name".1:1.})"
-		done
-	done
+	compare "$name"
 	grep -q '"violations":[1-9]' "$name.1:1.json" || verdict="$verdict; no violation"
 	echo "$name: $verdict"
 }
