@@ -213,66 +213,6 @@ int pk_ches_sparse(const uint64_t *a, size_t na, const uint64_t *b,
 	return PK_OK;
 }
 
-/* The scores from the sums <S+,S-> and |S+|^2 (SPEC 3.4), rounded once */
-static void dense_scores(long double dot, long double sq, double la,
-			 double lb, int mean, struct pk_ches_scores *s)
-{
-	s->ches_exact = 0;
-	if (!mean) {
-		s->ches = (double)(dot - sq);
-		s->have |= PK_CHES_HAVE_CHES;
-		if (la > 0 && lb > 0) {
-			long double lal = la, lbl = lb;
-
-			s->ln_ches = (double)(dot / (lal * lbl) -
-					      sq / (lal * lal));
-			s->have |= PK_CHES_HAVE_LN;
-		}
-	} else {
-		s->ln_ches = (double)(dot - sq);
-		s->have |= PK_CHES_HAVE_LN;
-		if (la > 0 && lb > 0) {
-			long double lal = la, lbl = lb;
-
-			s->ches = (double)(lal * lbl * dot - lal * lal * sq);
-			s->have |= PK_CHES_HAVE_CHES;
-		}
-	}
-}
-
-void pk_ches_dense(const double *a, const double *b, size_t d, double la,
-		   double lb, int mean, struct pk_ches_scores *s)
-{
-	long double dot = 0, sq = 0;
-	size_t i;
-
-	for (i = 0; i < d; i++) {
-		dot += (long double)a[i] * b[i];
-		sq += (long double)a[i] * a[i];
-	}
-	dense_scores(dot, sq, la, lb, mean, s);
-}
-
-/* pk_ches_dense of two float32 rows read where they lie (a side file's
- * map): a float widens to long double exactly, as through a double, so
- * the bits are those of pk_ches_dense - without converting the rows. */
-static void dense_f32(const unsigned char *a, const unsigned char *b,
-		      size_t d, double la, double lb, struct pk_ches_scores *s)
-{
-	long double dot = 0, sq = 0;
-	size_t i;
-
-	for (i = 0; i < d; i++) {
-		float x, y;
-
-		memcpy(&x, a + 4 * i, 4);
-		memcpy(&y, b + 4 * i, 4);
-		dot += (long double)x * y;
-		sq += (long double)x * x;
-	}
-	dense_scores(dot, sq, la, lb, 0, s);
-}
-
 double pk_edit_similarity(const uint64_t *a, size_t na, const uint64_t *b,
 			  size_t nb, struct pk_buf *scratch)
 {
@@ -719,8 +659,8 @@ static int side_scores(struct pk_ches *c, const struct pk_record *rec,
 	if (c->t[0].dtype == PK_DT_F32 && c->t[1].dtype == PK_DT_F32) {
 		size_t row = (size_t)index * c->t[0].cols * 4;
 
-		dense_f32(c->t[0].data + row, c->t[1].data + row,
-			  c->t[0].cols, la, lb, s);
+		pk_ches_dense_f32(c->t[0].data + row, c->t[1].data + row,
+				  c->t[0].cols, la, lb, s);
 		return PK_OK;
 	}
 	pk_tensor_row(&c->t[0], index, (double *)c->va.data);

@@ -289,6 +289,33 @@ int pk_is_json_number(const char *p, size_t n);
 int pk_format_integer(char out[PK_NUMBER_MAX], long long v);
 
 /* ------------------------------------------------------------------ */
+/* Dense sums (dense.c)                                                */
+/* ------------------------------------------------------------------ */
+
+/* The partial sums a dense sum keeps: element i goes to lane i mod 16. */
+#define PK_DENSE_LANES 16
+/* A double-double: the value hi + lo, |lo| <= half an ulp of hi. */
+struct pk_dd {
+	double hi, lo;
+};
+/* pk_ches_dense (prefkit.h) of two rows of d little-endian float32 at any
+ * alignment (a side file's map): the same bits as pk_ches_dense of the
+ * rows converted to doubles. */
+void pk_ches_dense_f32(const unsigned char *a, const unsigned char *b,
+		       size_t d, double la, double lb,
+		       struct pk_ches_scores *s);
+/* For tests: sums[0] = <a,b>, sums[1] = <a,a> of d doubles a, b (or
+ * float32 rows fa, fb; the other pair NULL), exact products and
+ * compensated sums (see dense.c), on the plain C path (simd 0) or the
+ * widest the CPU has (simd 1, a SIMD one when pk_dense_simd_supported).
+ * 0 when a sum is beyond a double's range (then pk_ches_dense takes
+ * them again in long double). */
+int pk_dense_sums_path(int simd, const double *a, const double *b,
+		       const unsigned char *fa, const unsigned char *fb,
+		       size_t d, struct pk_dd sums[2]);
+int pk_dense_simd_supported(void);
+
+/* ------------------------------------------------------------------ */
 /* Files (writer.c)                                                    */
 /* ------------------------------------------------------------------ */
 

@@ -2435,8 +2435,9 @@ PK_API void pk_ches_free(struct pk_ches *c);
 PK_API int pk_ches_sparse(const uint64_t *a, size_t na, const uint64_t *b,
 			  size_t nb, struct pk_buf *table,
 			  struct pk_ches_scores *s);
-/* Dense scores of S+ = a, S- = b (d doubles each).  mean: a and b are
- * S/L already.  la, lb: the lengths, or 0 when unknown (then only what
+/* Dense scores of S+ = a, S- = b (d doubles each): the exact values
+ * rounded once (exact products, compensated sums in double-double; see
+ * dense.c).  mean: a and b are S/L already.  la, lb: the lengths, or 0 when unknown (then only what
  * can be computed is set). */
 PK_API void pk_ches_dense(const double *a, const double *b, size_t d,
 			  double la, double lb, int mean,

@@ -1,7 +1,7 @@
 ## pref-ches (issue 11): the tokenizer (shared: pref-check, pref-stats),
 ## the .npy / safetensors readers and the CHES arithmetic (SPEC 3.4).
 
-lib_libprefkit_la_SOURCES += lib/tokenize.c lib/tensor.c lib/ches.c
+lib_libprefkit_la_SOURCES += lib/tokenize.c lib/tensor.c lib/ches.c lib/dense.c
 
 check_PROGRAMS += tests/unit/test_tokenize tests/unit/test_ches tests/unit/test_tensor tests/unit/test_twopass tests/unit/test_num_parse
 TESTS += tests/unit/test_tokenize tests/unit/test_ches tests/unit/test_tensor tests/unit/test_twopass tests/unit/test_num_parse

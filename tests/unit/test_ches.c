@@ -54,6 +54,144 @@ static void test_dense(void)
 	CHECK_DBL(s.ln_ches, 0);
 }
 
+/* xorshift64: the same pseudo-random values on every machine */
+static uint64_t rnd_state = 0x9e3779b97f4a7c15u;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* A float of every kind a row may hold: ordinary, tiny, huge, and
+ * zeros of both signs */
+static float rnd_float(void)
+{
+	uint64_t r = rnd();
+	float x = (float)((double)(r >> 40) / 16777216.0 - 0.5);
+
+	switch (r & 7) {
+	case 0:
+		return ldexpf(x, (int)(r >> 8 & 63) - 40);
+	case 1:
+		return (r >> 9 & 1) ? 0.0f : -0.0f;
+	default:
+		return x * 4;
+	}
+}
+
+static int dd_same(const struct pk_dd *a, const struct pk_dd *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/* The sums (dense.c) on the plain C and the SIMD path, from doubles and
+ * from float32 rows, bit for bit the same; exact where a plain sum is
+ * not; NaN terms sent to the long double fallback. */
+static void test_dense_sums(void)
+{
+	static const size_t lens[] = {0, 1, 3, 15, 16, 17, 31, 33, 64, 100, 255, 1024};
+	struct pk_dd s0[2], s1[2], s2[2], s3[2];
+	float fa[1024], fb[1024];
+	double da[1024], db[1024];
+	size_t k, i, d;
+	int round, bad = 0, fine = 1;
+
+	for (round = 0; round < 40; round++)
+		for (k = 0; k < sizeof(lens) / sizeof(*lens); k++) {
+			d = lens[k];
+			for (i = 0; i < d; i++) {
+				fa[i] = rnd_float();
+				/* chosen and rejected alike, as the pairs
+				 * that matter: their sums nearly cancel */
+				fb[i] = (round & 1) ? fa[i] + rnd_float() / 4096
+						    : rnd_float();
+				da[i] = fa[i];
+				db[i] = fb[i];
+			}
+			fine &= pk_dense_sums_path(0, NULL, NULL,
+						   (unsigned char *)fa,
+						   (unsigned char *)fb, d, s0);
+			fine &= pk_dense_sums_path(1, NULL, NULL,
+						   (unsigned char *)fa,
+						   (unsigned char *)fb, d, s1);
+			fine &= pk_dense_sums_path(0, da, db, NULL, NULL, d, s2);
+			fine &= pk_dense_sums_path(1, da, db, NULL, NULL, d, s3);
+			for (i = 0; i < 2; i++)
+				if (!dd_same(&s0[i], &s1[i]) ||
+				    !dd_same(&s0[i], &s2[i]) ||
+				    !dd_same(&s0[i], &s3[i]))
+					bad++;
+			/* doubles that are not floats: the products' errors
+			 * count; plain C against SIMD */
+			for (i = 0; i < d; i++) {
+				da[i] = ldexp((double)(rnd() >> 11), -53 - (int)(rnd() % 8));
+				db[i] = (round & 1) ? da[i] * (1 + 1e-9)
+						    : ldexp((double)(rnd() >> 11), -60);
+				if (rnd() & 1)
+					db[i] = -db[i];
+			}
+			fine &= pk_dense_sums_path(0, da, db, NULL, NULL, d, s2);
+			fine &= pk_dense_sums_path(1, da, db, NULL, NULL, d, s3);
+			for (i = 0; i < 2; i++)
+				if (!dd_same(&s2[i], &s3[i]))
+					bad++;
+		}
+	CHECK(fine);
+	CHECK_INT(bad, 0);
+	printf("# the dense sums' SIMD path: %s\n",
+	       pk_dense_simd_supported() ? "AVX2" : "none (plain C twice)");
+
+	/* 2^70 + 1 - 2^70: a plain double sum (or a long double one) loses
+	 * the 1; 0.1 * 0.1 summed 1000 times: the products' errors kept */
+	{
+		double a[3] = {ldexp(1, 70), 1, -ldexp(1, 70)}, b[3] = {1, 1, 1};
+		double c[1000], e[1000];
+
+		CHECK(pk_dense_sums_path(1, a, b, NULL, NULL, 3, s0));
+		CHECK_DBL(s0[0].hi, 1);
+		CHECK_DBL(s0[0].lo, 0);
+		CHECK_DBL(s0[1].hi, ldexp(1, 141));
+		CHECK_DBL(s0[1].lo, 1);
+		for (i = 0; i < 1000; i++) {
+			c[i] = 0.1;
+			e[i] = 0.1;
+		}
+		/* 1000 * 0.1^2 where 0.1 is the double
+		 * 3602879701896397 / 2^55: the exact value has 114 bits */
+		CHECK(pk_dense_sums_path(1, c, e, NULL, NULL, 1000, s0));
+		CHECK_DBL(s0[0].hi, 10.000000000000001);
+		{
+			/* exactly: 1000 m^2 / 2^110, m = 3602879701896397;
+			 * hi = H / 2^49 */
+			unsigned __int128 m = 3602879701896397u;
+			__int128 n = (__int128)(m * m * 1000);
+			__int128 h = (__int128)ldexp(s0[0].hi, 49) << 61;
+			double rest = ldexp((double)(n - h), -110);
+
+			/* hi is the nearest double: the rest within half
+			 * an ulp (2^-50); lo is the rest within the bound
+			 * of a sum in twice a double's precision: 63
+			 * terms a lane, (63 * 2^-53)^2 * 10 < 2^-88 */
+			CHECK(fabs(rest) <= ldexp(1, -50));
+			CHECK(fabs(s0[0].lo - rest) <= ldexp(1, -88));
+		}
+	}
+	/* beyond a double's range: no double-double, the scores from long
+	 * double (identical vectors of 1e200: 0, not NaN) */
+	{
+		double a[2] = {1e200, -3e199};
+		struct pk_ches_scores sc = {0};
+
+		CHECK(!pk_dense_sums_path(1, a, a, NULL, NULL, 2, s0));
+		pk_ches_dense(a, a, 2, 4, 4, 0, &sc);
+		CHECK_DBL(sc.ches, 0);
+		CHECK_DBL(sc.ln_ches, 0);
+	}
+}
+
 static void test_sparse(void)
 {
 	/* tokens 1 and 2 as the hashes x and y */
@@ -301,6 +439,7 @@ int main(void)
 {
 	test_annotate();
 	test_dense();
+	test_dense_sums();
 	test_sparse();
 	test_edit();
 	test_records();
