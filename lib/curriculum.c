@@ -880,20 +880,6 @@ static unsigned next_stage(const struct pk_curriculum *c, unsigned s)
 	return s;
 }
 
-/* The decimal digits of v at d; their number. */
-static size_t put_uint(char *d, unsigned v)
-{
-	char t[16];
-	size_t n = 0, k;
-
-	do
-		t[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	for (k = 0; k < n; k++)
-		d[k] = t[n - 1 - k];
-	return n;
-}
-
 /* The next sorted pair: its text (stage 0) p[0..len), where the stage
  * goes (p[off] == '0') and its stage. */
 static int next_sorted(struct pk_curriculum *c, const char **text,
@@ -957,12 +943,13 @@ static int next_sorted(struct pk_curriculum *c, const char **text,
 static size_t put_pair(char *d, const char *p, size_t len, size_t off,
 		       unsigned s)
 {
-	size_t k;
+	char num[PK_NUMBER_MAX];
+	size_t k = (size_t)pk_format_integer(num, s);
 
 	memcpy(d, p, off);
-	k = off + put_uint(d + off, s);
-	memcpy(d + k, p + off + 1, len - off - 1);
-	return k + len - off - 1;
+	memcpy(d + off, num, k);
+	memcpy(d + off + k, p + off + 1, len - off - 1);
+	return len - 1 + k;
 }
 
 int pk_curriculum_next(struct pk_curriculum *c, const char **json,
