@@ -295,50 +295,10 @@ static int add_pair(struct pk_curriculum *c, unsigned stage, double gap,
 	return pk_sort_add(c->sort, c->rec.data, c->rec.len, err);
 }
 
-/* pk_format_number() for a gap, without printf for the usual ones (it
- * took a tenth of the time of reading lists): a gap g with
- * 1e-4 <= |g| < 1e15 that is m / 10^k for a whole m of at most 15 digits
- * and k <= 6 (m and 10^k exact, so the division is the correctly rounded
- * value of the decimal m e-k, which therefore reads back as g) is what
- * pk_format_number writes, "%.15g": those digits, without trailing zeros
- * (k is the least such), in fixed notation at these magnitudes. */
-static int gap_number(char out[PK_NUMBER_MAX], double gap)
-{
-	static const double p10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-	double a = fabs(gap), m = a;
-	char t[24];
-	uint64_t v;
-	int n = 0, k = 0, e = 0;
-
-	if (!(a >= 1e-4 && a < 1e15) && gap != 0)
-		return pk_format_number(out, gap);
-	while (m != trunc(m) || m / p10[e] != a) {
-		if (++e > 6)
-			return pk_format_number(out, gap);
-		m = a * p10[e];
-		m = nearbyint(m);
-		if (!(m < 1e15))
-			return pk_format_number(out, gap);
-	}
-	v = (uint64_t)m;
-	if (gap < 0)
-		out[k++] = '-';
-	do
-		t[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0 || n <= e);
-	while (n) {
-		out[k++] = t[--n];
-		if (n == e && e)
-			out[k++] = '.';
-	}
-	out[k] = '\0';
-	return k;
-}
-
 static int put_gap(struct pk_buf *b, double gap, struct pk_error *err)
 {
 	char num[PK_NUMBER_MAX];
-	int n = gap_number(num, gap);
+	int n = pk_format_number(num, gap);
 
 	if (n < 0)
 		return pk_error_set(err, PK_ERR_DATA, "gap out of range");
@@ -378,7 +338,7 @@ static int feed_list(struct pk_curriculum *c, const struct pk_record *rec,
 		if (c->by == PK_CURR_STAGE_RANK)
 			stage = (unsigned)(l->ngroups -
 					   (l->items[j].group - l->items[i].group));
-		glen = (size_t)gap_number(extra + 7, gap);
+		glen = (size_t)pk_format_number(extra + 7, gap);
 		memcpy(extra, "{\"gap\":", 7);
 		memcpy(extra + 7 + glen, ",\"stage\":0}", 12);
 		pk_buf_reset(&c->rec);
@@ -476,7 +436,7 @@ static int feed_pair(struct pk_curriculum *c, const struct pk_record *rec,
 	} else {
 		/* replaced where they are */
 		char num[PK_NUMBER_MAX];
-		int n = gap_number(num, gap);
+		int n = pk_format_number(num, gap);
 
 		if (pk_obj_load_record(c->obj, rec) < 0 ||
 		    pk_obj_set_compact(c->obj, "gap", num, (size_t)n) < 0 ||
@@ -920,20 +880,6 @@ static unsigned next_stage(const struct pk_curriculum *c, unsigned s)
 	return s;
 }
 
-/* The decimal digits of v at d; their number. */
-static size_t put_uint(char *d, unsigned v)
-{
-	char t[16];
-	size_t n = 0, k;
-
-	do
-		t[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	for (k = 0; k < n; k++)
-		d[k] = t[n - 1 - k];
-	return n;
-}
-
 /* The next sorted pair: its text (stage 0) p[0..len), where the stage
  * goes (p[off] == '0') and its stage. */
 static int next_sorted(struct pk_curriculum *c, const char **text,
@@ -997,12 +943,13 @@ static int next_sorted(struct pk_curriculum *c, const char **text,
 static size_t put_pair(char *d, const char *p, size_t len, size_t off,
 		       unsigned s)
 {
-	size_t k;
+	char num[PK_NUMBER_MAX];
+	size_t k = (size_t)pk_format_integer(num, s);
 
 	memcpy(d, p, off);
-	k = off + put_uint(d + off, s);
-	memcpy(d + k, p + off + 1, len - off - 1);
-	return k + len - off - 1;
+	memcpy(d + off, num, k);
+	memcpy(d + off + k, p + off + 1, len - off - 1);
+	return len - 1 + k;
 }
 
 int pk_curriculum_next(struct pk_curriculum *c, const char **json,

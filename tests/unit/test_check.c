@@ -431,23 +431,43 @@ static void test_duplicate_spill(void)
 	pk_buf_free(&want);
 }
 
+#define LEAK_PATH "/tmp/test_check.XXXXXX"
+
+/* The fixture of the leak tests: the records ref written to a new
+ * temporary file, named in path (the caller unlinks it), and o the
+ * default options with leaks checked by runs of 3 words. */
+static void leak_fixture(char path[sizeof LEAK_PATH], const char *ref,
+			 struct pk_check_opts *o)
+{
+	int fd;
+	FILE *fp;
+
+	memcpy(path, LEAK_PATH, sizeof LEAK_PATH);
+	fd = mkstemp(path);
+	if (fd < 0 || !(fp = fdopen(fd, "w"))) {
+		printf("# cannot create %s\n", path);
+		exit(99);
+	}
+	fputs(ref, fp);
+	fclose(fp);
+	pk_check_opts_init(o);
+	o->leak_ngram = 3;
+}
+
 static void test_leak(void)
 {
 	struct pk_check_opts o;
-	char path[] = "/tmp/test_check.XXXXXX";
-	int fd = mkstemp(path);
-	FILE *fp = fdopen(fd, "w");
+	char path[sizeof LEAK_PATH];
 	struct pk_check *ck;
 	char want[1024];
 
-	fputs("{\"prompt\":\"What is the capital of France?\"}\n"
-	      "{\"prompt\":\"Name one two three four five six colours\"}\n"
-	      "{\"prompt\":\"alpha beta gamma \u00e9t\u00e9\"}\n"
-	      "{\"prompt\":\"Stra\u00dfe \u00c9t\u00e9 \u03a9mega_x\"}\n", fp);
-	fclose(fp);
-	pk_check_opts_init(&o);
+	leak_fixture(path,
+		     "{\"prompt\":\"What is the capital of France?\"}\n"
+		     "{\"prompt\":\"Name one two three four five six colours\"}\n"
+		     "{\"prompt\":\"alpha beta gamma \u00e9t\u00e9\"}\n"
+		     "{\"prompt\":\"Stra\u00dfe \u00c9t\u00e9 \u03a9mega_x\"}\n",
+		     &o);
 	pk_check_set_rule(&o, "leak=warn", NULL);
-	o.leak_ngram = 3;
 	ck = run(&o,
 		 "{\"prompt\":\"  What is the capital of France?\\n\",\"chosen\":\"a\",\"rejected\":\"b\"}\n"
 		 "{\"prompt\":\"what is the capital of Spain?\",\"chosen\":\"a\",\"rejected\":\"b\"}\n"
@@ -479,16 +499,13 @@ static void test_leak(void)
 static void test_leak_pieces(void)
 {
 	struct pk_check_opts o;
-	char path[] = "/tmp/test_check.XXXXXX";
-	int fd = mkstemp(path);
-	FILE *fp = fdopen(fd, "w");
+	char path[sizeof LEAK_PATH];
 	struct pk_check *ck;
 	char want[1024];
 
-	fputs("{\"prompt\":\"Gr\u00f6\u00dfe der Stra\u00dfe \u00fcberrascht\"}\n", fp);
-	fclose(fp);
-	pk_check_opts_init(&o);
-	o.leak_ngram = 3;
+	leak_fixture(path,
+		     "{\"prompt\":\"Gr\u00f6\u00dfe der Stra\u00dfe \u00fcberrascht\"}\n",
+		     &o);
 	ck = run(&o,
 		 "{\"prompt\":\"Gr\u00f6\u00dfe der Stra\u00dfe\",\"chosen\":\"a\",\"rejected\":\"b\"}\n"
 		 "{\"prompt\":\"Gr\u00f6\u00dfe der Stra\u00dfe\",\"chosen\":\"a\",\"rejected\":\"c\"}\n"
