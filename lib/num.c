@@ -116,10 +116,27 @@ static const uint64_t pow5_u64[28] = {
 	298023223876953125u, 1490116119384765625u, 7450580596923828125u,
 };
 
-static int digits17(double x, char dig[17], int *e10, int *dir)
+/* The 8 decimal digits of v < 10^8 at p, two at a time */
+static void put8(char *p, uint32_t v)
+{
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
+	uint32_t a = v / 10000, b = v % 10000;
+
+	memcpy(p, pairs + 2 * (a / 100), 2);
+	memcpy(p + 2, pairs + 2 * (a % 100), 2);
+	memcpy(p + 4, pairs + 2 * (b / 100), 2);
+	memcpy(p + 6, pairs + 2 * (b % 100), 2);
+}
+
+static int digits17(double x, char dig[17], uint64_t *d17, int *e10,
+		    int *dir)
 {
 	static const uint64_t ten16 = 10000000000000000u;
-	int b, e, k, sh, i, tries;
+	int b, e, k, sh, tries;
 	uint64_t m, d;
 	unsigned __int128 n;
 
@@ -133,7 +150,7 @@ static int digits17(double x, char dig[17], int *e10, int *dir)
 	b -= 1075; /* |x| = m * 2^b */
 	/* 10^e <= |x| < 10^(e+1), or off by one: |x| is in [2^(b+52),
 	 * 2^(b+53)), log10(2) = 0.30103; the loop corrects it */
-	e = (int)floor((b + 52) * 0.30102999566398120);
+	e = (b + 52) * 78913 >> 18; /* floor((b + 52) log10(2)) */
 	for (tries = 0; tries < 3; tries++) {
 		k = 16 - e;
 		if (k < 0 || k > 27)
@@ -178,10 +195,11 @@ static int digits17(double x, char dig[17], int *e10, int *dir)
 	if (tries == 3)
 		return 0;
 	d = (uint64_t)n;
-	for (i = 16; i >= 0; i--) {
-		dig[i] = (char)('0' + d % 10);
-		d /= 10;
-	}
+	*d17 = d;
+	dig[0] = (char)('0' + d / 10000000000000000u);
+	d %= 10000000000000000u;
+	put8(dig + 1, (uint32_t)(d / 100000000u));
+	put8(dig + 9, (uint32_t)(d % 100000000u));
 	*e10 = e;
 	return 1;
 }
@@ -199,6 +217,7 @@ static int near_enough(uint64_t d, int dir, int p, int e, double x)
 	static const uint64_t p10[3] = {1, 10, 100};
 	uint64_t q, rem, half, c, delta, bits;
 	double h, lo;
+	int be;
 
 	if (16 - e < 0 || 16 - e > 27)
 		return -1; /* 9.99..95e16 rounded up to 1e17: no table */
@@ -210,9 +229,18 @@ static int near_enough(uint64_t d, int dir, int p, int e, double x)
 	memcpy(&bits, &x, sizeof bits);
 	/* half an ulp of x in units of the 17th digit: 2^(b-1) * 10^(16-e)
 	 * (10^(16-e) for e >= -11: up to 10^27, 1e23.. within 2^-53) */
-	h = ldexp(exact_pow10[16 - e > 22 ? 22 : 16 - e] *
-			  (16 - e > 22 ? exact_pow10[16 - e - 22] : 1),
-		  (int)(bits >> 52 & 0x7ff) - 1075 - 1);
+	h = exact_pow10[16 - e > 22 ? 22 : 16 - e] *
+	    (16 - e > 22 ? exact_pow10[16 - e - 22] : 1);
+	be = (int)(bits >> 52 & 0x7ff) - 1076;
+	if (be >= -1022) { /* * 2^be, a normal power of two */
+		uint64_t two = (uint64_t)(be + 1023) << 52;
+		double t;
+
+		memcpy(&t, &two, sizeof t);
+		h *= t;
+	} else {
+		h = ldexp(h, be);
+	}
 	lo = (bits & (TWO53 / 2 - 1)) == 0 ? h / 2 : h;
 	if ((double)delta - 0.5 > h * (1 + 1e-9))
 		return 0;
@@ -265,16 +293,16 @@ int pk_format_number(char out[PK_NUMBER_MAX], double x)
 	 * digits17 tells (dir), and only a value that is exactly that tie
 	 * (or digits from printf) goes to printf. */
 	neg = x < 0;
-	sure = digits17(x, dig, &e, &dir);
+	sure = digits17(x, dig, &d17, &e, &dir);
 	if (!sure) {
 		dir = 0;
 		snprintf(e17, sizeof e17, "%.16e", x);
 		dig[0] = e17[neg];
 		memcpy(dig + 1, e17 + neg + 2, 16);
 		e = atoi(e17 + neg + 19);
+		for (i = 0; i < 17; i++)
+			d17 = d17 * 10 + (uint64_t)(dig[i] - '0');
 	}
-	for (i = 0; i < 17; i++)
-		d17 = d17 * 10 + (uint64_t)(dig[i] - '0');
 	for (p = 15; p <= 16; p++) {
 		char r[18];
 		int half = 1, above = 0, re = e;
