@@ -28,7 +28,9 @@
  * scores worked out there, where they may well stay finite.
  *
  * configure compiles the library with -ffp-contract=off: a product and a
- * sum fused into one multiply-add would lose the exact error terms.
+ * sum fused into one multiply-add would lose the exact error terms.  So
+ * would x87 arithmetic with its excess precision (32-bit x86 without SSE
+ * math): there the sums are still about right, but not error-free.
  */
 #include "config.h"
 

@@ -180,15 +180,23 @@ static void test_dense_sums(void)
 		}
 	}
 	/* beyond a double's range: no double-double, the scores from long
-	 * double (identical vectors of 1e200: 0, not NaN) */
+	 * double (identical vectors of 1e200: 0, not NaN) - where long
+	 * double is wider than double (not on every CPU, nor under
+	 * valgrind, which computes x87 long doubles as doubles) */
 	{
 		double a[2] = {1e200, -3e199};
+		volatile long double big = 1e200, sq;
 		struct pk_ches_scores sc = {0};
 
 		CHECK(!pk_dense_sums_path(1, a, a, NULL, NULL, 2, s0));
 		pk_ches_dense(a, a, 2, 4, 4, 0, &sc);
-		CHECK_DBL(sc.ches, 0);
-		CHECK_DBL(sc.ln_ches, 0);
+		sq = big * big;
+		if (sq - sq == 0) {
+			CHECK_DBL(sc.ches, 0);
+			CHECK_DBL(sc.ln_ches, 0);
+		} else {
+			printf("# long double is no wider than double here\n");
+		}
 	}
 }
 
