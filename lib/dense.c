@@ -169,27 +169,44 @@ static int fold(struct lanes *l, struct pk_dd *out)
 #ifdef PK_SCAN_X86
 #define AVX2 __attribute__((target("avx2,fma")))
 
-/* lane_add on four lanes: z = t - s and the two subtractions of z as
- * fused t * 1 - s, which rounds the same */
-#define LANE_ADD4(S, C, P)                                                   \
-	do {                                                                 \
-		__m256d t_ = _mm256_add_pd(S, P);                            \
-		__m256d z_ = _mm256_fmsub_pd(t_, one, S);                    \
-		__m256d e_ = _mm256_add_pd(                                  \
-			_mm256_sub_pd(S, _mm256_fmsub_pd(t_, one, z_)),      \
-			_mm256_fmsub_pd(P, one, z_));                        \
-		S = t_;                                                      \
-		C = _mm256_add_pd(C, e_);                                    \
-	} while (0)
+/* lane_add's TwoSum on four lanes: *s += p, and the error returned; the
+ * z = t - s and the two subtractions of z as fused t * 1 - s, which
+ * rounds the same */
+static inline __attribute__((always_inline, target("avx2,fma"))) __m256d
+two_sum4(__m256d *s, __m256d p, __m256d one)
+{
+	__m256d t = _mm256_add_pd(*s, p);
+	__m256d z = _mm256_fmsub_pd(t, one, *s);
+	__m256d e = _mm256_add_pd(_mm256_sub_pd(*s, _mm256_fmsub_pd(t, one, z)),
+				  _mm256_fmsub_pd(p, one, z));
 
-AVX2 static void store_lanes(struct lanes *l, const __m256d s[4],
-			     const __m256d c[4])
+	*s = t;
+	return e;
+}
+
+/* The sixteen lanes of both sums, four to a register */
+struct lanes4 {
+	__m256d ds[4], dc[4], qs[4], qc[4];
+};
+
+AVX2 static void lanes4_init(struct lanes4 *v)
+{
+	int k;
+
+	for (k = 0; k < 4; k++)
+		v->ds[k] = v->dc[k] = v->qs[k] = v->qc[k] = _mm256_setzero_pd();
+}
+
+AVX2 static void lanes4_store(const struct lanes4 *v, struct lanes *dot,
+			      struct lanes *sq)
 {
 	int k;
 
 	for (k = 0; k < 4; k++) {
-		_mm256_storeu_pd(l->s + 4 * k, s[k]);
-		_mm256_storeu_pd(l->c + 4 * k, c[k]);
+		_mm256_storeu_pd(dot->s + 4 * k, v->ds[k]);
+		_mm256_storeu_pd(dot->c + 4 * k, v->dc[k]);
+		_mm256_storeu_pd(sq->s + 4 * k, v->qs[k]);
+		_mm256_storeu_pd(sq->c + 4 * k, v->qc[k]);
 	}
 }
 
@@ -198,12 +215,11 @@ AVX2 static size_t lanes_f32_avx2(struct lanes *dot, struct lanes *sq,
 				  const unsigned char *b, size_t d)
 {
 	const __m256d one = _mm256_set1_pd(1.0);
-	__m256d ds[4], dc[4], qs[4], qc[4];
+	struct lanes4 v;
 	size_t i;
 	int k;
 
-	for (k = 0; k < 4; k++)
-		ds[k] = dc[k] = qs[k] = qc[k] = _mm256_setzero_pd();
+	lanes4_init(&v);
 	for (i = 0; i + LANES <= d; i += LANES) {
 		/* a quarter of a row ahead, past the caches' keeping: each
 		 * row is read once, and the records' text had better stay
@@ -211,18 +227,21 @@ AVX2 static size_t lanes_f32_avx2(struct lanes *dot, struct lanes *sq,
 		_mm_prefetch((const char *)a + 4 * i + 1024, _MM_HINT_NTA);
 		_mm_prefetch((const char *)b + 4 * i + 1024, _MM_HINT_NTA);
 		for (k = 0; k < 4; k++) {
-			const unsigned char *pa = a + 4 * (i + 4 * (size_t)k);
-			const unsigned char *pb = b + 4 * (i + 4 * (size_t)k);
-			__m256d x = _mm256_cvtps_pd(_mm_loadu_ps((const float *)pa));
-			__m256d y = _mm256_cvtps_pd(_mm_loadu_ps((const float *)pb));
-			__m256d p = _mm256_mul_pd(x, y), q = _mm256_mul_pd(x, x);
+			const float *pa = (const float *)(a + 4 * (i + 4 * (size_t)k));
+			const float *pb = (const float *)(b + 4 * (i + 4 * (size_t)k));
+			__m256d x = _mm256_cvtps_pd(_mm_loadu_ps(pa));
+			__m256d y = _mm256_cvtps_pd(_mm_loadu_ps(pb));
+			__m256d p = _mm256_mul_pd(x, y);
+			__m256d q = _mm256_mul_pd(x, x);
 
-			LANE_ADD4(ds[k], dc[k], p);
-			LANE_ADD4(qs[k], qc[k], q);
+			/* the products are exact: no error of their own */
+			v.dc[k] = _mm256_add_pd(v.dc[k],
+						two_sum4(&v.ds[k], p, one));
+			v.qc[k] = _mm256_add_pd(v.qc[k],
+						two_sum4(&v.qs[k], q, one));
 		}
 	}
-	store_lanes(dot, ds, dc);
-	store_lanes(sq, qs, qc);
+	lanes4_store(&v, dot, sq);
 	return i;
 }
 
@@ -230,40 +249,28 @@ AVX2 static size_t lanes_f64_avx2(struct lanes *dot, struct lanes *sq,
 				  const double *a, const double *b, size_t d)
 {
 	const __m256d one = _mm256_set1_pd(1.0);
-	__m256d ds[4], dc[4], qs[4], qc[4];
+	struct lanes4 v;
 	size_t i;
 	int k;
 
-	for (k = 0; k < 4; k++)
-		ds[k] = dc[k] = qs[k] = qc[k] = _mm256_setzero_pd();
+	lanes4_init(&v);
 	for (i = 0; i + LANES <= d; i += LANES)
 		for (k = 0; k < 4; k++) {
 			__m256d x = _mm256_loadu_pd(a + i + 4 * k);
 			__m256d y = _mm256_loadu_pd(b + i + 4 * k);
-			__m256d p = _mm256_mul_pd(x, y), q = _mm256_mul_pd(x, x);
-			/* each product's error joins its TwoSum error in C:
-			 * C + ((TwoSum error) + product error), as lane_add */
+			__m256d p = _mm256_mul_pd(x, y);
+			__m256d q = _mm256_mul_pd(x, x);
+			/* C + (TwoSum error + the product's error), as
+			 * lane_add */
 			__m256d ep = _mm256_fmsub_pd(x, y, p);
 			__m256d eq = _mm256_fmsub_pd(x, x, q);
-			__m256d t, z, e;
 
-			t = _mm256_add_pd(ds[k], p);
-			z = _mm256_fmsub_pd(t, one, ds[k]);
-			e = _mm256_add_pd(_mm256_sub_pd(ds[k],
-							_mm256_fmsub_pd(t, one, z)),
-					  _mm256_fmsub_pd(p, one, z));
-			dc[k] = _mm256_add_pd(dc[k], _mm256_add_pd(e, ep));
-			ds[k] = t;
-			t = _mm256_add_pd(qs[k], q);
-			z = _mm256_fmsub_pd(t, one, qs[k]);
-			e = _mm256_add_pd(_mm256_sub_pd(qs[k],
-							_mm256_fmsub_pd(t, one, z)),
-					  _mm256_fmsub_pd(q, one, z));
-			qc[k] = _mm256_add_pd(qc[k], _mm256_add_pd(e, eq));
-			qs[k] = t;
+			v.dc[k] = _mm256_add_pd(v.dc[k], _mm256_add_pd(
+				two_sum4(&v.ds[k], p, one), ep));
+			v.qc[k] = _mm256_add_pd(v.qc[k], _mm256_add_pd(
+				two_sum4(&v.qs[k], q, one), eq));
 		}
-	store_lanes(dot, ds, dc);
-	store_lanes(sq, qs, qc);
+	lanes4_store(&v, dot, sq);
 	return i;
 }
 

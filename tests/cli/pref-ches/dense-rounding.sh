@@ -7,7 +7,7 @@
 # ln_ches printed must be the exact rational score (fractions.Fraction of
 # the values as given) rounded to the nearest double.
 python3 - <<END
-import json, random, struct, subprocess, sys
+import json, random, struct, sys
 from fractions import Fraction
 sys.path.insert(0, "$CASEDIR")
 import tensorio as T
@@ -40,13 +40,7 @@ def exact(a, b, la, lb, mean):
         return la * lb * dot - la * la * sq, dot - sq
     return dot - sq, dot / (la * lb) - sq / (la * la)
 
-def run(args, recs):
-    inp = "".join(json.dumps(r) + "\n" for r in recs)
-    p = subprocess.run(["pref-ches"] + args, input=inp, capture_output=True, text=True)
-    if p.returncode:
-        print("pref-ches", " ".join(args), "failed:", p.stderr.strip())
-        return []
-    return [(o["ches"], o["ln_ches"]) for o in map(json.loads, p.stdout.splitlines())]
+run = T.run_ches
 
 checked = differ = 0
 for d in (5, 16, 37, 300):

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: MIT
 # tensorio.py - .npy and safetensors files written byte by byte with the
 # Python standard library (struct, json), for the pref-ches tests: every
-# dtype pref-ches reads, and broken files of every kind it must refuse.
+# dtype pref-ches reads, and broken files of every kind it must refuse;
+# and run_ches(), the run of pref-ches the tests share.
 import json
 import struct
+import subprocess
 
 FMT = {"<f2": "e", "<f4": "f", "<f8": "d", "<i4": "i", "<i8": "q"}
 ST = {"F16": "e", "F32": "f", "F64": "d", "I32": "i", "I64": "q"}
@@ -63,3 +65,14 @@ def safetensors_bytes(tensors):
 def write_safetensors(path, tensors):
     with open(path, "wb") as f:
         f.write(safetensors_bytes(tensors))
+
+
+def run_ches(args, recs):
+    """pref-ches ARGS on the records: [(ches, ln_ches or None)], or []
+    with a line saying why when it fails."""
+    inp = "".join(json.dumps(r) + "\n" for r in recs)
+    p = subprocess.run(["pref-ches"] + args, input=inp, capture_output=True, text=True)
+    if p.returncode:
+        print("pref-ches", " ".join(args), "failed:", p.stderr.strip())
+        return []
+    return [(o["ches"], o.get("ln_ches")) for o in map(json.loads, p.stdout.splitlines())]

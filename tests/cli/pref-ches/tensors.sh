@@ -6,7 +6,7 @@
 # exact in every dtype are also checked against exact fractions.  Rows
 # follow emb_index when records have it.  Files written by tensorio.py.
 python3 - <<END
-import json, struct, subprocess, sys
+import json, struct, sys
 from fractions import Fraction
 sys.path.insert(0, "$CASEDIR")
 import tensorio as T
@@ -18,13 +18,7 @@ def rounded(x, dt):
     f = "e" if dt in ("<f2", "F16") else "f"
     return struct.unpack("<" + f, struct.pack("<" + f, x))[0]
 
-def run(args, recs):
-    inp = "".join(json.dumps(r) + "\n" for r in recs)
-    p = subprocess.run(["pref-ches"] + args, input=inp, capture_output=True, text=True)
-    if p.returncode:
-        print("pref-ches", " ".join(args), "failed:", p.stderr.strip())
-        return []
-    return [(o["ches"], o.get("ln_ches")) for o in map(json.loads, p.stdout.splitlines())]
+run = T.run_ches
 
 exact = ([[0.5, -1.25, 3.0], [2.0, 0.0, -0.75], [1024.0, 0.125, 1.0]],
          [[0.5, 1.25, 3.0], [-2.0, 8.0, 0.25], [1.0, 1.0, 1.0]])
