@@ -7,7 +7,7 @@
 # ln_ches printed must be the exact rational score (fractions.Fraction of
 # the values as given) rounded to the nearest double.
 python3 - <<END
-import json, random, struct, sys
+import random, struct, sys
 from fractions import Fraction
 sys.path.insert(0, "$CASEDIR")
 import tensorio as T
