@@ -6,7 +6,7 @@
 # exact in every dtype are also checked against exact fractions.  Rows
 # follow emb_index when records have it.  Files written by tensorio.py.
 python3 - <<END
-import json, struct, sys
+import struct, sys
 from fractions import Fraction
 sys.path.insert(0, "$CASEDIR")
 import tensorio as T
